@@ -1,0 +1,19 @@
+"""s2s: source-to-source automatic differentiation for Python and NumPy."""
+
+__version__ = "0.1.0"
+
+from .api import grad, source, value_and_grad  # noqa: E402
+from .errors import S2SError, Unsupported  # noqa: E402
+from .templating import adjoint, d, nondifferentiable, tangent  # noqa: E402
+
+__all__ = [
+    "S2SError",
+    "Unsupported",
+    "adjoint",
+    "d",
+    "grad",
+    "nondifferentiable",
+    "source",
+    "tangent",
+    "value_and_grad",
+]

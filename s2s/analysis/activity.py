@@ -1,0 +1,79 @@
+"""Activity: which variables need an adjoint.
+
+In: a function in the core language (A-normal form, versioned), the `wrt` names.
+Out: the set of *active* names: those that depend on a `wrt` input through
+differentiable operations (varied) and that the result depends on through
+differentiable operations (useful).  Only active names get adjoints.
+
+The analysis is flow-insensitive over names, which is exact for versioned
+straight-line code and a safe over-approximation where names are reassigned.
+"""
+
+import gast
+
+from ..errors import Unsupported
+from ..templating import adjoint_template, is_nondifferentiable
+
+
+def derivative_operands(operation, source):
+    """The names of the operands a derivative flows from, for one operation."""
+    if operation.kind in ("constant", "nondifferentiable"):
+        return set()
+    operands = operation.args + list(operation.keywords.values())
+    names = {a.id for a in operands if isinstance(a, gast.Name)}
+    if operation.kind != "apply":
+        return names  # copies, and what the reverse pass will reject if active
+    if is_nondifferentiable(operation.key):
+        return set()
+    template = adjoint_template(operation.key)
+    if template is None:
+        return names
+    try:
+        bound = template.bind(operation.args, operation.keywords, operation.node, source)
+    except Unsupported:
+        return names
+    return {
+        bound[p].id
+        for p in template.differentiable
+        if isinstance(bound[p], gast.Name)
+    }
+
+
+def _assignments(stmts):
+    for stmt in stmts:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            yield stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, gast.If):
+            yield from _assignments(stmt.body)
+            yield from _assignments(stmt.orelse)
+
+
+def _returned(stmts):
+    return {s.value.id for s in stmts if isinstance(s, gast.Return) and isinstance(s.value, gast.Name)}
+
+
+def active_names(fn, wrt, operations, source):
+    flows = []
+    for target, value in _assignments(fn.body):
+        operation = operations.classify(value)
+        flows.append((target, derivative_operands(operation, source)))
+
+    varied = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for target, operands in flows:
+            if target not in varied and operands & varied:
+                varied.add(target)
+                changed = True
+
+    useful = _returned(fn.body)
+    changed = True
+    while changed:
+        changed = False
+        for target, operands in reversed(flows):
+            if target in useful and not operands <= useful:
+                useful |= operands
+                changed = True
+
+    return varied & useful

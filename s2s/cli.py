@@ -1,0 +1,110 @@
+"""`s2s differentiate TARGET [--wrt a,b] [--mode reverse] [-o FILE]`."""
+
+import argparse
+import os
+import sys
+import tempfile
+
+from .errors import S2SError
+
+DESCRIPTION = """\
+s2s writes the derivative of a Python/NumPy function as a readable Python module.
+
+  s2s differentiate mymodel.loss --wrt w,b -o grad_loss.py
+
+writes grad_loss.py with value_and_grad_loss(...) and grad_loss(...)."""
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog="s2s", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = p.add_subparsers(dest="command", metavar="COMMAND")
+    diff = commands.add_parser(
+        "differentiate",
+        help="write the derivative module of a function",
+        description="Write a module computing TARGET's value and gradient.",
+    )
+    diff.add_argument(
+        "target",
+        metavar="TARGET",
+        help="the function: package.module.function (imported with the current "
+        "directory on sys.path) or path/to/file.py:function",
+    )
+    diff.add_argument(
+        "--wrt",
+        metavar="A,B",
+        help="comma-separated parameters to differentiate with respect to "
+        "(default: the first parameter)",
+    )
+    diff.add_argument(
+        "--mode",
+        choices=["reverse", "forward"],
+        default="reverse",
+        help="reverse (gradients, the default) or forward (Jacobian-vector products)",
+    )
+    diff.add_argument(
+        "-o", "--output", metavar="FILE",
+        help="write to FILE atomically (default: standard output)",
+    )
+    return p
+
+
+def write_atomically(path, text):
+    """Write `text` to `path` through a temporary file and a rename, so `path` is
+    never left partly written."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=".s2s-", suffix=".py.tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def differentiate_command(args):
+    from .compiler import differentiate
+    from .resolve import function_from_target
+
+    if args.mode != "reverse":
+        raise S2SError(f"--mode {args.mode} is not implemented yet")
+    wrt = tuple(w.strip() for w in args.wrt.split(",")) if args.wrt else None
+    if wrt is not None and not all(wrt):
+        raise S2SError(f"--wrt {args.wrt!r}: expected comma-separated parameter names")
+    function = function_from_target(args.target)
+    command = f"s2s differentiate {args.target}"
+    if args.wrt:
+        command += f" --wrt {','.join(wrt)}"
+    generated = differentiate(function, wrt, target=args.target, command=command)
+    if args.output:
+        write_atomically(args.output, generated.source)
+    else:
+        sys.stdout.write(generated.source)
+
+
+def main(argv=None):
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command is None:
+        p.print_help()
+        return 2
+    try:
+        differentiate_command(args)
+    except S2SError as exc:
+        # editors jump to `file:line:col: message`; without a location, say who speaks
+        print(str(exc) if exc.filename else f"s2s: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"s2s: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The pipeline, end to end: a function in, the text of its derivative module out.
+
+    resolve -> parse -> subset -> desugar -> ANF -> versions -> activity
+            -> reverse -> optimize -> emit
+"""
+
+from dataclasses import dataclass, field
+
+import gast
+
+from .analysis.activity import active_names
+from .emit import header, module
+from .errors import S2SError, Unsupported, error_at
+from .imports import Imports
+from .naming import Namer
+from .normalize.anf import to_anf
+from .normalize.desugar import desugar
+from .normalize.subset import check_subset
+from .normalize.versions import assign_versions
+from .operations import Operations
+from .optimize import optimize
+from .parse import parse_function
+from .resolve import function_source
+from .reverse import ReverseMode
+from .syntax import all_names, clone, load
+
+
+@dataclass
+class Generated:
+    """A generated derivative module."""
+
+    source: str  # the module's text
+    functions: dict  # role ("value_and_grad", "grad") -> function name
+    injected: dict = field(default_factory=dict)  # names the API provides instead of imports
+    wrt: tuple = ()
+
+
+def parameter_names(fn):
+    args = fn.args
+    return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def wrt_names(fn, wrt, source):
+    """Validate `wrt` (names, or None for the first parameter) against `fn`'s parameters."""
+    params = parameter_names(fn)
+    if not params:
+        raise error_at(fn, f"{fn.name} has no parameters to differentiate with respect to", source)
+    if not wrt:
+        return (params[0],)
+    for name in wrt:
+        if name not in params:
+            raise error_at(
+                fn, f"{name!r} is not a parameter of {fn.name} "
+                f"(its parameters: {', '.join(params)})", source,
+            )
+    if len(set(wrt)) != len(wrt):
+        raise error_at(fn, f"--wrt names a parameter twice: {', '.join(wrt)}", source)
+    return tuple(wrt)
+
+
+def _free_names(fn, local_names):
+    """Names the function reads that it does not define, with the first node of each."""
+    found = {}
+    nodes = list(fn.args.defaults) + [d for d in fn.args.kw_defaults if d is not None] + fn.body
+    for node in nodes:
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id not in local_names:
+                found.setdefault(n.id, n)
+    return found
+
+
+def differentiate(function, wrt=None, target=None, inject=False, command=None):
+    """The reverse-mode derivative module of `function` (a Python function)."""
+    source = function_source(function, target)
+    fn = parse_function(source)
+    check_subset(fn, source)
+    wrt = wrt_names(fn, wrt, source)
+    if "d_result" in parameter_names(fn):
+        raise error_at(fn, "'d_result' is reserved for the generated function's seed", source)
+
+    signature = clone(fn.args)
+    namer = Namer(all_names(fn) | {"d_result"})
+    local_names = set(parameter_names(fn)) | {
+        n.id for n in gast.walk(fn) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
+    }
+    imports = Imports(source.namespace, namer, source.module_name, inject=inject)
+    for name, node in _free_names(fn, local_names).items():
+        try:
+            source.namespace.lookup(name)
+        except KeyError:
+            raise error_at(node, f"name {name!r} is not defined", source) from None
+        problem = imports.user_name(name)
+        if problem:
+            raise error_at(node, problem, source, Unsupported)
+
+    fn = desugar(fn, namer)
+    fn = to_anf(fn, namer)
+    fn = assign_versions(fn, namer)
+    local_names = set(parameter_names(fn)) | {
+        n.id for n in gast.walk(fn) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
+    }
+    operations = Operations(source.namespace, local_names)
+    active = active_names(fn, wrt, operations, source)
+
+    vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports).transform()
+    vjp = optimize(vjp, namer.temporaries, active)
+    grad = _grad_function(fn.name, vjp.name, signature)
+
+    if command is None:
+        command = f"s2s differentiate {source.target} --wrt {','.join(wrt)}"
+    text = module(
+        header(source, command),
+        imports.statements(),
+        [vjp, grad],
+        [vjp.name, grad.name],
+    )
+    return Generated(
+        source=text,
+        functions={"value_and_grad": vjp.name, "grad": grad.name},
+        injected=imports.injected,
+        wrt=wrt,
+    )
+
+
+def _grad_function(name, vjp_name, signature):
+    """`grad_fn(<params>)`: the gradients alone, from `value_and_grad_fn`."""
+    positional = [load(a.id) for a in signature.posonlyargs + signature.args]
+    keywords = [gast.keyword(arg=a.id, value=load(a.id)) for a in signature.kwonlyargs]
+    call = gast.Call(func=load(vjp_name), args=positional, keywords=keywords)
+    result = gast.Subscript(value=call, slice=gast.Constant(value=1, kind=None), ctx=gast.Load())
+    return gast.FunctionDef(
+        name=f"grad_{name}",
+        args=signature,
+        body=[gast.Return(value=result)],
+        decorator_list=[],
+        returns=None,
+        type_comment=None,
+        type_params=[],
+    )
+
+
+__all__ = ["Generated", "differentiate", "S2SError"]

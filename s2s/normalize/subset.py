@@ -1,0 +1,128 @@
+"""Subset check: reject, with file:line:col, every construct outside the language s2s
+differentiates, before any pass sees it.
+
+In: the parsed `FunctionDef`.  Out: the same tree, unchanged, or an `Unsupported` error.
+"""
+
+import gast
+
+from ..errors import Unsupported, error_at
+
+# Statements and expressions the pipeline understands, and what to call the rest.
+STATEMENTS = (
+    gast.Assign,
+    gast.AugAssign,
+    gast.AnnAssign,
+    gast.Return,
+    gast.If,
+    gast.Expr,
+    gast.Pass,
+    gast.Assert,
+    gast.Raise,
+)
+EXPRESSIONS = (
+    gast.BinOp,
+    gast.UnaryOp,
+    gast.BoolOp,
+    gast.Compare,
+    gast.IfExp,
+    gast.Call,
+    gast.Attribute,
+    gast.Subscript,
+    gast.Slice,
+    gast.Name,
+    gast.Constant,
+    gast.Tuple,
+    gast.List,
+    gast.Dict,
+    gast.JoinedStr,
+    gast.FormattedValue,
+    gast.keyword,
+)
+NOT_YET = {
+    gast.For: "for loops are not supported yet",
+    gast.While: "while loops are not supported yet",
+    gast.Break: "break is not supported yet",
+    gast.Continue: "continue is not supported yet",
+    gast.FunctionDef: "nested function definitions are not supported yet",
+    gast.Lambda: "lambda is not supported yet",
+    gast.ListComp: "list comprehensions are not supported yet",
+    gast.GeneratorExp: "generator expressions are not supported",
+    gast.DictComp: "dict comprehensions are not supported yet",
+    gast.SetComp: "set comprehensions are not supported",
+}
+NEVER = {
+    gast.AsyncFunctionDef: "async functions are not supported",
+    gast.AsyncFor: "async for is not supported",
+    gast.AsyncWith: "async with is not supported",
+    gast.Await: "await is not supported",
+    gast.Yield: "generators (yield) are not supported",
+    gast.YieldFrom: "generators (yield from) are not supported",
+    gast.Try: "try statements are not supported",
+    gast.With: "with statements are not supported",
+    gast.Global: "global statements are not supported",
+    gast.Nonlocal: "nonlocal statements are not supported",
+    gast.Delete: "del is not supported",
+    gast.Import: "imports inside the function are not supported",
+    gast.ImportFrom: "imports inside the function are not supported",
+    gast.ClassDef: "class definitions inside the function are not supported",
+    gast.NamedExpr: "assignment expressions (:=) are not supported",
+    gast.Starred: "star-unpacking (*x) is not supported",
+    gast.Set: "set literals are not supported",
+    gast.Match: "match statements are not supported",
+}
+
+
+def check_subset(fn, source):
+    args = fn.args
+    if args.vararg is not None:
+        raise error_at(args.vararg, "*args parameters are not supported", source, Unsupported)
+    if args.kwarg is not None:
+        raise error_at(args.kwarg, "**kwargs parameters are not supported", source, Unsupported)
+    _check_returns(fn, source)
+    for stmt in fn.body:
+        for node in gast.walk(stmt):
+            _check_node(node, source)
+    return fn
+
+
+def _check_node(node, source):
+    kind = type(node)
+    message = NOT_YET.get(kind) or NEVER.get(kind)
+    if message:
+        raise error_at(node, message, source, Unsupported)
+    if isinstance(node, gast.stmt) and not isinstance(node, STATEMENTS):
+        raise error_at(node, f"{kind.__name__} statements are not supported", source, Unsupported)
+    if isinstance(node, gast.expr) and not isinstance(node, EXPRESSIONS):
+        raise error_at(node, f"{kind.__name__} expressions are not supported", source, Unsupported)
+    if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
+        targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+        for target in targets:
+            for part in gast.walk(target):
+                if isinstance(part, gast.Subscript) and isinstance(part.ctx, gast.Store):
+                    raise error_at(
+                        part, "assignment into an element or slice is not supported yet",
+                        source, Unsupported,
+                    )
+                if isinstance(part, gast.Attribute) and isinstance(part.ctx, gast.Store):
+                    raise error_at(
+                        part, "assignment to an attribute is not supported", source, Unsupported
+                    )
+
+
+def _check_returns(fn, source):
+    body = fn.body
+    last = body[-1] if body else None
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Return):
+            if node is not last:
+                raise error_at(
+                    node, "return before the end of the function is not supported yet",
+                    source, Unsupported,
+                )
+            if node.value is None:
+                raise error_at(node, "the function must return a value", source, Unsupported)
+    if not isinstance(last, gast.Return):
+        raise error_at(
+            last or fn, "the function must end with a return statement", source, Unsupported
+        )

@@ -1,0 +1,64 @@
+"""Versions: give every reassigned name a fresh version, so straight-line code never
+overwrites a value the adjoint sweep still needs and so needs no tape.
+
+In: a function in A-normal form.  Out: the same function where each name is assigned
+once along any path: `h = f(h)` becomes `h_1 = f(h)`, later reads say `h_1`.
+After an `if`, a name assigned differently in the two branches has one version that
+both branches assign (the branch that did not assign it copies the old version).
+"""
+
+import gast
+
+from ..syntax import assign, load, rename
+
+
+class Versions:
+    def __init__(self, namer):
+        self.namer = namer
+
+    def block(self, stmts, env):
+        out = []
+        for stmt in stmts:
+            out.extend(self.statement(stmt, env))
+        return out
+
+    def statement(self, stmt, env):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            stmt.value = rename(stmt.value, env)
+            name = stmt.targets[0].id
+            version = self.namer.fresh(name) if name in env else name
+            env[name] = version
+            stmt.targets[0].id = version
+            return [stmt]
+        if isinstance(stmt, gast.If):
+            stmt.test = rename(stmt.test, env)
+            body_env, else_env = dict(env), dict(env)
+            stmt.body = self.block(stmt.body, body_env)
+            stmt.orelse = self.block(stmt.orelse, else_env)
+            self.merge(stmt, env, body_env, else_env)
+            return [stmt]
+        return [rename(stmt, env)]
+
+    def merge(self, stmt, env, body_env, else_env):
+        """After `if`, one version per name, assigned on both paths."""
+        for name in sorted(set(body_env) | set(else_env)):
+            in_body, in_else = body_env.get(name), else_env.get(name)
+            if in_body == in_else:
+                env[name] = in_body
+            elif in_body is None or in_else is None:
+                env[name] = in_body or in_else  # defined on one path only, as in Python
+            elif in_else == env.get(name):  # only the body assigned it
+                env[name] = in_body
+                stmt.orelse.append(assign(in_body, load(in_else), like=stmt))
+            elif in_body == env.get(name):  # only the else branch assigned it
+                env[name] = in_else
+                stmt.body.append(assign(in_else, load(in_body), like=stmt))
+            else:  # both assigned it: the else branch uses the body's version
+                stmt.orelse = [rename(s, {in_else: in_body}) for s in stmt.orelse]
+                env[name] = in_body
+
+
+def assign_versions(fn, namer):
+    env = {a.id: a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
+    fn.body = Versions(namer).block(fn.body, env)
+    return fn

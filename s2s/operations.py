@@ -1,0 +1,149 @@
+"""What operation a core-language expression performs, and on which operands.
+
+Every pass that needs to know "which derivative rule applies here" asks this module,
+so operators, functions, methods and attributes are looked up one way.
+"""
+
+import operator
+from dataclasses import dataclass, field
+
+import gast
+import numpy
+
+from .syntax import is_atom
+
+BINARY = {
+    gast.Add: operator.add,
+    gast.Sub: operator.sub,
+    gast.Mult: operator.mul,
+    gast.Div: operator.truediv,
+    gast.FloorDiv: operator.floordiv,
+    gast.Mod: operator.mod,
+    gast.Pow: operator.pow,
+    gast.MatMult: operator.matmul,
+    gast.LShift: operator.lshift,
+    gast.RShift: operator.rshift,
+    gast.BitAnd: operator.and_,
+    gast.BitOr: operator.or_,
+    gast.BitXor: operator.xor,
+}
+UNARY = {
+    gast.USub: operator.neg,
+    gast.UAdd: operator.pos,
+    gast.Not: operator.not_,
+    gast.Invert: operator.invert,
+}
+SYMBOLS = {
+    gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.FloorDiv: "//",
+    gast.Mod: "%", gast.Pow: "**", gast.MatMult: "@", gast.USub: "unary -",
+    gast.UAdd: "unary +",
+}
+
+
+@dataclass
+class Operation:
+    """`kind` is one of
+    - "constant": no operands;
+    - "copy": `args[0]` itself;
+    - "apply": the rule registered for `key` applies to `args`/`keywords`;
+    - "nondifferentiable": comparisons, `not`, f-strings: the value carries no derivative;
+    - "boolean": `and`/`or`, whose value is one of its operands (not differentiable);
+    - "container": a tuple, list or dict display of operands;
+    - "unresolved": a call whose function could not be resolved statically.
+    """
+
+    kind: str
+    node: gast.AST
+    key: object = None
+    args: list = field(default_factory=list)
+    keywords: dict = field(default_factory=dict)
+    label: str = ""
+
+
+class Operations:
+    """Classifies expressions of one function; `local_names` are its variables."""
+
+    def __init__(self, namespace, local_names):
+        self.namespace = namespace
+        self.local_names = local_names
+
+    def resolve(self, node):
+        """The object a module-level name or attribute chain refers to, or None."""
+        if isinstance(node, gast.Name):
+            if node.id in self.local_names:
+                return None
+            return self.namespace.lookup(node.id, None)
+        if isinstance(node, gast.Attribute):
+            base = self.resolve(node.value)
+            return getattr(base, node.attr, None) if base is not None else None
+        return None
+
+    def classify(self, node):
+        if isinstance(node, gast.Constant):
+            return Operation("constant", node)
+        if isinstance(node, gast.Name):
+            if node.id in self.local_names:
+                return Operation("copy", node, args=[node])
+            return Operation("constant", node)
+        if isinstance(node, gast.BinOp):
+            key = BINARY[type(node.op)]
+            return Operation(
+                "apply", node, key, [node.left, node.right], label=SYMBOLS.get(type(node.op))
+            )
+        if isinstance(node, gast.UnaryOp):
+            if isinstance(node.op, (gast.USub, gast.UAdd)):
+                key = UNARY[type(node.op)]
+                return Operation("apply", node, key, [node.operand], label=SYMBOLS[type(node.op)])
+            return Operation("nondifferentiable", node)
+        if isinstance(node, (gast.Compare, gast.JoinedStr)):
+            return Operation("nondifferentiable", node)
+        if isinstance(node, gast.BoolOp):
+            return Operation("boolean", node, args=list(node.values))
+        if isinstance(node, (gast.Tuple, gast.List)):
+            return Operation("container", node, args=list(node.elts))
+        if isinstance(node, gast.Dict):
+            return Operation("container", node, args=list(node.values))
+        if isinstance(node, gast.Subscript):
+            return Operation(
+                "apply", node, operator.getitem, [node.value, node.slice], label="indexing"
+            )
+        if isinstance(node, gast.Attribute):
+            if not is_atom(node.value):
+                return Operation("constant", node)  # `np.pi`: a module's attribute
+            return Operation(
+                "apply", node, _array_attribute(node.attr), [node.value], label=f".{node.attr}"
+            )
+        if isinstance(node, gast.Call):
+            return self.call(node)
+        raise AssertionError(f"not core language: {gast.dump(node)}")
+
+    def call(self, node):
+        keywords = {k.arg: k.value for k in node.keywords}
+        func = node.func
+        if isinstance(func, gast.Attribute) and is_atom(func.value) and (
+            not isinstance(func.value, gast.Name) or func.value.id in self.local_names
+        ):
+            # a method of a local value: `x.sum()`, as the array method
+            return Operation(
+                "apply", node, _array_attribute(func.attr), [func.value] + node.args,
+                keywords, label=f".{func.attr}()",
+            )
+        obj = self.resolve(func)
+        label = _dotted(func) or "this call"
+        if obj is None:
+            return Operation("unresolved", node, args=node.args, keywords=keywords, label=label)
+        return Operation("apply", node, obj, list(node.args), keywords, label=label)
+
+
+def _array_attribute(name):
+    """`numpy.ndarray.<name>`, the key array attributes and methods are registered by."""
+    return getattr(numpy.ndarray, name, ("attribute", name))
+
+
+def _dotted(node):
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        base = _dotted(node.value)
+        return base and f"{base}.{node.attr}"
+    return None

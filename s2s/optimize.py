@@ -1,0 +1,168 @@
+"""Optimize: tidy a generated function without changing what it computes.
+
+In: the function the reverse (or forward) transform wrote.  Out: the same function
+- with arithmetic on constants folded (`x ** (2 - 1)` is `x`),
+- without adjoint statements whose values nothing reads (dead code),
+- with each single-use, derivative-free temporary of A-normal form put back into
+  the statement that uses it (`n = x.shape[0]` rather than `t1 = x.shape; n = t1[0]`),
+- without comments that head no code.
+Only statements the transform marked as adjoint code are ever removed, so the user's
+own statements (and their side effects) stay as written.
+"""
+
+import operator
+
+import gast
+
+from .reverse import is_comment
+from .syntax import names_read
+
+FOLD = {
+    gast.Add: operator.add,
+    gast.Sub: operator.sub,
+    gast.Mult: operator.mul,
+    gast.Div: operator.truediv,
+    gast.Pow: operator.pow,
+}
+
+
+class Fold(gast.NodeTransformer):
+    """Fold arithmetic on numeric constants; `e ** 1` is `e`, `e * 1` and `1 * e` are `e`."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right = node.left, node.right
+        if _number(left) and _number(right) and type(node.op) in FOLD:
+            try:
+                return gast.Constant(value=FOLD[type(node.op)](left.value, right.value), kind=None)
+            except (ArithmeticError, ValueError):
+                return node
+        if _number(right) and right.value == 1 and type(right.value) is int:
+            if isinstance(node.op, (gast.Pow, gast.Mult)):
+                return left
+        if _number(left) and left.value == 1 and type(left.value) is int:
+            if isinstance(node.op, gast.Mult):
+                return right
+        return node
+
+
+def _number(node):
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float)
+
+
+def fold_constants(stmts):
+    for stmt in stmts:
+        if getattr(stmt, "s2s_adjoint", False):
+            Fold().visit(stmt)
+        elif isinstance(stmt, gast.If):
+            fold_constants(stmt.body)
+            fold_constants(stmt.orelse)
+
+
+def eliminate_dead_code(stmts, live):
+    """Remove adjoint assignments whose targets are not read later; `live` holds the
+    names read after `stmts`.  Returns the kept statements and updates `live`."""
+    kept = []
+    for stmt in reversed(stmts):
+        if isinstance(stmt, gast.If):
+            live_body, live_else = set(live), set(live)
+            stmt.body = eliminate_dead_code(stmt.body, live_body)
+            stmt.orelse = eliminate_dead_code(stmt.orelse, live_else)
+            if getattr(stmt, "s2s_adjoint", False) and not any(
+                not is_comment(s) for s in stmt.body + stmt.orelse
+            ):
+                continue
+            if not stmt.body:
+                stmt.body = [gast.Pass()]
+            live |= live_body | live_else | names_read(stmt.test)
+            kept.append(stmt)
+            continue
+        if (
+            getattr(stmt, "s2s_adjoint", False)
+            and isinstance(stmt, gast.Assign)
+            and isinstance(stmt.targets[0], gast.Name)
+            and stmt.targets[0].id not in live
+        ):
+            continue
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            live.discard(stmt.targets[0].id)
+            live |= names_read(stmt.value)
+        else:
+            live |= names_read(stmt)
+        kept.append(stmt)
+    kept.reverse()
+    return kept
+
+
+def inline_temporaries(stmts, temporaries, uses, active):
+    """Put each single-use, inactive temporary back into the statement right after it."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, gast.If):
+            stmt.body = inline_temporaries(stmt.body, temporaries, uses, active)
+            stmt.orelse = inline_temporaries(stmt.orelse, temporaries, uses, active)
+        while out and _inlinable(out[-1], temporaries, uses, active) and _reads_once(stmt, out[-1]):
+            previous = out.pop()
+            stmt = _Replace(previous.targets[0].id, previous.value).visit(stmt)
+        out.append(stmt)
+    return out
+
+
+def _inlinable(stmt, temporaries, uses, active):
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+        return False
+    name = stmt.targets[0].id
+    return (
+        name in temporaries
+        and name not in active
+        and uses.get(name, 0) == 1
+        and not getattr(stmt, "s2s_adjoint", False)
+    )
+
+
+def _reads_once(stmt, previous):
+    name = previous.targets[0].id
+    if isinstance(stmt, gast.If):
+        return False  # conditions stay named; both sweeps read them
+    return sum(
+        1 for n in gast.walk(stmt) if isinstance(n, gast.Name) and n.id == name
+    ) == 1
+
+
+class _Replace(gast.NodeTransformer):
+    def __init__(self, name, value):
+        self.name, self.value = name, value
+
+    def visit_Name(self, node):
+        return self.value if node.id == self.name else node
+
+
+def count_uses(stmts):
+    uses = {}
+    for stmt in stmts:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                uses[node.id] = uses.get(node.id, 0) + 1
+    return uses
+
+
+def drop_empty_comments(stmts):
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, gast.If):
+            stmt.body = drop_empty_comments(stmt.body) or [gast.Pass()]
+            stmt.orelse = drop_empty_comments(stmt.orelse)
+        if out and is_comment(out[-1]) and is_comment(stmt):
+            out.pop()
+        out.append(stmt)
+    if out and is_comment(out[-1]):
+        out.pop()
+    return out
+
+
+def optimize(fn, temporaries, active):
+    fold_constants(fn.body)
+    fn.body = eliminate_dead_code(fn.body, set())
+    fn.body = inline_temporaries(fn.body, temporaries, count_uses(fn.body), active)
+    fn.body = drop_empty_comments(fn.body)
+    return fn

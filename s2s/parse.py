@@ -1,0 +1,33 @@
+"""Parse: a function's source text into a gast `FunctionDef` whose line and column
+numbers are those of the user's file.
+
+In: a `FunctionSource`.  Out: a `gast.FunctionDef` without decorators.
+"""
+
+import gast
+
+from .errors import S2SError
+
+
+def parse_function(source):
+    try:
+        module = gast.parse(source.source)
+    except SyntaxError as exc:
+        raise S2SError(
+            f"cannot parse: {exc.msg}",
+            source.path,
+            (exc.lineno or 1) + source.first_line - 1,
+            exc.offset,
+        ) from None
+    fn = module.body[0]
+    if not isinstance(fn, gast.FunctionDef):
+        raise S2SError(f"{source.target} is not defined by a def statement", source.path)
+    for node in gast.walk(fn):
+        if hasattr(node, "lineno") and node.lineno is not None:
+            node.lineno += source.first_line - 1
+            node.end_lineno = (node.end_lineno or node.lineno) + source.first_line - 1
+            node.col_offset += source.indent
+            if getattr(node, "end_col_offset", None) is not None:
+                node.end_col_offset += source.indent
+    fn.decorator_list = []
+    return fn

@@ -1,0 +1,206 @@
+"""Resolve: from a target (`pkg.mod.fn`, `path/file.py:fn`, or a function object) to
+the function's source text and a namespace that says what each free name means.
+
+In: a target string or a Python function.  Out: a `FunctionSource`.
+"""
+
+import builtins
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import os
+import sys
+import textwrap
+import types
+from dataclasses import dataclass, field
+
+from .errors import S2SError
+
+_MISSING = object()
+
+
+@dataclass
+class FunctionSource:
+    """A user's function: its source (dedented), where it lives, what its names mean."""
+
+    function: types.FunctionType
+    source: str
+    path: str  # the file as the user would name it, for error messages
+    first_line: int  # line of the source's first line in that file
+    indent: int  # columns removed by dedenting
+    target: str  # how the user named the function, for the generated header
+    namespace: "Namespace" = field(repr=False)
+
+    @property
+    def name(self):
+        return self.function.__name__
+
+    @property
+    def module_name(self):
+        return self.function.__module__
+
+    @property
+    def filename(self):
+        return self.path
+
+    @property
+    def basename(self):
+        return os.path.basename(self.path)
+
+    @property
+    def sha256(self):
+        return hashlib.sha256(self.source.encode()).hexdigest()
+
+    def line(self, lineno):
+        """The text of file line `lineno` (within the function), stripped."""
+        lines = self.source.splitlines()
+        index = lineno - self.first_line
+        return lines[index].strip() if 0 <= index < len(lines) else ""
+
+
+class Namespace:
+    """What the free names of a function refer to: closure cells, globals, builtins."""
+
+    def __init__(self, function):
+        self.globals = function.__globals__
+        self.closure = {}
+        if function.__closure__:
+            for name, cell in zip(function.__code__.co_freevars, function.__closure__):
+                try:
+                    self.closure[name] = cell.cell_contents
+                except ValueError:  # cell not filled yet
+                    pass
+
+    def lookup(self, name, default=_MISSING):
+        for scope in (self.closure, self.globals, vars(builtins)):
+            if name in scope:
+                return scope[name]
+        if default is _MISSING:
+            raise KeyError(name)
+        return default
+
+    def where(self, name):
+        """'closure', 'global' or 'builtin': where `name` is found."""
+        if name in self.closure:
+            return "closure"
+        if name in self.globals:
+            return "global"
+        return "builtin"
+
+    def names(self):
+        return set(self.closure) | set(self.globals) | set(vars(builtins))
+
+
+def _display_path(path):
+    path = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def _import_failure(what, exc):
+    """An S2SError for an exception raised while importing a user's module."""
+    tb = exc.__traceback__
+    frame = None
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith("<"):
+            frame = tb
+        tb = tb.tb_next
+    where = ""
+    if frame is not None and not frame.tb_frame.f_code.co_filename.startswith(
+        os.path.dirname(importlib.__file__)
+    ):
+        where = f"{_display_path(frame.tb_frame.f_code.co_filename)}:{frame.tb_lineno}: "
+    return S2SError(f"{where}importing {what} failed: {type(exc).__name__}: {exc}")
+
+
+def _load_file(path):
+    if not os.path.isfile(path):
+        raise S2SError(f"{path}: no such file")
+    directory = os.path.dirname(os.path.abspath(path))
+    if directory not in sys.path:
+        sys.path.insert(0, directory)  # siblings import each other, as under `python file.py`
+    name = os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise _import_failure(path, exc) from None
+    return module
+
+
+def _import_dotted(dotted):
+    """Import the longest importable module prefix of `dotted`; return it and the rest."""
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())  # like `python -m`
+    parts = dotted.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        module_name = ".".join(parts[:i])
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue  # this prefix is not a module; try a shorter one
+            raise _import_failure(module_name, exc) from None
+        except Exception as exc:
+            raise _import_failure(module_name, exc) from None
+        return module, parts[i:]
+    raise S2SError(f"cannot import {dotted!r}: no module named {parts[0]!r}")
+
+
+def function_from_target(target):
+    """The function a CLI TARGET names: `pkg.module.fn` or `path/to/file.py:fn`."""
+    if ":" in target:
+        path, _, attr_path = target.rpartition(":")
+        module = _load_file(path)
+        where, attrs = path, attr_path.split(".")
+    else:
+        if "." not in target:
+            raise S2SError(
+                f"target {target!r} must be 'package.module.function' or 'file.py:function'"
+            )
+        module, attrs = _import_dotted(target)
+        where = module.__name__
+    obj = module
+    for attr in attrs:
+        if not hasattr(obj, attr):
+            raise S2SError(f"{where} has no attribute {'.'.join(attrs)!r}")
+        obj = getattr(obj, attr)
+    return obj
+
+
+def function_source(function, target=None):
+    """The source and namespace of a Python function."""
+    function = inspect.unwrap(function)
+    label = target or getattr(function, "__qualname__", repr(function))
+    if not isinstance(function, types.FunctionType):
+        raise S2SError(f"{label} is not a Python function (got {type(function).__name__})")
+    if function.__name__ == "<lambda>":
+        raise S2SError(f"{label} is a lambda; give it a name with def")
+    try:
+        lines, first_line = inspect.getsourcelines(function)
+    except (OSError, TypeError):
+        raise S2SError(
+            f"{label} has no source file (defined in a REPL or generated at run time)"
+        ) from None
+    raw = "".join(lines)
+    source = textwrap.dedent(raw)
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    path = _display_path(inspect.getsourcefile(function) or function.__code__.co_filename)
+    if target is None:
+        target = f"{function.__module__}.{function.__qualname__}"
+    return FunctionSource(
+        function=function,
+        source=source,
+        path=path,
+        first_line=max(first_line, 1),
+        indent=indent,
+        target=target,
+        namespace=Namespace(function),
+    )

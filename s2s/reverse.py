@@ -1,0 +1,288 @@
+"""Reverse mode: from a core-language function to its forward-and-adjoint function.
+
+In: a function in the core language (normalized, versioned), its active names, the
+`wrt` names.  Out: `value_and_grad_<fn>(<params>, d_result=1.0)`: the primal
+statements, then for each primal statement in reverse the adjoint statements its
+derivative rule gives, each block headed by a comment quoting the primal line, then
+`return value, grads`.
+
+Adjoints are created by their first contribution (`dx = ...`), later ones accumulate
+(`dx = dx + ...`), so nothing is initialised to zero that an assignment can create.
+Accumulation never happens in place on an adjoint that may share memory with another
+(`dx = dz` aliases), so no adjoint, and no caller's array, is mutated by accident.
+"""
+
+import gast
+
+from .errors import Unsupported, error_at
+from .syntax import assign, constant, load, store
+from .templating import Contribution, adjoint_template, is_nondifferentiable
+
+COMMENT = "_s2s_comment_"
+
+
+def comment(text):
+    """A statement that `emit` turns into a `# text` line."""
+    call = gast.Call(func=load(COMMENT), args=[constant(text)], keywords=[])
+    return gast.Expr(value=call)
+
+
+def is_comment(stmt):
+    return (
+        isinstance(stmt, gast.Expr)
+        and isinstance(stmt.value, gast.Call)
+        and isinstance(stmt.value.func, gast.Name)
+        and stmt.value.func.id == COMMENT
+    )
+
+
+def mark(stmt):
+    """Flag `stmt` as adjoint code, which the optimizer may remove when unused."""
+    stmt.s2s_adjoint = True
+    return stmt
+
+
+class ReverseMode:
+    def __init__(self, fn, source, wrt, active, operations, namer, imports):
+        self.fn = fn
+        self.source = source
+        self.wrt = wrt
+        self.active = active
+        self.operations = operations
+        self.namer = namer
+        self.imports = imports
+        self.initialised = set()  # adjoints holding a value at this point of the sweep
+        self.owned = set()  # adjoints known not to share memory with anything
+        self.primal_of = {}  # adjoint name -> primal name
+        self.last_line = None
+
+    # -- names -------------------------------------------------------------
+
+    def adjoint_name(self, primal):
+        name = self.namer.adjoint(primal)
+        self.primal_of[name] = primal
+        return name
+
+    def adjoint_of(self, node):
+        """The adjoint name of an argument node, or None where it has no adjoint."""
+        if isinstance(node, gast.Name) and node.id in self.active:
+            return self.adjoint_name(node.id)
+        return None
+
+    def runtime(self, name):
+        from . import runtime
+
+        return self.imports.reference(getattr(runtime, name))
+
+    # -- the function ---------------------------------------------------------
+
+    def transform(self):
+        fn = self.fn
+        body = fn.body
+        returned = body[-1].value
+        primal = body[:-1]
+        adjoint = self.block(body)
+        finish = []
+        grads = []
+        for name in self.wrt:
+            dname = self.adjoint_name(name)
+            if dname not in self.initialised:
+                finish.append(mark(assign(dname, self.call("zeros_like", load(name)))))
+            grads.append(self.call("cast_like", load(dname), load(name)))
+        result = grads[0] if len(grads) == 1 else gast.Tuple(elts=grads, ctx=gast.Load())
+        if finish:
+            finish.insert(0, comment("gradients of inputs the result does not depend on"))
+        returns = gast.Return(value=gast.Tuple(elts=[returned, result], ctx=gast.Load()))
+        args = fn.args
+        if args.kwonlyargs:
+            args.kwonlyargs.append(store("d_result"))
+            args.kw_defaults.append(constant(1.0))
+        else:
+            args.args.append(store("d_result"))
+            args.defaults.append(constant(1.0))
+        return gast.FunctionDef(
+            name=f"value_and_grad_{fn.name}",
+            args=args,
+            body=primal + adjoint + finish + [returns],
+            decorator_list=[],
+            returns=None,
+            type_comment=None,
+            type_params=[],
+        )
+
+    def call(self, helper, *args):
+        return gast.Call(func=self.runtime(helper), args=list(args), keywords=[])
+
+    # -- statements, in reverse ---------------------------------------------
+
+    def block(self, stmts):
+        out = []
+        for stmt in reversed(stmts):
+            code = self.statement(stmt)
+            if code:
+                line = getattr(stmt, "lineno", None)
+                if line is not None and line != self.last_line:
+                    out.append(comment(self.describe(line)))
+                    self.last_line = line
+                out.extend(code)
+        return out
+
+    def describe(self, line):
+        text = self.source.line(line)
+        if len(text) > 72:
+            text = text[:69] + "..."
+        return f"d of: {text}  ({self.source.basename}:{line})"
+
+    def statement(self, stmt):
+        if isinstance(stmt, gast.Return):
+            value = stmt.value
+            if isinstance(value, gast.Name) and value.id in self.active:
+                dname = self.adjoint_name(value.id)
+                self.initialised.add(dname)
+                return [mark(assign(dname, load("d_result")))]
+            return []
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            target = stmt.targets[0].id
+            if target not in self.active:
+                return []
+            dtarget = self.adjoint_name(target)
+            if dtarget not in self.initialised:
+                return []  # its adjoint is zero: nothing flows back
+            return self.assignment(stmt, target)
+        if isinstance(stmt, gast.If):
+            return self.branch(stmt)
+        return []
+
+    def assignment(self, stmt, target):
+        operation = self.operations.classify(stmt.value)
+        kind = operation.kind
+        node = operation.node
+        if kind == "copy":
+            return self.contribute(Contribution(operation.args[0], load(self.adjoint_name(target))))
+        if kind in ("constant", "nondifferentiable"):
+            return []
+        if kind == "boolean":
+            raise self.unsupported(node, "'and'/'or' on values that need a derivative")
+        if kind == "container":
+            raise self.unsupported(node, "tuples, lists and dicts of values that need a derivative")
+        if kind == "unresolved":
+            raise self.unsupported(node, f"calling {operation.label}, which cannot be resolved statically,")
+        if is_nondifferentiable(operation.key):
+            return []
+        template = adjoint_template(operation.key)
+        if template is None:
+            raise error_at(
+                node, f"no derivative rule for {operation.label} "
+                "(register one with @s2s.adjoint)", self.source, Unsupported,
+            )
+        bound = template.bind(operation.args, operation.keywords, node, self.source)
+        items = template.instantiate(
+            load(target), bound, self.adjoint_of, self.namer.fresh, self.imports.reference
+        )
+        out = []
+        for item in items:
+            if isinstance(item, Contribution):
+                out += self.contribute(item)
+            else:
+                out.append(mark(item))
+        return out
+
+    def unsupported(self, node, what):
+        return error_at(node, f"{what} is not supported yet", self.source, Unsupported)
+
+    def contribute(self, item):
+        """Add one contribution to an argument's adjoint."""
+        target = item.target
+        if not (isinstance(target, gast.Name) and target.id in self.active):
+            return []
+        dname = self.adjoint_name(target.id)
+        if item.index is not None:
+            return self.contribute_part(target, dname, item)
+        op = gast.Add() if item.sign > 0 else gast.Sub()
+        if dname in self.initialised:
+            value = gast.BinOp(left=load(dname), op=op, right=item.expr)
+        elif item.sign > 0:
+            value = item.expr
+        else:
+            value = gast.UnaryOp(op=gast.USub(), operand=item.expr)
+        self.initialised.add(dname)
+        if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+            self.owned.add(dname)
+        else:
+            self.owned.discard(dname)
+            if isinstance(value, gast.Name):
+                self.owned.discard(value.id)  # the two now share memory
+        return [mark(assign(dname, value))]
+
+    def contribute_part(self, target, dname, item):
+        """`d[x][index] += e`: add into part of the adjoint, in place on an owned one."""
+        out = []
+        if dname not in self.initialised:
+            out.append(mark(assign(dname, self.call("zeros_like", load(target.id)))))
+        elif dname not in self.owned:
+            copy = gast.BinOp(left=load(dname), op=gast.Add(), right=self.call("zeros_like", load(target.id)))
+            out.append(mark(assign(dname, copy)))
+        self.initialised.add(dname)
+        self.owned.add(dname)
+        index = item.index
+        if _is_basic_index(index):
+            part = gast.Subscript(value=load(dname), slice=index, ctx=gast.Store())
+            out.append(mark(gast.AugAssign(target=part, op=gast.Add(), value=item.expr)))
+        else:
+            call = self.call("add_at", load(dname), _index_value(index), item.expr)
+            out.append(mark(gast.Expr(value=call)))
+        return out
+
+    def branch(self, stmt):
+        """`if c:` in reverse: the same decision, each branch's adjoint, and zeros where
+        only one branch created an adjoint."""
+        before, owned = set(self.initialised), set(self.owned)
+        line = self.last_line
+        body = self.block(stmt.body)
+        after_body, owned_body = self.initialised, self.owned
+        self.initialised, self.owned, self.last_line = set(before), set(owned), line
+        orelse = self.block(stmt.orelse)
+        after_else, owned_else = self.initialised, self.owned
+        for names, code in ((after_else - after_body, body), (after_body - after_else, orelse)):
+            for dname in sorted(names):
+                primal = load(self.primal_of[dname])
+                code.append(mark(assign(dname, self.call("zeros_like", primal))))
+        self.initialised = after_body | after_else
+        self.owned = (owned_body | (after_else - after_body)) & (owned_else | (after_body - after_else))
+        self.last_line = getattr(stmt, "lineno", None)
+        if not body and not orelse:
+            return []
+        return [mark(gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse))]
+
+
+def _is_basic_index(index):
+    """An index made of integer constants, slices, None and `...`: it names each
+    element at most once, so `+=` through it adds every contribution."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    for part in parts:
+        if isinstance(part, gast.Slice):
+            continue
+        if isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub):
+            part = part.operand
+        if isinstance(part, gast.Constant) and (
+            part.value is None or part.value is Ellipsis or type(part.value) is int
+        ):
+            continue
+        return False
+    return True
+
+
+def _index_value(index):
+    """An index expression as a value: slices `a:b` become `slice(a, b)`."""
+    if isinstance(index, gast.Slice):
+        bounds = [index.lower, index.upper, index.step]
+        while bounds and bounds[-1] is None:
+            bounds.pop()
+        return gast.Call(
+            func=load("slice"),
+            args=[b if b is not None else constant(None) for b in bounds] or [constant(None)],
+            keywords=[],
+        )
+    if isinstance(index, gast.Tuple):
+        return gast.Tuple(elts=[_index_value(e) for e in index.elts], ctx=gast.Load())
+    return index

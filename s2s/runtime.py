@@ -1,0 +1,207 @@
+"""The small runtime that generated modules import.
+
+Every helper dispatches on its inputs (array methods, `__array_function__`, ufuncs),
+so generated code runs unchanged on NumPy, CuPy and Dask arrays, and each one is
+cheap for Python floats.
+"""
+
+import numpy
+
+__all__ = [
+    "add_at",
+    "balanced_eq",
+    "cast_like",
+    "chosen_mask",
+    "dot_lhs_adjoint",
+    "dot_rhs_adjoint",
+    "expand_reduced",
+    "inverse_axes",
+    "matmul_lhs_adjoint",
+    "matmul_rhs_adjoint",
+    "others_product",
+    "unbroadcast",
+    "zeros_like",
+]
+
+
+def _shape(x):
+    return getattr(x, "shape", None) or numpy.shape(x)
+
+
+def unbroadcast(g, x):
+    """Sum `g` over the axes that broadcasting added or stretched to give `x`'s shape."""
+    gshape = getattr(g, "shape", ())
+    shape = getattr(x, "shape", ())
+    if gshape == shape:
+        return g
+    if len(gshape) < len(shape):  # `g` was broadcast itself, e.g. a scalar seed
+        return g + zeros_like(x)
+    extra = len(gshape) - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g
+
+
+def zeros_like(x):
+    """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise."""
+    if isinstance(x, (float, int)):
+        return 0.0
+    if isinstance(x, complex):
+        return 0j
+    return numpy.zeros_like(x)
+
+
+def cast_like(g, x):
+    """The gradient `g` with the type, shape and dtype of its parameter `x`."""
+    if isinstance(x, float):
+        return float(g)
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        return g
+    if getattr(g, "shape", None) != x.shape:
+        g = g + numpy.zeros_like(x)
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    return g
+
+
+def add_at(g, index, value):
+    """`g[index] += value`, correct when an integer-array `index` repeats positions."""
+    if _is_basic_index(index):
+        g[index] += value
+    else:
+        numpy.add.at(g, index, value)
+    return g
+
+
+def _is_basic_index(index):
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        p is None or p is Ellipsis or isinstance(p, (int, slice, numpy.integer))
+        for p in parts
+    )
+
+
+def balanced_eq(x, z, y):
+    """The share of `z = maximum(x, y)`'s adjoint that goes to `x`: 1 where `x` won,
+    1/2 where `x` and `y` tie, 0 where `y` won (in the result's dtype)."""
+    share = (x == z) / (1.0 + (x == y))
+    dtype = getattr(z, "dtype", None)
+    if dtype is not None and getattr(share, "dtype", dtype) != dtype:
+        share = share.astype(dtype)
+    return share
+
+
+def _axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(a % ndim for a in axes)
+
+
+def expand_reduced(g, x, axis=None, keepdims=False):
+    """The adjoint `g` of a reduction of `x` over `axis`, broadcast back to `x`'s shape."""
+    ndim = numpy.ndim(x)
+    if not keepdims and ndim:
+        g = numpy.expand_dims(g, _axes(axis, ndim))
+    return g + zeros_like(x)
+
+
+def chosen_mask(x, z, axis=None, keepdims=False):
+    """For `z = max(x, axis)` (or min): 1/k at each of the k elements equal to the
+    chosen value, 0 elsewhere, so ties share the adjoint evenly."""
+    ndim = numpy.ndim(x)
+    if not keepdims and ndim:
+        z = numpy.expand_dims(z, _axes(axis, ndim))
+    hit = x == z
+    share = hit / hit.sum(axis=axis, keepdims=True)
+    dtype = getattr(x, "dtype", None)
+    return share.astype(dtype) if dtype is not None and share.dtype != dtype else share
+
+
+def others_product(x, axis=None):
+    """For each element of `x`, the product of the other elements along `axis`
+    (all of `x` when None), exact where `x` has zeros."""
+    if axis is None:
+        flat = numpy.reshape(x, (-1,))
+        return numpy.reshape(others_product(flat, 0), numpy.shape(x))
+    if isinstance(axis, tuple):
+        moved = numpy.moveaxis(x, axis, tuple(range(-len(axis), 0)))
+        merged = numpy.reshape(moved, moved.shape[: moved.ndim - len(axis)] + (-1,))
+        out = numpy.reshape(others_product(merged, -1), moved.shape)
+        return numpy.moveaxis(out, tuple(range(-len(axis), 0)), axis)
+    ones = numpy.ones_like(numpy.take(x, [0], axis=axis))
+    before = numpy.cumprod(
+        numpy.concatenate([ones, numpy.delete(x, -1, axis=axis)], axis=axis), axis=axis
+    )
+    after = numpy.flip(
+        numpy.cumprod(
+            numpy.concatenate(
+                [ones, numpy.delete(numpy.flip(x, axis=axis), -1, axis=axis)], axis=axis
+            ),
+            axis=axis,
+        ),
+        axis=axis,
+    )
+    return before * after
+
+
+def inverse_axes(axes):
+    """The permutation that undoes `transpose(x, axes)`; None for a full reversal.
+    Accepts the method forms `x.transpose()`, `x.transpose(1, 0)`, `x.transpose((1, 0))`."""
+    if isinstance(axes, tuple) and len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])
+    if axes is None or axes == () or axes == (None,):
+        return None
+    return tuple(numpy.argsort(axes))
+
+
+def matmul_lhs_adjoint(g, x, y):
+    """Adjoint of `x` in `z = x @ y`: `g @ y.T`, with NumPy's 1-D and batch rules."""
+    if numpy.ndim(y) == 1:
+        out = g[..., None] * y if numpy.ndim(x) > 1 else g * y
+    elif numpy.ndim(x) == 1:
+        out = (y @ g[..., None])[..., 0]
+    else:
+        out = g @ numpy.swapaxes(y, -1, -2)
+    return unbroadcast(out, x)
+
+
+def matmul_rhs_adjoint(g, x, y):
+    """Adjoint of `y` in `z = x @ y`: `x.T @ g`, with NumPy's 1-D and batch rules."""
+    if numpy.ndim(x) == 1:
+        out = x[:, None] * g[..., None, :] if numpy.ndim(y) > 1 else g * x
+    elif numpy.ndim(y) == 1:
+        out = (numpy.swapaxes(x, -1, -2) @ g[..., None])[..., 0]
+    else:
+        out = numpy.swapaxes(x, -1, -2) @ g
+    return unbroadcast(out, y)
+
+
+def dot_lhs_adjoint(g, x, y):
+    """Adjoint of `x` in `z = numpy.dot(x, y)` (sum over x's last and y's
+    second-to-last axis)."""
+    x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
+    if x_ndim == 0 or y_ndim == 0:
+        return unbroadcast(g * y, x)
+    if y_ndim == 1:
+        return numpy.multiply.outer(g, y)
+    # z's axes: x's leading axes, then y's axes without its second-to-last
+    y_moved = numpy.moveaxis(y, -2, -1)  # (..., k) with the contracted axis last
+    g_axes = tuple(range(x_ndim - 1, x_ndim - 1 + y_ndim - 1))
+    return numpy.tensordot(g, y_moved, axes=(g_axes, tuple(range(y_ndim - 1))))
+
+
+def dot_rhs_adjoint(g, x, y):
+    """Adjoint of `y` in `z = numpy.dot(x, y)`."""
+    x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
+    if x_ndim == 0 or y_ndim == 0:
+        return unbroadcast(g * x, y)
+    lead = tuple(range(x_ndim - 1))
+    out = numpy.tensordot(x, g, axes=(lead, lead))  # (k, y's axes without -2)
+    if y_ndim == 1:
+        return out
+    return numpy.moveaxis(out, 0, -2)

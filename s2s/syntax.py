@@ -1,0 +1,99 @@
+"""Small builders and queries for gast trees, so passes read as what they build."""
+
+import copy
+
+import gast
+
+
+def load(name):
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def store(name):
+    return gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+def constant(value):
+    return gast.Constant(value=value, kind=None)
+
+
+def assign(target, value, like=None):
+    """`target = value`; `target` is a name or a node, `like` lends its location."""
+    if isinstance(target, str):
+        target = store(target)
+    node = gast.Assign(targets=[target], value=value, type_comment=None)
+    if like is not None:
+        located(node, like)
+    return node
+
+
+def expr(source):
+    """Parse one Python expression into a gast node."""
+    return gast.parse(source, mode="eval").body
+
+
+def stmt(source):
+    """Parse one Python statement into a gast node."""
+    return gast.parse(source).body[0]
+
+
+def located(node, like):
+    """Give `node` and its children without a location the location of `like`."""
+    for child in gast.walk(node):
+        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+            if getattr(child, attr, None) is None and hasattr(like, attr):
+                setattr(child, attr, getattr(like, attr))
+    return node
+
+
+def clone(node):
+    return copy.deepcopy(node)
+
+
+def is_atom(node):
+    """Names and constants: the operands A-normal form allows."""
+    return isinstance(node, (gast.Name, gast.Constant))
+
+
+def names_read(node):
+    """Names loaded anywhere inside `node`."""
+    return {
+        n.id
+        for n in gast.walk(node)
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
+    }
+
+
+def names_stored(node):
+    """Names assigned anywhere inside `node` (targets, loop variables)."""
+    return {
+        n.id
+        for n in gast.walk(node)
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
+    }
+
+
+def all_names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+
+
+class Renamer(gast.NodeTransformer):
+    """Replace names by other names or by expressions, in any context."""
+
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        new = self.mapping.get(node.id)
+        if new is None:
+            return node
+        if isinstance(new, str):
+            return gast.copy_location(
+                gast.Name(id=new, ctx=node.ctx, annotation=None, type_comment=None),
+                node,
+            )
+        return clone(new)
+
+
+def rename(node, mapping):
+    return Renamer(mapping).visit(node)

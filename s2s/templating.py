@@ -1,0 +1,264 @@
+"""Templates: derivative rules written as plain Python, read with gast, never run.
+
+    @adjoint(numpy.multiply, operator.mul)
+    def multiply(z, x, y):
+        d[x] += unbroadcast(d[z] * y, x)
+        d[y] += unbroadcast(d[z] * x, y)
+
+The first parameter is the operation's result, the others its arguments, bound like
+a call.  `d[x]` is the adjoint (reverse) or tangent (forward) of `x`.  A body holds
+assignments to local temporaries and one statement per differentiable argument:
+`d[x] += e`, `d[x] -= e`, or `d[x][index] += e` (add into part of the adjoint).
+Names other than parameters and locals mean what they mean in the template's module
+(`numpy`, `unbroadcast`); the generated module imports them.
+
+Templates are registered by the object they differentiate, so every spelling that
+resolves to that object (`np.tanh`, `numpy.tanh`, `from numpy import tanh`) finds
+them.  Users register theirs the same way; a later registration wins.
+"""
+
+import builtins
+import importlib
+import inspect
+import pkgutil
+import textwrap
+from dataclasses import dataclass
+
+import gast
+
+from .errors import Unsupported, error_at
+from .syntax import clone, constant, load
+
+
+class _Adjoint:
+    """`d` in templates: `d[x]` names the derivative of `x`.  Never evaluated."""
+
+    def __getitem__(self, item):
+        raise RuntimeError("d[...] is template notation; templates are not run")
+
+    def __repr__(self):
+        return "d"
+
+
+d = _Adjoint()
+
+_ADJOINTS = {}
+_TANGENTS = {}
+_NONDIFFERENTIABLE = set()
+_loaded = False
+
+
+def _key(obj):
+    try:
+        hash(obj)
+        return obj
+    except TypeError:
+        return id(obj)
+
+
+def adjoint(*targets):
+    """Register the decorated function as the reverse-mode rule for `targets`."""
+
+    def register(fn):
+        template = Template(fn, "adjoint")
+        for target in targets:
+            _ADJOINTS[_key(target)] = template
+        return fn
+
+    return register
+
+
+def tangent(*targets):
+    """Register the decorated function as the forward-mode rule for `targets`."""
+
+    def register(fn):
+        template = Template(fn, "tangent")
+        for target in targets:
+            _TANGENTS[_key(target)] = template
+        return fn
+
+    return register
+
+
+def nondifferentiable(*targets):
+    """Declare that no derivative flows through `targets` (`len`, `np.floor`, ...)."""
+    for target in targets:
+        _NONDIFFERENTIABLE.add(_key(target))
+
+
+def load_builtin_templates():
+    """Import every module in `s2s.templates` once; their decorators register rules."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from . import templates
+
+    for info in pkgutil.iter_modules(templates.__path__):
+        importlib.import_module(f"{templates.__name__}.{info.name}")
+
+
+def adjoint_template(obj):
+    load_builtin_templates()
+    return _ADJOINTS.get(_key(obj))
+
+
+def is_nondifferentiable(obj):
+    load_builtin_templates()
+    return _key(obj) in _NONDIFFERENTIABLE
+
+
+def registry_state():
+    """Changes whenever a template is registered: part of the compile cache key."""
+    load_builtin_templates()
+    return (len(_ADJOINTS), len(_TANGENTS), tuple(id(t) for t in _ADJOINTS.values()))
+
+
+@dataclass
+class Contribution:
+    """`d[target] += expr` (sign +1), `-=` (sign -1), or `d[target][index] += expr`."""
+
+    target: gast.expr  # the call site's argument node
+    expr: gast.expr
+    sign: int = 1
+    index: gast.expr = None
+
+
+class Template:
+    def __init__(self, fn, kind):
+        self.fn = fn
+        self.kind = kind
+        self.signature = inspect.signature(fn)
+        names = list(self.signature.parameters)
+        self.result, self.params = names[0], names[1:]
+        source = textwrap.dedent(inspect.getsource(fn))
+        self.tree = gast.parse(source).body[0]
+        self.path = inspect.getsourcefile(fn)
+        self.globals = fn.__globals__
+        self.locals = {
+            n.id
+            for s in self.tree.body
+            for t in getattr(s, "targets", [])
+            for n in gast.walk(t)
+            if isinstance(n, gast.Name)
+        }
+        self.differentiable = {
+            p for p in self.params if any(_adjoint_target(s) == p for s in self.tree.body)
+        }
+
+    def __repr__(self):
+        return f"<{self.kind} template {self.fn.__module__}.{self.fn.__name__}>"
+
+    def bind(self, args, keywords, node, source):
+        """Map the template's parameters to the call site's argument nodes."""
+        placeholder = [object() for _ in args]
+        named = {k: object() for k in keywords}
+        try:
+            bound = self.signature.bind(None, *placeholder, **named)
+        except TypeError as exc:
+            raise error_at(
+                node, f"these arguments are not supported by the derivative rule: {exc}",
+                source, Unsupported,
+            ) from None
+        by_object = {id(p): a for p, a in zip(placeholder, args)}
+        by_object.update({id(named[k]): v for k, v in keywords.items()})
+        result = {}
+        for param in self.params:
+            if param in bound.arguments:
+                value = bound.arguments[param]
+                kind = self.signature.parameters[param].kind
+                if kind is inspect.Parameter.VAR_POSITIONAL:
+                    elts = [clone(by_object[id(v)]) for v in value]
+                    result[param] = gast.Tuple(elts=elts, ctx=gast.Load())
+                else:
+                    result[param] = by_object[id(value)]
+            else:
+                default = self.signature.parameters[param].default
+                if default is inspect.Parameter.empty:
+                    default = ()  # an empty *args
+                result[param] = constant(default)
+        return result
+
+    def instantiate(self, result, bound, adjoint_of, temporary, global_name):
+        """The template's statements for one call site.
+
+        `result` is the result's node; `bound` maps parameters to argument nodes;
+        `adjoint_of(node)` gives the adjoint's name node of an argument node (or None
+        where it has none); `temporary(base)` gives fresh local names;
+        `global_name(obj)` gives the expression that names `obj` in generated code.
+        Returns a list of plain statements (locals) and `Contribution`s.
+        """
+        mapping = dict(bound)
+        mapping[self.result] = result
+        local_names = {name: temporary(name) for name in sorted(self.locals)}
+        out = []
+        for stmt in self.tree.body:
+            target = _adjoint_target(stmt)
+            into_part = isinstance(stmt, gast.AugAssign) and not _is_d(stmt.target)
+            stmt = clone(stmt)
+            stmt = _Substitute(mapping, local_names, adjoint_of, self, global_name).visit(stmt)
+            if target is None:
+                out.append(stmt)
+                continue
+            if isinstance(stmt, gast.AugAssign):
+                index = stmt.target.slice if into_part else None
+                sign = -1 if isinstance(stmt.op, gast.Sub) else 1
+                out.append(Contribution(bound[target], stmt.value, sign, index))
+            else:
+                out.append(Contribution(bound[target], stmt.value, 1, None))
+        return out
+
+
+def _is_d(node):
+    return (
+        isinstance(node, gast.Subscript)
+        and isinstance(node.value, gast.Name)
+        and node.value.id == "d"
+    )
+
+
+def _adjoint_target(stmt):
+    """`x` for `d[x] += ...`, `d[x] -= ...`, `d[x][i] += ...`, `d[x] = ...`."""
+    if isinstance(stmt, gast.AugAssign):
+        target = stmt.target
+    elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+    else:
+        return None
+    if isinstance(target, gast.Subscript) and _is_d(target.value):
+        target = target.value
+    if _is_d(target) and isinstance(target.slice, gast.Name):
+        return target.slice.id
+    return None
+
+
+class _Substitute(gast.NodeTransformer):
+    """Parameters to argument nodes, locals to fresh names, `d[p]` to adjoint names,
+    globals to the names the generated module gives them."""
+
+    def __init__(self, mapping, local_names, adjoint_of, template, global_name):
+        self.mapping = mapping
+        self.local_names = local_names
+        self.adjoint_of = adjoint_of
+        self.template = template
+        self.global_name = global_name
+
+    def visit_Subscript(self, node):
+        if _is_d(node) and isinstance(node.slice, gast.Name):
+            arg = self.mapping[node.slice.id]
+            name = self.adjoint_of(arg)
+            return load(name) if name else constant(0.0)
+        return self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if node.id in self.mapping:
+            return clone(self.mapping[node.id])
+        if node.id in self.local_names:
+            return gast.Name(
+                id=self.local_names[node.id], ctx=node.ctx, annotation=None, type_comment=None
+            )
+        if node.id in self.template.globals:
+            return self.global_name(self.template.globals[node.id])
+        if hasattr(builtins, node.id):
+            return node
+        raise NameError(f"{self.template!r} uses unknown name {node.id!r}")

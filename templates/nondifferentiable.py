@@ -1,0 +1,33 @@
+"""Operations whose value carries no derivative: integer-valued, boolean, or shapes."""
+
+import math
+import operator
+
+import numpy
+
+from s2s import nondifferentiable
+
+nondifferentiable(
+    # Python
+    len, int, bool, round, range, isinstance, type, print,
+    operator.floordiv, operator.lt, operator.le, operator.gt, operator.ge,
+    operator.eq, operator.ne, operator.not_, operator.invert,
+    operator.and_, operator.or_, operator.xor, operator.lshift, operator.rshift,
+    math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
+    # NumPy: comparisons and logic
+    numpy.less, numpy.less_equal, numpy.greater, numpy.greater_equal,
+    numpy.equal, numpy.not_equal, numpy.logical_and, numpy.logical_or,
+    numpy.logical_not, numpy.logical_xor, numpy.isnan, numpy.isinf, numpy.isfinite,
+    numpy.signbit, numpy.any, numpy.all, numpy.allclose, numpy.isclose,
+    # NumPy: integer-valued and piecewise-constant
+    numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.sign,
+    numpy.floor_divide, numpy.argmax, numpy.argmin, numpy.argsort, numpy.nonzero,
+    numpy.count_nonzero, numpy.searchsorted,
+    # NumPy: shapes and new arrays that do not depend on values
+    numpy.shape, numpy.ndim, numpy.size, numpy.zeros_like, numpy.ones_like,
+    numpy.empty_like, numpy.zeros, numpy.ones, numpy.empty, numpy.arange,
+    numpy.linspace, numpy.eye, numpy.identity,
+    numpy.ndarray.shape, numpy.ndarray.ndim, numpy.ndarray.size, numpy.ndarray.dtype,
+    numpy.ndarray.argmax, numpy.ndarray.argmin, numpy.ndarray.argsort,
+    numpy.ndarray.nonzero, numpy.ndarray.any, numpy.ndarray.all,
+)
