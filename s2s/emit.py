@@ -25,7 +25,8 @@ def to_source(node):
         match = _COMMENT_LINE.match(line)
         if match:
             indent, text = match.groups()
-            lines.append("")
+            if lines and not lines[-1].rstrip().endswith(":"):
+                lines.append("")  # a blank line between blocks, not after `if c:`
             lines.append(f"{indent}# {ast.literal_eval(text)}")
         else:
             lines.append(line)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import gast
 
 from .errors import Unsupported, error_at
+from .runtime import unbroadcast
 from .syntax import clone, constant, load
 
 
@@ -209,6 +210,24 @@ class Template:
         return out
 
 
+def _drop_default_arguments(call, function):
+    """`helper(g, x, None, False)` is `helper(g, x)` when those are the defaults."""
+    try:
+        params = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return
+    while call.args and len(call.args) <= len(params):
+        last, param = call.args[-1], params[len(call.args) - 1]
+        if not (
+            isinstance(last, gast.Constant)
+            and param.default is not inspect.Parameter.empty
+            and type(last.value) is type(param.default)
+            and last.value == param.default
+        ):
+            return
+        call.args.pop()
+
+
 def _is_d(node):
     return (
         isinstance(node, gast.Subscript)
@@ -249,6 +268,27 @@ class _Substitute(gast.NodeTransformer):
             name = self.adjoint_of(arg)
             return load(name) if name else constant(0.0)
         return self.generic_visit(node)
+
+    def visit_Call(self, node):
+        func = node.func
+        obj = self.template.globals.get(func.id) if isinstance(func, gast.Name) else None
+        if obj is unbroadcast and self._same_shape(node.args[1]):
+            return self.visit(node.args[0])
+        self.generic_visit(node)
+        if callable(obj) and not node.keywords:
+            _drop_default_arguments(node, obj)
+        return node
+
+    def _same_shape(self, arg):
+        """True when `unbroadcast(g, arg)` has nothing to undo: every other operand of
+        the (elementwise) operation is a number, so the result has `arg`'s shape."""
+        if not isinstance(arg, gast.Name) or arg.id not in self.template.params:
+            return False
+        others = [self.mapping[p] for p in self.template.params if p != arg.id]
+        return all(
+            isinstance(o, gast.Constant) and type(o.value) in (int, float, type(None))
+            for o in others
+        )
 
     def visit_Name(self, node):
         if node.id in self.mapping:

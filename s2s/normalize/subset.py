@@ -79,10 +79,10 @@ def check_subset(fn, source):
         raise error_at(args.vararg, "*args parameters are not supported", source, Unsupported)
     if args.kwarg is not None:
         raise error_at(args.kwarg, "**kwargs parameters are not supported", source, Unsupported)
-    _check_returns(fn, source)
     for stmt in fn.body:
         for node in gast.walk(stmt):
             _check_node(node, source)
+    _check_returns(fn, source)
     return fn
 
 

@@ -1,0 +1,46 @@
+"""The oracle: central finite differences in float64."""
+
+import numpy as np
+
+import s2s
+
+
+def numerical_gradient(f, args, index, eps=1e-6):
+    """d f(*args) / d args[index] by central differences, element by element."""
+    args = list(args)
+    x = args[index]
+    if isinstance(x, float):
+        plus = f(*args[:index], x + eps, *args[index + 1 :])
+        minus = f(*args[:index], x - eps, *args[index + 1 :])
+        return float((plus - minus) / (2 * eps))
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[i] = eps
+        args[index] = x + step
+        plus = f(*args)
+        args[index] = x - step
+        minus = f(*args)
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def check_gradient(f, args, wrt=0, rtol=1e-5, atol=1e-7):
+    """Assert that s2s's gradient of `f` matches finite differences at `args`.
+
+    `wrt` is an index or a tuple of indices; returns s2s's gradients."""
+    indices = wrt if isinstance(wrt, tuple) else (wrt,)
+    grads = s2s.grad(f, wrt=indices)(*args)
+    for index, got in zip(indices, grads):
+        expected = numerical_gradient(f, args, index)
+        x = args[index]
+        assert np.shape(got) == np.shape(x), f"gradient shape {np.shape(got)} != {np.shape(x)}"
+        assert type(got) is type(x) or isinstance(x, np.ndarray), (
+            f"gradient type {type(got).__name__} for a {type(x).__name__} parameter"
+        )
+        np.testing.assert_allclose(
+            got, expected, rtol=rtol, atol=atol,
+            err_msg=f"gradient of {f.__name__} with respect to argument {index}",
+        )
+    return grads

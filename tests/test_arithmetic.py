@@ -1,0 +1,73 @@
+"""Arithmetic operators, against finite differences, with broadcasting."""
+
+import numpy as np
+import pytest
+
+from gradcheck import check_gradient
+
+rng = np.random.default_rng(0)
+
+
+def add(x, y):
+    return np.sum(x + y)
+
+
+def subtract(x, y):
+    return np.sum(x - y)
+
+
+def multiply(x, y):
+    return np.sum(x * y)
+
+
+def divide(x, y):
+    return np.sum(x / y)
+
+
+def power(x, y):
+    return np.sum(x**y)
+
+
+def negative(x, y):
+    return np.sum(-x * y)
+
+
+def positive(x, y):
+    return np.sum(+x * y)
+
+
+SHAPES = [((3,), (3,)), ((4, 3), (3,)), ((2, 1, 3), (4, 1)), ((), (2, 3))]
+
+
+@pytest.mark.parametrize("f", [add, subtract, multiply, divide, power, negative, positive])
+@pytest.mark.parametrize("shapes", SHAPES, ids=str)
+def test_binary(f, shapes):
+    x = rng.uniform(0.5, 2.0, size=shapes[0])
+    y = rng.uniform(0.5, 2.0, size=shapes[1])
+    check_gradient(f, (x, y), wrt=(0, 1))
+
+
+def scalars(a, b):
+    c = a * b + a / b - b**2
+    return -c + 3.0 * a
+
+
+def test_python_floats():
+    grads = check_gradient(scalars, (1.3, 0.7), wrt=(0, 1))
+    assert all(type(g) is float for g in grads)
+
+
+def matmul(x, y):
+    return np.sum(np.sin(x @ y))
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [((3, 4), (4, 2)), ((4,), (4, 2)), ((3, 4), (4,)), ((4,), (4,)),
+     ((5, 3, 4), (4, 2)), ((3, 4), (2, 4, 5)), ((2, 3, 4), (2, 4, 5)), ((4,), (2, 4, 3))],
+    ids=str,
+)
+def test_matmul(shapes):
+    x = rng.normal(size=shapes[0])
+    y = rng.normal(size=shapes[1])
+    check_gradient(matmul, (x, y), wrt=(0, 1))
