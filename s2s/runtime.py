@@ -105,7 +105,9 @@ def _axes(axis, ndim):
 def expand_reduced(g, x, axis=None, keepdims=False):
     """The adjoint `g` of a reduction of `x` over `axis`, broadcast back to `x`'s shape."""
     ndim = numpy.ndim(x)
-    if not keepdims and ndim:
+    if not keepdims and ndim and numpy.ndim(g):
+        # (a scalar `g` broadcasts as it is; expand_dims would make a Python float a
+        # float64 array, and float32 work would silently run in float64)
         g = numpy.expand_dims(g, _axes(axis, ndim))
     return g + zeros_like(x)
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 import s2s
+import s2s.runtime
 
 
 def numerical_gradient(f, args, index, eps=1e-6):
@@ -44,3 +45,23 @@ def check_gradient(f, args, wrt=0, rtol=1e-5, atol=1e-7):
             err_msg=f"gradient of {f.__name__} with respect to argument {index}",
         )
     return grads
+
+
+def strict_gradients(f, args, wrt=0):
+    """s2s's gradients of `f`, computed by its generated source with a `cast_like`
+    that fails when a gradient arrives in another dtype than its parameter's: so a
+    float32 computation that silently ran in float64 is caught, not cast away."""
+    indices = wrt if isinstance(wrt, tuple) else (wrt,)
+    source = s2s.source(f, wrt=indices)
+    namespace = dict(f.__globals__)
+    exec(compile(source, f"<strict {f.__name__}>", "exec"), namespace)
+
+    def cast_like(g, x):
+        dtype = getattr(x, "dtype", None)
+        if dtype is not None and hasattr(g, "dtype"):
+            assert g.dtype == dtype, f"gradient computed in {g.dtype} for a {dtype} parameter"
+        return s2s.runtime.cast_like(g, x)
+
+    namespace["cast_like"] = cast_like
+    grads = namespace[f"grad_{f.__name__}"](*args)
+    return grads if isinstance(grads, tuple) else (grads,)

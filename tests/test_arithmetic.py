@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gradcheck import check_gradient
+from gradcheck import check_gradient, strict_gradients
 
 rng = np.random.default_rng(0)
 
@@ -71,3 +71,16 @@ def test_matmul(shapes):
     x = rng.normal(size=shapes[0])
     y = rng.normal(size=shapes[1])
     check_gradient(matmul, (x, y), wrt=(0, 1))
+
+
+def mlp_like(w, b, x):
+    h = np.maximum(x @ w + b, 0.0)
+    return np.mean((h - 1.0) ** 2)
+
+
+@pytest.mark.parametrize("f", [add, subtract, multiply, divide, power, negative, mlp_like])
+def test_float32_stays_float32(f):
+    arity = f.__code__.co_argcount
+    args = [rng.uniform(0.5, 2.0, size=s).astype(np.float32) for s in [(3, 4), (4,), (2, 3)]]
+    grads = strict_gradients(f, args[:arity], wrt=tuple(range(arity)))
+    assert all(g.dtype == np.float32 for g in grads)
