@@ -84,3 +84,28 @@ def test_float32_stays_float32(f):
     args = [rng.uniform(0.5, 2.0, size=s).astype(np.float32) for s in [(3, 4), (4,), (2, 3)]]
     grads = strict_gradients(f, args[:arity], wrt=tuple(range(arity)))
     assert all(g.dtype == np.float32 for g in grads)
+
+
+def bias(x, b):
+    return np.sum((x + b) ** 2)
+
+
+def per_channel(image, scale):
+    return np.sum(image * scale - scale)
+
+
+def outer_product(c, w):
+    return np.sum(c[None, :] * c[:, None] * w)
+
+
+def scalar_times_array(s, x):
+    return np.sum(s * x + x / s)
+
+
+def test_broadcasting_cases():
+    check_gradient(bias, (rng.normal(size=(5, 3)), rng.normal(size=3)), wrt=(0, 1))
+    image, scale = rng.normal(size=(4, 5, 3)), rng.normal(size=3)
+    check_gradient(per_channel, (image, scale), wrt=(0, 1))
+    check_gradient(outer_product, (rng.normal(size=4), rng.normal(size=(4, 4))), wrt=0)
+    grads = check_gradient(scalar_times_array, (1.5, rng.normal(size=(2, 3))), wrt=(0, 1))
+    assert type(grads[0]) is float
