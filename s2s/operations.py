@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 import gast
 import numpy
 
-from .syntax import is_atom
-
 BINARY = {
     gast.Add: operator.add,
     gast.Sub: operator.sub,
@@ -78,6 +76,12 @@ class Operations:
             return getattr(base, node.attr, None) if base is not None else None
         return None
 
+    def is_local(self, node):
+        """A value of the function (a local name or a constant), not a module."""
+        if isinstance(node, gast.Name):
+            return node.id in self.local_names
+        return isinstance(node, gast.Constant)
+
     def classify(self, node):
         if isinstance(node, gast.Constant):
             return Operation("constant", node)
@@ -108,7 +112,7 @@ class Operations:
                 "apply", node, operator.getitem, [node.value, node.slice], label="indexing"
             )
         if isinstance(node, gast.Attribute):
-            if not is_atom(node.value):
+            if not self.is_local(node.value):
                 return Operation("constant", node)  # `np.pi`: a module's attribute
             return Operation(
                 "apply", node, _array_attribute(node.attr), [node.value], label=f".{node.attr}"
@@ -120,9 +124,7 @@ class Operations:
     def call(self, node):
         keywords = {k.arg: k.value for k in node.keywords}
         func = node.func
-        if isinstance(func, gast.Attribute) and is_atom(func.value) and (
-            not isinstance(func.value, gast.Name) or func.value.id in self.local_names
-        ):
+        if isinstance(func, gast.Attribute) and self.is_local(func.value):
             # a method of a local value: `x.sum()`, as the array method
             return Operation(
                 "apply", node, _array_attribute(func.attr), [func.value] + node.args,

@@ -15,10 +15,15 @@ __all__ = [
     "dot_lhs_adjoint",
     "dot_rhs_adjoint",
     "expand_reduced",
+    "inner_lhs_adjoint",
+    "inner_rhs_adjoint",
     "inverse_axes",
     "matmul_lhs_adjoint",
     "matmul_rhs_adjoint",
     "others_product",
+    "take_adjoint",
+    "tensordot_lhs_adjoint",
+    "tensordot_rhs_adjoint",
     "unbroadcast",
     "zeros_like",
 ]
@@ -158,7 +163,8 @@ def inverse_axes(axes):
         axes = tuple(axes[0])
     if axes is None or axes == () or axes == (None,):
         return None
-    return tuple(numpy.argsort(axes))
+    n = len(axes)
+    return tuple(int(i) for i in numpy.argsort([a % n for a in axes]))
 
 
 def matmul_lhs_adjoint(g, x, y):
@@ -207,3 +213,75 @@ def dot_rhs_adjoint(g, x, y):
     if y_ndim == 1:
         return out
     return numpy.moveaxis(out, 0, -2)
+
+
+def inner_lhs_adjoint(g, x, y):
+    """Adjoint of `x` in `z = numpy.inner(x, y)` (sum over both last axes)."""
+    x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
+    if x_ndim == 0 or y_ndim == 0:
+        return unbroadcast(g * y, x)
+    g_axes = tuple(range(x_ndim - 1, x_ndim + y_ndim - 2))
+    return numpy.tensordot(g, y, axes=(g_axes, tuple(range(y_ndim - 1))))
+
+
+def inner_rhs_adjoint(g, x, y):
+    """Adjoint of `y` in `z = numpy.inner(x, y)`."""
+    x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
+    if x_ndim == 0 or y_ndim == 0:
+        return unbroadcast(g * x, y)
+    lead = tuple(range(x_ndim - 1))
+    return numpy.tensordot(g, x, axes=(lead, lead))
+
+
+def _tensordot_axes(axes, x_ndim, y_ndim):
+    """`numpy.tensordot`'s `axes` as two lists of non-negative axes, paired."""
+    if isinstance(axes, (int, numpy.integer)):
+        return list(range(x_ndim - axes, x_ndim)), list(range(axes))
+    x_axes, y_axes = axes
+    x_axes = list(x_axes) if isinstance(x_axes, (tuple, list)) else [x_axes]
+    y_axes = list(y_axes) if isinstance(y_axes, (tuple, list)) else [y_axes]
+    return [a % x_ndim for a in x_axes], [a % y_ndim for a in y_axes]
+
+
+def _tensordot_adjoint(g, other, mine, theirs, ndim, other_ndim, before):
+    """Contract `g` with `other` over `other`'s free axes; put the axes back in the
+    order of the operand whose adjoint this is (`mine` its contracted axes, paired
+    with `other`'s `theirs`; its free axes come first in `g` when `before`)."""
+    free_other = [a for a in range(other_ndim) if a not in theirs]
+    n_mine_free = ndim - len(mine)
+    g_axes = (
+        tuple(range(n_mine_free, n_mine_free + len(free_other)))
+        if before
+        else tuple(range(len(free_other)))
+    )
+    out = numpy.tensordot(g, other, axes=(g_axes, tuple(free_other)))
+    free_mine = [a for a in range(ndim) if a not in mine]
+    order = sorted(range(len(theirs)), key=lambda j: theirs[j])
+    layout = free_mine + [mine[j] for j in order]
+    return numpy.transpose(out, tuple(numpy.argsort(layout)))
+
+
+def tensordot_lhs_adjoint(g, x, y, axes=2):
+    """Adjoint of `x` in `z = numpy.tensordot(x, y, axes)`."""
+    x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
+    x_axes, y_axes = _tensordot_axes(axes, x_ndim, y_ndim)
+    return _tensordot_adjoint(g, y, x_axes, y_axes, x_ndim, y_ndim, True)
+
+
+def tensordot_rhs_adjoint(g, x, y, axes=2):
+    """Adjoint of `y` in `z = numpy.tensordot(x, y, axes)`."""
+    x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
+    x_axes, y_axes = _tensordot_axes(axes, x_ndim, y_ndim)
+    return _tensordot_adjoint(g, x, y_axes, x_axes, y_ndim, x_ndim, False)
+
+
+def take_adjoint(g, x, indices, axis=None):
+    """Adjoint of `x` in `z = numpy.take(x, indices, axis)`: `g` added at the taken
+    positions (as often as an index repeats); all of `x` flattened when `axis` is None."""
+    out = numpy.zeros_like(x)
+    if axis is None:
+        numpy.add.at(numpy.reshape(out, (-1,)), indices, g)  # a view of `out`
+    else:
+        index = (slice(None),) * (axis % numpy.ndim(x)) + (indices,)
+        numpy.add.at(out, index, g)
+    return out

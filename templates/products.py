@@ -1,0 +1,44 @@
+"""Products that contract axes: dot, inner, outer, vdot, tensordot (matmul and `@`
+are in arithmetic.py)."""
+
+import numpy
+
+from s2s import adjoint, d
+from s2s.runtime import (
+    dot_lhs_adjoint,
+    dot_rhs_adjoint,
+    inner_lhs_adjoint,
+    inner_rhs_adjoint,
+    tensordot_lhs_adjoint,
+    tensordot_rhs_adjoint,
+)
+
+
+@adjoint(numpy.dot, numpy.ndarray.dot)
+def dot(z, x, y):
+    d[x] += dot_lhs_adjoint(d[z], x, y)
+    d[y] += dot_rhs_adjoint(d[z], x, y)
+
+
+@adjoint(numpy.inner)
+def inner(z, x, y):
+    d[x] += inner_lhs_adjoint(d[z], x, y)
+    d[y] += inner_rhs_adjoint(d[z], x, y)
+
+
+@adjoint(numpy.outer)
+def outer(z, x, y):
+    d[x] += numpy.reshape(numpy.dot(d[z], numpy.ravel(y)), numpy.shape(x))
+    d[y] += numpy.reshape(numpy.dot(numpy.ravel(x), d[z]), numpy.shape(y))
+
+
+@adjoint(numpy.vdot)
+def vdot(z, x, y):
+    d[x] += d[z] * numpy.reshape(y, numpy.shape(x))
+    d[y] += d[z] * numpy.reshape(x, numpy.shape(y))
+
+
+@adjoint(numpy.tensordot)
+def tensordot(z, x, y, axes=2):
+    d[x] += tensordot_lhs_adjoint(d[z], x, y, axes)
+    d[y] += tensordot_rhs_adjoint(d[z], x, y, axes)

@@ -1,0 +1,169 @@
+"""Products (dot and the method .dot, inner, outer, vdot, tensordot), against finite
+differences, for every combination of ranks NumPy gives its own rule."""
+
+import numpy as np
+import pytest
+
+import s2s
+from gradcheck import check_gradient
+
+rng = np.random.default_rng(3)
+
+
+def dot(x, y, w):
+    return np.sum(np.dot(x, y) ** 2 * w)
+
+
+def dot_method(x, y, w):
+    return np.sum(x.dot(y) ** 2 * w)
+
+
+def inner(x, y, w):
+    return np.sum(np.inner(x, y) ** 2 * w)
+
+
+def outer(x, y, w):
+    return np.sum(np.outer(x, y) ** 2 * w)
+
+
+def vdot(x, y, w):
+    return np.vdot(x, y) ** 2 * w
+
+
+def tensordot_default(x, y, w):
+    return np.sum(np.tensordot(x, y) ** 2 * w)
+
+
+def tensordot_int(x, y, w):
+    return np.sum(np.tensordot(x, y, 1) ** 2 * w)
+
+
+def tensordot_pairs(x, y, w):
+    return np.sum(np.tensordot(x, y, axes=([0, 2], [1, 0])) ** 2 * w)
+
+
+def tensordot_single(x, y, w):
+    return np.sum(np.tensordot(x, y, axes=(-1, 0)) ** 2 * w)
+
+
+def tensordot_none(x, y, w):
+    return np.sum(np.tensordot(x, y, 0) ** 2 * w)
+
+
+def arrays(*shapes, dtype=np.float64):
+    return [rng.normal(size=s).astype(dtype) for s in shapes]
+
+
+DOT_SHAPES = [
+    ((), ()), ((), (3,)), ((3, 2), ()), ((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 2)),
+    ((3, 4), (4, 2)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)), ((2, 3, 4), (3, 4, 2)),
+    ((2, 3, 4), (4,)), ((4,), (2, 4, 3)),
+]
+
+
+@pytest.mark.parametrize("f", [dot, dot_method], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shapes", DOT_SHAPES, ids=str)
+def test_dot(f, shapes):
+    x, y = arrays(*shapes)
+    w = rng.normal(size=np.shape(np.dot(x, y)))
+    if f is dot_method and shapes[0] == ():
+        # the oracle's steps turn a 0-d array into a NumPy scalar, which has no .dot:
+        # compare with np.dot's gradient, which the oracle checks
+        got = s2s.grad(f, wrt=(0, 1))(x, y, w)
+        for a, b in zip(got, check_gradient(dot, (x, y, w), wrt=(0, 1))):
+            np.testing.assert_allclose(a, b, rtol=1e-12)
+        return
+    check_gradient(f, (x, y, w), wrt=(0, 1))
+
+
+def test_dot_python_floats():
+    y = rng.normal(size=3)
+    check_gradient(dot, (1.5, y, rng.normal(size=3)), wrt=(0, 1))
+    (g,) = check_gradient(dot, (1.5, -0.5, 2.0), wrt=(0,))
+    assert type(g) is float
+
+
+INNER_SHAPES = [
+    ((), (3,)), ((4,), (4,)), ((3, 4), (4,)), ((4,), (2, 4)), ((3, 4), (2, 4)),
+    ((2, 3, 4), (5, 4)), ((3, 4), (2, 5, 4)),
+]
+
+
+@pytest.mark.parametrize("shapes", INNER_SHAPES, ids=str)
+def test_inner(shapes):
+    x, y = arrays(*shapes)
+    w = rng.normal(size=np.shape(np.inner(x, y)))
+    check_gradient(inner, (x, y, w), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("shapes", [((3,), (4,)), ((2, 3), (4,)), ((3,), (2, 2))], ids=str)
+def test_outer(shapes):
+    x, y = arrays(*shapes)
+    w = rng.normal(size=np.shape(np.outer(x, y)))
+    check_gradient(outer, (x, y, w), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("shapes", [((6,), (6,)), ((2, 3), (3, 2)), ((2, 3), (6,))], ids=str)
+def test_vdot(shapes):
+    x, y = arrays(*shapes)
+    check_gradient(vdot, (x, y, 0.7), wrt=(0, 1))
+
+
+@pytest.mark.parametrize(
+    "f, shapes",
+    [
+        (tensordot_default, ((2, 3, 4), (3, 4, 5))),
+        (tensordot_default, ((3, 4), (3, 4))),
+        (tensordot_int, ((2, 3), (3, 4, 5))),
+        (tensordot_int, ((4,), (4,))),
+        (tensordot_pairs, ((3, 4, 2), (2, 3, 5))),
+        (tensordot_pairs, ((5, 1, 3), (3, 5))),
+        (tensordot_single, ((2, 3), (3, 4))),
+        (tensordot_single, ((2, 5, 3), (3,))),
+        (tensordot_none, ((2,), (3, 2))),
+        (tensordot_none, ((2, 3), ())),
+    ],
+    ids=str,
+)
+def test_tensordot(f, shapes):
+    x, y = arrays(*shapes)
+    w = rng.normal(size=np.shape(np.tensordot(x, y, TENSORDOT_AXES[f.__name__])))
+    check_gradient(f, (x, y, w), wrt=(0, 1))
+
+
+TENSORDOT_AXES = {
+    "tensordot_default": 2, "tensordot_int": 1, "tensordot_pairs": ([0, 2], [1, 0]),
+    "tensordot_single": (-1, 0), "tensordot_none": 0,
+}
+
+
+def test_dot_adjoints_by_hand():
+    # z = x @ y for matrices: dx = g y^T, dy = x^T g
+    x, y, g = arrays((3, 4), (4, 2), (3, 2))
+    np.testing.assert_allclose(s2s.runtime.dot_lhs_adjoint(g, x, y), g @ y.T)
+    np.testing.assert_allclose(s2s.runtime.dot_rhs_adjoint(g, x, y), x.T @ g)
+
+
+@pytest.mark.parametrize(
+    "f, shapes",
+    [(dot, ((2, 3, 4), (4, 5))), (dot_method, ((3, 4), (2, 4, 5))), (dot, ((4,), (4,))),
+     (inner, ((3, 4), (2, 4))), (outer, ((3,), (2, 2))), (tensordot_pairs, ((3, 4, 2), (2, 3, 5)))],
+    ids=str,
+)
+def test_float32(f, shapes):
+    x, y = arrays(*shapes, dtype=np.float32)
+    if f is outer:
+        out = np.outer(x, y)
+    elif f is inner:
+        out = np.inner(x, y)
+    elif f is tensordot_pairs:
+        out = np.tensordot(x, y, TENSORDOT_AXES[f.__name__])
+    else:
+        out = np.dot(x, y)
+    w = rng.normal(size=np.shape(out)).astype(np.float32)
+    gx, gy = s2s.grad(f, wrt=(0, 1))(x, y, w)
+    assert gx.dtype == np.float32 and gx.shape == x.shape
+    assert gy.dtype == np.float32 and gy.shape == y.shape
+    gx64, gy64 = s2s.grad(f, wrt=(0, 1))(*(a.astype(np.float64) for a in (x, y, w)))
+    np.testing.assert_allclose(gx, gx64, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gy, gy64, rtol=1e-4, atol=1e-5)
