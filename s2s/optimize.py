@@ -27,7 +27,7 @@ FOLD = {
 
 
 class Fold(gast.NodeTransformer):
-    """Fold arithmetic on numeric constants; `e ** 1` is `e`, `e * 1` and `1 * e` are `e`."""
+    """Fold arithmetic on numeric constants; `e ** 1`, `e * 1`, `1 * e`, `e / 1` are `e`."""
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -37,12 +37,12 @@ class Fold(gast.NodeTransformer):
                 return gast.Constant(value=FOLD[type(node.op)](left.value, right.value), kind=None)
             except (ArithmeticError, ValueError):
                 return node
-        if _number(right) and right.value == 1 and type(right.value) is int:
-            if isinstance(node.op, (gast.Pow, gast.Mult)):
+        # adjoint values are floats, so multiplying or dividing by 1 changes nothing
+        if _number(right) and right.value == 1:
+            if isinstance(node.op, (gast.Pow, gast.Mult, gast.Div)):
                 return left
-        if _number(left) and left.value == 1 and type(left.value) is int:
-            if isinstance(node.op, gast.Mult):
-                return right
+        if _number(left) and left.value == 1 and isinstance(node.op, gast.Mult):
+            return right
         return node
 
 

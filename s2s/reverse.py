@@ -275,14 +275,10 @@ def _is_basic_index(index):
 def _index_value(index):
     """An index expression as a value: slices `a:b` become `slice(a, b)`."""
     if isinstance(index, gast.Slice):
-        bounds = [index.lower, index.upper, index.step]
-        while bounds and bounds[-1] is None:
-            bounds.pop()
-        return gast.Call(
-            func=load("slice"),
-            args=[b if b is not None else constant(None) for b in bounds] or [constant(None)],
-            keywords=[],
-        )
+        # `slice(a)` would mean `:a`, so the start is always written
+        bounds = [index.lower, index.upper] + ([index.step] if index.step else [])
+        args = [b if b is not None else constant(None) for b in bounds]
+        return gast.Call(func=load("slice"), args=args, keywords=[])
     if isinstance(index, gast.Tuple):
         return gast.Tuple(elts=[_index_value(e) for e in index.elts], ctx=gast.Load())
     return index

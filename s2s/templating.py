@@ -228,6 +228,10 @@ def _drop_default_arguments(call, function):
         call.args.pop()
 
 
+def _is_number(node):
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float)
+
+
 def _is_d(node):
     return (
         isinstance(node, gast.Subscript)
@@ -270,14 +274,27 @@ class _Substitute(gast.NodeTransformer):
         return self.generic_visit(node)
 
     def visit_Call(self, node):
-        func = node.func
-        obj = self.template.globals.get(func.id) if isinstance(func, gast.Name) else None
+        obj = self._global(node.func)
         if obj is unbroadcast and self._same_shape(node.args[1]):
             return self.visit(node.args[0])
         self.generic_visit(node)
         if callable(obj) and not node.keywords:
             _drop_default_arguments(node, obj)
+            if getattr(obj, "__module__", None) == "math" and all(map(_is_number, node.args)):
+                # `math.log(base)` with the default base: a number, not a call
+                return constant(obj(*(a.value for a in node.args)))
         return node
+
+    def _global(self, node):
+        """The object a template's global name or dotted name (`numpy.reshape`) means."""
+        if isinstance(node, gast.Name):
+            if node.id in self.mapping or node.id in self.local_names:
+                return None
+            return self.template.globals.get(node.id)
+        if isinstance(node, gast.Attribute):
+            base = self._global(node.value)
+            return getattr(base, node.attr, None) if base is not None else None
+        return None
 
     def _same_shape(self, arg):
         """True when `unbroadcast(g, arg)` has nothing to undo: every other operand of

@@ -14,7 +14,7 @@ attribute chains on modules (`np.pi`).  New operands are named `t1`, `t2`, ...
 
 import gast
 
-from ..syntax import assign, is_atom, load, located, store
+from ..syntax import assign, is_atom, load, located
 
 
 class ANF:
@@ -77,6 +77,29 @@ class ANF:
         self.emit(assign(name, value, like=self.current), self.current)
         return gast.copy_location(load(name), node)
 
+    def index(self, node):
+        """An index whose parts are names, constants and slices of them, so the adjoint
+        sweep reuses the very index the primal used (a random or costly index is not
+        evaluated twice).  `x[i, 1:-1]` stays as written; `x[x > 0]` names its mask."""
+        if isinstance(node, gast.Tuple):
+            node.elts = [self.index(e) for e in node.elts]
+            return node
+        if isinstance(node, gast.Slice):
+            for bound in ("lower", "upper", "step"):
+                value = getattr(node, bound)
+                if value is not None and not _simple(value):
+                    setattr(node, bound, self.name_of(value))
+            return node
+        return node if _simple(node) else self.name_of(node)
+
+    def name_of(self, node):
+        """`node`'s value in a new temporary, whatever kind of expression it is."""
+        if isinstance(node, gast.IfExp):
+            return self.atom(node)
+        name = self.namer.temporary()
+        self.emit(assign(name, self.operation(node), like=self.current), self.current)
+        return gast.copy_location(load(name), node)
+
     def is_static(self, node):
         """A module attribute chain such as `np.pi` or `math.e`: no operation to name."""
         while isinstance(node, gast.Attribute):
@@ -105,6 +128,7 @@ class ANF:
             node.value = self.atom(node.value)
         elif isinstance(node, gast.Subscript):
             node.value = self.atom(node.value)
+            node.slice = self.index(node.slice)
         elif isinstance(node, (gast.Tuple, gast.List)):
             node.elts = [self.atom(e) for e in node.elts]
         elif isinstance(node, gast.Dict):
@@ -113,6 +137,13 @@ class ANF:
             return load(self.atom(node).id)
         # comparisons, and/or/not, f-strings: no derivative flows, kept whole
         return node
+
+
+def _simple(node):
+    """A name, a constant, or a negated constant (`-1`): nothing to compute."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        node = node.operand
+    return isinstance(node, (gast.Name, gast.Constant))
 
 
 def to_anf(fn, namer):
