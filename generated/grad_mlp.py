@@ -48,9 +48,9 @@ def value_and_grad_loss(w1, b1, w2, b2, x, y, d_result=1.0):
         t6,
         (
             cast_like(dw1, w1),
-            cast_like(db1, b1),
+            cast_like(db1, b1, copy=True),
             cast_like(dw2, w2),
-            cast_like(db2, b2),
+            cast_like(db2, b2, copy=True),
         ),
     )
 

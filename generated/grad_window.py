@@ -26,8 +26,7 @@ def value_and_grad_score(W, b, u, x, d_result=1.0):
 
     # d of: h = 1.0 / (1.0 + np.exp(-z))  (window.py:9)
     dt4 = -(dh * h / t4)
-    dt3 = dt4
-    dt2 = dt3 * t3
+    dt2 = dt4 * t3
     dz = -dt2
 
     # d of: z = W @ x + b  (window.py:8)
@@ -37,7 +36,12 @@ def value_and_grad_score(W, b, u, x, d_result=1.0):
     dx = matmul_rhs_adjoint(dt1, W, x)
     return (
         t5,
-        (cast_like(dW, W), cast_like(db, b), cast_like(du, u), cast_like(dx, x)),
+        (
+            cast_like(dW, W),
+            cast_like(db, b, copy=True),
+            cast_like(du, u),
+            cast_like(dx, x),
+        ),
     )
 
 

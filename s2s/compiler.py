@@ -103,7 +103,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     active = active_names(fn, wrt, operations, source)
 
     vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports).transform()
-    vjp = optimize(vjp, namer.temporaries, active)
+    vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()))
     grad = _grad_function(fn.name, vjp.name, signature)
 
     if command is None:

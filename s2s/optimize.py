@@ -3,6 +3,7 @@
 In: the function the reverse (or forward) transform wrote.  Out: the same function
 - with arithmetic on constants folded (`x ** (2 - 1)` is `x`),
 - without adjoint statements whose values nothing reads (dead code),
+- without copies between adjoints (`dt3 = dt4`) where one name can serve,
 - with each single-use, derivative-free temporary of A-normal form put back into
   the statement that uses it (`n = x.shape[0]` rather than `t1 = x.shape; n = t1[0]`),
 - without comments that head no code.
@@ -27,7 +28,18 @@ FOLD = {
 
 
 class Fold(gast.NodeTransformer):
-    """Fold arithmetic on numeric constants; `e ** 1`, `e * 1`, `1 * e`, `e / 1` are `e`."""
+    """Fold arithmetic on numeric constants; `e ** 1`, `e * 1`, `1 * e`, `e / 1` are `e`.
+
+    An assignment's whole value is never folded into a bare name: `dx = dz * 1.0`
+    makes a new array that the reverse pass may update in place, `dx = dz` would not.
+    """
+
+    def visit_Assign(self, node):
+        value = node.value
+        folded = self.visit(value)
+        if not (isinstance(folded, gast.Name) and not isinstance(value, gast.Name)):
+            node.value = folded
+        return node
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -146,6 +158,61 @@ def count_uses(stmts):
     return uses
 
 
+def _in_order(stmts):
+    """Every statement, nested ones included, in the order they are written."""
+    for stmt in stmts:
+        yield stmt
+        if isinstance(stmt, gast.If):
+            yield from _in_order(stmt.body)
+            yield from _in_order(stmt.orelse)
+
+
+def propagate_copies(fn, adjoint_names):
+    """`dt3 = dt4` between adjoints: read `dt4` where `dt3` was read, when `dt3` is
+    assigned only there and `dt4` never again afterwards (so they hold one value)."""
+    while True:
+        stmts = list(_in_order(fn.body))
+        last_store, stores = {}, {}
+        for position, stmt in enumerate(stmts):
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else (
+                [stmt.target] if isinstance(stmt, gast.AugAssign) else []
+            )
+            for target in targets:
+                for node in gast.walk(target):
+                    if isinstance(node, gast.Name):
+                        last_store[node.id] = position
+                        stores[node.id] = stores.get(node.id, 0) + 1
+        for position, stmt in enumerate(stmts):
+            if (
+                getattr(stmt, "s2s_adjoint", False)
+                and isinstance(stmt, gast.Assign)
+                and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.Name)
+                and {stmt.targets[0].id, stmt.value.id} <= adjoint_names
+                and stores[stmt.targets[0].id] == 1
+                and last_store.get(stmt.value.id, -1) < position
+            ):
+                copy, original = stmt.targets[0].id, stmt.value.id
+                fn.body = _without(fn.body, stmt)
+                _Replace(copy, gast.Name(id=original, ctx=gast.Load(), annotation=None,
+                                         type_comment=None)).visit(fn)
+                break
+        else:
+            return fn
+
+
+def _without(stmts, removed):
+    out = []
+    for stmt in stmts:
+        if stmt is removed:
+            continue
+        if isinstance(stmt, gast.If):
+            stmt.body = _without(stmt.body, removed) or [gast.Pass()]
+            stmt.orelse = _without(stmt.orelse, removed)
+        out.append(stmt)
+    return out
+
+
 def drop_empty_comments(stmts):
     out = []
     for stmt in stmts:
@@ -160,9 +227,10 @@ def drop_empty_comments(stmts):
     return out
 
 
-def optimize(fn, temporaries, active):
+def optimize(fn, temporaries, active, adjoint_names):
     fold_constants(fn.body)
     fn.body = eliminate_dead_code(fn.body, set())
+    fn = propagate_copies(fn, adjoint_names)
     fn.body = inline_temporaries(fn.body, temporaries, count_uses(fn.body), active)
     fn.body = drop_empty_comments(fn.body)
     return fn

@@ -88,7 +88,13 @@ class ReverseMode:
             dname = self.adjoint_name(name)
             if dname not in self.initialised:
                 finish.append(mark(assign(dname, self.call("zeros_like", load(name)))))
-            grads.append(self.call("cast_like", load(dname), load(name)))
+                self.owned.add(dname)
+            cast = self.call("cast_like", load(dname), load(name))
+            if dname not in self.owned:
+                # it may share memory with another gradient or the caller's d_result:
+                # hand back a copy, so updating one gradient in place changes nothing else
+                cast.keywords.append(gast.keyword(arg="copy", value=constant(True)))
+            grads.append(cast)
         result = grads[0] if len(grads) == 1 else gast.Tuple(elts=grads, ctx=gast.Load())
         if finish:
             finish.insert(0, comment("gradients of inputs the result does not depend on"))
@@ -109,6 +115,13 @@ class ReverseMode:
             type_comment=None,
             type_params=[],
         )
+
+    def new_array(self, value):
+        """Whether `value` is a call to a helper that always returns a new array."""
+        if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)):
+            return False
+        helper = self.imports.object_named(value.func.id)
+        return getattr(helper, "returns_new_array", False)
 
     def call(self, helper, *args):
         return gast.Call(func=self.runtime(helper), args=list(args), keywords=[])
@@ -206,7 +219,7 @@ class ReverseMode:
         else:
             value = gast.UnaryOp(op=gast.USub(), operand=item.expr)
         self.initialised.add(dname)
-        if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        if isinstance(value, (gast.BinOp, gast.UnaryOp)) or self.new_array(value):
             self.owned.add(dname)
         else:
             self.owned.discard(dname)

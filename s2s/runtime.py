@@ -21,6 +21,7 @@ __all__ = [
     "matmul_lhs_adjoint",
     "matmul_rhs_adjoint",
     "others_product",
+    "returns_new_array",
     "take_adjoint",
     "tensordot_lhs_adjoint",
     "tensordot_rhs_adjoint",
@@ -29,8 +30,11 @@ __all__ = [
 ]
 
 
-def _shape(x):
-    return getattr(x, "shape", None) or numpy.shape(x)
+def returns_new_array(helper):
+    """Mark `helper` as always returning a new array (or a Python number), never one
+    of its arguments or a view: the reverse pass may then update its result in place."""
+    helper.returns_new_array = True
+    return helper
 
 
 def unbroadcast(g, x):
@@ -50,6 +54,7 @@ def unbroadcast(g, x):
     return g
 
 
+@returns_new_array
 def zeros_like(x):
     """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise."""
     if isinstance(x, (float, int)):
@@ -59,18 +64,19 @@ def zeros_like(x):
     return numpy.zeros_like(x)
 
 
-def cast_like(g, x):
-    """The gradient `g` with the type, shape and dtype of its parameter `x`."""
+def cast_like(g, x, copy=False):
+    """The gradient `g` with the type, shape and dtype of its parameter `x`; a new
+    array when `copy` is set (`g` may share memory with something else)."""
     if type(x) is float:
         return float(g)
     dtype = getattr(x, "dtype", None)
     if dtype is None:
         return g
     if getattr(g, "shape", None) != x.shape:
-        g = g + numpy.zeros_like(x)
+        g, copy = g + numpy.zeros_like(x), False  # broadcast into a new array
     if g.dtype != dtype:
-        g = g.astype(dtype)
-    return g
+        return g.astype(dtype)
+    return g.copy() if copy else g
 
 
 def add_at(g, index, value):
@@ -90,6 +96,7 @@ def _is_basic_index(index):
     )
 
 
+@returns_new_array
 def balanced_eq(x, z, y):
     """The share of `z = maximum(x, y)`'s adjoint that goes to `x`: 1 where `x` won,
     1/2 where `x` and `y` tie, 0 where `y` won (in the result's dtype)."""
@@ -107,6 +114,7 @@ def _axes(axis, ndim):
     return tuple(a % ndim for a in axes)
 
 
+@returns_new_array
 def expand_reduced(g, x, axis=None, keepdims=False):
     """The adjoint `g` of a reduction of `x` over `axis`, broadcast back to `x`'s shape."""
     ndim = numpy.ndim(x)
@@ -117,6 +125,7 @@ def expand_reduced(g, x, axis=None, keepdims=False):
     return g + zeros_like(x)
 
 
+@returns_new_array
 def chosen_mask(x, z, axis=None, keepdims=False):
     """For `z = max(x, axis)` (or min): 1/k at each of the k elements equal to the
     chosen value, 0 elsewhere, so ties share the adjoint evenly."""
@@ -129,6 +138,7 @@ def chosen_mask(x, z, axis=None, keepdims=False):
     return share.astype(dtype) if dtype is not None and share.dtype != dtype else share
 
 
+@returns_new_array
 def others_product(x, axis=None):
     """For each element of `x`, the product of the other elements along `axis`
     (all of `x` when None), exact where `x` has zeros."""
@@ -167,6 +177,7 @@ def inverse_axes(axes):
     return tuple(int(i) for i in numpy.argsort([a % n for a in axes]))
 
 
+@returns_new_array
 def matmul_lhs_adjoint(g, x, y):
     """Adjoint of `x` in `z = x @ y`: `g @ y.T`, with NumPy's 1-D and batch rules."""
     if numpy.ndim(y) == 1:
@@ -178,6 +189,7 @@ def matmul_lhs_adjoint(g, x, y):
     return unbroadcast(out, x)
 
 
+@returns_new_array
 def matmul_rhs_adjoint(g, x, y):
     """Adjoint of `y` in `z = x @ y`: `x.T @ g`, with NumPy's 1-D and batch rules."""
     if numpy.ndim(x) == 1:
@@ -189,6 +201,7 @@ def matmul_rhs_adjoint(g, x, y):
     return unbroadcast(out, y)
 
 
+@returns_new_array
 def dot_lhs_adjoint(g, x, y):
     """Adjoint of `x` in `z = numpy.dot(x, y)` (sum over x's last and y's
     second-to-last axis)."""
@@ -203,6 +216,7 @@ def dot_lhs_adjoint(g, x, y):
     return numpy.tensordot(g, y_moved, axes=(g_axes, tuple(range(y_ndim - 1))))
 
 
+@returns_new_array
 def dot_rhs_adjoint(g, x, y):
     """Adjoint of `y` in `z = numpy.dot(x, y)`."""
     x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)

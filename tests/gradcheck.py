@@ -56,11 +56,11 @@ def strict_gradients(f, args, wrt=0):
     namespace = dict(f.__globals__)
     exec(compile(source, f"<strict {f.__name__}>", "exec"), namespace)
 
-    def cast_like(g, x):
+    def cast_like(g, x, copy=False):
         dtype = getattr(x, "dtype", None)
         if dtype is not None and hasattr(g, "dtype"):
             assert g.dtype == dtype, f"gradient computed in {g.dtype} for a {dtype} parameter"
-        return s2s.runtime.cast_like(g, x)
+        return s2s.runtime.cast_like(g, x, copy)
 
     namespace["cast_like"] = cast_like
     grads = namespace[f"grad_{f.__name__}"](*args)

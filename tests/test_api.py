@@ -86,3 +86,23 @@ def test_non_editable_install_finds_templates(tmp_path):
     )
     assert result.stdout.strip() == "ok", result.stderr
     assert (site / "s2s" / "templates" / "arithmetic.py").is_file()
+
+
+def sum_of_two(x, y):
+    return np.sum(x + y)
+
+
+def scaled_copy(x):
+    return x * 1.0
+
+
+def test_gradients_share_no_memory():
+    """Updating one gradient in place changes no other gradient and no input."""
+    x, y = np.ones(3), np.ones(3)
+    dx, dy = s2s.grad(sum_of_two, wrt=(0, 1))(x, y)
+    assert not np.shares_memory(dx, dy)
+    seed = np.full(3, 2.0)
+    _, dx = s2s.value_and_grad(scaled_copy)(x, d_result=seed)
+    dx *= 10.0
+    np.testing.assert_array_equal(seed, [2.0, 2.0, 2.0])
+    assert "copy=True" in s2s.source(sum_of_two, wrt=(0, 1))

@@ -41,7 +41,7 @@ def value_and_grad_branches(x, y, d_result=1.0):
         # d of: z = x * y if x > y else x + y  (features.py:9)
         dx = unbroadcast(dz, x)
         dy = dy + unbroadcast(dz, y)
-    return (t1, (cast_like(dx, x), cast_like(dy, y)))
+    return (t1, (cast_like(dx, x, copy=True), cast_like(dy, y)))
 
 
 def grad_branches(x, y):

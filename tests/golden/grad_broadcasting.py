@@ -46,7 +46,10 @@ def value_and_grad_broadcasting(x, b, c, d_result=1.0):
     dt1 = dh * (1.0 - h * h)
     dx = unbroadcast(dt1, x)
     db = unbroadcast(dt1, b)
-    return (t8, (cast_like(dx, x), cast_like(db, b), cast_like(dc, c)))
+    return (
+        t8,
+        (cast_like(dx, x, copy=True), cast_like(db, b, copy=True), cast_like(dc, c)),
+    )
 
 
 def grad_broadcasting(x, b, c):
