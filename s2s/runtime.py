@@ -100,11 +100,11 @@ def _is_basic_index(index):
 def balanced_eq(x, z, y):
     """The share of `z = maximum(x, y)`'s adjoint that goes to `x`: 1 where `x` won,
     1/2 where `x` and `y` tie, 0 where `y` won (in the result's dtype)."""
-    share = (x == z) / (1.0 + (x == y))
     dtype = getattr(z, "dtype", None)
-    if dtype is not None and getattr(share, "dtype", dtype) != dtype:
-        share = share.astype(dtype)
-    return share
+    if dtype is None:  # Python numbers: stay Python numbers
+        return (x == z) / (1.0 + (x == y))
+    # where x ties with y, x is z too: one `where` instead of a division in float64
+    return numpy.where(x == y, 0.5, x == z).astype(dtype, copy=False)
 
 
 def _axes(axis, ndim):
