@@ -106,3 +106,27 @@ def test_gradients_share_no_memory():
     dx *= 10.0
     np.testing.assert_array_equal(seed, [2.0, 2.0, 2.0])
     assert "copy=True" in s2s.source(sum_of_two, wrt=(0, 1))
+
+
+def tanh_sum(x):
+    return np.sum(np.tanh(x) * 2.0)
+
+
+def test_pdb_steps_through_generated_lines():
+    import io
+    import pdb
+
+    _, value_and_grad_fn = _compile_for_test(tanh_sum)
+    out = io.StringIO()
+    debugger = pdb.Pdb(stdin=io.StringIO("next\nlist\ncontinue\n"), stdout=out)
+    debugger.use_rawinput = False
+    debugger.runcall(value_and_grad_fn, np.ones(3))
+    text = out.getvalue()
+    assert "<s2s generated: derivative of" in text
+    assert "t1 = np.tanh(x)" in text and "# d of: return np.sum(np.tanh(x) * 2.0)" in text
+
+
+def _compile_for_test(f):
+    from s2s.api import _compile
+
+    return _compile(f, ("x",))
