@@ -22,7 +22,7 @@ from .optimize import optimize
 from .parse import parse_function
 from .resolve import function_source
 from .reverse import ReverseMode
-from .syntax import all_names, clone, load
+from .syntax import all_names, clone, load, local_names, parameter_names
 
 
 @dataclass
@@ -33,11 +33,6 @@ class Generated:
     functions: dict  # role ("value_and_grad", "grad") -> function name
     injected: dict = field(default_factory=dict)  # names the API provides instead of imports
     wrt: tuple = ()
-
-
-def parameter_names(fn):
-    args = fn.args
-    return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
 
 
 def wrt_names(fn, wrt, source):
@@ -58,13 +53,13 @@ def wrt_names(fn, wrt, source):
     return tuple(wrt)
 
 
-def _free_names(fn, local_names):
+def _free_names(fn, variables):
     """Names the function reads that it does not define, with the first node of each."""
     found = {}
     nodes = list(fn.args.defaults) + [d for d in fn.args.kw_defaults if d is not None] + fn.body
     for node in nodes:
         for n in gast.walk(node):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id not in local_names:
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id not in variables:
                 found.setdefault(n.id, n)
     return found
 
@@ -80,11 +75,8 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
 
     signature = clone(fn.args)
     namer = Namer(all_names(fn) | {"d_result"})
-    local_names = set(parameter_names(fn)) | {
-        n.id for n in gast.walk(fn) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
-    }
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
-    for name, node in _free_names(fn, local_names).items():
+    for name, node in _free_names(fn, local_names(fn)).items():
         try:
             source.namespace.lookup(name)
         except KeyError:
@@ -96,10 +88,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     fn = desugar(fn, namer)
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)
-    local_names = set(parameter_names(fn)) | {
-        n.id for n in gast.walk(fn) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
-    }
-    operations = Operations(source.namespace, local_names)
+    operations = Operations(source.namespace, local_names(fn))
     active = active_names(fn, wrt, operations, source)
 
     vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports).transform()

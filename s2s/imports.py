@@ -5,6 +5,7 @@ import importlib
 import types
 
 from . import runtime
+from .syntax import load
 
 
 def _importable_as(obj):
@@ -67,10 +68,6 @@ class Imports:
 
     def reference(self, obj):
         """An expression naming `obj` (a module, runtime helper or importable object)."""
-        import gast
-
-        from .syntax import load
-
         key = id(obj)
         if key in self.by_object:
             return load(self.by_object[key])

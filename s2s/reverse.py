@@ -14,6 +14,7 @@ Accumulation never happens in place on an adjoint that may share memory with ano
 
 import gast
 
+from . import runtime
 from .errors import Unsupported, error_at
 from .syntax import assign, constant, load, store
 from .templating import Contribution, adjoint_template, is_nondifferentiable
@@ -70,8 +71,6 @@ class ReverseMode:
         return None
 
     def runtime(self, name):
-        from . import runtime
-
         return self.imports.reference(getattr(runtime, name))
 
     # -- the function ---------------------------------------------------------

@@ -73,6 +73,17 @@ def names_stored(node):
     }
 
 
+def parameter_names(fn):
+    """A function's parameters, in order."""
+    args = fn.args
+    return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def local_names(fn):
+    """The names that are variables of `fn`: its parameters and what it assigns."""
+    return set(parameter_names(fn)) | names_stored(fn)
+
+
 def all_names(node):
     return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
 

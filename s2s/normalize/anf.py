@@ -14,7 +14,7 @@ attribute chains on modules (`np.pi`).  New operands are named `t1`, `t2`, ...
 
 import gast
 
-from ..syntax import assign, is_atom, load, located
+from ..syntax import assign, is_atom, load, local_names, located
 
 
 class ANF:
@@ -147,9 +147,5 @@ def _simple(node):
 
 
 def to_anf(fn, namer):
-    local_names = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            local_names.add(node.id)
-    fn.body = ANF(namer, local_names).block(fn.body)
+    fn.body = ANF(namer, local_names(fn)).block(fn.body)
     return fn

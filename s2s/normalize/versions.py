@@ -9,7 +9,7 @@ both branches assign (the branch that did not assign it copies the old version).
 
 import gast
 
-from ..syntax import assign, load, rename
+from ..syntax import assign, load, parameter_names, rename
 
 
 class Versions:
@@ -59,6 +59,6 @@ class Versions:
 
 
 def assign_versions(fn, namer):
-    env = {a.id: a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
+    env = {name: name for name in parameter_names(fn)}
     fn.body = Versions(namer).block(fn.body, env)
     return fn
