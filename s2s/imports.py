@@ -4,7 +4,6 @@ objects, and the import statements that define them."""
 import importlib
 import types
 
-from . import runtime
 from .syntax import load
 
 
@@ -82,8 +81,6 @@ class Imports:
             module_name, attr = origin
             if module_name == "builtins":
                 return load(attr)
-            if obj is getattr(runtime, attr, None):
-                module_name = "s2s.runtime"
             name = self.namer.fresh(attr) if attr in self.namer.taken else self.namer.reserve(attr)
             self.lines[name] = _import_from(module_name, attr, name)
         self.by_object[key] = name
