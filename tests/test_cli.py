@@ -143,3 +143,26 @@ def test_import_failure_is_reported(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "broken.py:3: importing broken failed: ZeroDivisionError" in result.stderr
+
+
+def test_every_spelling_finds_the_rule_and_imports_only_what_it_uses(tmp_path):
+    result = run("differentiate", "tests/fixtures/spellings.py:spelled", "-o", str(tmp_path / "g.py"))
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "g.py").read_text()
+    imports = sorted(line for line in text.splitlines() if line.startswith(("import", "from")))
+    assert imports == [
+        "from numpy import tanh",
+        "from s2s.runtime import cast_like, expand_reduced, unbroadcast",
+        "from spellings import SCALE",
+        "import math as m",
+        "import numpy",
+        "import numpy as np",
+    ], imports
+    sys.path.insert(0, os.path.join(ROOT, "tests", "fixtures"))
+    try:
+        generated = load(tmp_path / "g.py", "g_spellings")
+        x = np.linspace(-1.0, 1.0, 5)
+        expected = 3 * 0.5 * (1 - np.tanh(x) ** 2) + np.cos(np.sum(x))
+        np.testing.assert_allclose(generated.grad_spelled(x), expected, rtol=1e-12)
+    finally:
+        sys.path.remove(os.path.join(ROOT, "tests", "fixtures"))
