@@ -58,15 +58,18 @@ class Fold(gast.NodeTransformer):
         return node
 
 
+LOOPS = (gast.For, gast.While)
+
+
 def _number(node):
     return isinstance(node, gast.Constant) and type(node.value) in (int, float)
 
 
 def fold_constants(stmts):
     for stmt in stmts:
-        if getattr(stmt, "s2s_adjoint", False):
+        if getattr(stmt, "s2s_adjoint", False) and not isinstance(stmt, LOOPS):
             Fold().visit(stmt)
-        elif isinstance(stmt, gast.If):
+        elif isinstance(stmt, (gast.If,) + LOOPS):
             fold_constants(stmt.body)
             fold_constants(stmt.orelse)
 
@@ -76,6 +79,13 @@ def eliminate_dead_code(stmts, live):
     names read after `stmts`.  Returns the kept statements and updates `live`."""
     kept = []
     for stmt in reversed(stmts):
+        if isinstance(stmt, LOOPS):
+            # what the body reads may be read again on the next iteration
+            live |= names_read(stmt)
+            stmt.body = eliminate_dead_code(stmt.body, set(live)) or [gast.Pass()]
+            live |= names_read(stmt)
+            kept.append(stmt)
+            continue
         if isinstance(stmt, gast.If):
             live_body, live_else = set(live), set(live)
             stmt.body = eliminate_dead_code(stmt.body, live_body)
@@ -110,6 +120,8 @@ def inline_temporaries(stmts, temporaries, uses, active):
     """Put each single-use, inactive temporary back into the statement right after it."""
     out = []
     for stmt in stmts:
+        if isinstance(stmt, LOOPS):
+            stmt.body = inline_temporaries(stmt.body, temporaries, uses, active)
         if isinstance(stmt, gast.If):
             stmt.body = inline_temporaries(stmt.body, temporaries, uses, active)
             stmt.orelse = inline_temporaries(stmt.orelse, temporaries, uses, active)
@@ -134,8 +146,8 @@ def _inlinable(stmt, temporaries, uses, active):
 
 def _reads_once(stmt, previous):
     name = previous.targets[0].id
-    if isinstance(stmt, gast.If):
-        return False  # conditions stay named; both sweeps read them
+    if isinstance(stmt, (gast.If,) + LOOPS):
+        return False  # conditions and loop bounds stay named; both sweeps read them
     return sum(
         1 for n in gast.walk(stmt) if isinstance(n, gast.Name) and n.id == name
     ) == 1
@@ -158,13 +170,14 @@ def count_uses(stmts):
     return uses
 
 
-def _in_order(stmts):
-    """Every statement, nested ones included, in the order they are written."""
+def _in_order(stmts, in_loop=False):
+    """(statement, inside a loop?) for every statement, in the order written."""
     for stmt in stmts:
-        yield stmt
-        if isinstance(stmt, gast.If):
-            yield from _in_order(stmt.body)
-            yield from _in_order(stmt.orelse)
+        yield stmt, in_loop
+        if isinstance(stmt, (gast.If,) + LOOPS):
+            inner = in_loop or isinstance(stmt, LOOPS)
+            yield from _in_order(stmt.body, inner)
+            yield from _in_order(stmt.orelse, inner)
 
 
 def propagate_copies(fn, adjoint_names):
@@ -173,7 +186,7 @@ def propagate_copies(fn, adjoint_names):
     while True:
         stmts = list(_in_order(fn.body))
         last_store, stores = {}, {}
-        for position, stmt in enumerate(stmts):
+        for position, (stmt, _) in enumerate(stmts):
             targets = stmt.targets if isinstance(stmt, gast.Assign) else (
                 [stmt.target] if isinstance(stmt, gast.AugAssign) else []
             )
@@ -182,9 +195,10 @@ def propagate_copies(fn, adjoint_names):
                     if isinstance(node, gast.Name):
                         last_store[node.id] = position
                         stores[node.id] = stores.get(node.id, 0) + 1
-        for position, stmt in enumerate(stmts):
+        for position, (stmt, in_loop) in enumerate(stmts):
             if (
-                getattr(stmt, "s2s_adjoint", False)
+                not in_loop  # a loop's next iteration may read the copy after the original changed
+                and getattr(stmt, "s2s_adjoint", False)
                 and isinstance(stmt, gast.Assign)
                 and isinstance(stmt.targets[0], gast.Name)
                 and isinstance(stmt.value, gast.Name)
@@ -206,7 +220,7 @@ def _without(stmts, removed):
     for stmt in stmts:
         if stmt is removed:
             continue
-        if isinstance(stmt, gast.If):
+        if isinstance(stmt, (gast.If,) + LOOPS):
             stmt.body = _without(stmt.body, removed) or [gast.Pass()]
             stmt.orelse = _without(stmt.orelse, removed)
         out.append(stmt)
@@ -216,10 +230,10 @@ def _without(stmts, removed):
 def drop_empty_comments(stmts):
     out = []
     for stmt in stmts:
-        if isinstance(stmt, gast.If):
+        if isinstance(stmt, (gast.If,) + LOOPS):
             stmt.body = drop_empty_comments(stmt.body) or [gast.Pass()]
             stmt.orelse = drop_empty_comments(stmt.orelse)
-        if out and is_comment(out[-1]) and is_comment(stmt):
+        if out and is_comment(out[-1]) and (is_comment(stmt) or isinstance(stmt, gast.Return)):
             out.pop()
         out.append(stmt)
     if out and is_comment(out[-1]):

@@ -16,7 +16,7 @@ import gast
 
 from . import runtime
 from .errors import Unsupported, error_at
-from .syntax import assign, constant, load, store
+from .syntax import assign, constant, load, names_read, names_stored, store
 from .templating import Contribution, adjoint_template, is_nondifferentiable
 
 COMMENT = "_s2s_comment_"
@@ -56,6 +56,9 @@ class ReverseMode:
         self.owned = set()  # adjoints known not to share memory with anything
         self.primal_of = {}  # adjoint name -> primal name
         self.last_line = None
+        self.variant = set()  # names whose values change from one loop iteration to the next
+        self.tape = namer.fresh("tape")
+        self.tape_used = False
 
     # -- names -------------------------------------------------------------
 
@@ -77,10 +80,10 @@ class ReverseMode:
 
     def transform(self):
         fn = self.fn
-        body = fn.body
-        returned = body[-1].value
-        primal = body[:-1]
-        adjoint = self.block(body)
+        returned = fn.body[-1].value
+        primal, adjoint = self.block(fn.body)
+        if self.tape_used:
+            primal.insert(0, assign(self.tape, gast.List(elts=[], ctx=gast.Load())))
         finish = []
         grads = []
         for name in self.wrt:
@@ -128,16 +131,37 @@ class ReverseMode:
     # -- statements, in reverse ---------------------------------------------
 
     def block(self, stmts):
-        out = []
+        """The forward code (primal statements and what they save on the tape) and the
+        adjoint code of a statement list."""
+        forwards, out = [], []
         for stmt in reversed(stmts):
-            code = self.statement(stmt)
+            forward, code = self.statement(stmt)
+            forwards.append(forward)
             if code:
                 line = getattr(stmt, "lineno", None)
                 if line is not None and line != self.last_line:
                     out.append(comment(self.describe(line)))
                     self.last_line = line
                 out.extend(code)
-        return out
+        return [s for forward in reversed(forwards) for s in forward], out
+
+    def saved(self, forward, code, reads):
+        """Inside a loop: push the values among `reads` that the next iterations
+        replace, right after the forward code, and pop them right before the adjoint
+        code, so the adjoint sees the values of its own iteration."""
+        names = sorted(set(reads) & self.variant)
+        if not code or not names:
+            return forward, code
+        self.tape_used = True
+        if len(names) == 1:
+            value, target = load(names[0]), store(names[0])
+        else:
+            value = gast.Tuple(elts=[load(n) for n in names], ctx=gast.Load())
+            target = gast.Tuple(elts=[store(n) for n in names], ctx=gast.Store())
+        tape = lambda method: gast.Attribute(value=load(self.tape), attr=method, ctx=gast.Load())  # noqa: E731
+        push = gast.Expr(value=gast.Call(func=tape("append"), args=[value], keywords=[]))
+        pop = assign(target, gast.Call(func=tape("pop"), args=[], keywords=[]))
+        return forward + [push], [pop] + code
 
     def describe(self, line):
         text = self.source.line(line)
@@ -146,24 +170,32 @@ class ReverseMode:
         return f"d of: {text}  ({self.source.basename}:{line})"
 
     def statement(self, stmt):
+        """(forward code, adjoint code) of one statement."""
         if isinstance(stmt, gast.Return):
             value = stmt.value
             if isinstance(value, gast.Name) and value.id in self.active:
                 dname = self.adjoint_name(value.id)
                 self.initialised.add(dname)
-                return [mark(assign(dname, load("d_result")))]
-            return []
+                return [], [mark(assign(dname, load("d_result")))]
+            return [], []
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
             if target not in self.active:
-                return []
+                return [stmt], []
             dtarget = self.adjoint_name(target)
             if dtarget not in self.initialised:
-                return []  # its adjoint is zero: nothing flows back
-            return self.assignment(stmt, target)
+                return [stmt], []  # its adjoint is zero: nothing flows back
+            code = self.assignment(stmt, target)
+            # the adjoint of this value is used up; in a loop the name's next value
+            # gets an adjoint of its own
+            self.initialised.discard(dtarget)
+            self.owned.discard(dtarget)
+            return self.saved([stmt], code, names_read(code))
         if isinstance(stmt, gast.If):
             return self.branch(stmt)
-        return []
+        if isinstance(stmt, (gast.For, gast.While)):
+            return self.loop(stmt)
+        return [stmt], []
 
     def assignment(self, stmt, target):
         operation = self.operations.classify(stmt.value)
@@ -250,10 +282,11 @@ class ReverseMode:
         only one branch created an adjoint."""
         before, owned = set(self.initialised), set(self.owned)
         line = self.last_line
-        body = self.block(stmt.body)
+        forward_body, body = self.block(stmt.body)
         after_body, owned_body = self.initialised, self.owned
         self.initialised, self.owned, self.last_line = set(before), set(owned), line
-        orelse = self.block(stmt.orelse)
+        forward_else, orelse = self.block(stmt.orelse)
+        forward = [gast.If(test=stmt.test, body=forward_body or [gast.Pass()], orelse=forward_else)]
         after_else, owned_else = self.initialised, self.owned
         for names, code in ((after_else - after_body, body), (after_body - after_else, orelse)):
             for dname in sorted(names):
@@ -263,8 +296,102 @@ class ReverseMode:
         self.owned = (owned_body | (after_else - after_body)) & (owned_else | (after_body - after_else))
         self.last_line = getattr(stmt, "lineno", None)
         if not body and not orelse:
-            return []
-        return [mark(gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse))]
+            return forward, []
+        code = [mark(gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse))]
+        return self.saved(forward, code, names_read(stmt.test))
+
+    def loop(self, stmt):
+        """A loop in reverse: the body's adjoint, iterated as often as the forward
+        body ran, in the opposite order.  `for i in range(...)` runs
+        `reversed(range(...))`, so `i` is recomputed, not saved; `while` counts."""
+        outer = self.variant
+        assigned = names_stored(stmt)
+        touched = {n for n in assigned | names_read(stmt) if n in self.active}
+        carried = set(getattr(stmt, "carried", ()))
+        crossing = {  # adjoints that live from one iteration to the next
+            self.adjoint_name(n)
+            for n in touched
+            if n not in assigned or n in carried or self.adjoint_name(n) in self.initialised
+        }
+        before = self.zeros(crossing - self.initialised)
+        owned_at_start = self.owned & crossing
+        self.variant = outer | _loop_variant(stmt, outer, carried)
+        if isinstance(stmt, gast.For):
+            self.variant.discard(stmt.target.id)  # recomputed by the reversed range
+        forward_body, body = self.block(stmt.body)
+        body += self.zeros(crossing - self.initialised)
+        for dname in sorted(owned_at_start - self.owned):
+            # the body made it shared; the next iteration may update it in place
+            primal = load(self.primal_of[dname])
+            copy = gast.BinOp(left=load(dname), op=gast.Add(), right=self.call("zeros_like", primal))
+            body.append(mark(assign(dname, copy)))
+            self.owned.add(dname)
+        self.variant = outer
+        self.last_line = getattr(stmt, "lineno", None)
+        if not body:
+            return [_with_body(stmt, forward_body)], []
+        if isinstance(stmt, gast.For):
+            backwards = gast.Call(func=load("reversed"), args=[stmt.iter], keywords=[])
+            code = before + [mark(gast.For(
+                target=store(stmt.target.id), iter=backwards, body=body, orelse=[],
+                type_comment=None,
+            ))]
+            return self.saved([_with_body(stmt, forward_body)], code, names_read(stmt.iter))
+        count = self.namer.fresh("iterations")
+        step = assign(count, gast.BinOp(left=load(count), op=gast.Add(), right=constant(1)))
+        forward = [assign(count, constant(0)), _with_body(stmt, [step] + forward_body)]
+        times = gast.Call(func=load("range"), args=[load(count)], keywords=[])
+        code = before + [mark(gast.For(
+            target=store(self.namer.fresh("_")), iter=times, body=body, orelse=[],
+            type_comment=None,
+        ))]
+        return self.saved(forward, code, {count})
+
+    def zeros(self, adjoints):
+        """Zero adjoints, as new arrays, for names whose adjoints nothing wrote yet."""
+        self.initialised |= adjoints
+        self.owned |= adjoints
+        return [
+            mark(assign(d, self.call("zeros_like", load(self.primal_of[d]))))
+            for d in sorted(adjoints)
+        ]
+
+
+def _with_body(loop, body):
+    """`loop` with another body (its forward code)."""
+    loop.body = body or [gast.Pass()]
+    return loop
+
+
+def _loop_variant(loop, outer, carried):
+    """Names whose values can differ between iterations of `loop`: everything it
+    assigns, except names assigned once, directly in its body, from values that do
+    not vary and without calls (`t1 = -k` holds the same value every time)."""
+    assigned = names_stored(loop)
+    counts = {}
+    for node in gast.walk(loop):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    variant = set(outer) | set(carried) | (assigned if isinstance(loop, gast.While) else set())
+    if isinstance(loop, gast.For):
+        variant.add(loop.target.id)
+    candidates = [
+        s for s in loop.body
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+        and counts[s.targets[0].id] == 1
+        and not any(isinstance(n, gast.Call) for n in gast.walk(s.value))
+    ]
+    constant_names = {s.targets[0].id for s in candidates}
+    variant |= assigned - constant_names
+    changed = True
+    while changed:
+        changed = False
+        for s in candidates:
+            name = s.targets[0].id
+            if name not in variant and names_read(s.value) & variant:
+                variant.add(name)
+                changed = True
+    return variant
 
 
 def _is_basic_index(index):

@@ -56,7 +56,9 @@ def is_atom(node):
 
 
 def names_read(node):
-    """Names loaded anywhere inside `node`."""
+    """Names loaded anywhere inside `node`, or a list of statements."""
+    if isinstance(node, list):
+        return set().union(*map(names_read, node)) if node else set()
     return {
         n.id
         for n in gast.walk(node)
@@ -65,7 +67,10 @@ def names_read(node):
 
 
 def names_stored(node):
-    """Names assigned anywhere inside `node` (targets, loop variables)."""
+    """Names assigned anywhere inside `node`, or a list of statements (targets, loop
+    variables)."""
+    if isinstance(node, list):
+        return set().union(*map(names_stored, node)) if node else set()
     return {
         n.id
         for n in gast.walk(node)

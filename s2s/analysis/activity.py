@@ -43,7 +43,7 @@ def _assignments(stmts):
     for stmt in stmts:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             yield stmt.targets[0].id, stmt.value
-        elif isinstance(stmt, gast.If):
+        elif isinstance(stmt, (gast.If, gast.For, gast.While)):
             yield from _assignments(stmt.body)
             yield from _assignments(stmt.orelse)
 

@@ -45,6 +45,15 @@ class ANF:
             test = self.condition(stmt.test)
             body, orelse = self.block(stmt.body), self.block(stmt.orelse)
             self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse), stmt)
+        elif isinstance(stmt, gast.For):
+            # `range(a, b, c)` with named bounds: the adjoint loop runs it backwards
+            stmt.iter.args = [self.atom(arg) for arg in stmt.iter.args]
+            stmt.body = self.block(stmt.body) or [gast.Pass()]
+            self.emit(stmt, stmt)
+        elif isinstance(stmt, gast.While):
+            # the condition carries no derivative: it stays whole, evaluated each time
+            stmt.body = self.block(stmt.body) or [gast.Pass()]
+            self.emit(stmt, stmt)
         elif isinstance(stmt, gast.Return):
             self.emit(gast.Return(value=self.atom(stmt.value)), stmt)
         else:

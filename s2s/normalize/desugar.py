@@ -40,6 +40,12 @@ class Desugar(gast.NodeTransformer):
         node.orelse = self.block(node.orelse)
         return node
 
+    def visit_For(self, node):
+        node.body = self.block(node.body) or [gast.Pass()]
+        return node
+
+    visit_While = visit_For
+
     def visit_Pass(self, node):
         return None
 

@@ -19,6 +19,8 @@ STATEMENTS = (
     gast.Pass,
     gast.Assert,
     gast.Raise,
+    gast.For,
+    gast.While,
 )
 EXPRESSIONS = (
     gast.BinOp,
@@ -40,8 +42,6 @@ EXPRESSIONS = (
     gast.keyword,
 )
 NOT_YET = {
-    gast.For: "for loops are not supported yet",
-    gast.While: "while loops are not supported yet",
     gast.Break: "break is not supported yet",
     gast.Continue: "continue is not supported yet",
     gast.FunctionDef: "nested function definitions are not supported yet",
@@ -91,6 +91,12 @@ def _check_node(node, source):
     message = NOT_YET.get(kind) or NEVER.get(kind)
     if message:
         raise error_at(node, message, source, Unsupported)
+    if isinstance(node, (gast.For, gast.While)) and node.orelse:
+        raise error_at(node, "else clauses on loops are not supported yet", source, Unsupported)
+    if isinstance(node, gast.For) and not _is_range_loop(node):
+        raise error_at(
+            node, "for loops are supported over range(...) only, yet", source, Unsupported
+        )
     if isinstance(node, gast.stmt) and not isinstance(node, STATEMENTS):
         raise error_at(node, f"{kind.__name__} statements are not supported", source, Unsupported)
     if isinstance(node, gast.expr) and not isinstance(node, EXPRESSIONS):
@@ -126,3 +132,14 @@ def _check_returns(fn, source):
         raise error_at(
             last or fn, "the function must end with a return statement", source, Unsupported
         )
+
+
+def _is_range_loop(node):
+    return (
+        isinstance(node.target, gast.Name)
+        and isinstance(node.iter, gast.Call)
+        and isinstance(node.iter.func, gast.Name)
+        and node.iter.func.id == "range"
+        and not node.iter.keywords
+        and 1 <= len(node.iter.args) <= 3
+    )

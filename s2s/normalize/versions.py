@@ -9,7 +9,7 @@ both branches assign (the branch that did not assign it copies the old version).
 
 import gast
 
-from ..syntax import assign, load, parameter_names, rename
+from ..syntax import assign, load, names_stored, parameter_names, rename
 
 
 class Versions:
@@ -30,6 +30,8 @@ class Versions:
             env[name] = version
             stmt.targets[0].id = version
             return [stmt]
+        if isinstance(stmt, (gast.For, gast.While)):
+            return self.loop(stmt, env)
         if isinstance(stmt, gast.If):
             stmt.test = rename(stmt.test, env)
             body_env, else_env = dict(env), dict(env)
@@ -38,6 +40,38 @@ class Versions:
             self.merge(stmt, env, body_env, else_env)
             return [stmt]
         return [rename(stmt, env)]
+
+    def loop(self, stmt, env):
+        """A loop assigns its names once per iteration, each with its own version.
+        A name carried from one iteration to the next (defined before the loop and
+        assigned in it) gets a name of its own: copied in before the loop, copied back
+        at the end of the body, and read after the loop.  So values the loop replaces
+        are never ones that code before the loop computed."""
+        assigned = names_stored(stmt.body) if isinstance(stmt, gast.For) else names_stored(stmt)
+        carried = sorted(name for name in assigned if name in env)
+        before = []
+        for name in carried:
+            version = self.namer.fresh(name)
+            before.append(assign(version, load(env[name]), like=stmt))
+            env[name] = version
+        if isinstance(stmt, gast.For):
+            stmt.iter = rename(stmt.iter, env)
+            target = stmt.target.id
+            version = self.namer.fresh(target) if target in env else target
+            env[target] = version
+            stmt.target.id = version
+        else:
+            stmt.test = rename(stmt.test, env)
+        stmt.carried = tuple(env[name] for name in carried)  # read by the reverse pass
+        body_env = dict(env)
+        stmt.body = self.block(stmt.body, body_env)
+        for name in carried:
+            if body_env[name] != env[name]:
+                stmt.body.append(assign(env[name], load(body_env[name]), like=stmt))
+        for name, version in body_env.items():
+            if name not in carried:
+                env[name] = version  # defined in the loop, read after it: the last value
+        return before + [stmt]
 
     def merge(self, stmt, env, body_env, else_env):
         """After `if`, one version per name, assigned on both paths."""

@@ -1,0 +1,133 @@
+"""Loops in reverse mode, against finite differences."""
+
+import math
+
+import numpy as np
+import pytest
+
+import s2s
+from gradcheck import check_gradient
+
+rng = np.random.default_rng(11)
+
+
+def accumulate(x, w, n):
+    s = 0.0
+    for i in range(n):
+        s += x[i] * w[i]
+    return s
+
+
+def repeated_square(x, n):
+    a = x
+    for i in range(n):
+        a = a * a
+    return a
+
+
+def strided_bounds(x, start, stop):
+    s = x[0] * 0.0
+    for i in range(start, stop, 2):
+        s = s + np.sin(x[i]) * s + x[i]
+    return s
+
+
+def nested(x, y):
+    s = 1.0
+    for i in range(x.shape[0]):
+        for j in range(i + 1):
+            s = s * 0.5 + x[i] * y[j] * s
+    return s
+
+
+def branch_in_loop(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > 0.0:
+            s = s + x[i] ** 2
+        else:
+            s = s - x[i] * s
+    return s
+
+
+def until_large(x, scale):
+    while x < 10.0:
+        x = x * scale + 0.1
+    return x
+
+
+def last_value_after_loop(x):
+    s = 0.0
+    for i in range(3):
+        t = np.tanh(x * i)
+        s = s + t
+    return s * t
+
+
+def arrays_in_loop(h, w, steps):
+    for k in range(steps):
+        h = np.tanh(w @ h + 0.1)
+    return np.sum(h * h)
+
+
+def pendulum(theta, omega, k):
+    dt = 0.01
+    for step in range(200):
+        acc = -k * math.sin(theta) - 0.1 * omega
+        theta = theta + dt * omega
+        omega = omega + dt * acc
+    return theta
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_iteration_counts(n):
+    x, w = rng.normal(size=4), rng.normal(size=4)
+    check_gradient(accumulate, (x, w, n), wrt=(0, 1))
+    check_gradient(repeated_square, (1.1, n))
+    check_gradient(arrays_in_loop, (rng.normal(size=3), rng.normal(size=(3, 3)) * 0.5, n), wrt=(0, 1))
+
+
+def test_data_dependent_bounds():
+    x = rng.normal(size=9)
+    for start, stop in [(1, 8), (2, 3), (5, 5), (0, 9)]:
+        check_gradient(strided_bounds, (x, start, stop))
+
+
+def test_nested_loops():
+    check_gradient(nested, (rng.normal(size=4), rng.normal(size=4)), wrt=(0, 1))
+
+
+def test_branches_in_loops_take_both_sides():
+    x = np.array([0.5, -0.7, 1.2, -0.3, 0.8])
+    check_gradient(branch_in_loop, (x,))
+
+
+@pytest.mark.parametrize("x", [0.5, 3.0, 12.0])
+def test_while(x):
+    check_gradient(until_large, (x, 1.7), wrt=(0, 1))
+
+
+def test_value_of_last_iteration_used_after_loop():
+    check_gradient(last_value_after_loop, (0.7,))
+
+
+def test_pendulum():
+    check_gradient(pendulum, (0.3, -0.2, 2.5), wrt=(0, 1, 2))
+
+
+def straight_line(x):
+    y = x * x
+    y = np.sin(y) * y
+    return y
+
+
+def test_tape_only_in_loops():
+    assert "tape" not in s2s.source(straight_line)
+    assert "tape.append" in s2s.source(repeated_square)
+
+
+def test_accumulators_are_updated_in_place():
+    """O(1) work per iteration for `d[x][i] += ...`: no copy of the whole adjoint."""
+    source = s2s.source(accumulate, wrt=(0, 1))
+    loop = source[source.index("for i in reversed"):]
+    assert "zeros_like" not in loop
