@@ -2,9 +2,9 @@
 
 import argparse
 
-from . import mlp
+from . import mlp, pendulum
 
-WORKLOADS = {"mlp": mlp}
+WORKLOADS = {"mlp": mlp, "pendulum": pendulum}
 
 
 def main():

@@ -21,13 +21,16 @@ def load_generated(name):
 def interleaved(candidates, repeats, warmup=1):
     """Median seconds of each candidate, timed round-robin so drift hits all alike.
 
-    `candidates` maps a label to a zero-argument callable."""
+    `candidates` maps a label to a zero-argument callable.  Each timed call follows an
+    untimed call of the same candidate: what ran before it (PyTorch's allocations
+    cost the next Python code 3x here) leaves caches cold for that one, not for this."""
     for _ in range(warmup):
         for run in candidates.values():
             run()
     times = {label: [] for label in candidates}
     for _ in range(repeats):
         for label, run in candidates.items():
+            run()
             gc.collect()
             start = time.perf_counter()
             run()

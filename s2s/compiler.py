@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import gast
 
 from .analysis.activity import active_names
+from .analysis.scalars import scalar_names
 from .emit import header, module
 from .errors import S2SError, Unsupported, error_at
 from .imports import Imports
@@ -91,7 +92,8 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     operations = Operations(source.namespace, local_names(fn))
     active = active_names(fn, wrt, operations, source)
 
-    vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports).transform()
+    scalars = scalar_names(fn, operations)
+    vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars).transform()
     vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()))
     grad = _grad_function(fn.name, vjp.name, signature)
 

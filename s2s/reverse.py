@@ -44,8 +44,9 @@ def mark(stmt):
 
 
 class ReverseMode:
-    def __init__(self, fn, source, wrt, active, operations, namer, imports):
+    def __init__(self, fn, source, wrt, active, operations, namer, imports, scalars=()):
         self.fn = fn
+        self.scalars = scalars
         self.source = source
         self.wrt = wrt
         self.active = active
@@ -84,6 +85,14 @@ class ReverseMode:
         primal, adjoint = self.block(fn.body)
         if self.tape_used:
             primal.insert(0, assign(self.tape, gast.List(elts=[], ctx=gast.Load())))
+        declared = [
+            a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+            if a.id in self.scalars
+        ]
+        if declared:
+            check = self.call("require_scalars")
+            check.keywords = [gast.keyword(arg=n, value=load(n)) for n in declared]
+            primal.insert(0, gast.Expr(value=check))
         finish = []
         grads = []
         for name in self.wrt:
@@ -221,7 +230,8 @@ class ReverseMode:
             )
         bound = template.bind(operation.args, operation.keywords, node, self.source)
         items = template.instantiate(
-            load(target), bound, self.adjoint_of, self.namer.fresh, self.imports.reference
+            load(target), bound, self.adjoint_of, self.namer.fresh, self.imports.reference,
+            self.scalars,
         )
         out = []
         for item in items:

@@ -21,6 +21,7 @@ __all__ = [
     "matmul_lhs_adjoint",
     "matmul_rhs_adjoint",
     "others_product",
+    "require_scalars",
     "returns_new_array",
     "take_adjoint",
     "tensordot_lhs_adjoint",
@@ -35,6 +36,17 @@ def returns_new_array(helper):
     of its arguments or a view: the reverse pass may then update its result in place."""
     helper.returns_new_array = True
     return helper
+
+
+def require_scalars(**parameters):
+    """Fail clearly when a parameter annotated `float`/`int` holds an array: the
+    generated code relies on the annotation (it skips undoing broadcasting)."""
+    for name, value in parameters.items():
+        if getattr(value, "shape", ()) != ():
+            raise TypeError(
+                f"parameter {name!r} is annotated as a number but holds an array of "
+                f"shape {value.shape}; remove the annotation or pass a number"
+            )
 
 
 def unbroadcast(g, x):

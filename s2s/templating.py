@@ -180,7 +180,7 @@ class Template:
                 result[param] = constant(default)
         return result
 
-    def instantiate(self, result, bound, adjoint_of, temporary, global_name):
+    def instantiate(self, result, bound, adjoint_of, temporary, global_name, scalars=()):
         """The template's statements for one call site.
 
         `result` is the result's node; `bound` maps parameters to argument nodes;
@@ -197,7 +197,9 @@ class Template:
             target = _adjoint_target(stmt)
             into_part = isinstance(stmt, gast.AugAssign) and not _is_d(stmt.target)
             stmt = clone(stmt)
-            stmt = _Substitute(mapping, local_names, adjoint_of, self, global_name).visit(stmt)
+            stmt = _Substitute(
+                mapping, local_names, adjoint_of, self, global_name, scalars
+            ).visit(stmt)
             if target is None:
                 out.append(stmt)
                 continue
@@ -259,7 +261,8 @@ class _Substitute(gast.NodeTransformer):
     """Parameters to argument nodes, locals to fresh names, `d[p]` to adjoint names,
     globals to the names the generated module gives them."""
 
-    def __init__(self, mapping, local_names, adjoint_of, template, global_name):
+    def __init__(self, mapping, local_names, adjoint_of, template, global_name, scalars):
+        self.scalars = scalars
         self.mapping = mapping
         self.local_names = local_names
         self.adjoint_of = adjoint_of
@@ -298,12 +301,14 @@ class _Substitute(gast.NodeTransformer):
 
     def _same_shape(self, arg):
         """True when `unbroadcast(g, arg)` has nothing to undo: every other operand of
-        the (elementwise) operation is a number, so the result has `arg`'s shape."""
+        the (elementwise) operation is a number or a scalar, so the result has `arg`'s
+        shape."""
         if not isinstance(arg, gast.Name) or arg.id not in self.template.params:
             return False
         others = [self.mapping[p] for p in self.template.params if p != arg.id]
         return all(
-            isinstance(o, gast.Constant) and type(o.value) in (int, float, type(None))
+            (isinstance(o, gast.Constant) and type(o.value) in (int, float, type(None)))
+            or (isinstance(o, gast.Name) and o.id in self.scalars)
             for o in others
         )
 

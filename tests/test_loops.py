@@ -131,3 +131,23 @@ def test_accumulators_are_updated_in_place():
     source = s2s.source(accumulate, wrt=(0, 1))
     loop = source[source.index("for i in reversed"):]
     assert "zeros_like" not in loop
+
+
+def annotated_scale(x: float, y):
+    return np.sum(x * y)
+
+
+def test_scalar_annotations_are_checked_not_trusted():
+    assert s2s.grad(annotated_scale)(2.0, np.ones(3)) == 3.0
+    with pytest.raises(TypeError, match="'x' is annotated as a number but holds an array"):
+        s2s.grad(annotated_scale)(np.ones(3), np.ones((2, 3)))
+
+
+def test_pendulum_example_is_plain_scalar_code():
+    from examples.pendulum import energy
+
+    check_gradient(energy, (0.8, -0.3, 2.5, 0.1, 0.01, 300), wrt=(0, 1, 2))
+    source = s2s.source(energy, wrt=(0, 1, 2))
+    loop = source[source.index("for step in reversed"):]
+    assert "unbroadcast" not in loop and "cast_like" not in loop.split("return")[0]
+    assert loop.count("tape.pop()") == 2
