@@ -16,6 +16,7 @@ from .imports import Imports
 from .naming import Namer
 from .normalize.anf import to_anf
 from .normalize.desugar import desugar
+from .normalize.loops import range_loops
 from .normalize.subset import check_subset
 from .normalize.versions import assign_versions
 from .operations import Operations
@@ -86,6 +87,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
         if problem:
             raise error_at(node, problem, source, Unsupported)
 
+    fn = range_loops(fn, namer)
     fn = desugar(fn, namer)
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)

@@ -216,8 +216,18 @@ class ReverseMode:
             return []
         if kind == "boolean":
             raise self.unsupported(node, "'and'/'or' on values that need a derivative")
+        if kind == "container" and isinstance(node, (gast.Tuple, gast.List)):
+            # `t = [a, b]`: each element's adjoint is the matching part of `t`'s
+            out = []
+            for position, element in enumerate(operation.args):
+                part = gast.Subscript(
+                    value=load(self.adjoint_name(target)), slice=constant(position),
+                    ctx=gast.Load(),
+                )
+                out += self.contribute(Contribution(element, part))
+            return out
         if kind == "container":
-            raise self.unsupported(node, "tuples, lists and dicts of values that need a derivative")
+            raise self.unsupported(node, "dicts of values that need a derivative")
         if kind == "unresolved":
             raise self.unsupported(node, f"calling {operation.label}, which cannot be resolved statically,")
         if is_nondifferentiable(operation.key):

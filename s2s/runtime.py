@@ -73,6 +73,8 @@ def zeros_like(x):
         return 0.0
     if isinstance(x, complex):
         return 0j
+    if isinstance(x, (list, tuple)):
+        return [zeros_like(v) for v in x]  # a list, so parts can be added in place
     return numpy.zeros_like(x)
 
 
@@ -81,6 +83,8 @@ def cast_like(g, x, copy=False):
     array when `copy` is set (`g` may share memory with something else)."""
     if type(x) is float:
         return float(g)
+    if isinstance(x, (list, tuple)):
+        return type(x)(cast_like(gi, xi, copy) for gi, xi in zip(g, x))
     dtype = getattr(x, "dtype", None)
     if dtype is None:
         return g

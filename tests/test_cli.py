@@ -92,7 +92,7 @@ def test_console_script_installed():
 
 
 ERRORS = [
-    ("uses_for", "10:5: for loops are supported over range(...) only, yet"),
+    ("uses_for", "10:5: for loops over this kind of iterable are not supported"),
     ("uses_while", "17:9: break is not supported yet"),
     ("uses_try", "22:5: try statements are not supported"),
     ("uses_global", "30:5: global statements are not supported"),

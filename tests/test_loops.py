@@ -151,3 +151,76 @@ def test_pendulum_example_is_plain_scalar_code():
     loop = source[source.index("for step in reversed"):]
     assert "unbroadcast" not in loop and "cast_like" not in loop.split("return")[0]
     assert loop.count("tape.pop()") == 2
+
+
+def over_rows(x, w):
+    s = 0.0
+    for row in x:
+        s = s + np.sum(np.tanh(row) * w)
+    return s
+
+
+def over_list(a, b):
+    s = 1.0
+    for v in [a, b * 2.0, 3.0]:
+        s = s * v + v
+    return s
+
+
+def with_enumerate(x):
+    s = 0.0
+    for i, v in enumerate(x, 1):
+        s = s + v * i * s + v
+    return s
+
+
+def with_zip(x, y):
+    s = 0.0
+    for a, b, c in zip(x, y, x):
+        s = s + a * b - np.sin(c)
+    return s
+
+
+def over_arange(x):
+    s = 0.0
+    for t in np.arange(0.0, 1.0, 0.25):
+        s = s + np.exp(-t * x)
+    return s
+
+
+def pairs(x):
+    s = 0.0
+    for a, b in x:
+        s = s + a * b
+    return s
+
+
+def test_for_over_sequences():
+    x, y = rng.normal(size=(4, 3)), rng.normal(size=3)
+    check_gradient(over_rows, (x, y), wrt=(0, 1))
+    check_gradient(over_list, (0.7, -1.3), wrt=(0, 1))
+    check_gradient(with_enumerate, (rng.normal(size=5),))
+    check_gradient(with_zip, (rng.normal(size=4), rng.normal(size=6)), wrt=(0, 1))
+    check_gradient(over_arange, (0.9,))
+    check_gradient(pairs, (rng.normal(size=(3, 2)),))
+    check_gradient(over_rows, (x[:0], y), wrt=(0, 1))  # no iterations
+
+
+def list_parameter(xs, w):
+    s = 0.0
+    for v in xs:
+        s = s + np.sum(v * w) * s + 1.0
+    return s
+
+
+def test_list_and_tuple_parameters_get_gradients_of_the_same_structure():
+    xs = [rng.normal(size=3) for _ in range(3)]
+    w = rng.normal(size=3)
+    grads = s2s.grad(list_parameter)(xs, w)
+    assert type(grads) is list and [g.shape for g in grads] == [(3,)] * 3
+    grads = s2s.grad(list_parameter)(tuple(xs), w)
+    assert type(grads) is tuple
+    stacked = np.stack(xs)
+    expected = s2s.grad(list_parameter)(stacked, w)  # rows of an array: same math
+    np.testing.assert_allclose(np.stack(grads), expected, rtol=1e-12)
+    check_gradient(list_parameter, (stacked, w), wrt=(0, 1))

@@ -42,7 +42,7 @@ class Desugar(gast.NodeTransformer):
 
     def visit_For(self, node):
         node.body = self.block(node.body) or [gast.Pass()]
-        return node
+        return node  # `for` targets are names by now (normalize/loops.py)
 
     visit_While = visit_For
 

@@ -93,9 +93,9 @@ def _check_node(node, source):
         raise error_at(node, message, source, Unsupported)
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         raise error_at(node, "else clauses on loops are not supported yet", source, Unsupported)
-    if isinstance(node, gast.For) and not _is_range_loop(node):
+    if isinstance(node, gast.For) and not _is_supported_loop(node):
         raise error_at(
-            node, "for loops are supported over range(...) only, yet", source, Unsupported
+            node, "for loops over this kind of iterable are not supported", source, Unsupported
         )
     if isinstance(node, gast.stmt) and not isinstance(node, STATEMENTS):
         raise error_at(node, f"{kind.__name__} statements are not supported", source, Unsupported)
@@ -134,12 +134,24 @@ def _check_returns(fn, source):
         )
 
 
-def _is_range_loop(node):
-    return (
-        isinstance(node.target, gast.Name)
-        and isinstance(node.iter, gast.Call)
-        and isinstance(node.iter.func, gast.Name)
-        and node.iter.func.id == "range"
-        and not node.iter.keywords
-        and 1 <= len(node.iter.args) <= 3
-    )
+def _is_supported_loop(node):
+    """`for NAME in range(...)`, or over a sequence (`for x in xs`, tuple targets),
+    `enumerate(xs[, start])`, `zip(xs, ys, ...)`: what normalize/loops.py rewrites."""
+    target, iterable = node.target, node.iter
+    call = iterable.func.id if (
+        isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name)
+    ) else None
+    if call == "range":
+        return isinstance(target, gast.Name) and not iterable.keywords and 1 <= len(iterable.args) <= 3
+    if call == "enumerate":
+        return (
+            isinstance(target, gast.Tuple) and len(target.elts) == 2
+            and isinstance(target.elts[0], gast.Name) and not iterable.keywords
+            and 1 <= len(iterable.args) <= 2
+        )
+    if call == "zip":
+        return (
+            isinstance(target, gast.Tuple) and len(target.elts) == len(iterable.args) >= 1
+            and not iterable.keywords
+        )
+    return call not in ("reversed", "sorted", "iter", "map", "filter", "open")

@@ -1,0 +1,91 @@
+"""Loops: every `for` becomes a loop over `range(...)`.
+
+In: a checked function.  Out: the same function where
+- `for x in xs:` is `for i in range(len(xs)): x = xs[i]` (a list, a tuple, the rows
+  of an array, `np.arange(...)`),
+- `for i, x in enumerate(xs, start):` is `for j in range(len(xs)): i = j + start;
+  x = xs[j]`,
+- `for a, b in zip(xs, ys):` is `for i in range(min(len(xs), len(ys))): a = xs[i];
+  b = ys[i]`,
+- tuple targets unpack the element (`for a, b in pairs:`).
+The sequence is named once before the loop, so it is evaluated once, as in Python.
+"""
+
+import gast
+
+from ..syntax import assign, constant, load, located, store
+
+
+class RangeLoops(gast.NodeTransformer):
+    def __init__(self, namer):
+        self.namer = namer
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        if _is_call_of(node.iter, "range") and isinstance(node.target, gast.Name):
+            return node
+        before, count, elements = self.sequences(node)
+        index = self.namer.fresh("i")
+        prologue = []
+        if _is_call_of(node.iter, "enumerate"):
+            counter, target = node.target.elts
+            start = node.iter.args[1] if len(node.iter.args) > 1 else constant(0)
+            position = load(index) if _is_zero(start) else gast.BinOp(
+                left=load(index), op=gast.Add(), right=start
+            )
+            prologue.append(assign(counter, position, like=node))
+            targets = [target]
+        elif _is_call_of(node.iter, "zip"):
+            targets = list(node.target.elts)
+        else:
+            targets = [node.target]
+        for target, sequence in zip(targets, elements):
+            element = gast.Subscript(value=load(sequence), slice=load(index), ctx=gast.Load())
+            prologue.append(assign(target, element, like=node))
+        loop = gast.For(
+            target=store(index),
+            iter=gast.Call(func=load("range"), args=[count], keywords=[]),
+            body=prologue + node.body,
+            orelse=[],
+            type_comment=None,
+        )
+        return [located(s, node) for s in before] + [located(loop, node)]
+
+    def sequences(self, node):
+        """Statements naming the sequences, the trip count, and the sequences' names."""
+        if _is_call_of(node.iter, "enumerate"):
+            iterables = node.iter.args[:1]
+        elif _is_call_of(node.iter, "zip"):
+            iterables = node.iter.args
+        else:
+            iterables = [node.iter]
+        before, names = [], []
+        for iterable in iterables:
+            if isinstance(iterable, gast.Name):
+                names.append(iterable.id)
+                continue
+            name = self.namer.fresh("sequence")
+            before.append(assign(name, iterable, like=node))
+            names.append(name)
+        lengths = [gast.Call(func=load("len"), args=[load(n)], keywords=[]) for n in names]
+        count = lengths[0] if len(lengths) == 1 else gast.Call(
+            func=load("min"), args=lengths, keywords=[]
+        )
+        return before, count, names
+
+
+def _is_call_of(node, name):
+    return (
+        isinstance(node, gast.Call)
+        and isinstance(node.func, gast.Name)
+        and node.func.id == name
+        and not node.keywords
+    )
+
+
+def _is_zero(node):
+    return isinstance(node, gast.Constant) and node.value == 0
+
+
+def range_loops(fn, namer):
+    return RangeLoops(namer).visit(fn)
