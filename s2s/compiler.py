@@ -15,6 +15,7 @@ from .errors import S2SError, Unsupported, error_at
 from .imports import Imports
 from .naming import Namer
 from .normalize.anf import to_anf
+from .normalize.control import flag_control
 from .normalize.desugar import desugar
 from .normalize.loops import range_loops
 from .normalize.subset import check_subset
@@ -88,6 +89,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
             raise error_at(node, problem, source, Unsupported)
 
     fn = range_loops(fn, namer)
+    fn = flag_control(fn, namer)
     fn = desugar(fn, namer)
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)

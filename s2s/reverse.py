@@ -16,7 +16,7 @@ import gast
 
 from . import runtime
 from .errors import Unsupported, error_at
-from .syntax import assign, constant, load, names_read, names_stored, store
+from .syntax import assign, constant, load, names_read, names_stored, parameter_names, store
 from .templating import Contribution, adjoint_template, is_nondifferentiable
 
 COMMENT = "_s2s_comment_"
@@ -58,6 +58,12 @@ class ReverseMode:
         self.primal_of = {}  # adjoint name -> primal name
         self.last_line = None
         self.variant = set()  # names whose values change from one loop iteration to the next
+        self.depth = 0  # loops around the statement being transformed
+        self.always_bound = set(parameter_names(fn)) | {  # values whenever the adjoint runs
+            s.targets[0].id for s in fn.body
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+            and not (isinstance(s.value, gast.Constant) and s.value.value is None)
+        }
         self.tape = namer.fresh("tape")
         self.tape_used = False
 
@@ -204,7 +210,7 @@ class ReverseMode:
             return self.branch(stmt)
         if isinstance(stmt, (gast.For, gast.While)):
             return self.loop(stmt)
-        return [stmt], []
+        return [stmt], []  # break, assert, raise, a call for its effect: no adjoint
 
     def assignment(self, stmt, target):
         operation = self.operations.classify(stmt.value)
@@ -308,12 +314,12 @@ class ReverseMode:
         forward_else, orelse = self.block(stmt.orelse)
         forward = [gast.If(test=stmt.test, body=forward_body or [gast.Pass()], orelse=forward_else)]
         after_else, owned_else = self.initialised, self.owned
-        for names, code in ((after_else - after_body, body), (after_body - after_else, orelse)):
-            for dname in sorted(names):
-                primal = load(self.primal_of[dname])
-                code.append(mark(assign(dname, self.call("zeros_like", primal))))
+        self.owned = owned_body
+        body += self.zeros(after_else - after_body)
+        owned_body, self.owned = self.owned, owned_else
+        orelse += self.zeros(after_body - after_else)
         self.initialised = after_body | after_else
-        self.owned = (owned_body | (after_else - after_body)) & (owned_else | (after_body - after_else))
+        self.owned &= owned_body
         self.last_line = getattr(stmt, "lineno", None)
         if not body and not orelse:
             return forward, []
@@ -336,9 +342,13 @@ class ReverseMode:
         before = self.zeros(crossing - self.initialised)
         owned_at_start = self.owned & crossing
         self.variant = outer | _loop_variant(stmt, outer, carried)
-        if isinstance(stmt, gast.For):
+        # a range loop left by `break` runs fewer times than its range: count it
+        counted = isinstance(stmt, gast.While) or _breaks(stmt.body)
+        if not counted:
             self.variant.discard(stmt.target.id)  # recomputed by the reversed range
+        self.depth += 1
         forward_body, body = self.block(stmt.body)
+        self.depth -= 1
         body += self.zeros(crossing - self.initialised)
         for dname in sorted(owned_at_start - self.owned):
             # the body made it shared; the next iteration may update it in place
@@ -350,7 +360,7 @@ class ReverseMode:
         self.last_line = getattr(stmt, "lineno", None)
         if not body:
             return [_with_body(stmt, forward_body)], []
-        if isinstance(stmt, gast.For):
+        if not counted:
             backwards = gast.Call(func=load("reversed"), args=[stmt.iter], keywords=[])
             code = before + [mark(gast.For(
                 target=store(stmt.target.id), iter=backwards, body=body, orelse=[],
@@ -358,6 +368,8 @@ class ReverseMode:
             ))]
             return self.saved([_with_body(stmt, forward_body)], code, names_read(stmt.iter))
         count = self.namer.fresh("iterations")
+        if self.depth:  # inside another loop: each of its iterations has its own count
+            self.variant = self.variant | {count}
         step = assign(count, gast.BinOp(left=load(count), op=gast.Add(), right=constant(1)))
         forward = [assign(count, constant(0)), _with_body(stmt, [step] + forward_body)]
         times = gast.Call(func=load("range"), args=[load(count)], keywords=[])
@@ -368,13 +380,27 @@ class ReverseMode:
         return self.saved(forward, code, {count})
 
     def zeros(self, adjoints):
-        """Zero adjoints, as new arrays, for names whose adjoints nothing wrote yet."""
+        """Zero adjoints for names whose adjoints nothing wrote yet: new arrays shaped
+        like the value where the value surely exists, else `0.0` (it broadcasts)."""
         self.initialised |= adjoints
-        self.owned |= adjoints
-        return [
-            mark(assign(d, self.call("zeros_like", load(self.primal_of[d]))))
-            for d in sorted(adjoints)
-        ]
+        out = []
+        for dname in sorted(adjoints):
+            primal = self.primal_of[dname]
+            if primal in self.always_bound:
+                out.append(mark(assign(dname, self.call("zeros_like", load(primal)))))
+                self.owned.add(dname)
+            else:  # e.g. assigned only in a branch not taken: no shape to copy
+                out.append(mark(assign(dname, constant(0.0))))
+                self.owned.discard(dname)
+        return out
+
+
+def _breaks(stmts):
+    """Whether a loop body (not counting inner loops) can leave the loop early."""
+    return any(
+        isinstance(s, gast.Break) or (isinstance(s, gast.If) and _breaks(s.body + s.orelse))
+        for s in stmts
+    )
 
 
 def _with_body(loop, body):

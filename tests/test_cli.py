@@ -93,17 +93,17 @@ def test_console_script_installed():
 
 ERRORS = [
     ("uses_for", "10:5: for loops over this kind of iterable are not supported"),
-    ("uses_while", "17:9: break is not supported yet"),
-    ("uses_try", "22:5: try statements are not supported"),
-    ("uses_global", "30:5: global statements are not supported"),
-    ("uses_lambda", "36:9: lambda is not supported yet"),
-    ("uses_early_return", "42:9: return before the end of the function is not supported yet"),
-    ("uses_subscript_store", "48:5: assignment into an element or slice is not supported yet"),
-    ("no_rule", "53:19: no derivative rule for np.i0"),
-    ("star_args", "56:16: *args parameters are not supported"),
-    ("undefined_name", "61:16: name 'not_defined_anywhere' is not defined"),
-    ("and_or_active", "65:13: 'and'/'or' on values that need a derivative is not supported yet"),
-    ("yields", "69:5: generators (yield) are not supported"),
+    ("uses_while", "16:5: else clauses on loops are not supported yet"),
+    ("uses_try", "24:5: try statements are not supported"),
+    ("uses_global", "32:5: global statements are not supported"),
+    ("uses_lambda", "38:9: lambda is not supported yet"),
+    ("uses_early_return", "44:9: the function must return a value"),
+    ("uses_subscript_store", "50:5: assignment into an element or slice is not supported yet"),
+    ("no_rule", "55:19: no derivative rule for np.i0"),
+    ("star_args", "58:16: *args parameters are not supported"),
+    ("undefined_name", "63:16: name 'not_defined_anywhere' is not defined"),
+    ("and_or_active", "67:13: 'and'/'or' on values that need a derivative is not supported yet"),
+    ("yields", "71:5: generators (yield) are not supported"),
 ]
 
 

@@ -224,3 +224,77 @@ def test_list_and_tuple_parameters_get_gradients_of_the_same_structure():
     expected = s2s.grad(list_parameter)(stacked, w)  # rows of an array: same math
     np.testing.assert_allclose(np.stack(grads), expected, rtol=1e-12)
     check_gradient(list_parameter, (stacked, w), wrt=(0, 1))
+
+
+def with_break(x, limit):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + x[i] * s + x[i]
+        if s > limit:
+            break
+        s = s * 1.5
+    return s
+
+
+def with_continue(x):
+    s = 0.0
+    for v in x:
+        if v < 0.0:
+            continue
+        s = s + v * v * s + v
+    return s
+
+
+def return_in_branch(x):
+    if x > 1.0:
+        return x * x
+    y = math.sin(x)
+    if y < 0.0:
+        return -y * x
+    return y + x
+
+
+def return_in_loop(x, limit):
+    s = 1.0
+    for i in range(10):
+        s = s * x + 0.5
+        if s > limit:
+            return s * 2.0
+    return s
+
+
+def while_with_break(x):
+    n = 0
+    while True:
+        x = x * 1.3 + 0.1
+        n = n + 1
+        if x > 5.0 or n > 50:
+            break
+    return x
+
+
+def nested_break(x):
+    s = 0.0
+    for i in range(3):
+        for j in range(4):
+            s = s + x[i] * x[j]
+            if j >= i:
+                break
+    return s
+
+
+@pytest.mark.parametrize("limit", [-1.0, 0.5, 3.0, 100.0])
+def test_break_continue_return(limit):
+    x = np.array([0.4, -0.3, 0.9, 0.2, 0.7])
+    check_gradient(with_break, (x, limit))
+    check_gradient(return_in_loop, (1.1, limit))
+    check_gradient(return_in_loop, (0.3, limit))
+
+
+def test_continue_and_returns_in_branches():
+    check_gradient(with_continue, (np.array([0.4, -0.3, 0.9, -0.2, 0.7]),))
+    for x in (1.5, 0.5, -0.5, 4.0):
+        check_gradient(return_in_branch, (x,))
+    for x in (0.2, 2.0, 6.0):
+        check_gradient(while_with_break, (x,))
+    check_gradient(nested_break, (np.array([0.4, -0.3, 0.9, 0.2]),))

@@ -21,6 +21,8 @@ STATEMENTS = (
     gast.Raise,
     gast.For,
     gast.While,
+    gast.Break,
+    gast.Continue,
 )
 EXPRESSIONS = (
     gast.BinOp,
@@ -42,8 +44,6 @@ EXPRESSIONS = (
     gast.keyword,
 )
 NOT_YET = {
-    gast.Break: "break is not supported yet",
-    gast.Continue: "continue is not supported yet",
     gast.FunctionDef: "nested function definitions are not supported yet",
     gast.Lambda: "lambda is not supported yet",
     gast.ListComp: "list comprehensions are not supported yet",
@@ -117,21 +117,23 @@ def _check_node(node, source):
 
 
 def _check_returns(fn, source):
-    body = fn.body
-    last = body[-1] if body else None
     for node in gast.walk(fn):
-        if isinstance(node, gast.Return):
-            if node is not last:
-                raise error_at(
-                    node, "return before the end of the function is not supported yet",
-                    source, Unsupported,
-                )
-            if node.value is None:
-                raise error_at(node, "the function must return a value", source, Unsupported)
-    if not isinstance(last, gast.Return):
+        if isinstance(node, gast.Return) and node.value is None:
+            raise error_at(node, "the function must return a value", source, Unsupported)
+    last = fn.body[-1] if fn.body else None
+    if not _always_returns(last):
         raise error_at(
-            last or fn, "the function must end with a return statement", source, Unsupported
+            last or fn, "the function must end with a return statement (on every path)",
+            source, Unsupported,
         )
+
+
+def _always_returns(stmt):
+    if isinstance(stmt, gast.Return):
+        return True
+    if isinstance(stmt, gast.If) and stmt.body and stmt.orelse:
+        return _always_returns(stmt.body[-1]) and _always_returns(stmt.orelse[-1])
+    return False
 
 
 def _is_supported_loop(node):

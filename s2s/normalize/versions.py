@@ -9,12 +9,13 @@ both branches assign (the branch that did not assign it copies the old version).
 
 import gast
 
-from ..syntax import assign, load, names_stored, parameter_names, rename
+from ..syntax import assign, constant, load, names_stored, parameter_names, rename
 
 
 class Versions:
     def __init__(self, namer):
         self.namer = namer
+        self.partial = set()  # versions some paths never assign: bound to None first
 
     def block(self, stmts, env):
         out = []
@@ -65,13 +66,25 @@ class Versions:
         stmt.carried = tuple(env[name] for name in carried)  # read by the reverse pass
         body_env = dict(env)
         stmt.body = self.block(stmt.body, body_env)
-        for name in carried:
-            if body_env[name] != env[name]:
-                stmt.body.append(assign(env[name], load(body_env[name]), like=stmt))
+        copies = [
+            assign(env[name], load(body_env[name]), like=stmt)
+            for name in carried
+            if body_env[name] != env[name]
+        ]
+        body = stmt.body
+        if body and _is_exit(body[-1]):
+            # `if broke: break` ends the body: carry the values over before leaving
+            stmt.body = body[:-1] + copies + body[-1:]
+        else:
+            stmt.body = body + copies
         for name, version in body_env.items():
             if name not in carried:
                 env[name] = version  # defined in the loop, read after it: the last value
         return before + [stmt]
+
+    def copy(self, block, target, source, like):
+        """`target = source` at the end of a branch."""
+        block.append(assign(target, load(source), like=like))
 
     def merge(self, stmt, env, body_env, else_env):
         """After `if`, one version per name, assigned on both paths."""
@@ -81,12 +94,13 @@ class Versions:
                 env[name] = in_body
             elif in_body is None or in_else is None:
                 env[name] = in_body or in_else  # defined on one path only, as in Python
+                self.partial.add(env[name])
             elif in_else == env.get(name):  # only the body assigned it
                 env[name] = in_body
-                stmt.orelse.append(assign(in_body, load(in_else), like=stmt))
+                self.copy(stmt.orelse, in_body, in_else, stmt)
             elif in_body == env.get(name):  # only the else branch assigned it
                 env[name] = in_else
-                stmt.body.append(assign(in_else, load(in_body), like=stmt))
+                self.copy(stmt.body, in_else, in_body, stmt)
             else:  # both assigned it: the else branch uses the body's version
                 stmt.orelse = [rename(s, {in_else: in_body}) for s in stmt.orelse]
                 env[name] = in_body
@@ -94,5 +108,20 @@ class Versions:
 
 def assign_versions(fn, namer):
     env = {name: name for name in parameter_names(fn)}
-    fn.body = Versions(namer).block(fn.body, env)
+    versions = Versions(namer)
+    fn.body = versions.block(fn.body, env)
+    # A name assigned on some paths only (`result` of an early return) is copied where
+    # branches merge, also on paths that never read it: bind it to None first.
+    first = fn.body[0]
+    fn.body = [assign(name, constant(None), like=first) for name in sorted(versions.partial)] + fn.body
     return fn
+
+
+def _is_exit(stmt):
+    """`if flag: break`, the last statement of a loop that normalize/control.py wrote."""
+    return (
+        isinstance(stmt, gast.If)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], gast.Break)
+        and not stmt.orelse
+    )
