@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import gast
 
+from . import runtime
 from .analysis.activity import active_names
 from .analysis.scalars import scalar_names
 from .emit import header, module
@@ -88,12 +89,12 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
         if problem:
             raise error_at(node, problem, source, Unsupported)
 
-    fn = range_loops(fn, namer)
+    fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
     fn = flag_control(fn, namer)
     fn = desugar(fn, namer)
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)
-    operations = Operations(source.namespace, local_names(fn))
+    operations = Operations(source.namespace, local_names(fn), imports.object_named)
     active = active_names(fn, wrt, operations, source)
 
     scalars = scalar_names(fn, operations)

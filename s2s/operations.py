@@ -61,16 +61,18 @@ class Operation:
 class Operations:
     """Classifies expressions of one function; `local_names` are its variables."""
 
-    def __init__(self, namespace, local_names):
+    def __init__(self, namespace, local_names, generated_names=lambda name: None):
         self.namespace = namespace
         self.local_names = local_names
+        self.generated_names = generated_names  # what the generated module binds
 
     def resolve(self, node):
         """The object a module-level name or attribute chain refers to, or None."""
         if isinstance(node, gast.Name):
             if node.id in self.local_names:
                 return None
-            return self.namespace.lookup(node.id, None)
+            generated = self.generated_names(node.id)
+            return generated if generated is not None else self.namespace.lookup(node.id, None)
         if isinstance(node, gast.Attribute):
             base = self.resolve(node.value)
             return getattr(base, node.attr, None) if base is not None else None

@@ -17,6 +17,7 @@ __all__ = [
     "expand_reduced",
     "inner_lhs_adjoint",
     "inner_rhs_adjoint",
+    "indexable",
     "inverse_axes",
     "matmul_lhs_adjoint",
     "matmul_rhs_adjoint",
@@ -36,6 +37,17 @@ def returns_new_array(helper):
     of its arguments or a view: the reverse pass may then update its result in place."""
     helper.returns_new_array = True
     return helper
+
+
+def indexable(sequence):
+    """`sequence` itself, for a loop that s2s runs by index (`for x in xs` becomes
+    `x = xs[i]`); dicts, sets and iterators, which indexing would get wrong, fail."""
+    if isinstance(sequence, (dict, set, frozenset)) or not hasattr(sequence, "__getitem__"):
+        raise TypeError(
+            f"s2s runs `for` loops by index and cannot over a {type(sequence).__name__}; "
+            "iterate over list(...) of it instead"
+        )
+    return sequence
 
 
 def require_scalars(**parameters):

@@ -10,7 +10,7 @@ import operator
 import numpy
 
 from s2s import adjoint, d
-from s2s.runtime import cast_like, inverse_axes, take_adjoint, unbroadcast
+from s2s.runtime import cast_like, indexable, inverse_axes, take_adjoint, unbroadcast
 
 
 @adjoint(numpy.reshape)
@@ -121,3 +121,8 @@ def take(z, x, indices, axis=None):
 @adjoint(operator.getitem)
 def getitem(z, x, index):
     d[x][index] += d[z]
+
+
+@adjoint(indexable)
+def indexable_(z, sequence):
+    d[sequence] += d[z]

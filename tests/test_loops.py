@@ -298,3 +298,16 @@ def test_continue_and_returns_in_branches():
     for x in (0.2, 2.0, 6.0):
         check_gradient(while_with_break, (x,))
     check_gradient(nested_break, (np.array([0.4, -0.3, 0.9, 0.2]),))
+
+
+def over_dict_keys(x, table):
+    s = 0.0
+    for key in table:
+        s = s + x * key
+    return s
+
+
+def test_loops_over_dicts_fail_clearly():
+    with pytest.raises(TypeError, match="cannot over a dict"):
+        s2s.grad(over_dict_keys)(1.0, {0: 5.0, 1: 7.0})
+    assert s2s.grad(over_dict_keys)(1.0, [0.0, 1.0]) == 1.0

@@ -8,7 +8,9 @@ In: a checked function.  Out: the same function where
 - `for a, b in zip(xs, ys):` is `for i in range(min(len(xs), len(ys))): a = xs[i];
   b = ys[i]`,
 - tuple targets unpack the element (`for a, b in pairs:`).
-The sequence is named once before the loop, so it is evaluated once, as in Python.
+The sequence is named once before the loop, so it is evaluated once, as in Python,
+and passed through `s2s.runtime.indexable`, which rejects what indexing would get
+wrong (a dict's `d[i]` is not its i-th key).
 """
 
 import gast
@@ -17,8 +19,9 @@ from ..syntax import assign, constant, load, located, store
 
 
 class RangeLoops(gast.NodeTransformer):
-    def __init__(self, namer):
+    def __init__(self, namer, indexable):
         self.namer = namer
+        self.indexable = indexable  # gives the expression naming s2s.runtime.indexable
 
     def visit_For(self, node):
         self.generic_visit(node)
@@ -61,9 +64,9 @@ class RangeLoops(gast.NodeTransformer):
             iterables = [node.iter]
         before, names = [], []
         for iterable in iterables:
-            if isinstance(iterable, gast.Name):
-                names.append(iterable.id)
-                continue
+            if not isinstance(iterable, (gast.List, gast.Tuple)):
+                # dicts, sets and generators are not indexable as sequences: fail clearly
+                iterable = gast.Call(func=self.indexable(), args=[iterable], keywords=[])
             name = self.namer.fresh("sequence")
             before.append(assign(name, iterable, like=node))
             names.append(name)
@@ -87,5 +90,5 @@ def _is_zero(node):
     return isinstance(node, gast.Constant) and node.value == 0
 
 
-def range_loops(fn, namer):
-    return RangeLoops(namer).visit(fn)
+def range_loops(fn, namer, indexable):
+    return RangeLoops(namer, indexable).visit(fn)
