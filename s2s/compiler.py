@@ -11,6 +11,7 @@ import gast
 from . import runtime
 from .analysis.activity import active_names
 from .analysis.scalars import scalar_names
+from .analysis.writes import check_writes
 from .emit import header, module
 from .errors import S2SError, Unsupported, error_at
 from .imports import Imports
@@ -95,6 +96,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)
     operations = Operations(source.namespace, local_names(fn), imports.object_named)
+    check_writes(fn, operations, source)
     active = active_names(fn, wrt, operations, source)
 
     scalars = scalar_names(fn, operations)

@@ -16,7 +16,16 @@ import gast
 
 from . import runtime
 from .errors import Unsupported, error_at
-from .syntax import assign, constant, load, names_read, names_stored, parameter_names, store
+from .syntax import (
+    assign,
+    clone,
+    constant,
+    load,
+    names_read,
+    names_stored,
+    parameter_names,
+    store,
+)
 from .templating import Contribution, adjoint_template, is_nondifferentiable
 
 COMMENT = "_s2s_comment_"
@@ -173,9 +182,8 @@ class ReverseMode:
         else:
             value = gast.Tuple(elts=[load(n) for n in names], ctx=gast.Load())
             target = gast.Tuple(elts=[store(n) for n in names], ctx=gast.Store())
-        tape = lambda method: gast.Attribute(value=load(self.tape), attr=method, ctx=gast.Load())  # noqa: E731
-        push = gast.Expr(value=gast.Call(func=tape("append"), args=[value], keywords=[]))
-        pop = assign(target, gast.Call(func=tape("pop"), args=[], keywords=[]))
+        push = gast.Expr(value=gast.Call(func=self.tape_method("append"), args=[value], keywords=[]))
+        pop = assign(target, gast.Call(func=self.tape_method("pop"), args=[], keywords=[]))
         return forward + [push], [pop] + code
 
     def describe(self, line):
@@ -206,11 +214,44 @@ class ReverseMode:
             self.initialised.discard(dtarget)
             self.owned.discard(dtarget)
             return self.saved([stmt], code, names_read(code))
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            return self.write(stmt)
         if isinstance(stmt, gast.If):
             return self.branch(stmt)
         if isinstance(stmt, (gast.For, gast.While)):
             return self.loop(stmt)
         return [stmt], []  # break, assert, raise, a call for its effect: no adjoint
+
+    def write(self, stmt):
+        """`y[index] = v`: save the part about to be overwritten; in reverse, put it
+        back, give `v` the adjoint of that part, and zero it (the old part of `y`
+        did not reach the result through it)."""
+        target = stmt.targets[0]
+        base, index, value = target.value.id, target.slice, stmt.value
+        part = gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Load())
+        self.tape_used = True
+        save = gast.Expr(value=gast.Call(
+            func=self.tape_method("append"), args=[self.call("snapshot", part)], keywords=[]
+        ))
+        restore = assign(
+            gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()),
+            gast.Call(func=self.tape_method("pop"), args=[], keywords=[]),
+        )
+        code = [restore]
+        dbase = self.adjoint_name(base) if base in self.active else None
+        if dbase in self.initialised:
+            adjoint_part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
+            code += self.contribute(Contribution(value, self.call("snapshot", adjoint_part)))
+            if dbase not in self.owned:
+                copy = gast.BinOp(left=load(dbase), op=gast.Add(), right=self.call("zeros_like", load(base)))
+                code.append(mark(assign(dbase, copy)))
+                self.owned.add(dbase)
+            zero = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Store())
+            code.append(mark(assign(zero, constant(0.0))))
+        return self.saved([save, stmt], code, names_read(index))
+
+    def tape_method(self, method):
+        return gast.Attribute(value=load(self.tape), attr=method, ctx=gast.Load())
 
     def assignment(self, stmt, target):
         operation = self.operations.classify(stmt.value)

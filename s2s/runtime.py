@@ -24,6 +24,7 @@ __all__ = [
     "others_product",
     "require_scalars",
     "returns_new_array",
+    "snapshot",
     "take_adjoint",
     "tensordot_lhs_adjoint",
     "tensordot_rhs_adjoint",
@@ -48,6 +49,13 @@ def indexable(sequence):
             "iterate over list(...) of it instead"
         )
     return sequence
+
+
+@returns_new_array
+def snapshot(part):
+    """A copy of `part` (an array, or a number, kept as it is) that later writes into
+    the array it came from cannot change."""
+    return part.copy() if hasattr(part, "copy") else part
 
 
 def require_scalars(**parameters):

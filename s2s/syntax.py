@@ -113,3 +113,10 @@ class Renamer(gast.NodeTransformer):
 
 def rename(node, mapping):
     return Renamer(mapping).visit(node)
+
+
+def is_simple(node):
+    """A name, a constant, or a negated constant (`-1`): nothing to compute."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        node = node.operand
+    return isinstance(node, (gast.Name, gast.Constant))

@@ -12,6 +12,7 @@ straight-line code and a safe over-approximation where names are reassigned.
 import gast
 
 from ..errors import Unsupported
+from ..syntax import names_read
 from ..templating import adjoint_template, is_nondifferentiable
 
 
@@ -39,10 +40,19 @@ def derivative_operands(operation, source):
     }
 
 
+class _Write:
+    """Marks a write into part of an array in `_assignments`."""
+
+    def __init__(self, stmt):
+        self.stmt = stmt
+
+
 def _assignments(stmts):
     for stmt in stmts:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             yield stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            yield stmt.targets[0].value.id, _Write(stmt)
         elif isinstance(stmt, (gast.If, gast.For, gast.While)):
             yield from _assignments(stmt.body)
             yield from _assignments(stmt.orelse)
@@ -55,6 +65,9 @@ def _returned(stmts):
 def active_names(fn, wrt, operations, source):
     flows = []
     for target, value in _assignments(fn.body):
+        if isinstance(value, _Write):  # `y[i] = v`: y's new value depends on v and on y
+            flows.append((target, {target} | names_read(value.stmt.value)))
+            continue
         operation = operations.classify(value)
         flows.append((target, derivative_operands(operation, source)))
 

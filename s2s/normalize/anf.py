@@ -14,7 +14,7 @@ attribute chains on modules (`np.pi`).  New operands are named `t1`, `t2`, ...
 
 import gast
 
-from ..syntax import assign, is_atom, load, local_names, located
+from ..syntax import assign, is_atom, is_simple, load, local_names, located
 
 
 class ANF:
@@ -39,6 +39,11 @@ class ANF:
             target = stmt.targets[0]
             if isinstance(target, gast.Name) and isinstance(stmt.value, gast.IfExp):
                 self.conditional(stmt.value, target.id)
+            elif isinstance(target, gast.Subscript):
+                # `y[index] = atom`: the value is named, so the adjoint can reach it
+                value = self.atom(stmt.value)
+                target.slice = self.index(target.slice)
+                self.emit(assign(target, value, like=stmt), stmt)
             else:
                 self.emit(assign(target, self.operation(stmt.value), like=stmt), stmt)
         elif isinstance(stmt, gast.If):
@@ -96,10 +101,10 @@ class ANF:
         if isinstance(node, gast.Slice):
             for bound in ("lower", "upper", "step"):
                 value = getattr(node, bound)
-                if value is not None and not _simple(value):
+                if value is not None and not is_simple(value):
                     setattr(node, bound, self.name_of(value))
             return node
-        return node if _simple(node) else self.name_of(node)
+        return node if is_simple(node) else self.name_of(node)
 
     def name_of(self, node):
         """`node`'s value in a new temporary, whatever kind of expression it is."""
@@ -146,13 +151,6 @@ class ANF:
             return load(self.atom(node).id)
         # comparisons, and/or/not, f-strings: no derivative flows, kept whole
         return node
-
-
-def _simple(node):
-    """A name, a constant, or a negated constant (`-1`): nothing to compute."""
-    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-        node = node.operand
-    return isinstance(node, (gast.Name, gast.Constant))
 
 
 def to_anf(fn, namer):

@@ -12,7 +12,17 @@ In: a checked `FunctionDef`.  Out: the same function where every assignment is
 
 import gast
 
-from ..syntax import assign, constant, load, located, names_read, names_stored, store
+from ..syntax import (
+    assign,
+    clone,
+    constant,
+    is_simple,
+    load,
+    located,
+    names_read,
+    names_stored,
+    store,
+)
 
 
 class Desugar(gast.NodeTransformer):
@@ -56,9 +66,31 @@ class Desugar(gast.NodeTransformer):
 
     def visit_AugAssign(self, node):
         target = node.target
+        if isinstance(target, gast.Subscript):
+            # `y[i] += v` is `y[i] = y[i] + v`, with a computed index computed once
+            before, index = self.named_index(target.slice, node)
+            read = gast.Subscript(value=clone(target.value), slice=clone(index), ctx=gast.Load())
+            value = gast.copy_location(gast.BinOp(left=read, op=node.op, right=node.value), node)
+            written = gast.Subscript(value=target.value, slice=index, ctx=gast.Store())
+            return before + [assign(written, value, like=node)]
         read = gast.Name(id=target.id, ctx=gast.Load(), annotation=None, type_comment=None)
         value = gast.copy_location(gast.BinOp(left=read, op=node.op, right=node.value), node)
         return assign(store(target.id), value, like=node)
+
+    def named_index(self, index, like):
+        """`index` with each computed part in a temporary (slices and simple parts stay)."""
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        before, named = [], []
+        for part in parts:
+            if isinstance(part, gast.Slice) or is_simple(part):
+                named.append(part)
+            else:
+                name = self.namer.temporary()
+                before.append(assign(name, part, like=like))
+                named.append(load(name))
+        if isinstance(index, gast.Tuple):
+            return before, gast.Tuple(elts=named, ctx=gast.Load())
+        return before, named[0]
 
     def visit_Assign(self, node):
         first, *others = node.targets

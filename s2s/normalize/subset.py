@@ -104,11 +104,13 @@ def _check_node(node, source):
     if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target]
         for target in targets:
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                continue  # `y[i] = v`, `y[i] += v`: checked by analysis/writes.py
             for part in gast.walk(target):
                 if isinstance(part, gast.Subscript) and isinstance(part.ctx, gast.Store):
                     raise error_at(
-                        part, "assignment into an element or slice is not supported yet",
-                        source, Unsupported,
+                        part, "this assignment into an element or slice is not supported "
+                        "(write as name[index] = value)", source, Unsupported,
                     )
                 if isinstance(part, gast.Attribute) and isinstance(part.ctx, gast.Store):
                     raise error_at(

@@ -1,0 +1,77 @@
+"""Writes into arrays (`y[i] = v`, `c[i, j] += v`, slices), against finite differences."""
+
+import numpy as np
+
+import s2s
+from gradcheck import check_gradient
+
+rng = np.random.default_rng(21)
+
+
+def fill_buffer(x, w):
+    y = np.zeros_like(x)
+    for i in range(x.shape[0]):
+        y[i] = np.sin(x[i]) * w[i]
+    return np.sum(y * y)
+
+
+def loop_matmul_loss(a, b, w):
+    c = np.zeros((a.shape[0], b.shape[1]))
+    for i in range(a.shape[0]):
+        for j in range(b.shape[1]):
+            for k in range(a.shape[1]):
+                c[i, j] += a[i, k] * b[k, j]
+    return np.sum(c * w)
+
+
+def laplacian(u, w):
+    lap = np.zeros_like(u)
+    lap[1:-1] = u[2:] - 2.0 * u[1:-1] + u[:-2]
+    return np.sum(lap * lap * w)
+
+
+def copy_then_write(x):
+    x = x.copy()
+    x[0] = x[0] * 3.0
+    x[1:] += x[0]
+    return np.sum(x * x)
+
+
+def overwrite_read_between(x):
+    y = np.ones(3) * x[0]
+    y[0] = x[1] * 2.0
+    z = y[0] * y
+    y[0] = x[2] * z[1]
+    y[2] += y[0]
+    return np.sum(y * z)
+
+
+def rows_in_a_loop(x, w):
+    h = np.zeros((x.shape[0] + 1, w.shape[0]))
+    for t in range(x.shape[0]):
+        h[t + 1] = np.tanh(w @ h[t] + x[t])
+    return np.sum(h[1:] ** 2)
+
+
+def test_buffers_slices_and_copies():
+    x, w = rng.normal(size=5), rng.normal(size=5)
+    check_gradient(fill_buffer, (x, w), wrt=(0, 1))
+    check_gradient(laplacian, (rng.normal(size=7), rng.normal(size=7)), wrt=0)
+    check_gradient(copy_then_write, (rng.normal(size=4),))
+    check_gradient(overwrite_read_between, (rng.normal(size=3),))
+    check_gradient(rows_in_a_loop, (rng.normal(size=(4, 3)), rng.normal(size=(3, 3))), wrt=(0, 1))
+
+
+def test_loop_matmul_gradient_equals_matmul_gradient():
+    a, b, w = rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
+    da, db = s2s.grad(loop_matmul_loss, wrt=(0, 1))(a, b, w)
+    np.testing.assert_allclose(da, w @ b.T, rtol=1e-12)
+    np.testing.assert_allclose(db, a.T @ w, rtol=1e-12)
+    check_gradient(loop_matmul_loss, (a, b, w), wrt=(0, 1))
+
+
+def test_callers_arrays_are_never_changed():
+    x = rng.normal(size=4)
+    before = x.copy()
+    s2s.grad(copy_then_write)(x)
+    np.testing.assert_array_equal(x, before)
