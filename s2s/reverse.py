@@ -98,6 +98,12 @@ class ReverseMode:
         fn = self.fn
         returned = fn.body[-1].value
         primal, adjoint = self.block(fn.body)
+        if isinstance(returned, gast.Name) and returned.id in _indexed(fn, written=True):
+            # the adjoint sweep puts back what the forward sweep overwrote in this
+            # array: hand back its value as it was at the end of the forward sweep
+            value = self.namer.fresh("value")
+            primal.append(assign(value, self.call("snapshot", load(returned.id))))
+            returned = load(value)
         if self.tape_used:
             primal.insert(0, assign(self.tape, gast.List(elts=[], ctx=gast.Load())))
         declared = [
@@ -336,7 +342,7 @@ class ReverseMode:
         self.initialised.add(dname)
         self.owned.add(dname)
         index = item.index
-        if _is_basic_index(index):
+        if _is_basic_index(index, self.scalars):
             part = gast.Subscript(value=load(dname), slice=index, ctx=gast.Store())
             out.append(mark(gast.AugAssign(target=part, op=gast.Add(), value=item.expr)))
         else:
@@ -381,6 +387,14 @@ class ReverseMode:
             if n not in assigned or n in carried or self.adjoint_name(n) in self.initialised
         }
         before = self.zeros(crossing - self.initialised)
+        for dname in sorted((crossing & self.initialised) - self.owned):
+            # updated in place by the body (through an index): copy it once, here,
+            # rather than in every iteration
+            if self.primal_of[dname] in _indexed(stmt) and self.primal_of[dname] in self.always_bound:
+                primal = load(self.primal_of[dname])
+                copy = gast.BinOp(left=load(dname), op=gast.Add(), right=self.call("zeros_like", primal))
+                before.append(mark(assign(dname, copy)))
+                self.owned.add(dname)
         owned_at_start = self.owned & crossing
         self.variant = outer | _loop_variant(stmt, outer, carried)
         # a range loop left by `break` runs fewer times than its range: count it
@@ -452,8 +466,8 @@ def _with_body(loop, body):
 
 def _loop_variant(loop, outer, carried):
     """Names whose values can differ between iterations of `loop`: everything it
-    assigns, except names assigned once, directly in its body, from values that do
-    not vary and without calls (`t1 = -k` holds the same value every time)."""
+    assigns, except names assigned once (anywhere in it) from values that do not
+    vary and without calls (`t1 = -k` holds the same value every time)."""
     assigned = names_stored(loop)
     counts = {}
     for node in gast.walk(loop):
@@ -463,7 +477,7 @@ def _loop_variant(loop, outer, carried):
     if isinstance(loop, gast.For):
         variant.add(loop.target.id)
     candidates = [
-        s for s in loop.body
+        s for s in gast.walk(loop)
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
         and counts[s.targets[0].id] == 1
         and not any(isinstance(n, gast.Call) for n in gast.walk(s.value))
@@ -481,12 +495,22 @@ def _loop_variant(loop, outer, carried):
     return variant
 
 
-def _is_basic_index(index):
-    """An index made of integer constants, slices, None and `...`: it names each
-    element at most once, so `+=` through it adds every contribution."""
+def _indexed(node, written=False):
+    """Names read or written (only written, with `written`) through an index."""
+    return {
+        n.value.id for n in gast.walk(node)
+        if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
+        and (not written or isinstance(n.ctx, gast.Store))
+    }
+
+
+def _is_basic_index(index, scalars=()):
+    """An index made of integer constants, slices, None, `...` and names known to
+    hold numbers (loop counters): it names each element at most once, so `+=`
+    through it adds every contribution."""
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
     for part in parts:
-        if isinstance(part, gast.Slice):
+        if isinstance(part, gast.Slice) or (isinstance(part, gast.Name) and part.id in scalars):
             continue
         if isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub):
             part = part.operand

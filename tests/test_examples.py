@@ -50,3 +50,46 @@ def test_window_score():
     rng = np.random.default_rng(7)
     W, b, u, x = rng.normal(size=(4, 5)), rng.normal(size=4), rng.normal(size=4), rng.normal(size=5)
     check_gradient(window.score, (W, b, u, x), wrt=(0, 1, 2, 3))
+
+
+def rnn_inputs(dtype=np.float64, steps=5, batch=3, features=4, hidden=6, seed=8):
+    rng = np.random.default_rng(seed)
+    shapes = [(features, hidden), (hidden, hidden), (hidden,), (hidden, 2),
+              (steps, batch, features), (steps, batch, 2)]
+    return [(rng.normal(size=s) * 0.5).astype(dtype) for s in shapes]
+
+
+def test_rnn_against_finite_differences_and_pytorch():
+    from examples import rnn
+
+    args = rnn_inputs()
+    grads = check_gradient(rnn.loss, args, wrt=(0, 1, 2, 3))
+    Wx, Wh, b, Wy = (torch.tensor(a, requires_grad=True) for a in args[:4])
+    xs, ys = (torch.tensor(a) for a in args[4:])
+    h = torch.zeros(xs.shape[1], Wh.shape[0], dtype=torch.float64)
+    outs = []
+    for t in range(xs.shape[0]):
+        h = torch.tanh(xs[t] @ Wx + h @ Wh + b)
+        outs.append(h @ Wy)
+    torch.mean((torch.stack(outs) - ys) ** 2).backward()
+    for got, param in zip(grads, (Wx, Wh, b, Wy)):
+        np.testing.assert_allclose(got, param.grad.numpy(), rtol=1e-10)
+
+
+def test_rnn_float32_throughout():
+    from examples import rnn
+
+    grads = strict_gradients(rnn.loss, rnn_inputs(np.float32), wrt=(0, 1, 2, 3))
+    assert all(g.dtype == np.float32 for g in grads)
+
+
+def test_loop_matmul_gradient_is_the_gradient_of_matmul():
+    from examples.loop_matmul import matmul
+
+    rng = np.random.default_rng(9)
+    a, b, w = rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=(3, 5))
+    value, (da, db) = s2s.value_and_grad(matmul, wrt=(0, 1))(a, b, d_result=w)
+    np.testing.assert_allclose(value, a @ b, rtol=1e-12)
+    np.testing.assert_allclose(da, w @ b.T, rtol=1e-12)  # d<w, a @ b>/da
+    np.testing.assert_allclose(db, a.T @ w, rtol=1e-12)
+    np.testing.assert_array_equal(w, w.copy())
