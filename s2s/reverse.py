@@ -279,8 +279,16 @@ class ReverseMode:
                 )
                 out += self.contribute(Contribution(element, part))
             return out
-        if kind == "container":
-            raise self.unsupported(node, "dicts of values that need a derivative")
+        if kind == "container":  # `t = {"a": x}`: each value's adjoint is t's at its key
+            out = []
+            for key, element in zip(node.keys, node.values):
+                if not isinstance(key, gast.Constant):
+                    raise self.unsupported(key, "a dict display with computed keys")
+                part = gast.Subscript(
+                    value=load(self.adjoint_name(target)), slice=clone(key), ctx=gast.Load()
+                )
+                out += self.contribute(Contribution(element, part))
+            return out
         if kind == "unresolved":
             raise self.unsupported(node, f"calling {operation.label}, which cannot be resolved statically,")
         if is_nondifferentiable(operation.key):

@@ -95,6 +95,8 @@ def zeros_like(x):
         return 0j
     if isinstance(x, (list, tuple)):
         return [zeros_like(v) for v in x]  # a list, so parts can be added in place
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
     return numpy.zeros_like(x)
 
 
@@ -105,6 +107,8 @@ def cast_like(g, x, copy=False):
         return float(g)
     if isinstance(x, (list, tuple)):
         return type(x)(cast_like(gi, xi, copy) for gi, xi in zip(g, x))
+    if isinstance(x, dict):
+        return {k: cast_like(g[k], v, copy) for k, v in x.items()}
     dtype = getattr(x, "dtype", None)
     if dtype is None:
         return g
@@ -116,12 +120,23 @@ def cast_like(g, x, copy=False):
 
 
 def add_at(g, index, value):
-    """`g[index] += value`, correct when an integer-array `index` repeats positions."""
-    if _is_basic_index(index):
+    """`g[index] += value`, correct when an integer-array `index` repeats positions,
+    and for the adjoints of lists and dicts (whose parts may be containers too)."""
+    if isinstance(g, (dict, list)):
+        g[index] = _plus(g[index], value)
+    elif _is_basic_index(index):
         g[index] += value
     else:
         numpy.add.at(g, index, value)
     return g
+
+
+def _plus(a, b):
+    if isinstance(a, dict):
+        return {k: _plus(a[k], b[k]) if k in b else a[k] for k in a}
+    if isinstance(a, (list, tuple)):
+        return [_plus(x, y) for x, y in zip(a, b)]
+    return a + b
 
 
 def _is_basic_index(index):

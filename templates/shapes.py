@@ -108,6 +108,11 @@ def asarray(z, x, dtype=None, order=None, *, device=None, copy=None, like=None):
     d[x] += cast_like(d[z], x)
 
 
+@adjoint(numpy.array)
+def array(z, x, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, like=None):
+    d[x] += cast_like(d[z], x)
+
+
 @adjoint(numpy.ndarray.astype)
 def astype(z, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
     d[x] += cast_like(d[z], x)
