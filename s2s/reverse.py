@@ -249,9 +249,7 @@ class ReverseMode:
             adjoint_part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
             code += self.contribute(Contribution(value, self.call("snapshot", adjoint_part)))
             if dbase not in self.owned:
-                copy = gast.BinOp(left=load(dbase), op=gast.Add(), right=self.call("zeros_like", load(base)))
-                code.append(mark(assign(dbase, copy)))
-                self.owned.add(dbase)
+                code.append(self.own(dbase))
             zero = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Store())
             code.append(mark(assign(zero, constant(0.0))))
         return self.saved([save, stmt], code, names_read(index))
@@ -345,8 +343,7 @@ class ReverseMode:
         if dname not in self.initialised:
             out.append(mark(assign(dname, self.call("zeros_like", load(target.id)))))
         elif dname not in self.owned:
-            copy = gast.BinOp(left=load(dname), op=gast.Add(), right=self.call("zeros_like", load(target.id)))
-            out.append(mark(assign(dname, copy)))
+            out.append(self.own(dname))
         self.initialised.add(dname)
         self.owned.add(dname)
         index = item.index
@@ -386,6 +383,7 @@ class ReverseMode:
         body ran, in the opposite order.  `for i in range(...)` runs
         `reversed(range(...))`, so `i` is recomputed, not saved; `while` counts."""
         outer = self.variant
+        state = set(self.initialised), set(self.owned)
         assigned = names_stored(stmt)
         touched = {n for n in assigned | names_read(stmt) if n in self.active}
         carried = set(getattr(stmt, "carried", ()))
@@ -399,10 +397,7 @@ class ReverseMode:
             # updated in place by the body (through an index): copy it once, here,
             # rather than in every iteration
             if self.primal_of[dname] in _indexed(stmt) and self.primal_of[dname] in self.always_bound:
-                primal = load(self.primal_of[dname])
-                copy = gast.BinOp(left=load(dname), op=gast.Add(), right=self.call("zeros_like", primal))
-                before.append(mark(assign(dname, copy)))
-                self.owned.add(dname)
+                before.append(self.own(dname))
         owned_at_start = self.owned & crossing
         self.variant = outer | _loop_variant(stmt, outer, carried)
         # a range loop left by `break` runs fewer times than its range: count it
@@ -415,13 +410,11 @@ class ReverseMode:
         body += self.zeros(crossing - self.initialised)
         for dname in sorted(owned_at_start - self.owned):
             # the body made it shared; the next iteration may update it in place
-            primal = load(self.primal_of[dname])
-            copy = gast.BinOp(left=load(dname), op=gast.Add(), right=self.call("zeros_like", primal))
-            body.append(mark(assign(dname, copy)))
-            self.owned.add(dname)
+            body.append(self.own(dname))
         self.variant = outer
         self.last_line = getattr(stmt, "lineno", None)
-        if not body:
+        if not any(not is_comment(s) for s in body):
+            self.initialised, self.owned = state  # no adjoint code: nothing was zeroed
             return [_with_body(stmt, forward_body)], []
         if not counted:
             backwards = gast.Call(func=load("reversed"), args=[stmt.iter], keywords=[])
@@ -441,6 +434,13 @@ class ReverseMode:
             type_comment=None,
         ))]
         return self.saved(forward, code, {count})
+
+    def own(self, dname):
+        """`dx = dx + zeros_like(x)`: the adjoint as a new array of x's shape, which
+        this function alone holds and so may update in place."""
+        self.owned.add(dname)
+        zeros = self.call("zeros_like", load(self.primal_of[dname]))
+        return mark(assign(dname, gast.BinOp(left=load(dname), op=gast.Add(), right=zeros)))
 
     def zeros(self, adjoints):
         """Zero adjoints for names whose adjoints nothing wrote yet: new arrays shaped

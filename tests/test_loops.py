@@ -311,3 +311,18 @@ def test_loops_over_dicts_fail_clearly():
     with pytest.raises(TypeError, match="cannot over a dict"):
         s2s.grad(over_dict_keys)(1.0, {0: 5.0, 1: 7.0})
     assert s2s.grad(over_dict_keys)(1.0, [0.0, 1.0]) == 1.0
+
+
+def loop_only_compares(x, n):
+    z = x * 3.0
+    count = 0
+    for i in range(n):
+        if x > i:
+            count = count + 1
+    return z * count
+
+
+def test_loop_without_adjoint_code():
+    """A loop that only compares an active value has no adjoint, and leaves none
+    half-made for the statements before it."""
+    check_gradient(loop_only_compares, (1.5, 3))
