@@ -5,7 +5,7 @@
 
 
 import numpy as np
-from s2s.runtime import cast_like, snapshot, unbroadcast, zeros_like
+from s2s.runtime import cast_like, snapshot, unbroadcast, writable_like, zeros_like
 
 __all__ = ["value_and_grad_matmul", "grad_matmul"]
 
@@ -34,7 +34,7 @@ def value_and_grad_matmul(a, b, d_result=1.0):
     dc = d_result
     da = zeros_like(a)
     db = zeros_like(b)
-    dc = dc + zeros_like(c)
+    dc = writable_like(dc, c)
     for i in reversed(range(t7)):
         for j in reversed(range(t9)):
             for k in reversed(range(t11)):

@@ -436,11 +436,11 @@ class ReverseMode:
         return self.saved(forward, code, {count})
 
     def own(self, dname):
-        """`dx = dx + zeros_like(x)`: the adjoint as a new array of x's shape, which
-        this function alone holds and so may update in place."""
+        """`dx = writable_like(dx, x)`: the adjoint in new memory shaped like `x`,
+        which this function alone holds and so may update in place."""
         self.owned.add(dname)
-        zeros = self.call("zeros_like", load(self.primal_of[dname]))
-        return mark(assign(dname, gast.BinOp(left=load(dname), op=gast.Add(), right=zeros)))
+        primal = load(self.primal_of[dname])
+        return mark(assign(dname, self.call("writable_like", load(dname), primal)))
 
     def zeros(self, adjoints):
         """Zero adjoints for names whose adjoints nothing wrote yet: new arrays shaped

@@ -29,6 +29,7 @@ __all__ = [
     "tensordot_lhs_adjoint",
     "tensordot_rhs_adjoint",
     "unbroadcast",
+    "writable_like",
     "zeros_like",
 ]
 
@@ -98,6 +99,17 @@ def zeros_like(x):
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
     return numpy.zeros_like(x)
+
+
+@returns_new_array
+def writable_like(g, x):
+    """`g` as new memory shaped like `x` (an array, or a list or dict of them), which
+    the caller alone holds and may update in place."""
+    if isinstance(x, dict):
+        return {k: writable_like(g[k], v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [writable_like(gi, xi) for gi, xi in zip(g, x)]
+    return g + zeros_like(x)
 
 
 def cast_like(g, x, copy=False):

@@ -71,3 +71,24 @@ def test_dict_display_and_array_of_active_values():
         for i, g in enumerate(got):
             assert type(g) is float
             assert abs(g - numerical_gradient(f, (0.7, -1.2), i)) < 1e-6
+
+
+def write_into_list_after_array(a, b):
+    t = [a * 1.0, b]
+    t[0] = t[0] * 2.0
+    v = np.array(t)
+    return np.sum(v * v)
+
+
+def write_into_dict(a, b):
+    t = {"p": a * 1.0, "q": b}
+    v = np.array([t["p"], t["q"]])
+    t["p"] = t["p"] * 2.0
+    return np.sum(v) + t["p"] * t["q"]
+
+
+def test_writes_into_lists_and_dicts():
+    for f in (write_into_list_after_array, write_into_dict):
+        got = s2s.grad(f, wrt=(0, 1))(1.5, -2.0)
+        for i, g in enumerate(got):
+            assert abs(g - numerical_gradient(f, (1.5, -2.0), i)) < 1e-6, f.__name__

@@ -68,7 +68,7 @@ def check_writes(fn, operations, source):
 def _makes_new_array(value, operations):
     if isinstance(value, (gast.BinOp, gast.UnaryOp)):
         return True
-    if isinstance(value, (gast.List, gast.Tuple)):
+    if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
         return True
     if isinstance(value, gast.Call):
         operation = operations.classify(value)
