@@ -8,6 +8,8 @@ cheap for Python floats.
 import numpy
 
 __all__ = [
+    "AdjointDict",
+    "AdjointList",
     "add_at",
     "balanced_eq",
     "cast_like",
@@ -19,12 +21,14 @@ __all__ = [
     "inner_rhs_adjoint",
     "indexable",
     "inverse_axes",
+    "items_like",
     "matmul_lhs_adjoint",
     "matmul_rhs_adjoint",
     "others_product",
     "require_scalars",
     "returns_new_array",
     "snapshot",
+    "sum_adjoint",
     "take_adjoint",
     "tensordot_lhs_adjoint",
     "tensordot_rhs_adjoint",
@@ -32,6 +36,47 @@ __all__ = [
     "writable_like",
     "zeros_like",
 ]
+
+
+class AdjointList(list):
+    """The adjoint of a list or tuple.  Adjoints add item by item, where `+` on lists
+    would concatenate; gradients are handed back as the parameter's own type."""
+
+    def __add__(self, other):
+        if isinstance(other, (list, tuple)):
+            return AdjointList(a + b for a, b in zip(self, other))
+        return AdjointList(a + other for a in self)  # a number: a zero, broadcast
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self + (-other if not isinstance(other, (list, tuple)) else [-b for b in other])
+
+    def __rsub__(self, other):
+        return (-self) + other
+
+    def __neg__(self):
+        return AdjointList(-a for a in self)
+
+
+class AdjointDict(dict):
+    """The adjoint of a dict: adds value by value, key by key."""
+
+    def __add__(self, other):
+        if isinstance(other, dict):
+            return AdjointDict({k: v + other[k] if k in other else v for k, v in self.items()})
+        return AdjointDict({k: v + other for k, v in self.items()})
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self + (-other if not isinstance(other, dict) else {k: -v for k, v in other.items()})
+
+    def __rsub__(self, other):
+        return (-self) + other
+
+    def __neg__(self):
+        return AdjointDict({k: -v for k, v in self.items()})
 
 
 def returns_new_array(helper):
@@ -95,9 +140,9 @@ def zeros_like(x):
     if isinstance(x, complex):
         return 0j
     if isinstance(x, (list, tuple)):
-        return [zeros_like(v) for v in x]  # a list, so parts can be added in place
+        return AdjointList(zeros_like(v) for v in x)  # a list: parts added in place
     if isinstance(x, dict):
-        return {k: zeros_like(v) for k, v in x.items()}
+        return AdjointDict({k: zeros_like(v) for k, v in x.items()})
     return numpy.zeros_like(x)
 
 
@@ -106,10 +151,26 @@ def writable_like(g, x):
     """`g` as new memory shaped like `x` (an array, or a list or dict of them), which
     the caller alone holds and may update in place."""
     if isinstance(x, dict):
-        return {k: writable_like(g[k], v) for k, v in x.items()}
+        return AdjointDict({k: writable_like(g[k], v) for k, v in x.items()})
     if isinstance(x, (list, tuple)):
-        return [writable_like(gi, xi) for gi, xi in zip(g, x)]
+        return AdjointList(writable_like(gi, xi) for gi, xi in zip(g, x))
     return g + zeros_like(x)
+
+
+def sum_adjoint(g, x):
+    """The adjoint of `x` in `z = sum(x)` (Python's sum over x's items): `g` for every
+    item, as a list for a list, broadcast over the first axis for an array."""
+    if isinstance(x, (list, tuple)):
+        return AdjointList(g for _ in x)
+    return g + zeros_like(x)
+
+
+def items_like(g, x):
+    """The adjoint `g` of `numpy.array(x)` for the list or tuple `x` it was made
+    from: one adjoint per item, each in that item's type (arrays: as `cast_like`)."""
+    if isinstance(x, (list, tuple)):
+        return AdjointList(items_like(gi, xi) for gi, xi in zip(g, x))
+    return cast_like(g, x)
 
 
 def cast_like(g, x, copy=False):
@@ -135,20 +196,12 @@ def add_at(g, index, value):
     """`g[index] += value`, correct when an integer-array `index` repeats positions,
     and for the adjoints of lists and dicts (whose parts may be containers too)."""
     if isinstance(g, (dict, list)):
-        g[index] = _plus(g[index], value)
+        g[index] = g[index] + value  # adjoints of containers add item by item
     elif _is_basic_index(index):
         g[index] += value
     else:
         numpy.add.at(g, index, value)
     return g
-
-
-def _plus(a, b):
-    if isinstance(a, dict):
-        return {k: _plus(a[k], b[k]) if k in b else a[k] for k in a}
-    if isinstance(a, (list, tuple)):
-        return [_plus(x, y) for x, y in zip(a, b)]
-    return a + b
 
 
 def _is_basic_index(index):

@@ -3,7 +3,9 @@
 import numpy
 
 from s2s import adjoint, d
-from s2s.runtime import chosen_mask, expand_reduced, others_product
+import builtins
+
+from s2s.runtime import chosen_mask, expand_reduced, others_product, sum_adjoint
 
 
 @adjoint(numpy.sum, numpy.ndarray.sum)
@@ -24,3 +26,9 @@ def prod(z, x, axis=None, keepdims=False):
 @adjoint(numpy.max, numpy.amax, numpy.ndarray.max, numpy.min, numpy.amin, numpy.ndarray.min)
 def max(z, x, axis=None, keepdims=False):
     d[x] += expand_reduced(d[z], x, axis, keepdims) * chosen_mask(x, z, axis, keepdims)
+
+
+@adjoint(builtins.sum)
+def builtin_sum(z, x, start=0):
+    d[x] += sum_adjoint(d[z], x)
+    d[start] += d[z]

@@ -10,7 +10,7 @@ import operator
 import numpy
 
 from s2s import adjoint, d
-from s2s.runtime import cast_like, indexable, inverse_axes, take_adjoint, unbroadcast
+from s2s.runtime import cast_like, indexable, inverse_axes, items_like, take_adjoint, unbroadcast
 
 
 @adjoint(numpy.reshape)
@@ -105,12 +105,12 @@ def copy_method(z, x, order="C"):
 
 @adjoint(numpy.asarray, numpy.ascontiguousarray)
 def asarray(z, x, dtype=None, order=None, *, device=None, copy=None, like=None):
-    d[x] += cast_like(d[z], x)
+    d[x] += items_like(d[z], x)
 
 
 @adjoint(numpy.array)
 def array(z, x, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, like=None):
-    d[x] += cast_like(d[z], x)
+    d[x] += items_like(d[z], x)
 
 
 @adjoint(numpy.ndarray.astype)

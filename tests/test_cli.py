@@ -103,6 +103,8 @@ ERRORS = [
     ("star_args", "58:16: *args parameters are not supported"),
     ("undefined_name", "63:16: name 'not_defined_anywhere' is not defined"),
     ("and_or_active", "67:13: 'and'/'or' on values that need a derivative is not supported yet"),
+    ("filtered_comprehension", "75:38: if in a comprehension is not supported yet"),
+    ("conditional_comprehension", "79:16: a comprehension evaluated conditionally or repeatedly"),
     ("yields", "71:5: generators (yield) are not supported"),
 ]
 

@@ -4,7 +4,7 @@ and np.array of them, against finite differences."""
 import numpy as np
 
 import s2s
-from gradcheck import numerical_gradient
+from gradcheck import check_gradient, numerical_gradient
 
 rng = np.random.default_rng(31)
 
@@ -92,3 +92,29 @@ def test_writes_into_lists_and_dicts():
         got = s2s.grad(f, wrt=(0, 1))(1.5, -2.0)
         for i, g in enumerate(got):
             assert abs(g - numerical_gradient(f, (1.5, -2.0), i)) < 1e-6, f.__name__
+
+
+def list_used_twice(xs):
+    return np.sum(np.array(xs) ** 2) + np.sum(np.asarray(xs))
+
+
+def test_list_adjoints_add_item_by_item():
+    """Two contributions to a list's adjoint add up; Python's + would concatenate."""
+    assert s2s.grad(list_used_twice)([1.0, 2.0]) == [3.0, 5.0]
+    assert s2s.grad(list_used_twice)((1.0, 2.0)) == (3.0, 5.0)
+
+
+def comprehension(x, w):
+    ys = [np.tanh(v) * w for v in x]
+    return np.sum(np.array(ys)) + np.sum(sum([v * v for v in ys]))
+
+
+def comprehension_in_call(x):
+    return sum([np.sum(np.sin(row)) for row in x]) * 2.0
+
+
+def test_list_comprehensions():
+    x, w = rng.normal(size=(4, 3)), rng.normal(size=3)
+    check_gradient(comprehension, (x, w), wrt=(0, 1))
+    check_gradient(comprehension, (x[:0], w), wrt=(0, 1))
+    check_gradient(comprehension_in_call, (x,))

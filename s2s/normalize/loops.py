@@ -7,7 +7,10 @@ In: a checked function.  Out: the same function where
   x = xs[j]`,
 - `for a, b in zip(xs, ys):` is `for i in range(min(len(xs), len(ys))): a = xs[i];
   b = ys[i]`,
-- tuple targets unpack the element (`for a, b in pairs:`).
+- tuple targets unpack the element (`for a, b in pairs:`),
+- a list comprehension `[e for v in xs]` is a list `[None] * len(xs)` filled by such a
+  loop just before the statement that uses it (the loop variable renamed, since a
+  comprehension's does not leak).
 The sequence is named once before the loop, so it is evaluated once, as in Python,
 and passed through `s2s.runtime.indexable`, which rejects what indexing would get
 wrong (a dict's `d[i]` is not its i-th key).
@@ -15,7 +18,7 @@ wrong (a dict's `d[i]` is not its i-th key).
 
 import gast
 
-from ..syntax import assign, constant, load, located, store
+from ..syntax import assign, clone, constant, load, located, rename, store
 
 
 class RangeLoops(gast.NodeTransformer):
@@ -23,8 +26,71 @@ class RangeLoops(gast.NodeTransformer):
         self.namer = namer
         self.indexable = indexable  # gives the expression naming s2s.runtime.indexable
 
+    def visit_FunctionDef(self, node):
+        node.body = self.block(node.body)
+        return node
+
+    def block(self, stmts):
+        """Statements with their comprehensions computed by loops just before them."""
+        out = []
+        for stmt in stmts:
+            if (
+                isinstance(stmt, gast.Assign)
+                and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.ListComp)
+            ):
+                # `ys = [e for v in xs]`: the loop fills `ys` itself
+                self.comprehensions(stmt.value, out, stmt, name=stmt.targets[0].id)
+                continue
+            for field in ("test", "iter"):  # a compound statement's own expression
+                if hasattr(stmt, field) and not isinstance(stmt, gast.While):
+                    setattr(stmt, field, self.comprehensions(getattr(stmt, field), out, stmt))
+            if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                stmt.body = self.block(stmt.body)
+                stmt.orelse = self.block(stmt.orelse)
+            else:
+                stmt = self.comprehensions(stmt, out, stmt)
+            result = self.visit(stmt) if isinstance(stmt, gast.For) else stmt
+            out.extend(result if isinstance(result, list) else [result])
+        return out
+
+    def comprehensions(self, node, out, like, name=None):
+        """`node` with each `[e for v in xs]` replaced by a list that a loop before it
+        fills: `ys = [None] * len(xs)`, then `ys[i] = e` for each `v = xs[i]`."""
+        owner = self
+
+        class Hoist(gast.NodeTransformer):
+            def visit_ListComp(self, comp):
+                generator = comp.generators[0]
+                result = name or owner.namer.fresh("elements")
+                variable = owner.namer.fresh(generator.target.id)
+                element = rename(comp.elt, {generator.target.id: variable})
+                loop = gast.For(
+                    target=store(variable), iter=generator.iter,
+                    body=[assign(
+                        gast.Subscript(value=load(result), slice=None, ctx=gast.Store()),
+                        element, like=like,
+                    )],
+                    orelse=[], type_comment=None,
+                )
+                rewritten = owner.visit_For(loop)
+                *before, range_loop = rewritten
+                size = range_loop.iter.args[0]
+                index = range_loop.target.id
+                range_loop.body[-1].targets[0].slice = load(index)
+                empty = gast.BinOp(
+                    left=gast.List(elts=[constant(None)], ctx=gast.Load()),
+                    op=gast.Mult(), right=clone(size),
+                )
+                out.extend(located(s, like) for s in before)
+                out.append(assign(result, empty, like=like))
+                out.append(located(range_loop, like))
+                return load(result)
+
+        return Hoist().visit(node)
+
     def visit_For(self, node):
-        self.generic_visit(node)
+        node.body = self.block(node.body)
         if _is_call_of(node.iter, "range") and isinstance(node.target, gast.Name):
             return node
         before, count, elements = self.sequences(node)

@@ -42,11 +42,12 @@ EXPRESSIONS = (
     gast.JoinedStr,
     gast.FormattedValue,
     gast.keyword,
+    gast.ListComp,
+    gast.comprehension,
 )
 NOT_YET = {
     gast.FunctionDef: "nested function definitions are not supported yet",
     gast.Lambda: "lambda is not supported yet",
-    gast.ListComp: "list comprehensions are not supported yet",
     gast.GeneratorExp: "generator expressions are not supported",
     gast.DictComp: "dict comprehensions are not supported yet",
     gast.SetComp: "set comprehensions are not supported",
@@ -91,6 +92,18 @@ def _check_node(node, source):
     message = NOT_YET.get(kind) or NEVER.get(kind)
     if message:
         raise error_at(node, message, source, Unsupported)
+    if isinstance(node, gast.ListComp):
+        _check_comprehension(node, source)
+    conditional = (
+        [node] if isinstance(node, (gast.IfExp, gast.BoolOp))
+        else [node.test] if isinstance(node, gast.While) else []
+    )
+    for part in conditional:
+        for inner in gast.walk(part):
+            if isinstance(inner, gast.ListComp):
+                raise error_at(inner, "a comprehension evaluated conditionally or repeatedly "
+                               "(in a conditional expression, and/or, or a while condition) "
+                               "is not supported yet", source, Unsupported)
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         raise error_at(node, "else clauses on loops are not supported yet", source, Unsupported)
     if isinstance(node, gast.For) and not _is_supported_loop(node):
@@ -159,3 +172,22 @@ def _is_supported_loop(node):
             and not iterable.keywords
         )
     return call not in ("reversed", "sorted", "iter", "map", "filter", "open")
+
+
+def _check_comprehension(node, source):
+    """`[e for v in xs]`: one `for`, no `if`, a name, nothing nested: the forms
+    normalize/loops.py turns into a loop."""
+    if len(node.generators) != 1:
+        raise error_at(node, "comprehensions with more than one for are not supported yet",
+                       source, Unsupported)
+    generator = node.generators[0]
+    if generator.ifs:
+        raise error_at(generator.ifs[0], "if in a comprehension is not supported yet",
+                       source, Unsupported)
+    if not isinstance(generator.target, gast.Name):
+        raise error_at(generator.target, "comprehensions over tuples of names are not "
+                       "supported yet", source, Unsupported)
+    for inner in gast.walk(node.elt):
+        if isinstance(inner, gast.ListComp):
+            raise error_at(inner, "nested comprehensions are not supported yet", source,
+                           Unsupported)
