@@ -1,10 +1,10 @@
 """Reductions: sum, mean, prod, max and min, over all axes or some, with keepdims."""
 
+import builtins
+
 import numpy
 
 from s2s import adjoint, d
-import builtins
-
 from s2s.runtime import chosen_mask, expand_reduced, others_product, sum_adjoint
 
 

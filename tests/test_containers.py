@@ -118,3 +118,11 @@ def test_list_comprehensions():
     check_gradient(comprehension, (x, w), wrt=(0, 1))
     check_gradient(comprehension, (x[:0], w), wrt=(0, 1))
     check_gradient(comprehension_in_call, (x,))
+
+
+def sum_of_rows(x, start):
+    return np.sum(sum(x, start) ** 2)
+
+
+def test_builtin_sum_over_array_rows():
+    check_gradient(sum_of_rows, (rng.normal(size=(4, 3)), 0.5), wrt=(0, 1))
