@@ -5,7 +5,7 @@ import builtins
 import numpy
 
 from s2s import adjoint, d
-from s2s.runtime import chosen_mask, expand_reduced, others_product, sum_adjoint
+from s2s.runtime import chosen_mask, expand_reduced, others_product, sum_adjoint, unbroadcast
 
 
 @adjoint(numpy.sum, numpy.ndarray.sum)
@@ -31,4 +31,4 @@ def max(z, x, axis=None, keepdims=False):
 @adjoint(builtins.sum)
 def builtin_sum(z, x, start=0):
     d[x] += sum_adjoint(d[z], x)
-    d[start] += d[z]
+    d[start] += unbroadcast(d[z], start)
