@@ -36,7 +36,7 @@ class Imports:
         self.lines = {}  # name -> import statement
         self.injected = {}  # name -> object
         self.by_object = {}  # id(obj) -> name
-        self._objects = {}  # id(obj) -> obj, keeping each object (and its id) alive
+        self.by_name = {}  # name -> obj, for the names given out
 
     def user_name(self, name, node=None):
         """Make the user's free name `name` mean in generated code what it means in the
@@ -46,7 +46,7 @@ class Imports:
             return None
         obj = self.namespace.lookup(name)
         self.by_object.setdefault(id(obj), name)
-        self._objects[id(obj)] = obj
+        self.by_name[name] = obj
         if isinstance(obj, types.ModuleType):
             self.lines[name] = _import_module(obj.__name__, name)
             return None
@@ -84,15 +84,12 @@ class Imports:
             name = self.namer.fresh(attr) if attr in self.namer.taken else self.namer.reserve(attr)
             self.lines[name] = _import_from(module_name, attr, name)
         self.by_object[key] = name
-        self._objects[key] = obj
+        self.by_name[name] = obj
         return load(name)
 
     def object_named(self, name):
         """The object a name given out by `reference` or `user_name` stands for."""
-        for key, given in self.by_object.items():
-            if given == name:
-                return self._objects.get(key)
-        return None
+        return self.by_name.get(name)
 
     def statements(self):
         """Import lines: plain imports first, then `from` imports, each sorted, with

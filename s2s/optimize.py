@@ -16,7 +16,7 @@ import operator
 import gast
 
 from .reverse import is_comment
-from .syntax import names_read
+from .syntax import names_read, statements
 
 FOLD = {
     gast.Add: operator.add,
@@ -170,21 +170,11 @@ def count_uses(stmts):
     return uses
 
 
-def _in_order(stmts, in_loop=False):
-    """(statement, inside a loop?) for every statement, in the order written."""
-    for stmt in stmts:
-        yield stmt, in_loop
-        if isinstance(stmt, (gast.If,) + LOOPS):
-            inner = in_loop or isinstance(stmt, LOOPS)
-            yield from _in_order(stmt.body, inner)
-            yield from _in_order(stmt.orelse, inner)
-
-
 def propagate_copies(fn, adjoint_names):
     """`dt3 = dt4` between adjoints: read `dt4` where `dt3` was read, when `dt3` is
     assigned only there and `dt4` never again afterwards (so they hold one value)."""
     while True:
-        stmts = list(_in_order(fn.body))
+        stmts = list(statements(fn.body))
         last_store, stores = {}, {}
         for position, (stmt, _) in enumerate(stmts):
             targets = stmt.targets if isinstance(stmt, gast.Assign) else (

@@ -106,10 +106,7 @@ class ReverseMode:
             returned = load(value)
         if self.tape_used:
             primal.insert(0, assign(self.tape, gast.List(elts=[], ctx=gast.Load())))
-        declared = [
-            a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
-            if a.id in self.scalars
-        ]
+        declared = [name for name in parameter_names(fn) if name in self.scalars]
         if declared:
             check = self.call("require_scalars")
             check.keywords = [gast.keyword(arg=n, value=load(n)) for n in declared]
@@ -182,15 +179,12 @@ class ReverseMode:
         names = sorted(set(reads) & self.variant)
         if not code or not names:
             return forward, code
-        self.tape_used = True
         if len(names) == 1:
             value, target = load(names[0]), store(names[0])
         else:
             value = gast.Tuple(elts=[load(n) for n in names], ctx=gast.Load())
             target = gast.Tuple(elts=[store(n) for n in names], ctx=gast.Store())
-        push = gast.Expr(value=gast.Call(func=self.tape_method("append"), args=[value], keywords=[]))
-        pop = assign(target, gast.Call(func=self.tape_method("pop"), args=[], keywords=[]))
-        return forward + [push], [pop] + code
+        return forward + [self.push(value)], [assign(target, self.pop())] + code
 
     def describe(self, line):
         text = self.source.line(line)
@@ -235,13 +229,9 @@ class ReverseMode:
         target = stmt.targets[0]
         base, index, value = target.value.id, target.slice, stmt.value
         part = gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Load())
-        self.tape_used = True
-        save = gast.Expr(value=gast.Call(
-            func=self.tape_method("append"), args=[self.call("snapshot", part)], keywords=[]
-        ))
+        save = self.push(self.call("snapshot", part))
         restore = assign(
-            gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()),
-            gast.Call(func=self.tape_method("pop"), args=[], keywords=[]),
+            gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()), self.pop()
         )
         code = [restore]
         dbase = self.adjoint_name(base) if base in self.active else None
@@ -254,8 +244,16 @@ class ReverseMode:
             code.append(mark(assign(zero, constant(0.0))))
         return self.saved([save, stmt], code, names_read(index))
 
-    def tape_method(self, method):
-        return gast.Attribute(value=load(self.tape), attr=method, ctx=gast.Load())
+    def push(self, value):
+        """`tape.append(value)`."""
+        self.tape_used = True
+        append = gast.Attribute(value=load(self.tape), attr="append", ctx=gast.Load())
+        return gast.Expr(value=gast.Call(func=append, args=[value], keywords=[]))
+
+    def pop(self):
+        """`tape.pop()`."""
+        pop = gast.Attribute(value=load(self.tape), attr="pop", ctx=gast.Load())
+        return gast.Call(func=pop, args=[], keywords=[])
 
     def assignment(self, stmt, target):
         operation = self.operations.classify(stmt.value)
@@ -267,23 +265,19 @@ class ReverseMode:
             return []
         if kind == "boolean":
             raise self.unsupported(node, "'and'/'or' on values that need a derivative")
-        if kind == "container" and isinstance(node, (gast.Tuple, gast.List)):
-            # `t = [a, b]`: each element's adjoint is the matching part of `t`'s
+        if kind == "container":
+            # `t = [a, b]`, `t = {"k": a}`: each element's adjoint is t's at its place
+            if isinstance(node, gast.Dict):
+                places = node.keys
+                for key in places:
+                    if not isinstance(key, gast.Constant):
+                        raise self.unsupported(key, "a dict display with computed keys")
+            else:
+                places = [constant(position) for position in range(len(operation.args))]
             out = []
-            for position, element in enumerate(operation.args):
+            for place, element in zip(places, operation.args):
                 part = gast.Subscript(
-                    value=load(self.adjoint_name(target)), slice=constant(position),
-                    ctx=gast.Load(),
-                )
-                out += self.contribute(Contribution(element, part))
-            return out
-        if kind == "container":  # `t = {"a": x}`: each value's adjoint is t's at its key
-            out = []
-            for key, element in zip(node.keys, node.values):
-                if not isinstance(key, gast.Constant):
-                    raise self.unsupported(key, "a dict display with computed keys")
-                part = gast.Subscript(
-                    value=load(self.adjoint_name(target)), slice=clone(key), ctx=gast.Load()
+                    value=load(self.adjoint_name(target)), slice=clone(place), ctx=gast.Load()
                 )
                 out += self.contribute(Contribution(element, part))
             return out

@@ -120,3 +120,14 @@ def is_simple(node):
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
         node = node.operand
     return isinstance(node, (gast.Name, gast.Constant))
+
+
+def statements(stmts, in_loop=False):
+    """(statement, inside a loop?) for every statement, nested ones included, in the
+    order they are written."""
+    for stmt in stmts:
+        yield stmt, in_loop
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            inner = in_loop or isinstance(stmt, (gast.For, gast.While))
+            yield from statements(stmt.body, inner)
+            yield from statements(stmt.orelse, inner)

@@ -12,7 +12,7 @@ straight-line code and a safe over-approximation where names are reassigned.
 import gast
 
 from ..errors import Unsupported
-from ..syntax import names_read
+from ..syntax import names_read, statements
 from ..templating import adjoint_template, is_nondifferentiable
 
 
@@ -48,14 +48,11 @@ class _Write:
 
 
 def _assignments(stmts):
-    for stmt in stmts:
+    for stmt, _ in statements(stmts):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             yield stmt.targets[0].id, stmt.value
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             yield stmt.targets[0].value.id, _Write(stmt)
-        elif isinstance(stmt, (gast.If, gast.For, gast.While)):
-            yield from _assignments(stmt.body)
-            yield from _assignments(stmt.orelse)
 
 
 def _returned(stmts):

@@ -14,21 +14,19 @@ import math
 
 import gast
 
-from ..syntax import parameter_names
+from ..syntax import parameter_names, statements
 
 SCALAR_ANNOTATIONS = {"float", "int"}
 SCALAR_FUNCTIONS = {len, int, float, abs, round, min, max}
 
 
-def _assignments(stmts, out):
-    for stmt in stmts:
+def _assignments(stmts):
+    out = {}
+    for stmt, _ in statements(stmts):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             out.setdefault(stmt.targets[0].id, []).append(stmt.value)
         elif isinstance(stmt, gast.For):
             out.setdefault(stmt.target.id, []).append("range counter")
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            _assignments(stmt.body, out)
-            _assignments(stmt.orelse, out)
     return out
 
 
@@ -38,7 +36,7 @@ def scalar_names(fn, operations):
         annotation = arg.annotation
         if isinstance(annotation, gast.Name) and annotation.id in SCALAR_ANNOTATIONS:
             declared.add(arg.id)
-    assignments = _assignments(fn.body, {})
+    assignments = _assignments(fn.body)
     scalars = declared | set(assignments)
     parameters = set(parameter_names(fn))
     changed = True

@@ -11,7 +11,7 @@ import gast
 import numpy
 
 from ..errors import Unsupported, error_at
-from ..syntax import parameter_names
+from ..syntax import parameter_names, statements
 
 # NumPy functions and array methods that return a new array, never a view
 NEW_ARRAYS = {
@@ -22,16 +22,8 @@ NEW_ARRAYS = {
 }
 
 
-def _statements(stmts):
-    for stmt in stmts:
-        yield stmt
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            yield from _statements(stmt.body)
-            yield from _statements(stmt.orelse)
-
-
 def check_writes(fn, operations, source):
-    stmts = list(_statements(fn.body))
+    stmts = [stmt for stmt, _ in statements(fn.body)]
     written = {
         s.targets[0].value.id: s
         for s in stmts
