@@ -236,8 +236,12 @@ class ReverseMode:
         code = [restore]
         dbase = self.adjoint_name(base) if base in self.active else None
         if dbase in self.initialised:
-            adjoint_part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
-            code += self.contribute(Contribution(value, self.call("snapshot", adjoint_part)))
+            if _is_basic_index(index, self.scalars):
+                part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
+                adjoint_part = self.call("snapshot", part)
+            else:  # an index array may repeat a position: only the last write counts
+                adjoint_part = self.call("written_part", load(dbase), _index_value(clone(index)))
+            code += self.contribute(Contribution(value, adjoint_part))
             if dbase not in self.owned:
                 code.append(self.own(dbase))
             zero = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Store())

@@ -34,6 +34,7 @@ __all__ = [
     "tensordot_rhs_adjoint",
     "unbroadcast",
     "writable_like",
+    "written_part",
     "zeros_like",
 ]
 
@@ -202,6 +203,21 @@ def add_at(g, index, value):
     else:
         numpy.add.at(g, index, value)
     return g
+
+
+@returns_new_array
+def written_part(g, index):
+    """`g[index]`, in new memory, as the adjoint of `v` in the write `y[index] = v`.
+    Where an integer-array index names a position more than once, only the write `y`
+    kept (NumPy does not promise which; this asks it) gets the adjoint there: the
+    others were overwritten and get zero."""
+    part = g[index]
+    if isinstance(g, (dict, list)) or _is_basic_index(index):
+        return snapshot(part)
+    ids = numpy.reshape(numpy.arange(numpy.size(part), like=g), numpy.shape(part))
+    writer = numpy.empty_like(g, dtype=numpy.intp)
+    writer[index] = ids
+    return numpy.where(writer[index] == ids, part, 0)
 
 
 def _is_basic_index(index):

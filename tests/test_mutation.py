@@ -53,6 +53,36 @@ def rows_in_a_loop(x, w):
     return np.sum(h[1:] ** 2)
 
 
+def write_through_index_array(x, positions):
+    y = np.zeros(6)
+    y[positions] = x * 2.0
+    y[positions] += x * x
+    return np.sum(np.sin(y) * np.arange(6.0))
+
+
+def write_through_mask(x):
+    y = x.copy()
+    y[x > 0] = x[x > 0] ** 2
+    return np.sum(y * y)
+
+
+def write_pairs(x, rows, cols):
+    c = np.ones((3, 3))
+    c[rows, cols] = np.tanh(x)
+    return np.sum(c @ c)
+
+
+def test_writes_through_index_arrays_and_masks():
+    # a repeated position keeps the last write; the earlier ones reach nothing
+    positions = np.array([1, 3, 1, 5, 3])
+    check_gradient(write_through_index_array, (rng.normal(size=5), positions))
+    dx = s2s.grad(write_through_index_array)(rng.normal(size=5), positions)
+    assert dx[0] == 0.0 and dx[1] == 0.0 and dx[2] != 0.0
+    check_gradient(write_through_mask, (rng.normal(size=8),))
+    rows, cols = np.array([0, 2, 0, 1]), np.array([1, 2, 1, 0])
+    check_gradient(write_pairs, (rng.normal(size=4), rows, cols))
+
+
 def test_buffers_slices_and_copies():
     x, w = rng.normal(size=5), rng.normal(size=5)
     check_gradient(fill_buffer, (x, w), wrt=(0, 1))
