@@ -17,6 +17,7 @@ import gast
 from . import runtime
 from .errors import Unsupported, error_at
 from .syntax import (
+    appended,
     assign,
     clone,
     constant,
@@ -220,6 +221,8 @@ class ReverseMode:
             return self.branch(stmt)
         if isinstance(stmt, (gast.For, gast.While)):
             return self.loop(stmt)
+        if appended(stmt):
+            return self.append(stmt)
         return [stmt], []  # break, assert, raise, a call for its effect: no adjoint
 
     def write(self, stmt):
@@ -248,16 +251,32 @@ class ReverseMode:
             code.append(mark(assign(zero, constant(0.0))))
         return self.saved([save, stmt], code, names_read(index))
 
+    def append(self, stmt):
+        """`xs.append(v)`: in reverse, take the item back off `xs` (so the adjoint sees
+        the list as it was) and off `dxs` (as long as `xs`), and give that to `v`."""
+        base, value = appended(stmt)
+        if base not in self.active:
+            return [stmt], []
+        code = []
+        dbase = self.adjoint_name(base)
+        if dbase in self.initialised and dbase not in self.owned:
+            code.append(self.own(dbase))  # shaped like `xs` with the item still on it
+        code.append(gast.Expr(value=_method(base, "pop")))
+        if dbase in self.initialised:
+            contribution = self.contribute(Contribution(value, _method(dbase, "pop")))
+            for item in contribution:
+                item.s2s_adjoint = False  # the pop runs even where nothing reads the item
+            code += contribution or [gast.Expr(value=_method(dbase, "pop"))]
+        return [stmt], code
+
     def push(self, value):
         """`tape.append(value)`."""
         self.tape_used = True
-        append = gast.Attribute(value=load(self.tape), attr="append", ctx=gast.Load())
-        return gast.Expr(value=gast.Call(func=append, args=[value], keywords=[]))
+        return gast.Expr(value=_method(self.tape, "append", value))
 
     def pop(self):
         """`tape.pop()`."""
-        pop = gast.Attribute(value=load(self.tape), attr="pop", ctx=gast.Load())
-        return gast.Call(func=pop, args=[], keywords=[])
+        return _method(self.tape, "pop")
 
     def assignment(self, stmt, target):
         operation = self.operations.classify(stmt.value)
@@ -407,8 +426,9 @@ class ReverseMode:
         self.depth -= 1
         body += self.zeros(crossing - self.initialised)
         for dname in sorted(owned_at_start - self.owned):
-            # the body made it shared; the next iteration may update it in place
-            body.append(self.own(dname))
+            if self.primal_of[dname] in _indexed(stmt):
+                # the body made it shared; the next iteration updates it in place
+                body.append(self.own(dname))
         self.variant = outer
         self.last_line = getattr(stmt, "lineno", None)
         if not any(not is_comment(s) for s in body):
@@ -456,6 +476,12 @@ class ReverseMode:
         return out
 
 
+def _method(name, method, *args):
+    """`name.method(*args)`."""
+    func = gast.Attribute(value=load(name), attr=method, ctx=gast.Load())
+    return gast.Call(func=func, args=list(args), keywords=[])
+
+
 def _breaks(stmts):
     """Whether a loop body (not counting inner loops) can leave the loop early."""
     return any(
@@ -473,13 +499,19 @@ def _with_body(loop, body):
 def _loop_variant(loop, outer, carried):
     """Names whose values can differ between iterations of `loop`: everything it
     assigns, except names assigned once (anywhere in it) from values that do not
-    vary and without calls (`t1 = -k` holds the same value every time)."""
+    vary and without calls (`t1 = -k` holds the same value every time; `t2 = y[0]`
+    does not when the loop writes into `y`)."""
     assigned = names_stored(loop)
     counts = {}
     for node in gast.walk(loop):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             counts[node.id] = counts.get(node.id, 0) + 1
-    variant = set(outer) | set(carried) | (assigned if isinstance(loop, gast.While) else set())
+    # arrays and lists changed in place: what is read from them varies too, but the
+    # adjoint sweep restores them in place, so they themselves are not saved
+    changed = _indexed(loop, written=True) - assigned - set(outer) - set(carried)
+    variant = set(outer) | set(carried) | changed | (
+        assigned if isinstance(loop, gast.While) else set()
+    )
     if isinstance(loop, gast.For):
         variant.add(loop.target.id)
     candidates = [
@@ -490,24 +522,26 @@ def _loop_variant(loop, outer, carried):
     ]
     constant_names = {s.targets[0].id for s in candidates}
     variant |= assigned - constant_names
-    changed = True
-    while changed:
-        changed = False
+    grew = True
+    while grew:
+        grew = False
         for s in candidates:
             name = s.targets[0].id
             if name not in variant and names_read(s.value) & variant:
                 variant.add(name)
-                changed = True
-    return variant
+                grew = True
+    return variant - changed
 
 
 def _indexed(node, written=False):
-    """Names read or written (only written, with `written`) through an index."""
+    """Names read or written through an index, or appended to (with `written`: only
+    names written into or appended to): the values the adjoint sweep updates or
+    restores in place."""
     return {
         n.value.id for n in gast.walk(node)
         if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
         and (not written or isinstance(n.ctx, gast.Store))
-    }
+    } | {appended(n)[0] for n in gast.walk(node) if appended(n)}
 
 
 def _is_basic_index(index, scalars=()):

@@ -5,6 +5,8 @@ so generated code runs unchanged on NumPy, CuPy and Dask arrays, and each one is
 cheap for Python floats.
 """
 
+import itertools
+
 import numpy
 
 __all__ = [
@@ -14,6 +16,7 @@ __all__ = [
     "balanced_eq",
     "cast_like",
     "chosen_mask",
+    "concatenated_parts",
     "dot_lhs_adjoint",
     "dot_rhs_adjoint",
     "expand_reduced",
@@ -28,6 +31,7 @@ __all__ = [
     "require_scalars",
     "returns_new_array",
     "snapshot",
+    "stacked_parts",
     "sum_adjoint",
     "take_adjoint",
     "tensordot_lhs_adjoint",
@@ -172,6 +176,22 @@ def items_like(g, x):
     if isinstance(x, (list, tuple)):
         return AdjointList(items_like(gi, xi) for gi, xi in zip(g, x))
     return cast_like(g, x)
+
+
+def concatenated_parts(g, arrays, axis=0):
+    """The adjoint `g` of `numpy.concatenate(arrays, axis)`, split into one part per
+    array, each shaped like it (`axis=None` concatenated them flattened)."""
+    if axis is None:
+        sizes = [numpy.size(a) for a in arrays]
+        parts = numpy.split(numpy.ravel(g), list(itertools.accumulate(sizes))[:-1])
+        return AdjointList(numpy.reshape(p, numpy.shape(a)) for p, a in zip(parts, arrays))
+    lengths = [numpy.shape(a)[axis] for a in arrays]
+    return AdjointList(numpy.split(g, list(itertools.accumulate(lengths))[:-1], axis=axis))
+
+
+def stacked_parts(g, arrays, axis=0):
+    """The adjoint `g` of `numpy.stack(arrays, axis)`: one part per array, in its type."""
+    return items_like(numpy.moveaxis(g, axis, 0), arrays)
 
 
 def cast_like(g, x, copy=False):

@@ -131,3 +131,18 @@ def statements(stmts, in_loop=False):
             inner = in_loop or isinstance(stmt, (gast.For, gast.While))
             yield from statements(stmt.body, inner)
             yield from statements(stmt.orelse, inner)
+
+
+def appended(stmt):
+    """(list name, value) when `stmt` is `name.append(value)`, else None."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if (
+        isinstance(call, gast.Call)
+        and isinstance(call.func, gast.Attribute)
+        and call.func.attr == "append"
+        and isinstance(call.func.value, gast.Name)
+        and len(call.args) == 1
+        and not call.keywords
+    ):
+        return call.func.value.id, call.args[0]
+    return None

@@ -1,5 +1,5 @@
 """Shapes and indexing: reshape, transpose, ravel, squeeze, swapaxes, flips, copies,
-casts, broadcast_to, take, and reading `x[index]`.
+casts, broadcast_to, take, stack, concatenate, and reading `x[index]`.
 
 None of these change values, only where they sit, so each adjoint puts `d[z]` back
 where `x`'s elements came from.
@@ -10,7 +10,16 @@ import operator
 import numpy
 
 from s2s import adjoint, d
-from s2s.runtime import cast_like, indexable, inverse_axes, items_like, take_adjoint, unbroadcast
+from s2s.runtime import (
+    cast_like,
+    concatenated_parts,
+    indexable,
+    inverse_axes,
+    items_like,
+    stacked_parts,
+    take_adjoint,
+    unbroadcast,
+)
 
 
 @adjoint(numpy.reshape)
@@ -116,6 +125,16 @@ def array(z, x, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, like=
 @adjoint(numpy.ndarray.astype)
 def astype(z, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
     d[x] += cast_like(d[z], x)
+
+
+@adjoint(numpy.stack)
+def stack(z, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    d[arrays] += stacked_parts(d[z], arrays, axis)
+
+
+@adjoint(numpy.concatenate)
+def concatenate(z, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    d[arrays] += concatenated_parts(d[z], arrays, axis)
 
 
 @adjoint(numpy.take, numpy.ndarray.take)

@@ -98,7 +98,7 @@ ERRORS = [
     ("uses_global", "32:5: global statements are not supported"),
     ("uses_lambda", "38:9: lambda is not supported yet"),
     ("uses_early_return", "44:9: the function must return a value"),
-    ("uses_subscript_store", "50:5: writing into 'y', which may share memory with another array; write into a copy (y = x.copy())"),
+    ("uses_subscript_store", "50:5: writing into 'y', which may share memory with another value; write into a copy (y = x.copy())"),
     ("no_rule", "55:19: no derivative rule for np.i0"),
     ("star_args", "58:16: *args parameters are not supported"),
     ("undefined_name", "63:16: name 'not_defined_anywhere' is not defined"),

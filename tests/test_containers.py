@@ -126,3 +126,82 @@ def sum_of_rows(x, start):
 
 def test_builtin_sum_over_array_rows():
     check_gradient(sum_of_rows, (rng.normal(size=(4, 3)), 0.5), wrt=(0, 1))
+
+
+# -- lists built by append --------------------------------------------------------
+
+
+def states_appended(h, w, xs):
+    states = []
+    for x in xs:
+        h = np.tanh(h * w + x)
+        states.append(h)
+    return np.sum(np.stack(states) ** 2) + np.sum(states[-1])
+
+
+def reads_the_growing_list(a, w):
+    values = [a]
+    for i in range(4):
+        values.append(np.sin(values[-1] * w) + values[i])
+    return np.sum(sum(values) * values[2])
+
+
+def appends_in_branches(x, w):
+    kept = []
+    dropped = []
+    for v in x:
+        if v * w > 0.0:
+            kept.append(v * w)
+        else:
+            dropped.append(np.exp(v))
+    return np.sum(np.array(kept + [0.0])) + 2.0 * np.sum(np.array(dropped + [0.0]))
+
+
+def appends_until(a: float, b: float):
+    terms = []
+    term = a
+    while abs(term) > 1e-3:
+        terms.append(term * b)
+        term = term * 0.5
+        if len(terms) > 5:
+            break
+    terms.append(b * b)
+    return sum(terms)
+
+
+def appends_in_nested_loops(x, w):
+    products = []
+    for i in range(x.shape[0]):
+        for j in range(i):
+            products.append(x[i] * x[j] * w)
+    products.append(x[0])
+    return np.sum(np.concatenate(products, axis=None))
+
+
+def returns_appended(x):
+    out = []
+    out.append(x * 2.0)
+    out.append(x * x)
+    return np.sum(out[0] + out[1])
+
+
+def test_lists_built_by_append():
+    xs, w = rng.normal(size=(5, 3)), rng.normal(size=3)
+    check_gradient(states_appended, (rng.normal(size=3), w, xs), wrt=(0, 1, 2))
+    check_gradient(reads_the_growing_list, (rng.normal(size=2), rng.normal(size=2)), wrt=(0, 1))
+    x = rng.normal(size=8)
+    check_gradient(appends_in_branches, (x, 0.7), wrt=(0, 1))
+    check_gradient(appends_in_branches, (x, -0.7), wrt=(0, 1))
+    for a in (0.9, -0.3, 1e-4):  # stopped by the condition, by break, never entered
+        check_gradient(appends_until, (a, 1.3), wrt=(0, 1))
+    check_gradient(appends_in_nested_loops, (rng.normal(size=(4, 2)), rng.normal(size=2)), wrt=(0, 1))
+    check_gradient(returns_appended, (rng.normal(size=3),))
+
+
+def test_append_leaves_no_trace():
+    """The adjoint sweep takes the items back off the list it appended to: the list
+    the value came from is not changed by the gradient (here, it is returned)."""
+    x = rng.normal(size=3)
+    value, dx = s2s.value_and_grad(returns_appended)(x)
+    np.testing.assert_allclose(value, returns_appended(x))
+    assert "pop()" in s2s.source(states_appended)

@@ -83,11 +83,22 @@ def test_writes_through_index_arrays_and_masks():
     check_gradient(write_pairs, (rng.normal(size=4), rows, cols))
 
 
+def reads_what_the_loop_writes(x):
+    y = np.ones(3)
+    for i in range(4):
+        t = y[0]
+        y[0] = t * x[i % 3]
+        y[1:] = y[:-1] * x[1]
+    return np.sum(y * y)
+
+
 def test_buffers_slices_and_copies():
     x, w = rng.normal(size=5), rng.normal(size=5)
     check_gradient(fill_buffer, (x, w), wrt=(0, 1))
     check_gradient(laplacian, (rng.normal(size=7), rng.normal(size=7)), wrt=0)
     check_gradient(copy_then_write, (rng.normal(size=4),))
+    # `t = y[0]` holds another value each iteration, so the tape keeps each one
+    check_gradient(reads_what_the_loop_writes, (rng.normal(size=3),))
     check_gradient(overwrite_read_between, (rng.normal(size=3),))
     check_gradient(rows_in_a_loop, (rng.normal(size=(4, 3)), rng.normal(size=(3, 3))), wrt=(0, 1))
 

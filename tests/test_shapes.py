@@ -447,3 +447,53 @@ def test_index_is_computed_once():
         if not line.lstrip().startswith("#")
     ]
     assert sum("x > 0.0" in line for line in code) == 1
+
+
+# -- stack and concatenate: lists in, one array out ------------------------------
+
+
+def stack(x, y, w):
+    return np.sum(np.stack([x, y * 2.0, x * y]) * w)
+
+
+def stack_axis(x, y, w):
+    return np.sum(np.stack((x, y), axis=-1) * w)
+
+
+def concatenate(x, y, w):
+    return np.sum(np.concatenate([x, np.sin(y), x]) * w)
+
+
+def concatenate_axis(x, y, w):
+    return np.sum(np.concatenate((x, y), axis=1) * w)
+
+
+def concatenate_flat(x, y, w):
+    return np.sum(np.concatenate([x, y], axis=None) * w)
+
+
+def stack_floats(a, b):
+    return np.sum(np.stack([a, a * b, b]) ** 2)
+
+
+@pytest.mark.parametrize(
+    "f, shapes, out",
+    [
+        (stack, [(3,), (3,)], (3, 3)), (stack, [(2, 3), (2, 3)], (3, 2, 3)),
+        (stack_axis, [(3,), (3,)], (3, 2)), (stack_axis, [(2, 4), (2, 4)], (2, 4, 2)),
+        (concatenate, [(3,), (2,)], (8,)), (concatenate, [(2, 3), (1, 3)], (5, 3)),
+        (concatenate_axis, [(2, 3), (2, 1)], (2, 4)), (concatenate_axis, [(1, 2, 3), (1, 4, 3)], (1, 6, 3)),
+        (concatenate_flat, [(2, 3), (4,)], (10,)), (concatenate_flat, [(3,), (1, 2)], (5,)),
+    ],
+    ids=lambda v: getattr(v, "__name__", None) or str(v),
+)
+def test_stack_and_concatenate(f, shapes, out):
+    args = [rng.normal(size=s) for s in shapes] + [rng.normal(size=out)]
+    check_gradient(f, tuple(args), wrt=(0, 1))
+    float32 = tuple(a.astype(np.float32) for a in args)
+    check_gradient(f, float32, wrt=(0, 1))
+
+
+def test_stack_of_python_floats():
+    da, db = check_gradient(stack_floats, (0.5, -1.5), wrt=(0, 1))
+    assert type(da) is float and type(db) is float

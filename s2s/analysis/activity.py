@@ -12,7 +12,7 @@ straight-line code and a safe over-approximation where names are reassigned.
 import gast
 
 from ..errors import Unsupported
-from ..syntax import names_read, statements
+from ..syntax import appended, names_read, statements
 from ..templating import adjoint_template, is_nondifferentiable
 
 
@@ -40,11 +40,12 @@ def derivative_operands(operation, source):
     }
 
 
-class _Write:
-    """Marks a write into part of an array in `_assignments`."""
+class _Change:
+    """Marks, in `_assignments`, an in-place change of a value by `value`:
+    `y[i] = value` or `y.append(value)`."""
 
-    def __init__(self, stmt):
-        self.stmt = stmt
+    def __init__(self, value):
+        self.value = value
 
 
 def _assignments(stmts):
@@ -52,7 +53,10 @@ def _assignments(stmts):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             yield stmt.targets[0].id, stmt.value
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
-            yield stmt.targets[0].value.id, _Write(stmt)
+            yield stmt.targets[0].value.id, _Change(stmt.value)
+        elif appended(stmt):
+            name, value = appended(stmt)
+            yield name, _Change(value)
 
 
 def _returned(stmts):
@@ -62,8 +66,8 @@ def _returned(stmts):
 def active_names(fn, wrt, operations, source):
     flows = []
     for target, value in _assignments(fn.body):
-        if isinstance(value, _Write):  # `y[i] = v`: y's new value depends on v and on y
-            flows.append((target, {target} | names_read(value.stmt.value)))
+        if isinstance(value, _Change):  # `y[i] = v`: y's new value depends on v and on y
+            flows.append((target, {target} | names_read(value.value)))
             continue
         operation = operations.classify(value)
         flows.append((target, derivative_operands(operation, source)))

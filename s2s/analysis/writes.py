@@ -1,42 +1,63 @@
-"""Writes: check that every `y[index] = v` writes into an array that the function
-made itself and that no other name refers to.
+"""Writes: check that every change the function makes to a value in place is one the
+reverse pass can undo, into a value the function made itself.
 
-In: a function in the core language.  Out: nothing, or an error at the write.
-The generated code writes in place, as the user's code does; this is what makes that
-safe: the caller's arrays are never changed, and no other variable (or view) sees
-the write, so restoring the old part in the adjoint sweep is exact.
+In: a function in the core language.  Out: nothing, or an error at the offending
+statement.
+
+Two kinds of in-place change are differentiated: `y[index] = v` and `xs.append(v)`.
+The generated code makes them as the user's code does; this is what makes that
+safe: the caller's arrays and lists are never changed, and no other variable (or
+view) sees the change, so undoing it in the adjoint sweep is exact.  Every other
+in-place change (`xs.sort()`, `np.copyto(y, x)`, `out=`) is an error, because the
+adjoint sweep could not see the values as they were.
 """
+
+import types
+from collections.abc import Hashable
 
 import gast
 import numpy
 
 from ..errors import Unsupported, error_at
-from ..syntax import parameter_names, statements
+from ..syntax import appended, parameter_names, statements
 
 # NumPy functions and array methods that return a new array, never a view
 NEW_ARRAYS = {
     numpy.zeros, numpy.zeros_like, numpy.ones, numpy.ones_like, numpy.empty,
     numpy.empty_like, numpy.full, numpy.full_like, numpy.array, numpy.copy,
     numpy.eye, numpy.identity, numpy.arange, numpy.linspace, numpy.concatenate,
-    numpy.stack, numpy.ndarray.copy, numpy.ndarray.astype,
+    numpy.stack, numpy.ndarray.copy, numpy.ndarray.astype, list, dict,
+}
+# methods that change their list, dict or array in place
+IN_PLACE_METHODS = {
+    "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
+    "update", "popitem", "setdefault", "fill", "put", "itemset", "resize",
+    "partition", "setfield", "setflags", "shuffle",
+}
+# functions that write into an argument
+IN_PLACE_FUNCTIONS = {
+    numpy.copyto, numpy.put, numpy.place, numpy.putmask, numpy.fill_diagonal,
+    numpy.put_along_axis, numpy.random.shuffle,
 }
 
 
 def check_writes(fn, operations, source):
     stmts = [stmt for stmt, _ in statements(fn.body)]
-    written = {
-        s.targets[0].value.id: s
-        for s in stmts
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript)
-    }
+    _check_in_place_calls(stmts, operations, source)
+    written = {}
+    for s in stmts:
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript):
+            written.setdefault(s.targets[0].value.id, s)
+        elif appended(s):
+            written.setdefault(appended(s)[0], s)
     if not written:
         return
     parameters = set(parameter_names(fn))
     for name, write in written.items():
         if name in parameters:
             raise error_at(
-                write, f"writing into parameter {name!r} would change the caller's array; "
-                f"write into a copy ({name} = {name}.copy())", source, Unsupported,
+                write, f"{_verbs(write)[0]} parameter {name!r} would change the caller's "
+                f"value; {_verbs(write)[1]} a copy ({name} = {name}.copy())", source, Unsupported,
             )
     for stmt in stmts:
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
@@ -44,17 +65,64 @@ def check_writes(fn, operations, source):
         target, value = stmt.targets[0].id, stmt.value
         if isinstance(value, gast.Name) and value.id in written:
             raise error_at(
-                stmt, f"{target!r} refers to the same array as {value.id!r}, which is "
-                "written into; write into a copy", source, Unsupported,
+                stmt, f"{target!r} refers to the same value as {value.id!r}, which is "
+                f"changed in place; {_verbs(written[value.id])[1]} a copy", source, Unsupported,
             )
         if target in written and not _makes_new_array(value, operations):
             fix = f"{target} = {value.id}.copy()" if isinstance(value, gast.Name) else (
                 f"{target} = (...).copy()"
             )
+            doing, do = _verbs(written[target])
             raise error_at(
-                written[target], f"writing into {target!r}, which may share memory with "
-                f"another array; write into a copy ({fix})", source, Unsupported,
+                written[target], f"{doing} {target!r}, which may share memory with another "
+                f"value; {do} a copy ({fix})", source, Unsupported,
             )
+
+
+def _check_in_place_calls(stmts, operations, source):
+    """Reject calls that change a value in place, other than `xs.append(v)` as a
+    statement of its own."""
+    for stmt in stmts:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            nodes = [stmt.test if not isinstance(stmt, gast.For) else stmt.iter]
+        elif appended(stmt):
+            nodes = [appended(stmt)[1]]
+        else:
+            nodes = [stmt]
+        for node in (n for part in nodes for n in gast.walk(part)):
+            if not isinstance(node, gast.Call):
+                continue
+            if any(k.arg == "out" for k in node.keywords):
+                raise error_at(
+                    node, "out= writes into an existing array in place, which is not "
+                    "supported; assign the result instead", source, Unsupported,
+                )
+            func = node.func
+            what = None
+            receiver = operations.resolve(func.value) if isinstance(func, gast.Attribute) else None
+            if isinstance(func, gast.Attribute) and not isinstance(receiver, types.ModuleType):
+                if func.attr in IN_PLACE_METHODS:
+                    what = f".{func.attr}()"
+                elif func.attr == "at" and isinstance(receiver, numpy.ufunc):
+                    what = f"{receiver.__name__}.at"
+            else:
+                obj = operations.resolve(func)
+                if isinstance(obj, Hashable) and obj in IN_PLACE_FUNCTIONS:
+                    what = getattr(obj, "__name__", "this function")
+            if what:
+                hint = (
+                    " (xs.append(v) is supported as a statement of its own)"
+                    if what == ".append()" else ""
+                )
+                raise error_at(
+                    node, f"{what} changes a value in place, which is not supported{hint}",
+                    source, Unsupported,
+                )
+
+
+def _verbs(change):
+    """How to say the change: ("writing into", "write into"), or for append."""
+    return ("appending to", "append to") if appended(change) else ("writing into", "write into")
 
 
 def _makes_new_array(value, operations):

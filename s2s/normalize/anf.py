@@ -4,7 +4,7 @@ In: a desugared `FunctionDef`.  Out: the same function where each statement is
 - `name = e` with `e` an atom (name, constant) or one operation on atoms:
   `a op b`, `-a`, `f(a, b, k=c)`, `a.attr`, `a.method(b)`, `a[index]`, `(a, b)`;
 - `if name: ... else: ...`;
-- `return atom` (last);
+- `return atom` (last), `xs.append(atom)`;
 - or a statement that computes nothing differentiable (`assert`, `raise`, a call
   for its effect), left as written.
 Conditional expressions become `if` statements.  What cannot carry a derivative
@@ -14,7 +14,7 @@ attribute chains on modules (`np.pi`).  New operands are named `t1`, `t2`, ...
 
 import gast
 
-from ..syntax import assign, is_atom, is_simple, load, local_names, located
+from ..syntax import appended, assign, is_atom, is_simple, load, local_names, located
 
 
 class ANF:
@@ -61,6 +61,10 @@ class ANF:
             self.emit(stmt, stmt)
         elif isinstance(stmt, gast.Return):
             self.emit(gast.Return(value=self.atom(stmt.value)), stmt)
+        elif appended(stmt):
+            # `xs.append(atom)`: the value is named, so the adjoint can reach it
+            stmt.value.args = [self.atom(stmt.value.args[0])]
+            self.emit(stmt, stmt)
         else:
             self.emit(stmt, stmt)
 
