@@ -11,7 +11,7 @@ import gast
 from . import runtime
 from .analysis.activity import active_names
 from .analysis.scalars import scalar_names
-from .analysis.writes import check_writes
+from .analysis.writes import check_in_place_calls, check_writes
 from .emit import header, module
 from .errors import S2SError, Unsupported, error_at
 from .imports import Imports
@@ -90,6 +90,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
         if problem:
             raise error_at(node, problem, source, Unsupported)
 
+    check_in_place_calls(fn, Operations(source.namespace, local_names(fn)), source)
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
     fn = flag_control(fn, namer)
     fn = desugar(fn, namer)

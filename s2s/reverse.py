@@ -74,6 +74,7 @@ class ReverseMode:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and not (isinstance(s.value, gast.Constant) and s.value.value is None)
         }
+        self.bound = set(self.always_bound)  # names surely bound at this point
         self.tape = namer.fresh("tape")
         self.tape_used = False
 
@@ -162,7 +163,15 @@ class ReverseMode:
         """The forward code (primal statements and what they save on the tape) and the
         adjoint code of a statement list."""
         forwards, out = [], []
-        for stmt in reversed(stmts):
+        outside = self.bound
+        before = []  # names surely bound before each statement
+        for stmt in stmts:
+            before.append(self.bound)
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and not (
+                isinstance(stmt.value, gast.Constant) and stmt.value.value is None
+            ):
+                self.bound = self.bound | {stmt.targets[0].id}
+        for stmt, self.bound in zip(reversed(stmts), reversed(before)):
             forward, code = self.statement(stmt)
             forwards.append(forward)
             if code:
@@ -171,6 +180,7 @@ class ReverseMode:
                     out.append(comment(self.describe(line)))
                     self.last_line = line
                 out.extend(code)
+        self.bound = outside
         return [s for forward in reversed(forwards) for s in forward], out
 
     def saved(self, forward, code, reads):
@@ -267,7 +277,7 @@ class ReverseMode:
             for item in contribution:
                 item.s2s_adjoint = False  # the pop runs even where nothing reads the item
             code += contribution or [gast.Expr(value=_method(dbase, "pop"))]
-        return [stmt], code
+        return self.saved([stmt], code, _free_reads(code))
 
     def push(self, value):
         """`tape.append(value)`."""
@@ -393,7 +403,7 @@ class ReverseMode:
         if not body and not orelse:
             return forward, []
         code = [mark(gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse))]
-        return self.saved(forward, code, names_read(stmt.test))
+        return self.saved(forward, code, _free_reads(code))
 
     def loop(self, stmt):
         """A loop in reverse: the body's adjoint, iterated as often as the forward
@@ -413,10 +423,14 @@ class ReverseMode:
         for dname in sorted((crossing & self.initialised) - self.owned):
             # updated in place by the body (through an index): copy it once, here,
             # rather than in every iteration
-            if self.primal_of[dname] in _indexed(stmt) and self.primal_of[dname] in self.always_bound:
+            if self.primal_of[dname] in _indexed(stmt) and self.primal_of[dname] in self.bound:
                 before.append(self.own(dname))
         owned_at_start = self.owned & crossing
-        self.variant = outer | _loop_variant(stmt, outer, carried)
+        # inside the body, the tape saves what changes from one iteration of this loop
+        # to the next, and what the body assigns that an outer loop changes; values
+        # from before this loop that change only with an outer loop are saved once,
+        # around this loop
+        self.variant = _loop_variant(stmt, carried) | (outer & assigned)
         # a range loop left by `break` runs fewer times than its range: count it
         counted = isinstance(stmt, gast.While) or _breaks(stmt.body)
         if not counted:
@@ -440,7 +454,7 @@ class ReverseMode:
                 target=store(stmt.target.id), iter=backwards, body=body, orelse=[],
                 type_comment=None,
             ))]
-            return self.saved([_with_body(stmt, forward_body)], code, names_read(stmt.iter))
+            return self.saved([_with_body(stmt, forward_body)], code, _free_reads(code))
         count = self.namer.fresh("iterations")
         if self.depth:  # inside another loop: each of its iterations has its own count
             self.variant = self.variant | {count}
@@ -451,7 +465,7 @@ class ReverseMode:
             target=store(self.namer.fresh("_")), iter=times, body=body, orelse=[],
             type_comment=None,
         ))]
-        return self.saved(forward, code, {count})
+        return self.saved(forward, code, _free_reads(code))
 
     def own(self, dname):
         """`dx = writable_like(dx, x)`: the adjoint in new memory shaped like `x`,
@@ -462,18 +476,33 @@ class ReverseMode:
 
     def zeros(self, adjoints):
         """Zero adjoints for names whose adjoints nothing wrote yet: new arrays shaped
-        like the value where the value surely exists, else `0.0` (it broadcasts)."""
+        like the value where the value surely exists here, else `0.0` (it broadcasts)."""
         self.initialised |= adjoints
         out = []
         for dname in sorted(adjoints):
             primal = self.primal_of[dname]
-            if primal in self.always_bound:
+            if primal in self.bound:
                 out.append(mark(assign(dname, self.call("zeros_like", load(primal)))))
                 self.owned.add(dname)
             else:  # e.g. assigned only in a branch not taken: no shape to copy
                 out.append(mark(assign(dname, constant(0.0))))
                 self.owned.discard(dname)
         return out
+
+
+def _free_reads(stmts):
+    """Names that adjoint code reads before it assigns them itself (a value it takes
+    off the tape is not read from the forward sweep)."""
+    assigned, free = set(), set()
+    for stmt in stmts:
+        if isinstance(stmt, gast.If):
+            free |= (names_read(stmt.test) | _free_reads(stmt.body) | _free_reads(stmt.orelse)) - assigned
+        elif isinstance(stmt, gast.For):
+            free |= (names_read(stmt.iter) | (_free_reads(stmt.body) - names_stored(stmt.target))) - assigned
+        else:
+            free |= names_read(stmt) - assigned
+            assigned |= names_stored(stmt)
+    return free
 
 
 def _method(name, method, *args):
@@ -496,7 +525,7 @@ def _with_body(loop, body):
     return loop
 
 
-def _loop_variant(loop, outer, carried):
+def _loop_variant(loop, carried):
     """Names whose values can differ between iterations of `loop`: everything it
     assigns, except names assigned once (anywhere in it) from values that do not
     vary and without calls (`t1 = -k` holds the same value every time; `t2 = y[0]`
@@ -508,16 +537,17 @@ def _loop_variant(loop, outer, carried):
             counts[node.id] = counts.get(node.id, 0) + 1
     # arrays and lists changed in place: what is read from them varies too, but the
     # adjoint sweep restores them in place, so they themselves are not saved
-    changed = _indexed(loop, written=True) - assigned - set(outer) - set(carried)
-    variant = set(outer) | set(carried) | changed | (
+    written = _indexed(loop, written=True)
+    changed = written - assigned - set(carried)
+    variant = set(carried) | changed | (
         assigned if isinstance(loop, gast.While) else set()
     )
     if isinstance(loop, gast.For):
         variant.add(loop.target.id)
-    candidates = [
+    candidates = [  # a list the loop appends to is a new list every iteration
         s for s in gast.walk(loop)
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-        and counts[s.targets[0].id] == 1
+        and counts[s.targets[0].id] == 1 and s.targets[0].id not in written
         and not any(isinstance(n, gast.Call) for n in gast.walk(s.value))
     ]
     constant_names = {s.targets[0].id for s in candidates}

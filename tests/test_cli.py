@@ -103,9 +103,17 @@ ERRORS = [
     ("star_args", "58:16: *args parameters are not supported"),
     ("undefined_name", "63:16: name 'not_defined_anywhere' is not defined"),
     ("and_or_active", "67:13: 'and'/'or' on values that need a derivative is not supported yet"),
-    ("filtered_comprehension", "75:38: if in a comprehension is not supported yet"),
+    ("dict_comprehension", "75:16: dict comprehensions are not supported yet"),
     ("conditional_comprehension", "79:16: a comprehension evaluated conditionally or repeatedly"),
     ("yields", "71:5: generators (yield) are not supported"),
+    ("appends_to_parameter", "83:5: appending to parameter 'xs' would change the caller's value; append to a copy (xs = xs.copy())"),
+    ("sorts_in_place", "89:5: y.sort() changes a value in place, which is not supported"),
+    ("writes_through_out", "95:5: out= writes into an existing array in place, which is not supported"),
+    ("copies_into", "101:5: np.copyto() changes a value in place"),
+    ("adds_at", "107:5: np.add.at() changes a value in place"),
+    ("pops", "113:12: xs.pop() changes a value in place"),
+    ("appends_to_alias", "120:5: appending to 'ys', which may share memory with another value"),
+    ("stores_generator", "125:15: generator expressions are supported only as the argument of all, any, list"),
 ]
 
 

@@ -205,3 +205,54 @@ def test_append_leaves_no_trace():
     value, dx = s2s.value_and_grad(returns_appended)(x)
     np.testing.assert_allclose(value, returns_appended(x))
     assert "pop()" in s2s.source(states_appended)
+
+
+# -- comprehensions with conditions, several fors, nesting; generator expressions ----
+
+
+def filtered(x, w):
+    return sum([np.sin(v) * w for v in x if v > 0.0]) + 0.0 * w
+
+
+def two_fors(x, y):
+    return sum([a * b for a in x for b in y if a * b < 1.0])
+
+
+def nested(x, y):
+    table = np.array([[np.tanh(a - b) for b in y] for a in x])
+    return np.sum(table * table)
+
+
+def zipped_and_enumerated(x, y):
+    pairs = [a * b for a, b in zip(x, y)]
+    weighted = [i * v for i, v in enumerate(pairs, 1)]
+    return sum(weighted)
+
+
+def generator_arguments(x, w):
+    return sum(v * v * w for v in x) + sum((v * w for v in x), 1.0)
+
+
+def rebinds_its_sequence(x):
+    ys = [v * 2.0 for v in x]
+    ys = [np.exp(y) for y in ys if y > -1.0]
+    return sum(ys)
+
+
+def comprehension_in_a_loop(x, w):
+    total = 0.0
+    for i in range(3):
+        total = total + sum([v * w ** i for v in x if v > i * 0.1])
+    return total
+
+
+def test_comprehensions_with_conditions_and_several_fors():
+    x, y = rng.normal(size=6), rng.normal(size=4)
+    check_gradient(filtered, (x, 0.8), wrt=(0, 1))
+    check_gradient(filtered, (-np.abs(x), 0.8), wrt=(0, 1))  # nothing kept
+    check_gradient(two_fors, (x, y), wrt=(0, 1))
+    check_gradient(nested, (x, y), wrt=(0, 1))
+    check_gradient(zipped_and_enumerated, (x, y), wrt=(0, 1))
+    check_gradient(generator_arguments, (x, 0.3), wrt=(0, 1))
+    check_gradient(rebinds_its_sequence, (x,))
+    check_gradient(comprehension_in_a_loop, (x, 1.3), wrt=(0, 1))

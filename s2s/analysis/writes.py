@@ -1,8 +1,8 @@
 """Writes: check that every change the function makes to a value in place is one the
 reverse pass can undo, into a value the function made itself.
 
-In: a function in the core language.  Out: nothing, or an error at the offending
-statement.
+In: a function as written (`check_in_place_calls`), then in the core language
+(`check_writes`).  Out: nothing, or an error at the offending statement.
 
 Two kinds of in-place change are differentiated: `y[index] = v` and `xs.append(v)`.
 The generated code makes them as the user's code does; this is what makes that
@@ -43,7 +43,6 @@ IN_PLACE_FUNCTIONS = {
 
 def check_writes(fn, operations, source):
     stmts = [stmt for stmt, _ in statements(fn.body)]
-    _check_in_place_calls(stmts, operations, source)
     written = {}
     for s in stmts:
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript):
@@ -79,10 +78,10 @@ def check_writes(fn, operations, source):
             )
 
 
-def _check_in_place_calls(stmts, operations, source):
+def check_in_place_calls(fn, operations, source):
     """Reject calls that change a value in place, other than `xs.append(v)` as a
-    statement of its own."""
-    for stmt in stmts:
+    statement of its own.  Runs on the function as written, so errors quote it."""
+    for stmt, _ in statements(fn.body):
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             nodes = [stmt.test if not isinstance(stmt, gast.For) else stmt.iter]
         elif appended(stmt):
@@ -101,23 +100,31 @@ def _check_in_place_calls(stmts, operations, source):
             what = None
             receiver = operations.resolve(func.value) if isinstance(func, gast.Attribute) else None
             if isinstance(func, gast.Attribute) and not isinstance(receiver, types.ModuleType):
-                if func.attr in IN_PLACE_METHODS:
-                    what = f".{func.attr}()"
-                elif func.attr == "at" and isinstance(receiver, numpy.ufunc):
-                    what = f"{receiver.__name__}.at"
+                in_place = func.attr in IN_PLACE_METHODS or (
+                    func.attr == "at" and isinstance(receiver, numpy.ufunc)
+                )
             else:
                 obj = operations.resolve(func)
-                if isinstance(obj, Hashable) and obj in IN_PLACE_FUNCTIONS:
-                    what = getattr(obj, "__name__", "this function")
+                in_place = isinstance(obj, Hashable) and obj in IN_PLACE_FUNCTIONS
+            what = f"{_dotted(func)}()" if in_place else None
             if what:
                 hint = (
                     " (xs.append(v) is supported as a statement of its own)"
-                    if what == ".append()" else ""
+                    if what.endswith(".append()") else ""
                 )
                 raise error_at(
                     node, f"{what} changes a value in place, which is not supported{hint}",
                     source, Unsupported,
                 )
+
+
+def _dotted(node):
+    """`np.add.at`, `y.sort`: a function's name as written, `...` for the rest."""
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return "..."
 
 
 def _verbs(change):

@@ -8,9 +8,10 @@ In: a checked function.  Out: the same function where
 - `for a, b in zip(xs, ys):` is `for i in range(min(len(xs), len(ys))): a = xs[i];
   b = ys[i]`,
 - tuple targets unpack the element (`for a, b in pairs:`),
-- a list comprehension `[e for v in xs]` is a list `[None] * len(xs)` filled by such a
-  loop just before the statement that uses it (the loop variable renamed, since a
-  comprehension's does not leak).
+- a list comprehension `[e for v in xs if c for w in ys]` (or a generator expression
+  that `sum`, `min`, `max`, `any`, `all`, `list`, `tuple` consume) is a list that
+  such loops, nested, fill by `append` just before the statement that uses it (the
+  loop variables renamed, since a comprehension's do not leak).
 The sequence is named once before the loop, so it is evaluated once, as in Python,
 and passed through `s2s.runtime.indexable`, which rejects what indexing would get
 wrong (a dict's `d[i]` is not its i-th key).
@@ -18,7 +19,7 @@ wrong (a dict's `d[i]` is not its i-th key).
 
 import gast
 
-from ..syntax import assign, clone, constant, load, located, rename, store
+from ..syntax import assign, constant, load, located, names_read, names_stored, rename, store
 
 
 class RangeLoops(gast.NodeTransformer):
@@ -45,47 +46,59 @@ class RangeLoops(gast.NodeTransformer):
             for field in ("test", "iter"):  # a compound statement's own expression
                 if hasattr(stmt, field) and not isinstance(stmt, gast.While):
                     setattr(stmt, field, self.comprehensions(getattr(stmt, field), out, stmt))
-            if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            if isinstance(stmt, (gast.If, gast.While)):  # a `for`: in visit_For
                 stmt.body = self.block(stmt.body)
                 stmt.orelse = self.block(stmt.orelse)
-            else:
+            elif not isinstance(stmt, gast.For):
                 stmt = self.comprehensions(stmt, out, stmt)
             result = self.visit(stmt) if isinstance(stmt, gast.For) else stmt
             out.extend(result if isinstance(result, list) else [result])
         return out
 
     def comprehensions(self, node, out, like, name=None):
-        """`node` with each `[e for v in xs]` replaced by a list that a loop before it
-        fills: `ys = [None] * len(xs)`, then `ys[i] = e` for each `v = xs[i]`."""
+        """`node` with each comprehension `[e for v in xs if c ...]` (or generator
+        expression) replaced by a list that loops before it build: `ys = []`, then
+        `ys.append(e)` inside a loop per `for` and an `if` per condition."""
         owner = self
 
         class Hoist(gast.NodeTransformer):
             def visit_ListComp(self, comp):
-                generator = comp.generators[0]
                 result = name or owner.namer.fresh("elements")
-                variable = owner.namer.fresh(generator.target.id)
-                element = rename(comp.elt, {generator.target.id: variable})
-                loop = gast.For(
-                    target=store(variable), iter=generator.iter,
-                    body=[assign(
-                        gast.Subscript(value=load(result), slice=None, ctx=gast.Store()),
-                        element, like=like,
-                    )],
-                    orelse=[], type_comment=None,
+                first, *others = comp.generators
+                inside = [comp.elt, *first.ifs] + [p for g in others for p in [g.iter, *g.ifs]]
+                if result in names_read(inside):
+                    # `[y + len(ys) for y in ys]` reads, in its loop, the list `ys` held before
+                    previous = owner.namer.fresh(f"previous_{result}")
+                    out.append(assign(previous, load(result), like=like))
+                    comp = rename(comp, {result: previous})
+                # the comprehension's variables are its own: fresh names, so they
+                # neither leak nor clobber the function's
+                renames = {}
+                loops = []
+                for generator in comp.generators:
+                    iterable = rename(generator.iter, dict(renames))
+                    for variable in sorted(names_stored(generator.target)):
+                        renames[variable] = owner.namer.fresh(variable)
+                    loops.append((generator, iterable, dict(renames)))
+                add = gast.Call(
+                    func=gast.Attribute(value=load(result), attr="append", ctx=gast.Load()),
+                    args=[rename(comp.elt, renames)], keywords=[],
                 )
-                rewritten = owner.visit_For(loop)
-                *before, range_loop = rewritten
-                size = range_loop.iter.args[0]
-                index = range_loop.target.id
-                range_loop.body[-1].targets[0].slice = load(index)
-                empty = gast.BinOp(
-                    left=gast.List(elts=[constant(None)], ctx=gast.Load()),
-                    op=gast.Mult(), right=clone(size),
-                )
-                out.extend(located(s, like) for s in before)
-                out.append(assign(result, empty, like=like))
-                out.append(located(range_loop, like))
+                body = [gast.Expr(value=add)]
+                for generator, iterable, bound in reversed(loops):
+                    for test in reversed(generator.ifs):
+                        body = [gast.If(test=rename(test, bound), body=body, orelse=[])]
+                    body = [gast.For(
+                        target=rename(generator.target, bound), iter=iterable, body=body,
+                        orelse=[], type_comment=None,
+                    )]
+                *before, loop = owner.block([located(body[0], like)])
+                out.extend(before)
+                out.append(assign(result, gast.List(elts=[], ctx=gast.Load()), like=like))
+                out.append(loop)
                 return load(result)
+
+            visit_GeneratorExp = visit_ListComp
 
         return Hoist().visit(node)
 

@@ -43,12 +43,14 @@ EXPRESSIONS = (
     gast.FormattedValue,
     gast.keyword,
     gast.ListComp,
+    gast.GeneratorExp,
     gast.comprehension,
 )
+# builtins that consume a generator expression whole, as they would a list
+CONSUMERS = {"sum", "min", "max", "any", "all", "list", "tuple"}
 NOT_YET = {
     gast.FunctionDef: "nested function definitions are not supported yet",
     gast.Lambda: "lambda is not supported yet",
-    gast.GeneratorExp: "generator expressions are not supported",
     gast.DictComp: "dict comprehensions are not supported yet",
     gast.SetComp: "set comprehensions are not supported",
 }
@@ -80,8 +82,18 @@ def check_subset(fn, source):
         raise error_at(args.vararg, "*args parameters are not supported", source, Unsupported)
     if args.kwarg is not None:
         raise error_at(args.kwarg, "**kwargs parameters are not supported", source, Unsupported)
+    consumed = {
+        id(node.args[0]) for node in gast.walk(fn)
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+        and node.func.id in CONSUMERS and node.args
+    }
     for stmt in fn.body:
         for node in gast.walk(stmt):
+            if isinstance(node, gast.GeneratorExp) and id(node) not in consumed:
+                raise error_at(
+                    node, "generator expressions are supported only as the argument of "
+                    + ", ".join(sorted(CONSUMERS)), source, Unsupported,
+                )
             _check_node(node, source)
     _check_returns(fn, source)
     return fn
@@ -92,7 +104,7 @@ def _check_node(node, source):
     message = NOT_YET.get(kind) or NEVER.get(kind)
     if message:
         raise error_at(node, message, source, Unsupported)
-    if isinstance(node, gast.ListComp):
+    if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
         _check_comprehension(node, source)
     conditional = (
         [node] if isinstance(node, (gast.IfExp, gast.BoolOp))
@@ -100,7 +112,7 @@ def _check_node(node, source):
     )
     for part in conditional:
         for inner in gast.walk(part):
-            if isinstance(inner, gast.ListComp):
+            if isinstance(inner, (gast.ListComp, gast.GeneratorExp)):
                 raise error_at(inner, "a comprehension evaluated conditionally or repeatedly "
                                "(in a conditional expression, and/or, or a while condition) "
                                "is not supported yet", source, Unsupported)
@@ -175,19 +187,12 @@ def _is_supported_loop(node):
 
 
 def _check_comprehension(node, source):
-    """`[e for v in xs]`: one `for`, no `if`, a name, nothing nested: the forms
-    normalize/loops.py turns into a loop."""
-    if len(node.generators) != 1:
-        raise error_at(node, "comprehensions with more than one for are not supported yet",
-                       source, Unsupported)
-    generator = node.generators[0]
-    if generator.ifs:
-        raise error_at(generator.ifs[0], "if in a comprehension is not supported yet",
-                       source, Unsupported)
-    if not isinstance(generator.target, gast.Name):
-        raise error_at(generator.target, "comprehensions over tuples of names are not "
-                       "supported yet", source, Unsupported)
-    for inner in gast.walk(node.elt):
-        if isinstance(inner, gast.ListComp):
-            raise error_at(inner, "nested comprehensions are not supported yet", source,
-                           Unsupported)
+    """Each `for` of a comprehension iterates as a `for` statement may."""
+    for generator in node.generators:
+        if generator.is_async:
+            raise error_at(node, "async comprehensions are not supported", source, Unsupported)
+        loop = gast.For(target=generator.target, iter=generator.iter, body=[], orelse=[],
+                        type_comment=None)
+        if not _is_supported_loop(loop):
+            raise error_at(generator.iter, "comprehensions over this kind of iterable are "
+                           "not supported", source, Unsupported)
