@@ -25,6 +25,7 @@ from .syntax import (
     names_read,
     names_stored,
     parameter_names,
+    statements,
     store,
 )
 from .templating import Contribution, adjoint_template, is_nondifferentiable
@@ -75,6 +76,11 @@ class ReverseMode:
             and not (isinstance(s.value, gast.Constant) and s.value.value is None)
         }
         self.bound = set(self.always_bound)  # names surely bound at this point
+        self.dicts = {  # names that hold dicts the function made
+            s.targets[0].id for s, _ in statements(fn.body)
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+            and (isinstance(s.value, gast.Dict) or operations.classify(s.value).key is dict)
+        }
         self.tape = namer.fresh("tape")
         self.tape_used = False
 
@@ -241,11 +247,15 @@ class ReverseMode:
         did not reach the result through it)."""
         target = stmt.targets[0]
         base, index, value = target.value.id, target.slice, stmt.value
-        part = gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Load())
-        save = self.push(self.call("snapshot", part))
-        restore = assign(
-            gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()), self.pop()
-        )
+        if base in self.dicts:  # the key may be new: in reverse, remove it again
+            save, saved = self.keep(self.call("saved_item", load(base), clone(index)))
+            restore = gast.Expr(value=self.call("restore_item", load(base), clone(index), saved))
+        else:
+            part = gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Load())
+            save, saved = self.keep(self.call("snapshot", part))
+            restore = assign(
+                gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()), saved
+            )
         code = [restore]
         dbase = self.adjoint_name(base) if base in self.active else None
         if dbase in self.initialised:
@@ -278,6 +288,14 @@ class ReverseMode:
                 item.s2s_adjoint = False  # the pop runs even where nothing reads the item
             code += contribution or [gast.Expr(value=_method(dbase, "pop"))]
         return self.saved([stmt], code, _free_reads(code))
+
+    def keep(self, value):
+        """(a statement that keeps `value` for the adjoint sweep, the expression that
+        gives it back there): a name in straight-line code, the tape in a loop."""
+        if self.depth:
+            return self.push(value), self.pop()
+        name = self.namer.fresh("overwritten")
+        return assign(name, value), load(name)
 
     def push(self, value):
         """`tape.append(value)`."""
@@ -575,9 +593,9 @@ def _indexed(node, written=False):
 
 
 def _is_basic_index(index, scalars=()):
-    """An index made of integer constants, slices, None, `...` and names known to
-    hold numbers (loop counters): it names each element at most once, so `+=`
-    through it adds every contribution."""
+    """An index made of integer constants, slices, None, `...`, names known to hold
+    numbers (loop counters), or a dict key: it names each element at most once, so
+    `+=` through it adds every contribution."""
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
     for part in parts:
         if isinstance(part, gast.Slice) or (isinstance(part, gast.Name) and part.id in scalars):
@@ -585,7 +603,7 @@ def _is_basic_index(index, scalars=()):
         if isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub):
             part = part.operand
         if isinstance(part, gast.Constant) and (
-            part.value is None or part.value is Ellipsis or type(part.value) is int
+            part.value is None or part.value is Ellipsis or type(part.value) in (int, str)
         ):
             continue
         return False

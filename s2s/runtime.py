@@ -29,7 +29,9 @@ __all__ = [
     "matmul_rhs_adjoint",
     "others_product",
     "require_scalars",
+    "restore_item",
     "returns_new_array",
+    "saved_item",
     "snapshot",
     "stacked_parts",
     "sum_adjoint",
@@ -68,8 +70,9 @@ class AdjointDict(dict):
     """The adjoint of a dict: adds value by value, key by key."""
 
     def __add__(self, other):
-        if isinstance(other, dict):
-            return AdjointDict({k: v + other[k] if k in other else v for k, v in self.items()})
+        if isinstance(other, dict):  # a key only one side has: a copy of its value
+            keys = dict.fromkeys([*self, *other])
+            return AdjointDict({k: self.get(k, 0.0) + other.get(k, 0.0) for k in keys})
         return AdjointDict({k: v + other for k, v in self.items()})
 
     __radd__ = __add__
@@ -107,6 +110,32 @@ def snapshot(part):
     """A copy of `part` (an array, or a number, kept as it is) that later writes into
     the array it came from cannot change."""
     return part.copy() if hasattr(part, "copy") else part
+
+
+class _Absent:
+    """What `saved_item` saves for a key that a dict does not have yet."""
+
+    def __repr__(self):
+        return "<absent>"
+
+
+ABSENT = _Absent()
+
+
+def saved_item(container, key):
+    """`container[key]` before a write into it, as `snapshot` keeps it; `ABSENT` for
+    a key the dict does not have yet."""
+    if isinstance(container, dict) and key not in container:
+        return ABSENT
+    return snapshot(container[key])
+
+
+def restore_item(container, key, saved):
+    """Undo a write: put back what `saved_item` saved, or remove a key that was new."""
+    if saved is ABSENT:
+        del container[key]
+    else:
+        container[key] = saved
 
 
 def require_scalars(**parameters):
