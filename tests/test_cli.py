@@ -103,7 +103,7 @@ ERRORS = [
     ("star_args", "58:16: *args parameters are not supported"),
     ("undefined_name", "63:16: name 'not_defined_anywhere' is not defined"),
     ("and_or_active", "67:13: 'and'/'or' on values that need a derivative is not supported yet"),
-    ("dict_comprehension", "75:16: dict comprehensions are not supported yet"),
+    ("set_comprehension", "75:16: set comprehensions are not supported"),
     ("conditional_comprehension", "79:16: a comprehension evaluated conditionally or repeatedly"),
     ("yields", "71:5: generators (yield) are not supported"),
     ("appends_to_parameter", "83:5: appending to parameter 'xs' would change the caller's value; append to a copy (xs = xs.copy())"),

@@ -294,3 +294,12 @@ def test_adjoint_dicts_add_key_by_key_into_new_memory():
     np.testing.assert_array_equal(total["p"], [2.0, 2.0])
     total["q"] += 1.0  # updated in place: b's own value must not change
     np.testing.assert_array_equal(b["q"], [2.0, 2.0])
+
+
+def dict_comprehension(x, w):
+    scaled = {name: np.tanh(v * w) for name, v in zip(["a", "b", "c"], x) if name != "b"}
+    return np.sum(scaled["a"] * scaled["c"]) + np.sum(scaled["c"])
+
+
+def test_dict_comprehension():
+    check_gradient(dict_comprehension, (rng.normal(size=(3, 2)), rng.normal(size=2)), wrt=(0, 1))

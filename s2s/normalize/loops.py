@@ -11,7 +11,8 @@ In: a checked function.  Out: the same function where
 - a list comprehension `[e for v in xs if c for w in ys]` (or a generator expression
   that `sum`, `min`, `max`, `any`, `all`, `list`, `tuple` consume) is a list that
   such loops, nested, fill by `append` just before the statement that uses it (the
-  loop variables renamed, since a comprehension's do not leak).
+  loop variables renamed, since a comprehension's do not leak); a dict
+  comprehension is a dict they fill by `d[k] = v`.
 The sequence is named once before the loop, so it is evaluated once, as in Python,
 and passed through `s2s.runtime.indexable`, which rejects what indexing would get
 wrong (a dict's `d[i]` is not its i-th key).
@@ -38,7 +39,7 @@ class RangeLoops(gast.NodeTransformer):
             if (
                 isinstance(stmt, gast.Assign)
                 and isinstance(stmt.targets[0], gast.Name)
-                and isinstance(stmt.value, gast.ListComp)
+                and isinstance(stmt.value, (gast.ListComp, gast.DictComp))
             ):
                 # `ys = [e for v in xs]`: the loop fills `ys` itself
                 self.comprehensions(stmt.value, out, stmt, name=stmt.targets[0].id)
@@ -57,15 +58,17 @@ class RangeLoops(gast.NodeTransformer):
 
     def comprehensions(self, node, out, like, name=None):
         """`node` with each comprehension `[e for v in xs if c ...]` (or generator
-        expression) replaced by a list that loops before it build: `ys = []`, then
-        `ys.append(e)` inside a loop per `for` and an `if` per condition."""
+        expression, or dict comprehension) replaced by a list that loops before it
+        build: `ys = []`, then `ys.append(e)` inside a loop per `for` and an `if` per
+        condition."""
         owner = self
 
         class Hoist(gast.NodeTransformer):
             def visit_ListComp(self, comp):
                 result = name or owner.namer.fresh("elements")
                 first, *others = comp.generators
-                inside = [comp.elt, *first.ifs] + [p for g in others for p in [g.iter, *g.ifs]]
+                parts = [comp.key, comp.value] if isinstance(comp, gast.DictComp) else [comp.elt]
+                inside = parts + first.ifs + [p for g in others for p in [g.iter, *g.ifs]]
                 if result in names_read(inside):
                     # `[y + len(ys) for y in ys]` reads, in its loop, the list `ys` held before
                     previous = owner.namer.fresh(f"previous_{result}")
@@ -80,11 +83,19 @@ class RangeLoops(gast.NodeTransformer):
                     for variable in sorted(names_stored(generator.target)):
                         renames[variable] = owner.namer.fresh(variable)
                     loops.append((generator, iterable, dict(renames)))
-                add = gast.Call(
-                    func=gast.Attribute(value=load(result), attr="append", ctx=gast.Load()),
-                    args=[rename(comp.elt, renames)], keywords=[],
-                )
-                body = [gast.Expr(value=add)]
+                if isinstance(comp, gast.DictComp):  # `d[k] = v`
+                    key = gast.Subscript(
+                        value=load(result), slice=rename(comp.key, renames), ctx=gast.Store()
+                    )
+                    body = [assign(key, rename(comp.value, renames))]
+                    empty = gast.Dict(keys=[], values=[])
+                else:
+                    add = gast.Call(
+                        func=gast.Attribute(value=load(result), attr="append", ctx=gast.Load()),
+                        args=[rename(comp.elt, renames)], keywords=[],
+                    )
+                    body = [gast.Expr(value=add)]
+                    empty = gast.List(elts=[], ctx=gast.Load())
                 for generator, iterable, bound in reversed(loops):
                     for test in reversed(generator.ifs):
                         body = [gast.If(test=rename(test, bound), body=body, orelse=[])]
@@ -94,11 +105,11 @@ class RangeLoops(gast.NodeTransformer):
                     )]
                 *before, loop = owner.block([located(body[0], like)])
                 out.extend(before)
-                out.append(assign(result, gast.List(elts=[], ctx=gast.Load()), like=like))
+                out.append(assign(result, empty, like=like))
                 out.append(loop)
                 return load(result)
 
-            visit_GeneratorExp = visit_ListComp
+            visit_GeneratorExp = visit_DictComp = visit_ListComp
 
         return Hoist().visit(node)
 

@@ -44,6 +44,7 @@ EXPRESSIONS = (
     gast.keyword,
     gast.ListComp,
     gast.GeneratorExp,
+    gast.DictComp,
     gast.comprehension,
 )
 # builtins that consume a generator expression whole, as they would a list
@@ -51,7 +52,6 @@ CONSUMERS = {"sum", "min", "max", "any", "all", "list", "tuple"}
 NOT_YET = {
     gast.FunctionDef: "nested function definitions are not supported yet",
     gast.Lambda: "lambda is not supported yet",
-    gast.DictComp: "dict comprehensions are not supported yet",
     gast.SetComp: "set comprehensions are not supported",
 }
 NEVER = {
@@ -104,7 +104,7 @@ def _check_node(node, source):
     message = NOT_YET.get(kind) or NEVER.get(kind)
     if message:
         raise error_at(node, message, source, Unsupported)
-    if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
+    if isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp)):
         _check_comprehension(node, source)
     conditional = (
         [node] if isinstance(node, (gast.IfExp, gast.BoolOp))
@@ -112,7 +112,7 @@ def _check_node(node, source):
     )
     for part in conditional:
         for inner in gast.walk(part):
-            if isinstance(inner, (gast.ListComp, gast.GeneratorExp)):
+            if isinstance(inner, (gast.ListComp, gast.GeneratorExp, gast.DictComp)):
                 raise error_at(inner, "a comprehension evaluated conditionally or repeatedly "
                                "(in a conditional expression, and/or, or a while condition) "
                                "is not supported yet", source, Unsupported)
