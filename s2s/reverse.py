@@ -81,6 +81,7 @@ class ReverseMode:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and (isinstance(s.value, gast.Dict) or operations.classify(s.value).key is dict)
         }
+        self.reads = {}  # loop-variant name -> its `x = xs[i]`, if the adjoint can read it again
         self.tape = namer.fresh("tape")
         self.tape_used = False
 
@@ -146,7 +147,7 @@ class ReverseMode:
         return gast.FunctionDef(
             name=f"value_and_grad_{fn.name}",
             args=args,
-            body=primal + adjoint + finish + [returns],
+            body=_without_dropped(primal + adjoint) + finish + [returns],
             decorator_list=[],
             returns=None,
             type_comment=None,
@@ -196,12 +197,23 @@ class ReverseMode:
         names = sorted(set(reads) & self.variant)
         if not code or not names:
             return forward, code
-        if len(names) == 1:
-            value, target = load(names[0]), store(names[0])
-        else:
-            value = gast.Tuple(elts=[load(n) for n in names], ctx=gast.Load())
-            target = gast.Tuple(elts=[store(n) for n in names], ctx=gast.Store())
-        return forward + [self.push(value)], [assign(target, self.pop())] + code
+        # a name `forward` does not assign holds one value throughout it: what its
+        # statements saved of it again is the value restored here
+        _unsave(code, set(names) - names_stored(forward))
+        restore = []
+        for name in [n for n in names if n in self.reads]:
+            # `x = xs[i]` with `xs` and `i` as they were: read it again, save nothing
+            again = assign(name, clone(self.reads[name].value))
+            again.s2s_reread = True
+            restore.append(again)
+        names = [n for n in names if n not in self.reads]
+        if names:
+            push, pop = self.push(None), assign(None, self.pop())
+            _set_saved_names(push, pop, names)
+            pop.s2s_push = push  # so `_unsave` finds the push that matches this pop
+            forward = forward + [push]
+            restore.append(pop)
+        return forward, restore + code
 
     def describe(self, line):
         text = self.source.line(line)
@@ -300,7 +312,7 @@ class ReverseMode:
     def push(self, value):
         """`tape.append(value)`."""
         self.tape_used = True
-        return gast.Expr(value=_method(self.tape, "append", value))
+        return gast.Expr(value=_method(self.tape, "append", *([value] if value else [])))
 
     def pop(self):
         """`tape.pop()`."""
@@ -453,9 +465,12 @@ class ReverseMode:
         counted = isinstance(stmt, gast.While) or _breaks(stmt.body)
         if not counted:
             self.variant.discard(stmt.target.id)  # recomputed by the reversed range
+        outer_reads = self.reads
+        self.reads = {**outer_reads, **_rereadable(stmt, self.variant)}
         self.depth += 1
         forward_body, body = self.block(stmt.body)
         self.depth -= 1
+        self.reads = outer_reads
         body += self.zeros(crossing - self.initialised)
         for dname in sorted(owned_at_start - self.owned):
             if self.primal_of[dname] in _indexed(stmt):
@@ -508,6 +523,50 @@ class ReverseMode:
         return out
 
 
+def _set_saved_names(push, pop, names):
+    """`tape.append((a, b))` and `a, b = tape.pop()`, or with one name `a`."""
+    if len(names) == 1:
+        push.value.args, pop.targets = [load(names[0])], [store(names[0])]
+    else:
+        push.value.args = [gast.Tuple(elts=[load(n) for n in names], ctx=gast.Load())]
+        pop.targets = [gast.Tuple(elts=[store(n) for n in names], ctx=gast.Store())]
+
+
+def _unsave(stmts, names):
+    """Take `names` out of the pushes and pops inside `stmts` (at any depth): their
+    values are restored already.  A push and pop left with nothing are dropped."""
+    for stmt in stmts:
+        if getattr(stmt, "s2s_reread", False) and stmt.targets[0].id in names:
+            stmt.s2s_dropped = True
+        push = getattr(stmt, "s2s_push", None)
+        if push is not None and names_stored(stmt.targets[0]) & names:
+            kept = [n for n in _saved_names(stmt) if n not in names]
+            if kept:
+                _set_saved_names(push, stmt, kept)
+            else:
+                push.s2s_dropped = stmt.s2s_dropped = True
+        for field in ("body", "orelse"):
+            _unsave(getattr(stmt, field, []), names)
+
+
+def _saved_names(pop):
+    target = pop.targets[0]
+    return [e.id for e in target.elts] if isinstance(target, gast.Tuple) else [target.id]
+
+
+def _without_dropped(stmts):
+    """`stmts` without the pushes and pops `_unsave` dropped, at any depth."""
+    kept = []
+    for stmt in stmts:
+        if getattr(stmt, "s2s_dropped", False):
+            continue
+        for field in ("body", "orelse"):
+            if getattr(stmt, field, None):
+                setattr(stmt, field, _without_dropped(getattr(stmt, field)) or [gast.Pass()])
+        kept.append(stmt)
+    return kept
+
+
 def _free_reads(stmts):
     """Names that adjoint code reads before it assigns them itself (a value it takes
     off the tape is not read from the forward sweep)."""
@@ -535,6 +594,30 @@ def _breaks(stmts):
         isinstance(s, gast.Break) or (isinstance(s, gast.If) and _breaks(s.body + s.orelse))
         for s in stmts
     )
+
+
+def _rereadable(loop, variant):
+    """Names the body of `loop` assigns once, unconditionally, by indexing, `x =
+    xs[i]`, where neither `xs` nor the index changes from one iteration to the next,
+    the loop writes into no array or dict (`xs` may be a view of one) and appends to
+    no list but others: `xs[i]` reads in the adjoint sweep what it read in the forward
+    sweep.  Name -> its assignment."""
+    if any(
+        isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) for n in gast.walk(loop)
+    ):
+        return {}
+    appended_to = _indexed(loop, written=True)
+    counts = {}
+    for node in gast.walk(loop):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return {
+        s.targets[0].id: s for s in loop.body
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+        and counts[s.targets[0].id] == 1
+        and isinstance(s.value, gast.Subscript) and isinstance(s.value.value, gast.Name)
+        and not names_read(s.value) & (variant | appended_to)
+    }
 
 
 def _with_body(loop, body):

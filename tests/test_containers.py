@@ -303,3 +303,10 @@ def dict_comprehension(x, w):
 
 def test_dict_comprehension():
     check_gradient(dict_comprehension, (rng.normal(size=(3, 2)), rng.normal(size=2)), wrt=(0, 1))
+
+
+def test_pinned_collections_example():
+    from golden.features import collections
+
+    xs, w = rng.normal(size=(6, 3)), rng.normal(size=3)
+    check_gradient(collections, (xs, w), wrt=(0, 1))
