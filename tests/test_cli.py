@@ -113,6 +113,7 @@ ERRORS = [
     ("adds_at", "107:5: np.add.at() changes a value in place"),
     ("pops", "113:12: xs.pop() changes a value in place"),
     ("appends_to_alias", "120:5: appending to 'ys', which may share memory with another value"),
+    ("calls_for_effect", "136:5: calling fill_first() for its effect is not supported: s2s cannot see what it changes"),
     ("stores_generator", "125:15: generator expressions are supported only as the argument of all, any, list"),
 ]
 

@@ -116,6 +116,21 @@ def check_in_place_calls(fn, operations, source):
                     node, f"{what} changes a value in place, which is not supported{hint}",
                     source, Unsupported,
                 )
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and not appended(stmt):
+            _check_call_for_effect(stmt.value, operations, source)
+
+
+def _check_call_for_effect(call, operations, source):
+    """A call made as a statement is made for its effect, which s2s cannot see unless
+    the function is one of Python's, NumPy's or `math`'s (`print(x)`)."""
+    obj = operations.resolve(call.func)
+    module = getattr(obj, "__module__", None) or getattr(type(obj), "__module__", "")
+    if obj is not None and module.split(".")[0] in ("builtins", "numpy", "math"):
+        return
+    raise error_at(
+        call, f"calling {_dotted(call.func)}() for its effect is not supported: s2s cannot "
+        "see what it changes (use its result)", source, Unsupported,
+    )
 
 
 def _dotted(node):
