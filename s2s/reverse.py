@@ -10,6 +10,7 @@ Adjoints are created by their first contribution (`dx = ...`), later ones accumu
 (`dx = dx + ...`), so nothing is initialised to zero that an assignment can create.
 Accumulation never happens in place on an adjoint that may share memory with another
 (`dx = dz` aliases), so no adjoint, and no caller's array, is mutated by accident.
+In loops, the values the adjoint code needs come from the tape (tape.py).
 """
 
 import gast
@@ -28,6 +29,7 @@ from .syntax import (
     statements,
     store,
 )
+from .tape import Tape, changed_in_place, method_call
 from .templating import Contribution, adjoint_template, is_nondifferentiable
 
 COMMENT = "_s2s_comment_"
@@ -68,8 +70,6 @@ class ReverseMode:
         self.owned = set()  # adjoints known not to share memory with anything
         self.primal_of = {}  # adjoint name -> primal name
         self.last_line = None
-        self.variant = set()  # names whose values change from one loop iteration to the next
-        self.depth = 0  # loops around the statement being transformed
         self.always_bound = set(parameter_names(fn)) | {  # values whenever the adjoint runs
             s.targets[0].id for s in fn.body
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
@@ -81,9 +81,7 @@ class ReverseMode:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and (isinstance(s.value, gast.Dict) or operations.classify(s.value).key is dict)
         }
-        self.reads = {}  # loop-variant name -> its `x = xs[i]`, if the adjoint can read it again
-        self.tape = namer.fresh("tape")
-        self.tape_used = False
+        self.tape = Tape(namer)
 
     # -- names -------------------------------------------------------------
 
@@ -107,19 +105,18 @@ class ReverseMode:
         fn = self.fn
         returned = fn.body[-1].value
         primal, adjoint = self.block(fn.body)
-        if isinstance(returned, gast.Name) and returned.id in _indexed(fn, written=True):
+        if isinstance(returned, gast.Name) and returned.id in changed_in_place(fn):
             # the adjoint sweep puts back what the forward sweep overwrote in this
             # array: hand back its value as it was at the end of the forward sweep
             value = self.namer.fresh("value")
             primal.append(assign(value, self.call("snapshot", load(returned.id))))
             returned = load(value)
-        if self.tape_used:
-            primal.insert(0, assign(self.tape, gast.List(elts=[], ctx=gast.Load())))
+        body = self.tape.finish(primal + adjoint)
         declared = [name for name in parameter_names(fn) if name in self.scalars]
         if declared:
             check = self.call("require_scalars")
             check.keywords = [gast.keyword(arg=n, value=load(n)) for n in declared]
-            primal.insert(0, gast.Expr(value=check))
+            body.insert(0, gast.Expr(value=check))
         finish = []
         grads = []
         for name in self.wrt:
@@ -147,7 +144,7 @@ class ReverseMode:
         return gast.FunctionDef(
             name=f"value_and_grad_{fn.name}",
             args=args,
-            body=_without_dropped(primal + adjoint) + finish + [returns],
+            body=body + finish + [returns],
             decorator_list=[],
             returns=None,
             type_comment=None,
@@ -190,31 +187,6 @@ class ReverseMode:
         self.bound = outside
         return [s for forward in reversed(forwards) for s in forward], out
 
-    def saved(self, forward, code, reads):
-        """Inside a loop: push the values among `reads` that the next iterations
-        replace, right after the forward code, and pop them right before the adjoint
-        code, so the adjoint sees the values of its own iteration."""
-        names = sorted(set(reads) & self.variant)
-        if not code or not names:
-            return forward, code
-        # a name `forward` does not assign holds one value throughout it: what its
-        # statements saved of it again is the value restored here
-        _unsave(code, set(names) - names_stored(forward))
-        restore = []
-        for name in [n for n in names if n in self.reads]:
-            # `x = xs[i]` with `xs` and `i` as they were: read it again, save nothing
-            again = assign(name, clone(self.reads[name].value))
-            again.s2s_reread = True
-            restore.append(again)
-        names = [n for n in names if n not in self.reads]
-        if names:
-            push, pop = self.push(None), assign(None, self.pop())
-            _set_saved_names(push, pop, names)
-            pop.s2s_push = push  # so `_unsave` finds the push that matches this pop
-            forward = forward + [push]
-            restore.append(pop)
-        return forward, restore + code
-
     def describe(self, line):
         text = self.source.line(line)
         if len(text) > 72:
@@ -242,7 +214,7 @@ class ReverseMode:
             # gets an adjoint of its own
             self.initialised.discard(dtarget)
             self.owned.discard(dtarget)
-            return self.saved([stmt], code, names_read(code))
+            return self.tape.saved([stmt], code)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return self.write(stmt)
         if isinstance(stmt, gast.If):
@@ -260,11 +232,11 @@ class ReverseMode:
         target = stmt.targets[0]
         base, index, value = target.value.id, target.slice, stmt.value
         if base in self.dicts:  # the key may be new: in reverse, remove it again
-            save, saved = self.keep(self.call("saved_item", load(base), clone(index)))
+            save, saved = self.tape.keep(self.call("saved_item", load(base), clone(index)))
             restore = gast.Expr(value=self.call("restore_item", load(base), clone(index), saved))
         else:
             part = gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Load())
-            save, saved = self.keep(self.call("snapshot", part))
+            save, saved = self.tape.keep(self.call("snapshot", part))
             restore = assign(
                 gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()), saved
             )
@@ -281,7 +253,7 @@ class ReverseMode:
                 code.append(self.own(dbase))
             zero = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Store())
             code.append(mark(assign(zero, constant(0.0))))
-        return self.saved([save, stmt], code, names_read(index))
+        return self.tape.saved([save, stmt], code)
 
     def append(self, stmt):
         """`xs.append(v)`: in reverse, take the item back off `xs` (so the adjoint sees
@@ -293,30 +265,13 @@ class ReverseMode:
         dbase = self.adjoint_name(base)
         if dbase in self.initialised and dbase not in self.owned:
             code.append(self.own(dbase))  # shaped like `xs` with the item still on it
-        code.append(gast.Expr(value=_method(base, "pop")))
+        code.append(gast.Expr(value=method_call(base, "pop")))
         if dbase in self.initialised:
-            contribution = self.contribute(Contribution(value, _method(dbase, "pop")))
+            contribution = self.contribute(Contribution(value, method_call(dbase, "pop")))
             for item in contribution:
                 item.s2s_adjoint = False  # the pop runs even where nothing reads the item
-            code += contribution or [gast.Expr(value=_method(dbase, "pop"))]
-        return self.saved([stmt], code, _free_reads(code))
-
-    def keep(self, value):
-        """(a statement that keeps `value` for the adjoint sweep, the expression that
-        gives it back there): a name in straight-line code, the tape in a loop."""
-        if self.depth:
-            return self.push(value), self.pop()
-        name = self.namer.fresh("overwritten")
-        return assign(name, value), load(name)
-
-    def push(self, value):
-        """`tape.append(value)`."""
-        self.tape_used = True
-        return gast.Expr(value=_method(self.tape, "append", *([value] if value else [])))
-
-    def pop(self):
-        """`tape.pop()`."""
-        return _method(self.tape, "pop")
+            code += contribution or [gast.Expr(value=method_call(dbase, "pop"))]
+        return self.tape.saved([stmt], code)
 
     def assignment(self, stmt, target):
         operation = self.operations.classify(stmt.value)
@@ -433,13 +388,12 @@ class ReverseMode:
         if not body and not orelse:
             return forward, []
         code = [mark(gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse))]
-        return self.saved(forward, code, _free_reads(code))
+        return self.tape.saved(forward, code)
 
     def loop(self, stmt):
         """A loop in reverse: the body's adjoint, iterated as often as the forward
         body ran, in the opposite order.  `for i in range(...)` runs
         `reversed(range(...))`, so `i` is recomputed, not saved; `while` counts."""
-        outer = self.variant
         state = set(self.initialised), set(self.owned)
         assigned = names_stored(stmt)
         touched = {n for n in assigned | names_read(stmt) if n in self.active}
@@ -449,34 +403,22 @@ class ReverseMode:
             for n in touched
             if n not in assigned or n in carried or self.adjoint_name(n) in self.initialised
         }
+        in_place = changed_in_place(stmt, read=True)  # their adjoints: updated in place
         before = self.zeros(crossing - self.initialised)
         for dname in sorted((crossing & self.initialised) - self.owned):
-            # updated in place by the body (through an index): copy it once, here,
-            # rather than in every iteration
-            if self.primal_of[dname] in _indexed(stmt) and self.primal_of[dname] in self.bound:
+            # copy it once, here, rather than in every iteration
+            if self.primal_of[dname] in in_place and self.primal_of[dname] in self.bound:
                 before.append(self.own(dname))
         owned_at_start = self.owned & crossing
-        # inside the body, the tape saves what changes from one iteration of this loop
-        # to the next, and what the body assigns that an outer loop changes; values
-        # from before this loop that change only with an outer loop are saved once,
-        # around this loop
-        self.variant = _loop_variant(stmt, carried) | (outer & assigned)
         # a range loop left by `break` runs fewer times than its range: count it
         counted = isinstance(stmt, gast.While) or _breaks(stmt.body)
-        if not counted:
-            self.variant.discard(stmt.target.id)  # recomputed by the reversed range
-        outer_reads = self.reads
-        self.reads = {**outer_reads, **_rereadable(stmt, self.variant)}
-        self.depth += 1
-        forward_body, body = self.block(stmt.body)
-        self.depth -= 1
-        self.reads = outer_reads
+        with self.tape.loop(stmt, counted):
+            forward_body, body = self.block(stmt.body)
         body += self.zeros(crossing - self.initialised)
         for dname in sorted(owned_at_start - self.owned):
-            if self.primal_of[dname] in _indexed(stmt):
+            if self.primal_of[dname] in in_place:
                 # the body made it shared; the next iteration updates it in place
                 body.append(self.own(dname))
-        self.variant = outer
         self.last_line = getattr(stmt, "lineno", None)
         if not any(not is_comment(s) for s in body):
             self.initialised, self.owned = state  # no adjoint code: nothing was zeroed
@@ -487,10 +429,9 @@ class ReverseMode:
                 target=store(stmt.target.id), iter=backwards, body=body, orelse=[],
                 type_comment=None,
             ))]
-            return self.saved([_with_body(stmt, forward_body)], code, _free_reads(code))
+            return self.tape.saved([_with_body(stmt, forward_body)], code)
         count = self.namer.fresh("iterations")
-        if self.depth:  # inside another loop: each of its iterations has its own count
-            self.variant = self.variant | {count}
+        self.tape.counter(count)
         step = assign(count, gast.BinOp(left=load(count), op=gast.Add(), right=constant(1)))
         forward = [assign(count, constant(0)), _with_body(stmt, [step] + forward_body)]
         times = gast.Call(func=load("range"), args=[load(count)], keywords=[])
@@ -498,7 +439,7 @@ class ReverseMode:
             target=store(self.namer.fresh("_")), iter=times, body=body, orelse=[],
             type_comment=None,
         ))]
-        return self.saved(forward, code, _free_reads(code))
+        return self.tape.saved(forward, code)
 
     def own(self, dname):
         """`dx = writable_like(dx, x)`: the adjoint in new memory shaped like `x`,
@@ -523,71 +464,6 @@ class ReverseMode:
         return out
 
 
-def _set_saved_names(push, pop, names):
-    """`tape.append((a, b))` and `a, b = tape.pop()`, or with one name `a`."""
-    if len(names) == 1:
-        push.value.args, pop.targets = [load(names[0])], [store(names[0])]
-    else:
-        push.value.args = [gast.Tuple(elts=[load(n) for n in names], ctx=gast.Load())]
-        pop.targets = [gast.Tuple(elts=[store(n) for n in names], ctx=gast.Store())]
-
-
-def _unsave(stmts, names):
-    """Take `names` out of the pushes and pops inside `stmts` (at any depth): their
-    values are restored already.  A push and pop left with nothing are dropped."""
-    for stmt in stmts:
-        if getattr(stmt, "s2s_reread", False) and stmt.targets[0].id in names:
-            stmt.s2s_dropped = True
-        push = getattr(stmt, "s2s_push", None)
-        if push is not None and names_stored(stmt.targets[0]) & names:
-            kept = [n for n in _saved_names(stmt) if n not in names]
-            if kept:
-                _set_saved_names(push, stmt, kept)
-            else:
-                push.s2s_dropped = stmt.s2s_dropped = True
-        for field in ("body", "orelse"):
-            _unsave(getattr(stmt, field, []), names)
-
-
-def _saved_names(pop):
-    target = pop.targets[0]
-    return [e.id for e in target.elts] if isinstance(target, gast.Tuple) else [target.id]
-
-
-def _without_dropped(stmts):
-    """`stmts` without the pushes and pops `_unsave` dropped, at any depth."""
-    kept = []
-    for stmt in stmts:
-        if getattr(stmt, "s2s_dropped", False):
-            continue
-        for field in ("body", "orelse"):
-            if getattr(stmt, field, None):
-                setattr(stmt, field, _without_dropped(getattr(stmt, field)) or [gast.Pass()])
-        kept.append(stmt)
-    return kept
-
-
-def _free_reads(stmts):
-    """Names that adjoint code reads before it assigns them itself (a value it takes
-    off the tape is not read from the forward sweep)."""
-    assigned, free = set(), set()
-    for stmt in stmts:
-        if isinstance(stmt, gast.If):
-            free |= (names_read(stmt.test) | _free_reads(stmt.body) | _free_reads(stmt.orelse)) - assigned
-        elif isinstance(stmt, gast.For):
-            free |= (names_read(stmt.iter) | (_free_reads(stmt.body) - names_stored(stmt.target))) - assigned
-        else:
-            free |= names_read(stmt) - assigned
-            assigned |= names_stored(stmt)
-    return free
-
-
-def _method(name, method, *args):
-    """`name.method(*args)`."""
-    func = gast.Attribute(value=load(name), attr=method, ctx=gast.Load())
-    return gast.Call(func=func, args=list(args), keywords=[])
-
-
 def _breaks(stmts):
     """Whether a loop body (not counting inner loops) can leave the loop early."""
     return any(
@@ -596,83 +472,10 @@ def _breaks(stmts):
     )
 
 
-def _rereadable(loop, variant):
-    """Names the body of `loop` assigns once, unconditionally, by indexing, `x =
-    xs[i]`, where neither `xs` nor the index changes from one iteration to the next,
-    the loop writes into no array or dict (`xs` may be a view of one) and appends to
-    no list but others: `xs[i]` reads in the adjoint sweep what it read in the forward
-    sweep.  Name -> its assignment."""
-    if any(
-        isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) for n in gast.walk(loop)
-    ):
-        return {}
-    appended_to = _indexed(loop, written=True)
-    counts = {}
-    for node in gast.walk(loop):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            counts[node.id] = counts.get(node.id, 0) + 1
-    return {
-        s.targets[0].id: s for s in loop.body
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-        and counts[s.targets[0].id] == 1
-        and isinstance(s.value, gast.Subscript) and isinstance(s.value.value, gast.Name)
-        and not names_read(s.value) & (variant | appended_to)
-    }
-
-
 def _with_body(loop, body):
     """`loop` with another body (its forward code)."""
     loop.body = body or [gast.Pass()]
     return loop
-
-
-def _loop_variant(loop, carried):
-    """Names whose values can differ between iterations of `loop`: everything it
-    assigns, except names assigned once (anywhere in it) from values that do not
-    vary and without calls (`t1 = -k` holds the same value every time; `t2 = y[0]`
-    does not when the loop writes into `y`)."""
-    assigned = names_stored(loop)
-    counts = {}
-    for node in gast.walk(loop):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            counts[node.id] = counts.get(node.id, 0) + 1
-    # arrays and lists changed in place: what is read from them varies too, but the
-    # adjoint sweep restores them in place, so they themselves are not saved
-    written = _indexed(loop, written=True)
-    changed = written - assigned - set(carried)
-    variant = set(carried) | changed | (
-        assigned if isinstance(loop, gast.While) else set()
-    )
-    if isinstance(loop, gast.For):
-        variant.add(loop.target.id)
-    candidates = [  # a list the loop appends to is a new list every iteration
-        s for s in gast.walk(loop)
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-        and counts[s.targets[0].id] == 1 and s.targets[0].id not in written
-        and not any(isinstance(n, gast.Call) for n in gast.walk(s.value))
-    ]
-    constant_names = {s.targets[0].id for s in candidates}
-    variant |= assigned - constant_names
-    grew = True
-    while grew:
-        grew = False
-        for s in candidates:
-            name = s.targets[0].id
-            if name not in variant and names_read(s.value) & variant:
-                variant.add(name)
-                grew = True
-    return variant - changed
-
-
-def _indexed(node, written=False):
-    """Names read or written through an index, or appended to (with `written`: only
-    names written into or appended to): the values the adjoint sweep updates or
-    restores in place."""
-    return {
-        n.value.id for n in gast.walk(node)
-        if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
-        and (not written or isinstance(n.ctx, gast.Store))
-    } | {appended(n)[0] for n in gast.walk(node) if appended(n)}
 
 
 def _is_basic_index(index, scalars=()):

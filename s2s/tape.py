@@ -1,0 +1,245 @@
+"""The tape: what the forward sweep keeps for the adjoint sweep.
+
+Straight-line code needs no tape: every value keeps its own name (versions.py), and
+a write into an array keeps what it overwrites in a name (`keep`).  In a loop, a
+value that the adjoint code of a statement reads and that the next iteration
+replaces is pushed on a stack right after the statement (`tape.append(v)`) and
+popped right before its adjoint code (`v = tape.pop()`), so the adjoint of each
+iteration sees the values of that iteration (`saved`).  Nothing else is pushed:
+- a name that does not change between iterations of this loop is not saved in it;
+  if an outer loop changes it, it is saved once around this loop;
+- `x = xs[i]`, where nothing in the loop can change `xs` or `i`, is read again in
+  the adjoint sweep rather than saved;
+- a value that a compound statement (`if`) restores is not saved again inside it.
+"""
+
+from contextlib import contextmanager
+
+import gast
+
+from .syntax import appended, assign, clone, load, names_read, names_stored, store
+
+
+class Tape:
+    def __init__(self, namer):
+        self.namer = namer
+        self.name = namer.fresh("tape")
+        self.used = False
+        self.variant = set()  # names whose values change from one loop iteration to the next
+        self.rereads = {}  # loop-variant name -> its `x = xs[i]`, read again, not saved
+        self.depth = 0  # loops around the statement being transformed
+
+    @contextmanager
+    def loop(self, stmt, counted):
+        """While the body of the loop `stmt` is transformed.  Inside it, the tape
+        saves what changes from one iteration to the next, and what the body assigns
+        that an outer loop changes; values from before the loop that change only with
+        an outer loop are saved once, around it (`saved` of the loop statement).  A
+        loop that is not `counted` recomputes its counter: that is not saved."""
+        outer, outer_rereads = self.variant, self.rereads
+        carried = set(getattr(stmt, "carried", ()))
+        self.variant = _loop_variant(stmt, carried) | (outer & names_stored(stmt))
+        if not counted:
+            self.variant.discard(stmt.target.id)
+        self.rereads = {**outer_rereads, **_rereadable(stmt, self.variant)}
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+            self.variant, self.rereads = outer, outer_rereads
+
+    def counter(self, count):
+        """A `while` loop's iteration count: inside another loop, each of its
+        iterations has its own count, saved like any value."""
+        if self.depth:
+            self.variant = self.variant | {count}
+
+    def saved(self, forward, code):
+        """(`forward`, then pushes; pops, then `code`): the values `code` reads that
+        change between iterations, saved after the forward code, restored before the
+        adjoint code."""
+        names = sorted(free_reads(code) & self.variant)
+        if not code or not names:
+            return forward, code
+        # a name `forward` does not assign holds one value throughout it: what its
+        # statements saved of it again is the value restored here
+        _unsave(code, set(names) - names_stored(forward))
+        restore = []
+        for name in [n for n in names if n in self.rereads]:
+            again = assign(name, clone(self.rereads[name].value))
+            again.s2s_reread = True
+            restore.append(again)
+        names = [n for n in names if n not in self.rereads]
+        if names:
+            push, pop = self.push(None), assign(None, self.pop())
+            _set_saved_names(push, pop, names)
+            pop.s2s_push = push  # so `_unsave` finds the push that matches this pop
+            forward = forward + [push]
+            restore.append(pop)
+        return forward, restore + code
+
+    def keep(self, value):
+        """(a statement that keeps `value` for the adjoint sweep, the expression that
+        gives it back there): a name in straight-line code, the tape in a loop."""
+        if self.depth:
+            return self.push(value), self.pop()
+        name = self.namer.fresh("overwritten")
+        return assign(name, value), load(name)
+
+    def push(self, value):
+        """`tape.append(value)`."""
+        self.used = True
+        return gast.Expr(value=method_call(self.name, "append", *([value] if value else [])))
+
+    def pop(self):
+        """`tape.pop()`."""
+        return method_call(self.name, "pop")
+
+    def finish(self, stmts):
+        """The function body `stmts` with the tape made first, if it is used, and
+        without the pushes and pops found unneeded."""
+        stmts = _without_dropped(stmts)
+        if self.used:
+            stmts.insert(0, assign(self.name, gast.List(elts=[], ctx=gast.Load())))
+        return stmts
+
+
+def method_call(name, method, *args):
+    """`name.method(*args)`."""
+    func = gast.Attribute(value=load(name), attr=method, ctx=gast.Load())
+    return gast.Call(func=func, args=list(args), keywords=[])
+
+
+def changed_in_place(node, read=False):
+    """Names written into through an index (`y[i] = v`) or appended to; with `read`,
+    also names read through an index: the values the adjoint sweep restores, or
+    whose adjoints it updates, in place."""
+    return {
+        n.value.id for n in gast.walk(node)
+        if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
+        and (read or isinstance(n.ctx, gast.Store))
+    } | {appended(n)[0] for n in gast.walk(node) if appended(n)}
+
+
+def free_reads(stmts):
+    """Names that adjoint code reads before it assigns them itself (a value it takes
+    off the tape is not read from the forward sweep)."""
+    assigned, free = set(), set()
+    for stmt in stmts:
+        if isinstance(stmt, gast.If):
+            inner = names_read(stmt.test) | free_reads(stmt.body) | free_reads(stmt.orelse)
+        elif isinstance(stmt, gast.For):
+            inner = names_read(stmt.iter) | (free_reads(stmt.body) - names_stored(stmt.target))
+        else:
+            inner = names_read(stmt)
+        free |= inner - assigned
+        if not isinstance(stmt, (gast.If, gast.For)):
+            assigned |= names_stored(stmt)
+    return free
+
+
+def _set_saved_names(push, pop, names):
+    """`tape.append((a, b))` and `a, b = tape.pop()`, or with one name `a`."""
+    if len(names) == 1:
+        push.value.args, pop.targets = [load(names[0])], [store(names[0])]
+    else:
+        push.value.args = [gast.Tuple(elts=[load(n) for n in names], ctx=gast.Load())]
+        pop.targets = [gast.Tuple(elts=[store(n) for n in names], ctx=gast.Store())]
+
+
+def _unsave(stmts, names):
+    """Take `names` out of the pushes, pops and reads again inside `stmts` (at any
+    depth): their values are restored already.  What is left with nothing is
+    dropped."""
+    for stmt in stmts:
+        if getattr(stmt, "s2s_reread", False) and stmt.targets[0].id in names:
+            stmt.s2s_dropped = True
+        push = getattr(stmt, "s2s_push", None)
+        if push is not None and names_stored(stmt.targets[0]) & names:
+            kept = [n for n in _saved_names(stmt) if n not in names]
+            if kept:
+                _set_saved_names(push, stmt, kept)
+            else:
+                push.s2s_dropped = stmt.s2s_dropped = True
+        for field in ("body", "orelse"):
+            _unsave(getattr(stmt, field, []), names)
+
+
+def _saved_names(pop):
+    target = pop.targets[0]
+    return [e.id for e in target.elts] if isinstance(target, gast.Tuple) else [target.id]
+
+
+def _without_dropped(stmts):
+    """`stmts` without the statements `_unsave` dropped, at any depth."""
+    kept = []
+    for stmt in stmts:
+        if getattr(stmt, "s2s_dropped", False):
+            continue
+        for field in ("body", "orelse"):
+            if getattr(stmt, field, None):
+                setattr(stmt, field, _without_dropped(getattr(stmt, field)) or [gast.Pass()])
+        kept.append(stmt)
+    return kept
+
+
+def _assignment_counts(loop):
+    counts = {}
+    for node in gast.walk(loop):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return counts
+
+
+def _loop_variant(loop, carried):
+    """Names whose values can differ between iterations of `loop`: everything it
+    assigns, except names assigned once (anywhere in it) from values that do not
+    vary and without calls (`t1 = -k` holds the same value every time; `t2 = y[0]`
+    does not when the loop writes into `y`)."""
+    assigned = names_stored(loop)
+    counts = _assignment_counts(loop)
+    # arrays and lists changed in place: what is read from them varies too, but the
+    # adjoint sweep restores them in place, so they themselves are not saved
+    written = changed_in_place(loop)
+    changed = written - assigned - carried
+    variant = carried | changed | (assigned if isinstance(loop, gast.While) else set())
+    if isinstance(loop, gast.For):
+        variant.add(loop.target.id)
+    candidates = [  # a list the loop appends to is a new list every iteration
+        s for s in gast.walk(loop)
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+        and counts[s.targets[0].id] == 1 and s.targets[0].id not in written
+        and not any(isinstance(n, gast.Call) for n in gast.walk(s.value))
+    ]
+    variant |= assigned - {s.targets[0].id for s in candidates}
+    grew = True
+    while grew:
+        grew = False
+        for s in candidates:
+            name = s.targets[0].id
+            if name not in variant and names_read(s.value) & variant:
+                variant.add(name)
+                grew = True
+    return variant - changed
+
+
+def _rereadable(loop, variant):
+    """Names the body of `loop` assigns once, unconditionally, by indexing, `x =
+    xs[i]`, where neither `xs` nor the index changes from one iteration to the next,
+    the loop writes into no array or dict (`xs` may be a view of one) and appends to
+    no list but others: `xs[i]` reads in the adjoint sweep what it read in the forward
+    sweep.  Name -> its assignment."""
+    if any(
+        isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) for n in gast.walk(loop)
+    ):
+        return {}
+    appended_to = changed_in_place(loop)
+    counts = _assignment_counts(loop)
+    return {
+        s.targets[0].id: s for s in loop.body
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+        and counts[s.targets[0].id] == 1
+        and isinstance(s.value, gast.Subscript) and isinstance(s.value.value, gast.Name)
+        and not names_read(s.value) & (variant | appended_to)
+    }
