@@ -10,6 +10,7 @@ import gast
 
 from . import runtime
 from .analysis.activity import active_names
+from .analysis.aliases import check_aliases
 from .analysis.scalars import scalar_names
 from .analysis.writes import check_in_place_calls, check_writes
 from .emit import header, module
@@ -98,6 +99,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     fn = assign_versions(fn, namer)
     operations = Operations(source.namespace, local_names(fn), imports.object_named)
     check_writes(fn, operations, source)
+    check_aliases(fn, operations, source)
     active = active_names(fn, wrt, operations, source)
 
     scalars = scalar_names(fn, operations)

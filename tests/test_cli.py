@@ -114,6 +114,8 @@ ERRORS = [
     ("pops", "113:12: xs.pop() changes a value in place"),
     ("appends_to_alias", "120:5: appending to 'ys', which may share memory with another value"),
     ("calls_for_effect", "136:5: calling fill_first() for its effect is not supported: s2s cannot see what it changes"),
+    ("reads_view_after_write", "144:19: this reads a value that shares memory with an array, list or dict changed in place after the value was made (`y[0] = x * 3.0`, line 143)"),
+    ("reads_list_after_append", "153:19: this reads a value that shares memory with an array, list or dict changed in place after the value was made (`y[i] = x * 3.0`, line 152)"),
     ("stores_generator", "125:15: generator expressions are supported only as the argument of all, any, list"),
 ]
 

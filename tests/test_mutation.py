@@ -92,6 +92,21 @@ def reads_what_the_loop_writes(x):
     return np.sum(y * y)
 
 
+def views_before_and_after_writes(x):
+    y = np.ones((3, 2))
+    first = y[0]
+    s = np.sum(first * x)
+    y[0] = x * s
+    again = y[0]
+    rows = [y[1].copy(), again * 1.0]
+    y[1] = again * 2.0
+    return np.sum(rows[0] + rows[1]) + np.sum(y.T @ y)
+
+
+def test_views_read_before_the_write_or_made_after_it():
+    check_gradient(views_before_and_after_writes, (rng.normal(size=2),))
+
+
 def test_buffers_slices_and_copies():
     x, w = rng.normal(size=5), rng.normal(size=5)
     check_gradient(fill_buffer, (x, w), wrt=(0, 1))
