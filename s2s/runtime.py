@@ -54,10 +54,15 @@ class AdjointList(list):
             return AdjointList(a + b for a, b in zip(self, other))
         return AdjointList(a + other for a in self)  # a number: a zero, broadcast
 
-    __radd__ = __add__
+    __radd__ = __iadd__ = __add__  # `+=` on a list would extend it
 
     def __sub__(self, other):
         return self + (-other if not isinstance(other, (list, tuple)) else [-b for b in other])
+
+    __isub__ = __sub__
+
+    def copy(self):
+        return AdjointList(self)
 
     def __rsub__(self, other):
         return (-self) + other
@@ -79,6 +84,9 @@ class AdjointDict(dict):
 
     def __sub__(self, other):
         return self + (-other if not isinstance(other, dict) else {k: -v for k, v in other.items()})
+
+    def copy(self):
+        return AdjointDict(self)
 
     def __rsub__(self, other):
         return (-self) + other

@@ -310,3 +310,26 @@ def test_pinned_collections_example():
 
     xs, w = rng.normal(size=(6, 3)), rng.normal(size=3)
     check_gradient(collections, (xs, w), wrt=(0, 1))
+
+
+def table_of_mixed_items(x, w):
+    table = {}
+    for i, v in enumerate(x):
+        if v > 0:
+            table[i] = v * w
+        else:
+            table[i] = [v, v * v]
+    total = 0.0
+    for key in range(len(x)):
+        item = table[key]
+        if x[key] > 0:
+            total = total + item
+        else:
+            total = total + item[0] * item[1]
+    return total
+
+
+def test_dict_of_lists_and_numbers_filled_and_read_in_loops():
+    """The adjoint of a list item adds item by item (`+=` on a list would extend it)."""
+    x = np.array([0.5, -1.2, 0.3, -0.7, 1.1])
+    check_gradient(table_of_mixed_items, (x, 0.7), wrt=(0, 1))
