@@ -33,15 +33,17 @@ def _wrt_tuple(f, wrt):
     return tuple(names), single
 
 
-def _compile(f, names):
+def _source_hash(f):
     source = inspect.getsource(f) if hasattr(f, "__code__") else repr(f)
-    key = (
-        f.__module__,
-        f.__qualname__,
-        hashlib.sha256(source.encode()).hexdigest(),
-        names,
-        registry_state(),
-    )
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def _compile(f, names):
+    key = (f.__module__, f.__qualname__, _source_hash(f), names, registry_state())
+    if key in _compiled:
+        generated, _, calls = _compiled[key]
+        if any(_source_hash(g) != sha for g, sha in calls):  # a callee was edited
+            del _compiled[key]
     if key not in _compiled:
         target = f"{f.__module__}.{f.__qualname__}"
         command = f"s2s.value_and_grad({target}, wrt={names!r})"
@@ -52,8 +54,9 @@ def _compile(f, names):
         namespace = dict(generated.injected)
         namespace["__name__"] = f"s2s_generated.{f.__module__}"
         exec(compile(generated.source, filename, "exec"), namespace)
-        _compiled[key] = (generated, namespace[generated.functions["value_and_grad"]])
-    return _compiled[key]
+        calls = [(g, _source_hash(g)) for g in generated.calls]
+        _compiled[key] = (generated, namespace[generated.functions["value_and_grad"]], calls)
+    return _compiled[key][:2]
 
 
 def value_and_grad(f, wrt=None):

@@ -2,6 +2,8 @@
 
     resolve -> parse -> subset -> desugar -> ANF -> versions -> activity
             -> reverse -> optimize -> emit
+
+then the same for each user function it calls, in split form (callees.py).
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from .analysis.activity import active_names
 from .analysis.aliases import check_aliases
 from .analysis.scalars import scalar_names
 from .analysis.writes import check_in_place_calls, check_writes
+from .callees import Callees
 from .emit import header, module
 from .errors import S2SError, Unsupported, error_at
 from .imports import Imports
@@ -28,7 +31,7 @@ from .optimize import optimize
 from .parse import parse_function
 from .resolve import function_source
 from .reverse import ReverseMode
-from .syntax import all_names, clone, load, local_names, parameter_names
+from .syntax import all_names, clone, load, local_names, parameter_names, rename
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Generated:
     functions: dict  # role ("value_and_grad", "grad") -> function name
     injected: dict = field(default_factory=dict)  # names the API provides instead of imports
     wrt: tuple = ()
+    calls: list = field(default_factory=list)  # the user's functions it differentiates through
 
 
 def wrt_names(fn, wrt, source):
@@ -82,16 +86,56 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     signature = clone(fn.args)
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
+    _bind_free_names(fn, source, imports, fresh=False)
+    callees = Callees(namer)
+    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)
+    vjp = ReverseMode(
+        fn, source, wrt, active, operations, namer, imports, scalars, callees
+    ).transform()
+    vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()))
+    grad = _grad_function(fn.name, vjp.name, signature)
+    split = callees.make(lambda callee: _split(callee, imports, callees))
+
+    if command is None:
+        command = f"s2s differentiate {source.target} --wrt {','.join(wrt)}"
+    functions = [vjp, grad] + split
+    text = module(
+        header(source, command, callees.sources()),
+        imports.statements(used=set().union(*map(all_names, functions))),
+        functions,
+        [vjp.name, grad.name],
+    )
+    return Generated(
+        source=text,
+        functions={"value_and_grad": vjp.name, "grad": grad.name},
+        injected=imports.injected,
+        wrt=wrt,
+        calls=[c.function for c in callees.by_function.values()],
+    )
+
+
+def _bind_free_names(fn, source, imports, fresh):
+    """Give each free name of `fn` its meaning in the generated module (renamed in
+    `fn` where the module already uses the name for something else)."""
+    renames = {}
     for name, node in _free_names(fn, local_names(fn)).items():
         try:
             source.namespace.lookup(name)
         except KeyError:
             raise error_at(node, f"name {name!r} is not defined", source) from None
-        problem = imports.user_name(name)
+        given, problem = imports.bind(name, source.namespace, source.module_name, fresh)
         if problem:
             raise error_at(node, problem, source, Unsupported)
+        if given != name:
+            renames[name] = given
+    if renames:
+        fn.body = [rename(stmt, renames) for stmt in fn.body]
 
-    check_in_place_calls(fn, Operations(source.namespace, local_names(fn)), source)
+
+def _analyse(fn, source, wrt, namer, imports):
+    """A checked function in the core language, how to read its operations, its
+    active names and its scalars."""
+    check_in_place_calls(fn, Operations(source.namespace, local_names(fn), imports.object_named), source)
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
     fn = flag_control(fn, namer)
     fn = desugar(fn, namer)
@@ -101,26 +145,25 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     check_writes(fn, operations, source)
     check_aliases(fn, operations, source)
     active = active_names(fn, wrt, operations, source)
+    return fn, operations, active, scalar_names(fn, operations)
 
-    scalars = scalar_names(fn, operations)
-    vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars).transform()
-    vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()))
-    grad = _grad_function(fn.name, vjp.name, signature)
 
-    if command is None:
-        command = f"s2s differentiate {source.target} --wrt {','.join(wrt)}"
-    text = module(
-        header(source, command),
-        imports.statements(),
-        [vjp, grad],
-        [vjp.name, grad.name],
-    )
-    return Generated(
-        source=text,
-        functions={"value_and_grad": vjp.name, "grad": grad.name},
-        injected=imports.injected,
-        wrt=wrt,
-    )
+def _split(callee, imports, callees):
+    """The forward and adjoint functions of a user's function that the generated
+    code calls (callees.py)."""
+    source = function_source(callee.function)
+    callee.source = source
+    fn = parse_function(source)
+    check_subset(fn, source)
+    module_names = set(imports.by_name) | set(imports.lines)
+    namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward, callee.adjoint})
+    _bind_free_names(fn, source, imports, fresh=True)
+    wrt = [p for p in callee.parameters if p in callee.wrt]
+    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)
+    reverse = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees)
+    functions = reverse.split(callee)
+    adjoints = set(namer.adjoints.values())
+    return [optimize(f, namer.temporaries, active, adjoints) for f in functions]
 
 
 def _grad_function(name, vjp_name, signature):

@@ -41,29 +41,45 @@ class Imports:
     def user_name(self, name, node=None):
         """Make the user's free name `name` mean in generated code what it means in the
         user's function.  Returns an error message when it cannot."""
-        where = self.namespace.where(name)
+        return self.bind(name, self.namespace, self.user_module, rename=False)[1]
+
+    def bind(self, name, namespace, module, rename=True):
+        """(the name generated code uses, an error message or None) for the free name
+        `name` of a function whose names `namespace` resolves, defined in `module`.
+        With `rename`, a name the generated module already uses for another object
+        is given a fresh one."""
+        where = namespace.where(name)
         if where == "builtin":
-            return None
-        obj = self.namespace.lookup(name)
-        self.by_object.setdefault(id(obj), name)
-        self.by_name[name] = obj
+            return name, None
+        obj = namespace.lookup(name)
+        if self.by_name.get(name) is obj:
+            return name, None
+        if rename and (name in self.by_name or name in self.lines or name in self.namer.taken):
+            given = self.namer.fresh(name)
+        else:
+            given = name
+        self.by_object.setdefault(id(obj), given)
+        self.by_name[given] = obj
         if isinstance(obj, types.ModuleType):
-            self.lines[name] = _import_module(obj.__name__, name)
-            return None
+            self.lines[given] = _import_module(obj.__name__, given)
+            return given, None
         if self.inject:
-            self.injected[name] = obj
-            return None
+            self.injected[given] = obj
+            return given, None
         origin = _importable_as(obj)
         if origin is not None and origin[0] != "__main__":
             module_name, attr = origin
-            self.lines[name] = _import_from(module_name, attr, name)
-            return None
+            self.lines[given] = _import_from(module_name, attr, given)
+            return given, None
         if where == "closure":
-            return f"{name!r} is a variable of an enclosing function; closures are not supported yet"
-        if self.user_module in (None, "__main__"):
-            return f"{name!r} is defined in __main__, which generated code cannot import"
-        self.lines[name] = _import_from(self.user_module, name, name)
-        return None
+            return given, (
+                f"{name!r} is a variable of an enclosing function; closures are not "
+                "supported yet"
+            )
+        if module in (None, "__main__"):
+            return given, f"{name!r} is defined in __main__, which generated code cannot import"
+        self.lines[given] = _import_from(module, name, given)
+        return given, None
 
     def reference(self, obj):
         """An expression naming `obj` (a module, runtime helper or importable object)."""
@@ -91,12 +107,13 @@ class Imports:
         """The object a name given out by `reference` or `user_name` stands for."""
         return self.by_name.get(name)
 
-    def statements(self):
-        """Import lines: plain imports first, then `from` imports, each sorted, with
-        `from x import a, b` merged."""
-        plain = sorted(line for line in self.lines.values() if line.startswith("import "))
+    def statements(self, used=None):
+        """Import lines (of the names in `used`, if given): plain imports first, then
+        `from` imports, each sorted, with `from x import a, b` merged."""
+        lines = [line for name, line in self.lines.items() if used is None or name in used]
+        plain = sorted(line for line in lines if line.startswith("import "))
         merged = {}
-        for line in self.lines.values():
+        for line in lines:
             if line.startswith("from "):
                 module, _, names = line[len("from "):].partition(" import ")
                 merged.setdefault(module, []).append(names)

@@ -100,7 +100,7 @@ def eliminate_dead_code(stmts, live):
             kept.append(stmt)
             continue
         if (
-            getattr(stmt, "s2s_adjoint", False)
+            (getattr(stmt, "s2s_adjoint", False) or getattr(stmt, "s2s_placeholder", False))
             and isinstance(stmt, gast.Assign)
             and isinstance(stmt.targets[0], gast.Name)
             and stmt.targets[0].id not in live

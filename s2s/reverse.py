@@ -13,9 +13,12 @@ Accumulation never happens in place on an adjoint that may share memory with ano
 In loops, the values the adjoint code needs come from the tape (tape.py).
 """
 
+import inspect
+
 import gast
 
 from . import runtime
+from .callees import is_user_function
 from .errors import Unsupported, error_at
 from .syntax import (
     appended,
@@ -24,12 +27,13 @@ from .syntax import (
     constant,
     load,
     names_read,
+    local_names,
     names_stored,
     parameter_names,
     statements,
     store,
 )
-from .tape import Tape, changed_in_place, method_call
+from .tape import Tape, changed_in_place, free_reads, method_call, set_saved_names
 from .templating import Contribution, adjoint_template, is_nondifferentiable
 
 COMMENT = "_s2s_comment_"
@@ -57,8 +61,11 @@ def mark(stmt):
 
 
 class ReverseMode:
-    def __init__(self, fn, source, wrt, active, operations, namer, imports, scalars=()):
+    def __init__(
+        self, fn, source, wrt, active, operations, namer, imports, scalars=(), callees=None
+    ):
         self.fn = fn
+        self.callees = callees  # the user's functions this one calls, in split form
         self.scalars = scalars
         self.source = source
         self.wrt = wrt
@@ -101,7 +108,8 @@ class ReverseMode:
 
     # -- the function ---------------------------------------------------------
 
-    def transform(self):
+    def sweeps(self):
+        """(forward sweep, adjoint sweep, the value returned)."""
         fn = self.fn
         returned = fn.body[-1].value
         primal, adjoint = self.block(fn.body)
@@ -111,12 +119,23 @@ class ReverseMode:
             value = self.namer.fresh("value")
             primal.append(assign(value, self.call("snapshot", load(returned.id))))
             returned = load(value)
-        body = self.tape.finish(primal + adjoint)
-        declared = [name for name in parameter_names(fn) if name in self.scalars]
-        if declared:
-            check = self.call("require_scalars")
-            check.keywords = [gast.keyword(arg=n, value=load(n)) for n in declared]
-            body.insert(0, gast.Expr(value=check))
+        return primal, adjoint, returned
+
+    def checks(self):
+        """`require_scalars(...)` for parameters annotated as numbers, which the
+        generated code relies on."""
+        declared = [name for name in parameter_names(self.fn) if name in self.scalars]
+        if not declared:
+            return []
+        check = self.call("require_scalars")
+        check.keywords = [gast.keyword(arg=n, value=load(n)) for n in declared]
+        return [gast.Expr(value=check)]
+
+    def transform(self):
+        """`value_and_grad_fn(<params>, d_result=1.0) -> (value, grads)`."""
+        fn = self.fn
+        primal, adjoint, returned = self.sweeps()
+        body = self.checks() + self.tape.finish(primal + adjoint)
         finish = []
         grads = []
         for name in self.wrt:
@@ -150,6 +169,48 @@ class ReverseMode:
             type_comment=None,
             type_params=[],
         )
+
+    def split(self, callee):
+        """`forward_g(tape, <params>) -> value`, which runs `g` and pushes what the
+        adjoint needs, and `adjoint_g(tape, d_result) -> (one gradient per parameter)`,
+        which pops it (None for parameters no call needs a gradient for)."""
+        fn = self.fn
+        primal, adjoint, returned = self.sweeps()
+        grads = []
+        for name in callee.parameters:
+            dname = self.adjoint_name(name)
+            if name not in self.wrt:
+                grads.append(constant(None))
+            elif dname in self.initialised:
+                grads.append(load(dname))
+            else:
+                grads.append(self.call("zeros_like", load(name)))
+        adjoint.append(gast.Return(value=gast.Tuple(elts=grads, ctx=gast.Load())))
+        adjoint = self.tape.finish(adjoint, create=False)
+        # the adjoint runs in a function of its own: the values it reads go on the tape
+        frame = sorted(free_reads(adjoint) & local_names(fn))
+        primal = self.checks() + self.tape.finish(primal, create=False)
+        if frame:
+            push, pop = self.tape.push(None), assign(None, self.tape.pop())
+            set_saved_names(push, pop, frame)
+            primal.append(push)
+            adjoint.insert(0, pop)
+        tape = self.tape.name
+        args = fn.args
+        args.args.insert(0, store(tape))
+        forward = gast.FunctionDef(
+            name=callee.forward, args=args, body=primal + [gast.Return(value=returned)],
+            decorator_list=[], returns=None, type_comment=None, type_params=[],
+        )
+        adjoint_args = gast.arguments(
+            args=[store(tape), store("d_result")], posonlyargs=[], vararg=None,
+            kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[],
+        )
+        backward = gast.FunctionDef(
+            name=callee.adjoint, args=adjoint_args, body=adjoint,
+            decorator_list=[], returns=None, type_comment=None, type_params=[],
+        )
+        return forward, backward
 
     def new_array(self, value):
         """Whether `value` is a call to a helper that always returns a new array."""
@@ -304,6 +365,8 @@ class ReverseMode:
         if is_nondifferentiable(operation.key):
             return []
         template = adjoint_template(operation.key)
+        if template is None and is_user_function(operation.key) and self.callees is not None:
+            return self.user_call(stmt, target, operation)
         if template is None:
             raise error_at(
                 node, f"no derivative rule for {operation.label} "
@@ -321,6 +384,51 @@ class ReverseMode:
             else:
                 out.append(mark(item))
         return out
+
+    def user_call(self, stmt, target, operation):
+        """`z = g(x, y)` for a user's function `g`: the forward sweep calls
+        `forward_g(tape, x, y)`, the adjoint sweep `adjoint_g(tape, dz)`, whose
+        gradients (one per parameter of `g`) go to the arguments."""
+        function, node = operation.key, operation.node
+        parameters = _parameters(function, node, self.source)
+        arguments = dict(zip(parameters, operation.args))
+        for keyword, value in operation.keywords.items():
+            if keyword not in parameters:
+                raise error_at(node, f"{function.__name__}() has no parameter {keyword!r}",
+                               self.source, Unsupported)
+            arguments[keyword] = value
+        wrt = [
+            p for p, value in arguments.items()
+            if isinstance(value, gast.Name) and value.id in self.active
+        ]
+        callee = self.callees.request(function, parameters, wrt)
+        tape = self.tape.name
+        self.tape.used = True
+        stmt.value = gast.Call(
+            func=load(callee.forward), args=[load(tape)] + list(node.args),
+            keywords=list(node.keywords),
+        )
+        backward = gast.Call(
+            func=load(callee.adjoint),
+            args=[load(tape), load(self.adjoint_name(target))], keywords=[],
+        )
+        parts, later, first = {}, [], set()
+        for p in wrt:
+            dname = self.adjoint_name(arguments[p].id)
+            if dname in self.initialised or dname in first:
+                parts[p] = self.namer.fresh(f"d{p}_{function.__name__}")
+                later.append(Contribution(arguments[p], load(parts[p])))
+            else:  # its first contribution: the adjoint itself
+                parts[p] = dname
+                first.add(dname)
+        self.initialised |= first
+        self.owned -= first  # it may share memory with another gradient
+        targets = [store(parts[p]) if p in parts else store("_") for p in parameters]
+        # not marked as adjoint code: it pops the callee's values, so it always runs
+        code = [assign(gast.Tuple(elts=targets, ctx=gast.Store()), backward)]
+        for item in later:
+            code += self.contribute(item)
+        return code
 
     def unsupported(self, node, what):
         return error_at(node, f"{what} is not supported yet", self.source, Unsupported)
@@ -462,6 +570,22 @@ class ReverseMode:
                 out.append(mark(assign(dname, constant(0.0))))
                 self.owned.discard(dname)
         return out
+
+
+def _parameters(function, node, source):
+    """The names of a user function's parameters, in order."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        raise error_at(node, f"cannot read the parameters of {function.__name__}",
+                       source, Unsupported) from None
+    parameters = []
+    for parameter in signature.parameters.values():
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            raise error_at(node, f"calling {function.__name__}, which takes *args or "
+                           "**kwargs, is not supported", source, Unsupported)
+        parameters.append(parameter.name)
+    return parameters
 
 
 def _breaks(stmts):

@@ -73,7 +73,7 @@ class Tape:
         names = [n for n in names if n not in self.rereads]
         if names:
             push, pop = self.push(None), assign(None, self.pop())
-            _set_saved_names(push, pop, names)
+            set_saved_names(push, pop, names)
             pop.s2s_push = push  # so `_unsave` finds the push that matches this pop
             forward = forward + [push]
             restore.append(pop)
@@ -96,11 +96,11 @@ class Tape:
         """`tape.pop()`."""
         return method_call(self.name, "pop")
 
-    def finish(self, stmts):
-        """The function body `stmts` with the tape made first, if it is used, and
-        without the pushes and pops found unneeded."""
+    def finish(self, stmts, create=True):
+        """`stmts` without the pushes and pops found unneeded, and, with `create`,
+        the tape made first if it is used (a callee's tape is its caller's)."""
         stmts = _without_dropped(stmts)
-        if self.used:
+        if create and self.used:
             stmts.insert(0, assign(self.name, gast.List(elts=[], ctx=gast.Load())))
         return stmts
 
@@ -139,7 +139,7 @@ def free_reads(stmts):
     return free
 
 
-def _set_saved_names(push, pop, names):
+def set_saved_names(push, pop, names):
     """`tape.append((a, b))` and `a, b = tape.pop()`, or with one name `a`."""
     if len(names) == 1:
         push.value.args, pop.targets = [load(names[0])], [store(names[0])]
@@ -159,7 +159,7 @@ def _unsave(stmts, names):
         if push is not None and names_stored(stmt.targets[0]) & names:
             kept = [n for n in _saved_names(stmt) if n not in names]
             if kept:
-                _set_saved_names(push, stmt, kept)
+                set_saved_names(push, stmt, kept)
             else:
                 push.s2s_dropped = stmt.s2s_dropped = True
         for field in ("body", "orelse"):

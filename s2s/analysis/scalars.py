@@ -23,6 +23,8 @@ SCALAR_FUNCTIONS = {len, int, float, abs, round, min, max}
 def _assignments(stmts):
     out = {}
     for stmt, _ in statements(stmts):
+        if getattr(stmt, "s2s_placeholder", False):
+            continue  # `x = None` where only some paths bind `x`: never read as None
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             out.setdefault(stmt.targets[0].id, []).append(stmt.value)
         elif isinstance(stmt, gast.For):

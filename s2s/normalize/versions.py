@@ -113,7 +113,10 @@ def assign_versions(fn, namer):
     # A name assigned on some paths only (`result` of an early return) is copied where
     # branches merge, also on paths that never read it: bind it to None first.
     first = fn.body[0]
-    fn.body = [assign(name, constant(None), like=first) for name in sorted(versions.partial)] + fn.body
+    unbound = [assign(name, constant(None), like=first) for name in sorted(versions.partial)]
+    for stmt in unbound:
+        stmt.s2s_placeholder = True  # later passes may drop it where nothing reads the name
+    fn.body = unbound + fn.body
     return fn
 
 

@@ -1,0 +1,72 @@
+"""Callees: the user's functions that a generated module differentiates through.
+
+A call `z = g(x, y)` whose result needs a derivative runs, in the forward sweep,
+`z = forward_g(tape, x, y)`: `g`'s own statements, pushing on the caller's tape what
+`g`'s adjoint will need.  The adjoint sweep calls `adjoint_g(tape, dz)`, which pops
+it and returns one gradient per parameter of `g`.  The two share one tape, so a
+recursion of n calls costs O(n) time and tape, and needs no deeper Python stack than
+`g` itself.
+
+Each callee is made once, for every parameter any of its calls needs a gradient
+for (a later call may add some: it is then made again).
+"""
+
+import types
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Callee:
+    function: types.FunctionType
+    forward: str  # name of the forward function in the generated module
+    adjoint: str  # name of the adjoint function
+    parameters: list  # the callee's parameter names, in order
+    wrt: set = field(default_factory=set)  # parameters some call needs gradients for
+    made_for: set = None  # the `wrt` the generated functions were made for
+    functions: list = field(default_factory=list)  # the generated (forward, adjoint)
+    source: object = None  # its FunctionSource, once read
+
+
+def is_user_function(obj):
+    """A Python function that s2s may differentiate through from its source."""
+    if not isinstance(obj, types.FunctionType):
+        return False
+    module = (getattr(obj, "__module__", None) or "").split(".")[0]
+    return module not in ("numpy", "s2s", "math", "builtins")
+
+
+class Callees:
+    def __init__(self, namer):
+        self.namer = namer  # the generated module's names
+        self.by_function = {}
+
+    def request(self, function, parameters, wrt):
+        """The `Callee` for `function`, whose calls need gradients for `wrt`."""
+        callee = self.by_function.get(function)
+        if callee is None:
+            name = function.__name__
+            callee = Callee(
+                function=function,
+                forward=self.namer.fresh(f"forward_{name}"),
+                adjoint=self.namer.fresh(f"adjoint_{name}"),
+                parameters=list(parameters),
+            )
+            self.by_function[function] = callee
+        callee.wrt |= set(wrt)
+        return callee
+
+    def make(self, differentiate):
+        """Make every callee's functions with `differentiate(callee)`, again for those
+        whose `wrt` grew meanwhile, until none changes.  Returns them in order."""
+        changed = True
+        while changed:
+            changed = False
+            for callee in list(self.by_function.values()):
+                if callee.made_for != callee.wrt:
+                    callee.made_for = set(callee.wrt)
+                    callee.functions = differentiate(callee)
+                    changed = True
+        return [f for callee in self.by_function.values() for f in callee.functions]
+
+    def sources(self):
+        return [c.source for c in self.by_function.values() if c.source is not None]

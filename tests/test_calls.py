@@ -1,0 +1,132 @@
+"""Calls into the user's functions: same module, other modules, in loops, branches
+and argument position, keywords and defaults, tuples returned, and recursion
+(direct, mutual, tree-shaped), against finite differences."""
+
+import numpy as np
+
+import s2s
+from callee_module import smooth
+from gradcheck import check_gradient
+
+rng = np.random.default_rng(41)
+
+
+def layer(h, w, b):
+    return np.tanh(h @ w + b)
+
+
+def two_layers(w1, b1, w2, x):
+    h = layer(x, w1, b1)
+    return np.sum(layer(h, w2, 0.0) ** 2)
+
+
+def scaled_sum(v, k=2.0):
+    total = 0.0
+    for i in range(v.shape[0]):
+        total = total + v[i] * k
+    return total
+
+
+def calls_in_loops_and_branches(x, w):
+    s = 0.0
+    for i in range(3):
+        if np.sum(x) * i > 0.0:
+            s = s + scaled_sum(x * w, k=float(i))
+        else:
+            s = s + scaled_sum(np.sin(x), 1.5) * w[0]
+    return s + smooth(scaled_sum(x), width=2.0)
+
+
+def moments(v):
+    mean = np.mean(v)
+    return mean, np.mean((v - mean) ** 2)
+
+
+def uses_a_tuple(x):
+    m, var = moments(x * 2.0)
+    return m * var
+
+
+def different_arguments(x, y):
+    # the first call needs the gradient for `h`, the second for `w` and `b`
+    return np.sum(layer(x, np.ones((3, 3)), 0.5)) + np.sum(layer(np.ones(3), y, y[0]))
+
+
+def test_calls_into_user_functions():
+    w1, b1, w2, x = rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)), rng.normal(size=(5, 3))
+    check_gradient(two_layers, (w1, b1, w2, x), wrt=(0, 1, 2, 3))
+    check_gradient(calls_in_loops_and_branches, (rng.normal(size=4), rng.normal(size=4)), wrt=(0, 1))
+    check_gradient(calls_in_loops_and_branches, (-np.abs(rng.normal(size=4)), rng.normal(size=4)), wrt=(0, 1))
+    check_gradient(uses_a_tuple, (rng.normal(size=5),))
+    check_gradient(different_arguments, (rng.normal(size=3), rng.normal(size=(3, 3))), wrt=(0, 1))
+
+
+def test_each_callee_is_generated_once():
+    source = s2s.source(two_layers, wrt=(0, 1, 2))
+    assert source.count("def forward_layer(") == 1
+    assert source.count("def adjoint_layer(") == 1
+    assert "# Calls test_calls.layer" in source
+
+
+# -- recursion ------------------------------------------------------------------
+
+
+def halve_until_small(x):
+    if np.sum(x * x) < 0.01:
+        return x
+    return np.sin(halve_until_small(x * 0.5)) + x
+
+
+def is_even_power(x, n):
+    if n == 0:
+        return x
+    return np.cos(is_odd_power(x * 1.1, n - 1))
+
+
+def is_odd_power(x, n):
+    if n == 0:
+        return x * x
+    return is_even_power(x, n - 1) * 0.9
+
+
+def tree(x, depth):
+    if depth == 0:
+        return np.tanh(x)
+    left = tree(x * 0.7, depth - 1)
+    right = tree(x + 0.3, depth - 1)
+    return left * right + x
+
+
+def chain(x, n):
+    if n == 0:
+        return x
+    return chain(np.sin(x) + x * 0.5, n - 1)
+
+
+def sum_halved(x):
+    return np.sum(halve_until_small(x))
+
+
+def sum_even_power(x, n):
+    return np.sum(is_even_power(x, n))
+
+
+def sum_tree(x, depth):
+    return np.sum(tree(x, depth))
+
+
+def test_recursion():
+    check_gradient(sum_halved, (rng.normal(size=3),))
+    check_gradient(sum_halved, (rng.normal(size=3) * 0.01,))  # the base case at once
+    check_gradient(sum_even_power, (rng.normal(size=2), 5))
+    check_gradient(sum_even_power, (rng.normal(size=2), 0))
+    check_gradient(sum_tree, (rng.normal(size=2), 4))
+    check_gradient(chain, (0.3, 40))
+
+
+def test_deep_recursion_needs_no_deeper_stack():
+    import sys
+
+    depth = sys.getrecursionlimit() // 2
+    value, dx = s2s.value_and_grad(chain)(0.3, depth)
+    assert np.isfinite(dx)
