@@ -2,9 +2,9 @@
 
 import argparse
 
-from . import mlp, pendulum
+from . import mlp, pendulum, recursion
 
-WORKLOADS = {"mlp": mlp, "pendulum": pendulum}
+WORKLOADS = {"mlp": mlp, "pendulum": pendulum, "recursion": recursion}
 
 
 def main():

@@ -14,45 +14,31 @@ __all__ = ["value_and_grad_iterate", "grad_iterate"]
 def value_and_grad_iterate(x: float, a: float, depth: int, d_result=1.0):
     require_scalars(x=x, a=a, depth=depth)
     tape = []
-    result = None
     t1 = None
-    returned = False
     cond = depth == 0
     if cond:
         result = x
-        returned_1 = True
     else:
-        returned_1 = returned
-    cond_1 = not returned_1
-    if cond_1:
         t1 = a * x
         t2 = math.sin(t1)
         t3 = 0.5 * x
         t4 = t2 + t3
-        result_1 = forward_iterate(tape, t4, a, depth - 1)
-        returned_2 = True
-    else:
-        result_1 = result
-        returned_2 = returned_1
+        result = forward_iterate(tape, t4, a, depth - 1)
 
-    # d of: return iterate(math.sin(a * x) + 0.5 * x, a, depth - 1)  (recursion.py:9)
-    dresult_1 = d_result
-    if cond_1:
-        dt4, da, _ = adjoint_iterate(tape, dresult_1)
+    # d of: if depth == 0:  (recursion.py:7)
+    dresult = d_result
+    if cond:
+        # d of: return x  (recursion.py:8)
+        dx = dresult
+        da = zeros_like(a)
+    else:
+        # d of: return iterate(math.sin(a * x) + 0.5 * x, a, depth - 1)  (recursion.py:9)
+        dt4, da, _ = adjoint_iterate(tape, dresult)
         dx = dt4 * 0.5
         dt1 = dt4 * math.cos(t1)
         da = da + dt1 * x
         dx = dx + dt1 * a
-        dresult = 0.0
-    else:
-        # d of: if depth == 0:  (recursion.py:7)
-        dresult = dresult_1
-        da = zeros_like(a)
-        dx = zeros_like(x)
-    if cond:
-        # d of: return x  (recursion.py:8)
-        dx = dx + dresult
-    return (result_1, (cast_like(dx, x), cast_like(da, a)))
+    return (result, (cast_like(dx, x, copy=True), cast_like(da, a)))
 
 
 def grad_iterate(x: float, a: float, depth: int):
@@ -60,49 +46,34 @@ def grad_iterate(x: float, a: float, depth: int):
 
 
 def forward_iterate(tape, x: float, a: float, depth: int):
-    require_scalars(x=x, a=a, depth=depth)
-    result = None
     t1 = None
-    returned = False
     cond = depth == 0
     if cond:
         result = x
-        returned_1 = True
     else:
-        returned_1 = returned
-    cond_1 = not returned_1
-    if cond_1:
         t1 = a * x
         t2 = math.sin(t1)
         t3 = 0.5 * x
         t4 = t2 + t3
-        result_1 = forward_iterate(tape, t4, a, depth - 1)
-        returned_2 = True
-    else:
-        result_1 = result
-        returned_2 = returned_1
-    tape.append((a, cond, cond_1, t1, x))
-    return result_1
+        result = forward_iterate(tape, t4, a, depth - 1)
+    tape.append((a, cond, t1, x))
+    return result
 
 
 def adjoint_iterate(tape, d_result):
-    a, cond, cond_1, t1, x = tape.pop()
+    a, cond, t1, x = tape.pop()
 
-    # d of: return iterate(math.sin(a * x) + 0.5 * x, a, depth - 1)  (recursion.py:9)
-    dresult_1 = d_result
-    if cond_1:
-        dt4, da, _ = adjoint_iterate(tape, dresult_1)
+    # d of: if depth == 0:  (recursion.py:7)
+    dresult = d_result
+    if cond:
+        # d of: return x  (recursion.py:8)
+        dx = dresult
+        da = zeros_like(a)
+    else:
+        # d of: return iterate(math.sin(a * x) + 0.5 * x, a, depth - 1)  (recursion.py:9)
+        dt4, da, _ = adjoint_iterate(tape, dresult)
         dx = dt4 * 0.5
         dt1 = dt4 * math.cos(t1)
         da = da + dt1 * x
         dx = dx + dt1 * a
-        dresult = 0.0
-    else:
-        # d of: if depth == 0:  (recursion.py:7)
-        dresult = dresult_1
-        da = zeros_like(a)
-        dx = zeros_like(x)
-    if cond:
-        # d of: return x  (recursion.py:8)
-        dx = dx + dresult
     return (dx, da, None)

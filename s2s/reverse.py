@@ -89,6 +89,7 @@ class ReverseMode:
             and (isinstance(s.value, gast.Dict) or operations.classify(s.value).key is dict)
         }
         self.tape = Tape(namer)
+        self.checks_before = []  # checks the forward sweep makes before a call
 
     # -- names -------------------------------------------------------------
 
@@ -121,14 +122,15 @@ class ReverseMode:
             returned = load(value)
         return primal, adjoint, returned
 
-    def checks(self):
+    def checks(self, values=None):
         """`require_scalars(...)` for parameters annotated as numbers, which the
-        generated code relies on."""
-        declared = [name for name in parameter_names(self.fn) if name in self.scalars]
-        if not declared:
+        generated code relies on (`values`: parameter name -> the value to check)."""
+        if values is None:
+            values = {n: load(n) for n in parameter_names(self.fn) if n in self.scalars}
+        if not values:
             return []
         check = self.call("require_scalars")
-        check.keywords = [gast.keyword(arg=n, value=load(n)) for n in declared]
+        check.keywords = [gast.keyword(arg=n, value=v) for n, v in values.items()]
         return [gast.Expr(value=check)]
 
     def transform(self):
@@ -189,7 +191,7 @@ class ReverseMode:
         adjoint = self.tape.finish(adjoint, create=False)
         # the adjoint runs in a function of its own: the values it reads go on the tape
         frame = sorted(free_reads(adjoint) & local_names(fn))
-        primal = self.checks() + self.tape.finish(primal, create=False)
+        primal = self.tape.finish(primal, create=False)  # its callers check numbers
         if frame:
             push, pop = self.tape.push(None), assign(None, self.tape.pop())
             set_saved_names(push, pop, frame)
@@ -270,12 +272,13 @@ class ReverseMode:
             dtarget = self.adjoint_name(target)
             if dtarget not in self.initialised:
                 return [stmt], []  # its adjoint is zero: nothing flows back
+            self.checks_before = []
             code = self.assignment(stmt, target)
             # the adjoint of this value is used up; in a loop the name's next value
             # gets an adjoint of its own
             self.initialised.discard(dtarget)
             self.owned.discard(dtarget)
-            return self.tape.saved([stmt], code)
+            return self.tape.saved(self.checks_before + [stmt], code)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return self.write(stmt)
         if isinstance(stmt, gast.If):
@@ -402,6 +405,15 @@ class ReverseMode:
             if isinstance(value, gast.Name) and value.id in self.active
         ]
         callee = self.callees.request(function, parameters, wrt)
+        # the callee relies on its `float`/`int` annotations: check what this call
+        # passes, unless it is known to be a number here
+        self.checks_before = self.checks({
+            p: clone(value) for p, value in arguments.items()
+            if p in _declared_numbers(function) and not (
+                (isinstance(value, gast.Name) and value.id in self.scalars)
+                or (isinstance(value, gast.Constant) and type(value.value) in (int, float))
+            )
+        })
         tape = self.tape.name
         self.tape.used = True
         stmt.value = gast.Call(
@@ -570,6 +582,14 @@ class ReverseMode:
                 out.append(mark(assign(dname, constant(0.0))))
                 self.owned.discard(dname)
         return out
+
+
+def _declared_numbers(function):
+    """Parameters of `function` annotated `float` or `int`."""
+    return {
+        name for name, annotation in getattr(function, "__annotations__", {}).items()
+        if annotation in (float, int, "float", "int") and name != "return"
+    }
 
 
 def _parameters(function, node, source):

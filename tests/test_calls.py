@@ -130,3 +130,23 @@ def test_deep_recursion_needs_no_deeper_stack():
     depth = sys.getrecursionlimit() // 2
     value, dx = s2s.value_and_grad(chain)(0.3, depth)
     assert np.isfinite(dx)
+
+
+def scaled(v: float, k: float) -> float:
+    return v * k + v
+
+
+def calls_annotated(x, k):
+    return np.sum(scaled(x, k))
+
+
+def test_calls_check_what_they_pass_to_number_parameters():
+    """`scaled` relies on its `float` annotations; a call that passes an array fails
+    clearly instead of giving a gradient of the wrong shape."""
+    check_gradient(calls_annotated, (0.7, 1.5), wrt=(0, 1))
+    try:
+        s2s.grad(calls_annotated)(np.ones(3), 1.5)
+    except TypeError as exc:
+        assert "annotated as a number" in str(exc)
+    else:
+        raise AssertionError("an array passed for a float parameter went unnoticed")

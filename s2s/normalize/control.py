@@ -2,8 +2,11 @@
 
 In: a function whose loops are `range` loops (normalize/loops.py).  Out: the same
 function where
-- every `return v` but the last is `result = v; returned = True`, followed by `break`
-  inside a loop, and the function ends with `return result`;
+- where every return ends its path (`if c: return a` then `return b` is read as
+  `if c: return a else: return b`), each `return v` is `result = v`, and the function
+  ends with `return result`;
+- otherwise every `return v` but the last is `result = v; returned = True`, followed
+  by `break` inside a loop, and the function ends with `return result`;
 - in each loop, `continue` is `skipped = True` and `break` is `broke = True`, the body
   ends with `if broke: break`;
 - statements after one that may set a flag run under `if not (flags):`.
@@ -28,6 +31,55 @@ def _contains(stmts, kinds, into_loops):
     return False
 
 
+def _always_returns(stmts):
+    last = stmts[-1] if stmts else None
+    return isinstance(last, gast.Return) or (
+        isinstance(last, gast.If) and _always_returns(last.body) and _always_returns(last.orelse)
+    )
+
+
+def _nest_tails(stmts):
+    """Outside loops, the statements after an `if` one of whose branches always
+    returns, moved into its other branch: `if c: return a` then `b` is `if c: return
+    a else: b`, so each return ends its path."""
+    for position, stmt in enumerate(stmts):
+        if not isinstance(stmt, gast.If):
+            continue
+        rest = stmts[position + 1:]
+        if rest and _always_returns(stmt.body) and not _always_returns(stmt.orelse):
+            stmt.orelse = stmt.orelse + rest
+        elif rest and _always_returns(stmt.orelse) and not _always_returns(stmt.body):
+            stmt.body = stmt.body + rest
+        else:
+            rest = None
+        stmt.body = _nest_tails(stmt.body)
+        stmt.orelse = _nest_tails(stmt.orelse)
+        if rest is not None:
+            return stmts[: position + 1]
+    return stmts
+
+
+def _tails_only(stmts):
+    """Whether every return in `stmts` is the last statement of a path through them."""
+    *before, last = stmts
+    if _contains(before, gast.Return, into_loops=True):
+        return False
+    if isinstance(last, gast.If):
+        return _tails_only(last.body) and _tails_only(last.orelse)
+    return isinstance(last, gast.Return) or not _contains([last], gast.Return, into_loops=True)
+
+
+def _assign_returns(stmts, result):
+    """`stmts` with the return that ends each path as `result = value`."""
+    last = stmts[-1]
+    if isinstance(last, gast.Return):
+        return stmts[:-1] + [located(assign(result, last.value), last)]
+    if isinstance(last, gast.If):
+        last.body = _assign_returns(last.body, result)
+        last.orelse = _assign_returns(last.orelse, result)
+    return stmts
+
+
 def _none_set(flags, like):
     """`not (a or b)` for the flags that may be set."""
     test = load(flags[0]) if len(flags) == 1 else gast.BoolOp(
@@ -44,9 +96,15 @@ class Control:
     # -- returns ----------------------------------------------------------------
 
     def function(self, fn):
-        body = fn.body
+        body = _nest_tails(fn.body)
         returns = [n for n in gast.walk(fn) if isinstance(n, gast.Return)]
-        if returns != body[-1:]:  # some return is not the function's last statement
+        if returns != body[-1:] and _tails_only(body):
+            # each return ends its path: it assigns the result, no flag needed
+            self.result = self.namer.fresh("result")
+            last = body[-1]
+            body = _assign_returns(body, self.result)
+            body.append(located(gast.Return(value=load(self.result)), last))
+        elif returns != body[-1:]:  # some return is not the function's last statement
             self.result = self.namer.fresh("result")
             self.returned = self.namer.fresh("returned")
             last = body[-1]
