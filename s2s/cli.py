@@ -1,4 +1,4 @@
-"""`s2s differentiate TARGET [--wrt a,b] [--mode reverse] [-o FILE]`."""
+"""`s2s differentiate TARGET [--wrt a,b] [--mode reverse] [--templates FILE] [-o FILE]`."""
 
 import argparse
 import os
@@ -44,6 +44,11 @@ def parser():
         help="reverse (gradients, the default) or forward (Jacobian-vector products)",
     )
     diff.add_argument(
+        "--templates", metavar="FILE", action="append", default=[],
+        help="a Python file of derivative rules (@s2s.adjoint) to use, before the "
+        "built-in ones and before differentiating your functions' source; repeatable",
+    )
+    diff.add_argument(
         "-o", "--output", metavar="FILE",
         help="write to FILE atomically (default: standard output)",
     )
@@ -70,17 +75,23 @@ def write_atomically(path, text):
 
 def differentiate_command(args):
     from .compiler import differentiate
-    from .resolve import function_from_target
+    from .resolve import function_from_target, load_file
+    from .templating import load_builtin_templates
 
     if args.mode != "reverse":
         raise S2SError(f"--mode {args.mode} is not implemented yet")
     wrt = tuple(w.strip() for w in args.wrt.split(",")) if args.wrt else None
     if wrt is not None and not all(wrt):
         raise S2SError(f"--wrt {args.wrt!r}: expected comma-separated parameter names")
+    load_builtin_templates()  # first, so the user's rules replace them
+    for path in args.templates:
+        load_file(path)  # its @adjoint decorators register the rules
     function = function_from_target(args.target)
     command = f"s2s differentiate {args.target}"
     if args.wrt:
         command += f" --wrt {','.join(wrt)}"
+    for path in args.templates:
+        command += f" --templates {path}"
     generated = differentiate(function, wrt, target=args.target, command=command)
     if args.output:
         write_atomically(args.output, generated.source)

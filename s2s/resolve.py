@@ -117,7 +117,8 @@ def _import_failure(what, exc):
     return S2SError(f"{where}importing {what} failed: {type(exc).__name__}: {exc}")
 
 
-def _load_file(path):
+def load_file(path):
+    """Import the Python file `path` as a module (its directory on `sys.path`)."""
     if not os.path.isfile(path):
         raise S2SError(f"{path}: no such file")
     directory = os.path.dirname(os.path.abspath(path))
@@ -158,7 +159,7 @@ def function_from_target(target):
     """The function a CLI TARGET names: `pkg.module.fn` or `path/to/file.py:fn`."""
     if ":" in target:
         path, _, attr_path = target.rpartition(":")
-        module = _load_file(path)
+        module = load_file(path)
         where, attrs = path, attr_path.split(".")
     else:
         if "." not in target:

@@ -33,6 +33,7 @@ __all__ = [
     "returns_new_array",
     "saved_item",
     "snapshot",
+    "stop_gradient",
     "stacked_parts",
     "sum_adjoint",
     "take_adjoint",
@@ -144,6 +145,12 @@ def restore_item(container, key, saved):
         del container[key]
     else:
         container[key] = saved
+
+
+def stop_gradient(x):
+    """`x` itself, through which no derivative flows: s2s treats the value as a
+    constant (`s2s.stop_gradient(x)` in the function being differentiated)."""
+    return x
 
 
 def require_scalars(**parameters):

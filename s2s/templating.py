@@ -64,6 +64,7 @@ def adjoint(*targets):
         template = Template(fn, "adjoint")
         for target in targets:
             _ADJOINTS[_key(target)] = template
+            _NONDIFFERENTIABLE.discard(_key(target))  # a later registration wins
         return fn
 
     return register
@@ -85,6 +86,7 @@ def nondifferentiable(*targets):
     """Declare that no derivative flows through `targets` (`len`, `np.floor`, ...)."""
     for target in targets:
         _NONDIFFERENTIABLE.add(_key(target))
+        _ADJOINTS.pop(_key(target), None)  # a later registration wins
 
 
 def load_builtin_templates():
@@ -112,7 +114,10 @@ def is_nondifferentiable(obj):
 def registry_state():
     """Changes whenever a template is registered: part of the compile cache key."""
     load_builtin_templates()
-    return (len(_ADJOINTS), len(_TANGENTS), tuple(id(t) for t in _ADJOINTS.values()))
+    return (
+        len(_ADJOINTS), len(_TANGENTS), len(_NONDIFFERENTIABLE),
+        tuple(id(t) for t in _ADJOINTS.values()),
+    )
 
 
 @dataclass

@@ -1,11 +1,12 @@
-"""Operations whose value carries no derivative: integer-valued, boolean, or shapes."""
+"""Operations whose value carries no derivative: integer-valued, boolean, shapes,
+random draws, and `s2s.stop_gradient`."""
 
 import math
 import operator
 
 import numpy
 
-from s2s import nondifferentiable
+from s2s import nondifferentiable, stop_gradient
 
 nondifferentiable(
     # Python
@@ -30,4 +31,11 @@ nondifferentiable(
     numpy.ndarray.shape, numpy.ndarray.ndim, numpy.ndarray.size, numpy.ndarray.dtype,
     numpy.ndarray.argmax, numpy.ndarray.argmin, numpy.ndarray.argsort,
     numpy.ndarray.nonzero, numpy.ndarray.any, numpy.ndarray.all,
+    # random draws: a sample is not differentiated through its parameters
+    numpy.random.normal, numpy.random.uniform, numpy.random.rand, numpy.random.randn,
+    numpy.random.random, numpy.random.randint, numpy.random.choice,
+    numpy.random.permutation, numpy.random.standard_normal, numpy.random.binomial,
+    numpy.random.poisson, numpy.random.exponential,
+    # on purpose
+    stop_gradient,
 )

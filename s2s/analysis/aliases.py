@@ -20,7 +20,7 @@ import gast
 import numpy
 
 from ..errors import Unsupported, error_at
-from ..runtime import indexable
+from ..runtime import indexable, stop_gradient
 from ..syntax import appended
 
 # functions and methods whose result may be a view of their first argument
@@ -31,7 +31,7 @@ VIEWS = {
     numpy.ascontiguousarray, numpy.flip, numpy.fliplr, numpy.flipud, numpy.diagonal,
     numpy.real, numpy.imag, numpy.rot90, numpy.ndarray.reshape, numpy.ndarray.ravel,
     numpy.ndarray.transpose, numpy.ndarray.squeeze, numpy.ndarray.swapaxes,
-    numpy.ndarray.view, numpy.ndarray.diagonal, indexable,
+    numpy.ndarray.view, numpy.ndarray.diagonal, indexable, stop_gradient,
 }
 VIEW_ATTRIBUTES = {"T", "real", "imag", "flat", "base", "mT"}
 

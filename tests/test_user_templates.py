@@ -1,0 +1,124 @@
+"""The user's own derivative rules: in their module, or in a file given with
+--templates; they beat the built-in rules and differentiating a function's source.
+Also stop_gradient and operations that carry no derivative."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import s2s
+from gradcheck import check_gradient
+from s2s import d, templating
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+rng = np.random.default_rng(51)
+
+
+@pytest.fixture
+def own_rules():
+    """Rules registered inside a test stay inside it."""
+    templating.load_builtin_templates()
+    saved = dict(templating._ADJOINTS), set(templating._NONDIFFERENTIABLE)
+    yield
+    templating._ADJOINTS.clear()
+    templating._ADJOINTS.update(saved[0])
+    templating._NONDIFFERENTIABLE.clear()
+    templating._NONDIFFERENTIABLE.update(saved[1])
+
+
+def soft_clip(x):
+    return np.tanh(x)
+
+
+def clipped_loss(x, w):
+    return np.sum(soft_clip(x) * w)
+
+
+def quantized(x, w):
+    q = np.floor(x * 4.0) / 4.0
+    return np.sum(q * w)
+
+
+def test_a_users_rule_beats_the_functions_source(own_rules):
+    x, w = rng.normal(size=4), rng.normal(size=4)
+    dx = s2s.grad(clipped_loss)(x, w)
+    np.testing.assert_allclose(dx, w * (1 - np.tanh(x) ** 2))  # from the source
+
+    @s2s.adjoint(soft_clip)
+    def soft_clip_straight_through(z, x):
+        d[x] += d[z]
+
+    np.testing.assert_allclose(s2s.grad(clipped_loss)(x, w), w)
+
+
+def test_a_users_rule_beats_a_built_in_one(own_rules):
+    x, w = rng.normal(size=5), rng.normal(size=5)
+    assert np.all(s2s.grad(quantized)(x, w) == 0.0)  # floor carries no derivative
+
+    @s2s.adjoint(np.floor)
+    def floor_straight_through(z, x):
+        d[x] += d[z]
+
+    # straight through: the gradient of sum(x * 4 / 4 * w)
+    np.testing.assert_allclose(s2s.grad(quantized)(x, w), w)
+
+
+def test_templates_file_on_the_command_line(tmp_path):
+    out = tmp_path / "grad_quantized.py"
+    command = [
+        sys.executable, "-m", "s2s", "differentiate", "tests/fixtures/quantized.py:loss",
+        "--templates", "tests/fixtures/straight_through.py", "-o", str(out),
+    ]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "--templates tests/fixtures/straight_through.py" in text  # in the header
+    spec = importlib.util.spec_from_file_location("grad_quantized", out)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x, w = rng.normal(size=5), rng.normal(size=5)
+    np.testing.assert_allclose(module.grad_loss(x, w), w)
+
+
+def test_templates_file_errors_are_located(tmp_path):
+    bad = tmp_path / "bad_rules.py"
+    bad.write_text("import numpy\nraise ValueError('no')\n")
+    command = [sys.executable, "-m", "s2s", "differentiate", "examples.mlp.loss",
+               "--templates", str(bad)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "bad_rules.py:2: importing" in result.stderr
+
+
+# -- no derivative: stop_gradient, integer-valued operations, random draws -------
+
+
+def stopped(x, w):
+    target = s2s.stop_gradient(x * w)
+    return np.sum((x * w - target) ** 2) + np.sum(target * x)
+
+
+def piecewise_constant(x):
+    n = np.round(x * 3.0) + np.ceil(x) + np.sign(x) + np.argsort(x) + np.argmax(x)
+    return np.sum(n * x) + float(len(x)) * np.sum(x)
+
+
+def draws(mu):
+    noise = np.random.normal(mu, 1.0)
+    return np.sum(mu * noise)
+
+
+def test_values_without_derivatives():
+    x, w = rng.normal(size=4), rng.normal(size=4)
+    # only the second term's `x` carries a derivative: d/dx of sum(c * x) is c
+    np.testing.assert_allclose(s2s.grad(stopped)(x, w), x * w)
+    check_gradient(piecewise_constant, (rng.normal(size=5),))
+    np.random.seed(3)
+    dmu = s2s.grad(draws)(np.ones(3))
+    np.random.seed(3)
+    np.testing.assert_allclose(dmu, np.random.normal(np.ones(3), 1.0))
