@@ -38,8 +38,20 @@ def _source_hash(f):
     return hashlib.sha256(source.encode()).hexdigest()
 
 
+def _cells(f):
+    """What `f`'s closure holds: two closures made by one factory share their source,
+    not their variables."""
+    out = []
+    for cell in getattr(f, "__closure__", None) or ():
+        try:
+            out.append(id(cell.cell_contents))
+        except ValueError:  # not set yet
+            out.append(None)
+    return tuple(out)
+
+
 def _compile(f, names):
-    key = (f.__module__, f.__qualname__, _source_hash(f), names, registry_state())
+    key = (f.__module__, f.__qualname__, _source_hash(f), _cells(f), names, registry_state())
     if key in _compiled:
         generated, _, calls = _compiled[key]
         if any(_source_hash(g) != sha for g, sha in calls):  # a callee was edited

@@ -14,6 +14,8 @@ for (a later call may add some: it is then made again).
 import types
 from dataclasses import dataclass, field
 
+import gast
+
 
 @dataclass
 class Callee:
@@ -27,8 +29,29 @@ class Callee:
     source: object = None  # its FunctionSource, once read
 
 
+class LocalFunction:
+    """A function defined inside the function being differentiated (`def`, or
+    `name = lambda ...`), lifted to the generated module: `node` is its definition,
+    with the enclosing function's variables it reads as keyword-only parameters."""
+
+    def __init__(self, name, node, source):
+        self.__name__ = name
+        self.__module__ = source.module_name
+        self.node = node
+        self.source = source  # the enclosing function's
+        args = node.args
+        self.parameters = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+        self.__annotations__ = {
+            a.id: a.annotation.id
+            for a in args.posonlyargs + args.args + args.kwonlyargs
+            if isinstance(a.annotation, gast.Name)
+        }
+
+
 def is_user_function(obj):
     """A Python function that s2s may differentiate through from its source."""
+    if isinstance(obj, LocalFunction):
+        return True
     if not isinstance(obj, types.FunctionType):
         return False
     module = (getattr(obj, "__module__", None) or "").split(".")[0]
@@ -69,4 +92,9 @@ class Callees:
         return [f for callee in self.by_function.values() for f in callee.functions]
 
     def sources(self):
-        return [c.source for c in self.by_function.values() if c.source is not None]
+        """The source of each module-level function called (nested ones are part of
+        the function that defines them)."""
+        return [
+            c.source for c in self.by_function.values()
+            if c.source is not None and not isinstance(c.function, LocalFunction)
+        ]

@@ -15,7 +15,7 @@ from .analysis.activity import active_names
 from .analysis.aliases import check_aliases
 from .analysis.scalars import scalar_names
 from .analysis.writes import check_in_place_calls, check_writes
-from .callees import Callees
+from .callees import Callees, LocalFunction
 from .emit import header, module
 from .errors import S2SError, Unsupported, error_at
 from .imports import Imports
@@ -24,6 +24,7 @@ from .normalize.anf import to_anf
 from .normalize.control import flag_control
 from .normalize.desugar import desugar
 from .normalize.loops import range_loops
+from .normalize.nested import lift_nested
 from .normalize.subset import check_subset
 from .normalize.versions import assign_versions
 from .operations import Operations
@@ -86,7 +87,9 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     signature = clone(fn.args)
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
+    fn, lifted = _lift_nested(fn, source, imports)
     _bind_free_names(fn, source, imports, fresh=False)
+    _bind_lifted(lifted, source, imports)
     callees = Callees(namer)
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)
     vjp = ReverseMode(
@@ -99,6 +102,11 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     if command is None:
         command = f"s2s differentiate {source.target} --wrt {','.join(wrt)}"
     functions = [vjp, grad] + split
+    used = set().union(*map(all_names, functions))
+    functions[2:2] = [  # the nested functions, lifted, where a call runs them as they are
+        f.primal for f in imports.by_name.values()
+        if isinstance(f, LocalFunction) and f.__name__ in used
+    ]
     text = module(
         header(source, command, callees.sources()),
         imports.statements(used=set().union(*map(all_names, functions))),
@@ -114,11 +122,35 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     )
 
 
+def _lift_nested(fn, source, imports):
+    """`fn` without its nested functions, which become functions of the generated
+    module (normalize/nested.py), their free names bound like `fn`'s."""
+    def module_name(name):
+        taken = name in imports.by_name or name in imports.lines
+        return imports.namer.fresh(name) if taken else imports.namer.reserve(name)
+
+    fn, lifted = lift_nested(fn, source, module_name)
+    for name, function in lifted.items():
+        imports.by_name[name] = function
+    return fn, list(lifted.values())
+
+
+def _bind_lifted(lifted, source, imports):
+    """Bind the free names of lifted nested functions (after their enclosing
+    function's, which have the first claim on the names they are written with)."""
+    for function in lifted:
+        _bind_free_names(function.node, source, imports, fresh=True)
+        # the primal lifted function is emitted as the user wrote it: keep that
+        function.primal = clone(function.node)
+
+
 def _bind_free_names(fn, source, imports, fresh):
     """Give each free name of `fn` its meaning in the generated module (renamed in
     `fn` where the module already uses the name for something else)."""
     renames = {}
     for name, node in _free_names(fn, local_names(fn)).items():
+        if isinstance(imports.object_named(name), LocalFunction):
+            continue  # a nested function, lifted
         try:
             source.namespace.lookup(name)
         except KeyError:
@@ -151,13 +183,19 @@ def _analyse(fn, source, wrt, namer, imports):
 def _split(callee, imports, callees):
     """The forward and adjoint functions of a user's function that the generated
     code calls (callees.py)."""
-    source = function_source(callee.function)
-    callee.source = source
-    fn = parse_function(source)
-    check_subset(fn, source)
     module_names = set(imports.by_name) | set(imports.lines)
+    if isinstance(callee.function, LocalFunction):
+        source = callee.function.source
+        fn = clone(callee.function.node)
+    else:
+        source = function_source(callee.function)
+        callee.source = source
+        fn = parse_function(source)
+        check_subset(fn, source)
+        fn, lifted = _lift_nested(fn, source, imports)
+        _bind_free_names(fn, source, imports, fresh=True)
+        _bind_lifted(lifted, source, imports)
     namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward, callee.adjoint})
-    _bind_free_names(fn, source, imports, fresh=True)
     wrt = [p for p in callee.parameters if p in callee.wrt]
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)
     reverse = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees)

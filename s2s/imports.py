@@ -54,8 +54,8 @@ class Imports:
         obj = namespace.lookup(name)
         if self.by_name.get(name) is obj:
             return name, None
-        if rename and (name in self.by_name or name in self.lines or name in self.namer.taken):
-            given = self.namer.fresh(name)
+        if rename and (name in self.by_name or name in self.lines):
+            given = self.namer.fresh(name)  # the module uses it for something else
         else:
             given = name
         self.by_object.setdefault(id(obj), given)
@@ -72,9 +72,13 @@ class Imports:
             self.lines[given] = _import_from(module_name, attr, given)
             return given, None
         if where == "closure":
+            if _is_literal(obj):  # a number or string the enclosing function set
+                self.lines[given] = f"{given} = {obj!r}"
+                return given, None
             return given, (
-                f"{name!r} is a variable of an enclosing function; closures are not "
-                "supported yet"
+                f"{name!r} is a variable of an enclosing function holding a "
+                f"{type(obj).__name__}, which a generated module cannot import; define "
+                "it at module level, or use the Python API (s2s.grad)"
             )
         if module in (None, "__main__"):
             return given, f"{name!r} is defined in __main__, which generated code cannot import"
@@ -118,7 +122,15 @@ class Imports:
                 module, _, names = line[len("from "):].partition(" import ")
                 merged.setdefault(module, []).append(names)
         froms = [f"from {m} import {', '.join(sorted(n))}" for m, n in sorted(merged.items())]
-        return plain + froms
+        constants = sorted(line for line in lines if not line.startswith(("import ", "from ")))
+        return plain + froms + constants
+
+
+def _is_literal(obj):
+    """A value whose repr is Python source for it."""
+    if isinstance(obj, tuple):
+        return all(_is_literal(item) for item in obj)
+    return obj is None or type(obj) in (bool, int, float, complex, str)
 
 
 def _import_module(module_name, name):

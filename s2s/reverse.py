@@ -18,7 +18,7 @@ import inspect
 import gast
 
 from . import runtime
-from .callees import is_user_function
+from .callees import LocalFunction, is_user_function
 from .errors import Unsupported, error_at
 from .syntax import (
     appended,
@@ -594,6 +594,8 @@ def _declared_numbers(function):
 
 def _parameters(function, node, source):
     """The names of a user function's parameters, in order."""
+    if isinstance(function, LocalFunction):
+        return function.parameters
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError):

@@ -150,3 +150,83 @@ def test_calls_check_what_they_pass_to_number_parameters():
         assert "annotated as a number" in str(exc)
     else:
         raise AssertionError("an array passed for a float parameter went unnoticed")
+
+
+# -- nested functions, lambdas, closures ------------------------------------------
+
+
+def nested_layers(w, b, x):
+    def layer(h):
+        return np.tanh(h @ w + b)
+
+    square = lambda v: v * v  # noqa: E731
+    total = 0.0
+    for i in range(2):
+        total = total + np.sum(square(layer(x * i)))
+    return total + np.sum(layer(x))
+
+
+def nested_calling_nested(a, x):
+    def inner(v):
+        return np.sin(v * a)
+
+    def outer(v):
+        if np.sum(v) > 0.0:
+            return inner(v) + v
+        return inner(v * 2.0)
+
+    return np.sum(outer(x) * outer(-x))
+
+
+def nested_recursion(x, n):
+    def shrink(v, k):
+        if k == 0:
+            return v * scale
+        return shrink(np.sin(v), k - 1)
+
+    scale = 2.0 * x[0]
+    return np.sum(shrink(x, n))
+
+
+def nested_inactive_call(x):
+    def count(v):
+        return v.shape[0] * 2
+
+    return np.sum(x) * count(x)
+
+
+def make_loss(scale, offset):
+    def loss(x):
+        return np.sum((x - offset) ** 2) * scale
+
+    return loss
+
+
+closure_loss = make_loss(0.5, 1.25)
+array_closure_loss = make_loss(0.5, np.arange(3.0))
+
+
+def test_nested_functions_and_lambdas():
+    w, b, x = rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=(4, 3))
+    check_gradient(nested_layers, (w, b, x), wrt=(0, 1, 2))
+    check_gradient(nested_calling_nested, (0.7, rng.normal(size=3)), wrt=(0, 1))
+    check_gradient(nested_recursion, (rng.normal(size=3), 3))
+    check_gradient(nested_inactive_call, (rng.normal(size=3),))
+
+
+def test_closures_over_numbers_and_arrays():
+    x = rng.normal(size=3)
+    check_gradient(closure_loss, (x,))
+    check_gradient(array_closure_loss, (x,))
+
+
+def test_closure_constants_on_the_command_line(tmp_path):
+    from s2s.cli import main
+
+    out = tmp_path / "grad_closure.py"
+    assert main(["differentiate", "tests/test_calls.py:closure_loss", "-o", str(out)]) == 0
+    assert "offset = 1.25" in out.read_text()
+    namespace = {}
+    exec(compile(out.read_text(), str(out), "exec"), namespace)
+    x = rng.normal(size=3)
+    np.testing.assert_allclose(namespace["grad_loss"](x), (x - 1.25))

@@ -96,7 +96,7 @@ ERRORS = [
     ("uses_while", "16:5: else clauses on loops are not supported yet"),
     ("uses_try", "24:5: try statements are not supported"),
     ("uses_global", "32:5: global statements are not supported"),
-    ("uses_lambda", "38:9: lambda is not supported yet"),
+    ("uses_lambda", "38:23: lambda is supported only as `name = lambda ...`"),
     ("uses_early_return", "44:9: the function must return a value"),
     ("uses_subscript_store", "50:5: writing into 'y', which may share memory with another value; write into a copy (y = x.copy())"),
     ("no_rule", "55:19: no derivative rule for np.i0"),

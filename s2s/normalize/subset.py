@@ -23,6 +23,7 @@ STATEMENTS = (
     gast.While,
     gast.Break,
     gast.Continue,
+    gast.FunctionDef,  # nested: lifted by normalize/nested.py
 )
 EXPRESSIONS = (
     gast.BinOp,
@@ -43,6 +44,7 @@ EXPRESSIONS = (
     gast.FormattedValue,
     gast.keyword,
     gast.ListComp,
+    gast.Lambda,
     gast.GeneratorExp,
     gast.DictComp,
     gast.comprehension,
@@ -50,8 +52,6 @@ EXPRESSIONS = (
 # builtins that consume a generator expression whole, as they would a list
 CONSUMERS = {"sum", "min", "max", "any", "all", "list", "tuple"}
 NOT_YET = {
-    gast.FunctionDef: "nested function definitions are not supported yet",
-    gast.Lambda: "lambda is not supported yet",
     gast.SetComp: "set comprehensions are not supported",
 }
 NEVER = {
@@ -87,8 +87,16 @@ def check_subset(fn, source):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
         and node.func.id in CONSUMERS and node.args
     }
+    named = {  # `f = lambda v: ...`: a nested function with a name
+        id(node.value) for node in gast.walk(fn)
+        if isinstance(node, gast.Assign) and len(node.targets) == 1
+        and isinstance(node.targets[0], gast.Name) and isinstance(node.value, gast.Lambda)
+    }
     for stmt in fn.body:
         for node in gast.walk(stmt):
+            if isinstance(node, gast.Lambda) and id(node) not in named:
+                raise error_at(node, "lambda is supported only as `name = lambda ...`",
+                               source, Unsupported)
             if isinstance(node, gast.GeneratorExp) and id(node) not in consumed:
                 raise error_at(
                     node, "generator expressions are supported only as the argument of "
@@ -101,6 +109,10 @@ def check_subset(fn, source):
 
 def _check_node(node, source):
     kind = type(node)
+    if isinstance(node, (gast.FunctionDef, gast.Lambda)):  # nested
+        if node.args.vararg is not None or node.args.kwarg is not None:
+            raise error_at(node, "*args and **kwargs parameters are not supported",
+                           source, Unsupported)
     message = NOT_YET.get(kind) or NEVER.get(kind)
     if message:
         raise error_at(node, message, source, Unsupported)
