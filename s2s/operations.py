@@ -116,6 +116,9 @@ class Operations:
         if isinstance(node, gast.Attribute):
             if not self.is_local(node.value):
                 return Operation("constant", node)  # `np.pi`: a module's attribute
+            if not hasattr(numpy.ndarray, node.attr):  # a field: `params.w`
+                field = gast.Constant(value=node.attr, kind=None)
+                return Operation("apply", node, getattr, [node.value, field], label=f".{node.attr}")
             return Operation(
                 "apply", node, _array_attribute(node.attr), [node.value], label=f".{node.attr}"
             )

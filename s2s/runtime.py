@@ -5,13 +5,17 @@ so generated code runs unchanged on NumPy, CuPy and Dask arrays, and each one is
 cheap for Python floats.
 """
 
+import copy
+import dataclasses
 import itertools
+import types
 
 import numpy
 
 __all__ = [
     "AdjointDict",
     "AdjointList",
+    "AdjointRecord",
     "add_at",
     "balanced_eq",
     "cast_like",
@@ -94,6 +98,70 @@ class AdjointDict(dict):
 
     def __neg__(self):
         return AdjointDict({k: -v for k, v in self.items()})
+
+
+class AdjointRecord(AdjointDict):
+    """The adjoint of an object read by attribute (a NamedTuple, a dataclass, a
+    SimpleNamespace): one adjoint per field, by name (or, for a NamedTuple, by
+    position too)."""
+
+    def __init__(self, items, fields=()):
+        super().__init__(items)
+        self.fields = tuple(fields)
+
+    def _name(self, key):
+        return self.fields[key] if isinstance(key, int) and self.fields else key
+
+    def __getitem__(self, key):
+        return super().__getitem__(self._name(key))
+
+    def __setitem__(self, key, value):
+        super().__setitem__(self._name(key), value)
+
+    def __add__(self, other):
+        return AdjointRecord(AdjointDict.__add__(self, other), self.fields)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return AdjointRecord(AdjointDict.__neg__(self), self.fields)
+
+    def copy(self):
+        return AdjointRecord(self, self.fields)
+
+
+def _is_record(x):
+    """A NamedTuple, a dataclass instance or a SimpleNamespace."""
+    return (
+        (isinstance(x, tuple) and hasattr(x, "_fields"))
+        or (dataclasses.is_dataclass(x) and not isinstance(x, type))
+        or isinstance(x, types.SimpleNamespace)
+    )
+
+
+def _record_fields(x):
+    """(name, value) of each field of a record."""
+    if isinstance(x, tuple):
+        return list(zip(x._fields, x))
+    if isinstance(x, types.SimpleNamespace):
+        return list(vars(x).items())
+    return [(f.name, getattr(x, f.name)) for f in dataclasses.fields(x)]
+
+
+def _rebuild(x, values):
+    """A record of `x`'s type with these field values."""
+    if isinstance(x, tuple):
+        return type(x)(**values)
+    if isinstance(x, types.SimpleNamespace):
+        return types.SimpleNamespace(**values)
+    new = copy.copy(x)
+    for name, value in values.items():
+        object.__setattr__(new, name, value)  # frozen dataclasses too
+    return new
+
+
+def _differentiable(x):
+    return isinstance(x, (float, int, complex, list, tuple, dict)) or hasattr(x, "dtype") or _is_record(x)
 
 
 def returns_new_array(helper):
@@ -188,6 +256,10 @@ def zeros_like(x):
         return 0.0
     if isinstance(x, complex):
         return 0j
+    if _is_record(x):
+        fields = _record_fields(x)
+        names = [n for n, _ in fields] if isinstance(x, tuple) else ()
+        return AdjointRecord({n: zeros_like(v) if _differentiable(v) else 0.0 for n, v in fields}, names)
     if isinstance(x, (list, tuple)):
         return AdjointList(zeros_like(v) for v in x)  # a list: parts added in place
     if isinstance(x, dict):
@@ -199,6 +271,8 @@ def zeros_like(x):
 def writable_like(g, x):
     """`g` as new memory shaped like `x` (an array, or a list or dict of them), which
     the caller alone holds and may update in place."""
+    if _is_record(x):
+        return g + zeros_like(x)
     if isinstance(x, dict):
         return AdjointDict({k: writable_like(g[k], v) for k, v in x.items()})
     if isinstance(x, (list, tuple)):
@@ -243,6 +317,11 @@ def cast_like(g, x, copy=False):
     array when `copy` is set (`g` may share memory with something else)."""
     if type(x) is float:
         return float(g)
+    if _is_record(x):  # non-numbers (names, flags) get None
+        return _rebuild(x, {
+            n: cast_like(g[n], v, copy) if _differentiable(v) else None
+            for n, v in _record_fields(x)
+        })
     if isinstance(x, (list, tuple)):
         return type(x)(cast_like(gi, xi, copy) for gi, xi in zip(g, x))
     if isinstance(x, dict):

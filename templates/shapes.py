@@ -1,5 +1,6 @@
 """Shapes and indexing: reshape, transpose, ravel, squeeze, swapaxes, flips, copies,
-casts, broadcast_to, take, stack, concatenate, and reading `x[index]`.
+casts, broadcast_to, take, stack, concatenate, reading `x[index]`, and reading a
+field `params.w` of a NamedTuple, dataclass or SimpleNamespace.
 
 None of these change values, only where they sit, so each adjoint puts `d[z]` back
 where `x`'s elements came from.
@@ -145,6 +146,11 @@ def take(z, x, indices, axis=None):
 @adjoint(operator.getitem)
 def getitem(z, x, index):
     d[x][index] += d[z]
+
+
+@adjoint(getattr)
+def getattr_(z, x, name):
+    d[x][name] += d[z]
 
 
 @adjoint(indexable)

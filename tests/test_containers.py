@@ -333,3 +333,80 @@ def test_dict_of_lists_and_numbers_filled_and_read_in_loops():
     """The adjoint of a list item adds item by item (`+=` on a list would extend it)."""
     x = np.array([0.5, -1.2, 0.3, -0.7, 1.1])
     check_gradient(table_of_mixed_items, (x, 0.7), wrt=(0, 1))
+
+
+# -- parameters as objects: NamedTuple, dataclass, SimpleNamespace ------------------
+
+import dataclasses  # noqa: E402
+import types  # noqa: E402
+from typing import NamedTuple  # noqa: E402
+
+
+class Params(NamedTuple):
+    w: np.ndarray
+    b: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    params: Params
+    scale: float
+    name: str
+
+
+def params_loss(p, x):
+    return np.sum(np.tanh(x @ p.w + p.b))
+
+
+def config_loss(cfg, x):
+    w, b = cfg.params  # a NamedTuple unpacks by position too
+    return np.sum(np.tanh(x @ w + b)) * cfg.scale + getattr(cfg, "scale") ** 2
+
+
+def namespace_loss(ns, x):
+    return np.sum(ns.a * x) * ns.k
+
+
+def replaced(obj, path, value):
+    """`obj` with the field at `path` (names) set to `value`."""
+    name, *rest = path
+    if rest:
+        value = replaced(getattr(obj, name), rest, value)
+    if isinstance(obj, types.SimpleNamespace):
+        return types.SimpleNamespace(**{**vars(obj), name: value})
+    if isinstance(obj, tuple):
+        return obj._replace(**{name: value})
+    return dataclasses.replace(obj, **{name: value})
+
+
+def field_gradient(f, obj, rest, path):
+    value = obj
+    for name in path:
+        value = getattr(value, name)
+    return numerical_gradient(lambda v, *r: f(replaced(obj, path, v), *r), (value, *rest), 0)
+
+
+def test_parameter_objects_get_gradients_of_their_type():
+    x = rng.normal(size=(4, 3))
+    p = Params(rng.normal(size=(3, 2)), 0.5)
+    g = s2s.grad(params_loss)(p, x)
+    assert type(g) is Params and type(g.b) is float
+    for field in ("w", "b"):
+        np.testing.assert_allclose(getattr(g, field), field_gradient(params_loss, p, (x,), [field]), rtol=1e-6)
+
+    cfg = Config(p, 2.0, "layer")
+    g = s2s.grad(config_loss)(cfg, x)
+    assert type(g) is Config and type(g.params) is Params and g.name is None
+    for path in (["params", "w"], ["params", "b"], ["scale"]):
+        got = g
+        for name in path:
+            got = getattr(got, name)
+        np.testing.assert_allclose(got, field_gradient(config_loss, cfg, (x,), path), rtol=1e-6)
+
+    ns = types.SimpleNamespace(a=rng.normal(size=3), k=2.0)
+    g = s2s.grad(namespace_loss)(ns, rng.normal(size=3))
+    assert type(g) is types.SimpleNamespace
+    xs = rng.normal(size=3)
+    g = s2s.grad(namespace_loss)(ns, xs)
+    for field in ("a", "k"):
+        np.testing.assert_allclose(getattr(g, field), field_gradient(namespace_loss, ns, (xs,), [field]), rtol=1e-6)
