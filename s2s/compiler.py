@@ -23,6 +23,7 @@ from .naming import Namer
 from .normalize.anf import to_anf
 from .normalize.control import flag_control
 from .normalize.desugar import desugar
+from .normalize.hooks import mark_hooks
 from .normalize.loops import range_loops
 from .normalize.nested import lift_nested
 from .normalize.subset import check_subset
@@ -167,7 +168,9 @@ def _bind_free_names(fn, source, imports, fresh):
 def _analyse(fn, source, wrt, namer, imports):
     """A checked function in the core language, how to read its operations, its
     active names and its scalars."""
-    check_in_place_calls(fn, Operations(source.namespace, local_names(fn), imports.object_named), source)
+    as_written = Operations(source.namespace, local_names(fn), imports.object_named)
+    check_in_place_calls(fn, as_written, source)
+    fn = mark_hooks(fn, source, as_written, namer)
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
     fn = flag_control(fn, namer)
     fn = desugar(fn, namer)

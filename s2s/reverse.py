@@ -287,6 +287,8 @@ class ReverseMode:
             return self.loop(stmt)
         if appended(stmt):
             return self.append(stmt)
+        if hasattr(stmt, "s2s_hook"):
+            return self.hook(stmt)
         return [stmt], []  # break, assert, raise, a call for its effect: no adjoint
 
     def write(self, stmt):
@@ -318,6 +320,22 @@ class ReverseMode:
             zero = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Store())
             code.append(mark(assign(zero, constant(0.0))))
         return self.tape.saved([save, stmt], code)
+
+    def hook(self, stmt):
+        """`with s2s.grad_of(h) as g: body` (normalize/hooks.py): in the adjoint sweep,
+        `g = dh`, the body, then `dh = g`."""
+        gradient, body = stmt.s2s_hook
+        name = stmt.value.args[0].id
+        if name not in self.active:  # no gradient flows to it: the body sees zero
+            code = [assign(gradient, self.call("zeros_like", load(name)))]
+            return self.tape.saved([], code + [clone(s) for s in body])
+        dname = self.adjoint_name(name)
+        code = self.zeros({dname} - self.initialised)
+        code.append(assign(gradient, load(dname)))
+        code += [clone(s) for s in body]
+        code.append(mark(assign(dname, load(gradient))))
+        self.owned.discard(dname)
+        return self.tape.saved([], code)
 
     def append(self, stmt):
         """`xs.append(v)`: in reverse, take the item back off `xs` (so the adjoint sees

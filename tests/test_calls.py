@@ -230,3 +230,43 @@ def test_closure_constants_on_the_command_line(tmp_path):
     exec(compile(out.read_text(), str(out), "exec"), namespace)
     x = rng.normal(size=3)
     np.testing.assert_allclose(namespace["grad_loss"](x), (x - 1.25))
+
+
+# -- gradient hooks ------------------------------------------------------------------
+
+
+def clipped_backward(w, x):
+    h = np.tanh(x @ w)
+    with s2s.grad_of(h) as g:
+        print("dh", float(np.sum(g)))
+        g = np.clip(g, -0.1, 0.1)
+    return np.sum(h**2 * 3.0)
+
+
+def hooked_in_a_loop(a, xs):
+    s = 0.0
+    for x in xs:
+        s = s + np.sin(a * x)
+        with s2s.grad_of(s) as ds:
+            ds = ds * 2.0
+    return s
+
+
+def test_gradient_hooks(capsys):
+    w, x = rng.normal(size=(3, 2)), rng.normal(size=(4, 3))
+    dw = s2s.grad(clipped_backward)(w, x)
+    h = np.tanh(x @ w)
+    expected = x.T @ (np.clip(6.0 * h, -0.1, 0.1) * (1 - h * h))
+    np.testing.assert_allclose(dw, expected)
+    printed = capsys.readouterr().out
+    assert printed.startswith("dh ") and abs(float(printed.split()[1]) - np.sum(6.0 * h)) < 1e-6
+
+    # each iteration doubles what flows back through s: the first term counts 2**n times
+    xs = rng.normal(size=3)
+    da = s2s.grad(hooked_in_a_loop)(0.4, xs)
+    expected = sum(2.0 ** (3 - i) * np.cos(0.4 * x) * x for i, x in enumerate(xs))
+    np.testing.assert_allclose(da, expected)
+
+    # run as plain Python, no gradient flows: the hook sees zero
+    clipped_backward(w, x)
+    assert capsys.readouterr().out == "dh 0.0\n"

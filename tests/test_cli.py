@@ -116,6 +116,9 @@ ERRORS = [
     ("calls_for_effect", "136:5: calling fill_first() for its effect is not supported: s2s cannot see what it changes"),
     ("reads_view_after_write", "144:19: this reads a value that shares memory with an array, list or dict changed in place after the value was made (`y[0] = x * 3.0`, line 143)"),
     ("reads_list_after_append", "153:19: this reads a value that shares memory with an array, list or dict changed in place after the value was made (`y[i] = x * 3.0`, line 152)"),
+    ("uses_with", "157:5: with statements are supported only as `with s2s.grad_of(name) as g:`"),
+    ("hook_reads_variable", "164:5: a gradient hook reads its gradient, names it sets and module-level names, not the function's variable 'w'"),
+    ("nested_twice", "171:9: functions nested two deep are not supported yet"),
     ("stores_generator", "125:15: generator expressions are supported only as the argument of all, any, list"),
 ]
 

@@ -24,6 +24,7 @@ STATEMENTS = (
     gast.Break,
     gast.Continue,
     gast.FunctionDef,  # nested: lifted by normalize/nested.py
+    gast.With,  # `with s2s.grad_of(h) as g:` only: normalize/hooks.py checks
 )
 EXPRESSIONS = (
     gast.BinOp,
@@ -62,7 +63,6 @@ NEVER = {
     gast.Yield: "generators (yield) are not supported",
     gast.YieldFrom: "generators (yield from) are not supported",
     gast.Try: "try statements are not supported",
-    gast.With: "with statements are not supported",
     gast.Global: "global statements are not supported",
     gast.Nonlocal: "nonlocal statements are not supported",
     gast.Delete: "del is not supported",
