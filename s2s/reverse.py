@@ -388,6 +388,12 @@ class ReverseMode:
         template = adjoint_template(operation.key)
         if template is None and is_user_function(operation.key) and self.callees is not None:
             return self.user_call(stmt, target, operation)
+        if template is None and isinstance(operation.key, tuple):  # ("attribute", name)
+            raise self.unsupported(node, f"calling {operation.label}, a method that is not "
+                                   "a NumPy array's (methods of your own classes),")
+        if template is None and isinstance(operation.key, type):
+            raise self.unsupported(node, f"making a {operation.label} object from values "
+                                   "that need derivatives")
         if template is None:
             raise error_at(
                 node, f"no derivative rule for {operation.label} "
