@@ -270,3 +270,38 @@ def test_gradient_hooks(capsys):
     # run as plain Python, no gradient flows: the hook sees zero
     clipped_backward(w, x)
     assert capsys.readouterr().out == "dh 0.0\n"
+
+
+def make_shift(amount):
+    def shift(v):
+        return v + amount * v * v
+
+    return shift
+
+
+shifted = make_shift(0.3)
+
+
+def uses_a_closure(x):
+    return np.sum(shifted(x) ** 2)
+
+
+def fills_its_own_buffer(v, w):
+    out = np.zeros_like(v)
+    for i in range(v.shape[0]):
+        out[i] = np.sin(v[i]) * w
+    return out
+
+
+def takes_a_list(parts, scale):
+    return sum(p * scale for p in parts)
+
+
+def calls_with_writes_and_lists(x, w):
+    filled = fills_its_own_buffer(x, w)
+    return np.sum(filled * takes_a_list([x, filled], w))
+
+
+def test_callees_made_by_factories_that_write_and_take_lists():
+    check_gradient(uses_a_closure, (rng.normal(size=3),))
+    check_gradient(calls_with_writes_and_lists, (rng.normal(size=4), 0.8), wrt=(0, 1))
