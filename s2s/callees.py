@@ -27,6 +27,7 @@ class Callee:
     made_for: set = None  # the `wrt` the generated functions were made for
     functions: list = field(default_factory=list)  # the generated (forward, adjoint)
     source: object = None  # its FunctionSource, once read
+    checked: object = None  # its definition, checked, nested functions lifted, names bound
 
 
 class LocalFunction:

@@ -188,16 +188,18 @@ def _split(callee, imports, callees):
     code calls (callees.py)."""
     module_names = set(imports.by_name) | set(imports.lines)
     if isinstance(callee.function, LocalFunction):
-        source = callee.function.source
-        fn = clone(callee.function.node)
-    else:
-        source = function_source(callee.function)
-        callee.source = source
-        fn = parse_function(source)
-        check_subset(fn, source)
-        fn, lifted = _lift_nested(fn, source, imports)
-        _bind_free_names(fn, source, imports, fresh=True)
+        source, checked = callee.function.source, callee.function.node
+    elif callee.source is None:  # read once; made again only when its `wrt` grows
+        source = callee.source = function_source(callee.function)
+        checked = parse_function(source)
+        check_subset(checked, source)
+        checked, lifted = _lift_nested(checked, source, imports)
+        _bind_free_names(checked, source, imports, fresh=True)
         _bind_lifted(lifted, source, imports)
+        callee.checked = checked
+    else:
+        source, checked = callee.source, callee.checked
+    fn = clone(checked)
     namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward, callee.adjoint})
     wrt = [p for p in callee.parameters if p in callee.wrt]
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)

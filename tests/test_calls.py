@@ -307,3 +307,21 @@ def calls_with_writes_and_lists(x, w):
 def test_callees_made_by_factories_that_write_and_take_lists():
     check_gradient(uses_a_closure, (rng.normal(size=3),))
     check_gradient(calls_with_writes_and_lists, (rng.normal(size=4), 0.8), wrt=(0, 1))
+
+
+def with_inner(h, w):
+    def act(v):
+        return np.tanh(v * w)
+
+    return act(h)
+
+
+def needs_more_later(x, y):
+    # the first call needs the gradient for `h`; the second, for `w`: made again
+    return np.sum(with_inner(x, 2.0)) + np.sum(with_inner(np.ones(3), y))
+
+
+def test_a_callee_made_again_for_more_parameters():
+    check_gradient(needs_more_later, (rng.normal(size=3), 0.4), wrt=(0, 1))
+    source = s2s.source(needs_more_later, wrt=(0, 1))
+    assert source.count("def forward_act(") == 1 and source.count("def forward_with_inner(") == 1
