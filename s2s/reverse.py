@@ -27,7 +27,6 @@ from .syntax import (
     constant,
     load,
     names_read,
-    local_names,
     names_stored,
     parameter_names,
     statements,
@@ -190,8 +189,8 @@ class ReverseMode:
         adjoint.append(gast.Return(value=gast.Tuple(elts=grads, ctx=gast.Load())))
         adjoint = self.tape.finish(adjoint, create=False)
         # the adjoint runs in a function of its own: the values it reads go on the tape
-        frame = sorted(free_reads(adjoint) & local_names(fn))
         primal = self.tape.finish(primal, create=False)  # its callers check numbers
+        frame = sorted(free_reads(adjoint) & (names_stored(primal) | set(parameter_names(fn))))
         if frame:
             push, pop = self.tape.push(None), assign(None, self.tape.pop())
             set_saved_names(push, pop, frame)

@@ -325,3 +325,23 @@ def test_a_callee_made_again_for_more_parameters():
     check_gradient(needs_more_later, (rng.normal(size=3), 0.4), wrt=(0, 1))
     source = s2s.source(needs_more_later, wrt=(0, 1))
     assert source.count("def forward_act(") == 1 and source.count("def forward_with_inner(") == 1
+
+
+def writes_and_counts(v, k):
+    y = v.copy()
+    y[0] = v[1] * k
+    n = 0.0
+    while n < 3.0:
+        y = y * 0.9 + k
+        n = n + 1.0
+    return np.sum(y * v)
+
+
+def calls_a_writer(x, k):
+    return writes_and_counts(x, k) * 2.0
+
+
+def test_callee_state_made_by_the_transform_reaches_its_adjoint():
+    """What the forward keeps for itself (an overwritten part, a loop count) goes
+    into its frame on the tape, like the callee's own values."""
+    check_gradient(calls_a_writer, (rng.normal(size=3), 0.7), wrt=(0, 1))

@@ -61,12 +61,9 @@ def check_writes(fn, operations, source):
     for stmt in stmts:
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
+        # (a name made from a changed one, `z = y`, is checked where it is read:
+        # analysis/aliases.py)
         target, value = stmt.targets[0].id, stmt.value
-        if isinstance(value, gast.Name) and value.id in written:
-            raise error_at(
-                stmt, f"{target!r} refers to the same value as {value.id!r}, which is "
-                f"changed in place; {_verbs(written[value.id])[1]} a copy", source, Unsupported,
-            )
         if target in written and not _makes_new_array(value, operations):
             fix = f"{target} = {value.id}.copy()" if isinstance(value, gast.Name) else (
                 f"{target} = (...).copy()"
