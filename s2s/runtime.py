@@ -161,7 +161,9 @@ def _rebuild(x, values):
 
 
 def _differentiable(x):
-    return isinstance(x, (float, int, complex, list, tuple, dict)) or hasattr(x, "dtype") or _is_record(x)
+    """A value that can have a gradient (not a name, a flag object, None)."""
+    numbers = (float, int, complex, list, tuple, dict)
+    return isinstance(x, numbers) or hasattr(x, "dtype") or _is_record(x)
 
 
 def returns_new_array(helper):
@@ -259,7 +261,8 @@ def zeros_like(x):
     if _is_record(x):
         fields = _record_fields(x)
         names = [n for n, _ in fields] if isinstance(x, tuple) else ()
-        return AdjointRecord({n: zeros_like(v) if _differentiable(v) else 0.0 for n, v in fields}, names)
+        zeros = {n: zeros_like(v) if _differentiable(v) else 0.0 for n, v in fields}
+        return AdjointRecord(zeros, names)
     if isinstance(x, (list, tuple)):
         return AdjointList(zeros_like(v) for v in x)  # a list: parts added in place
     if isinstance(x, dict):
