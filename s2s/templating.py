@@ -139,6 +139,11 @@ class Template:
         self.result, self.params = names[0], names[1:]
         source = textwrap.dedent(inspect.getsource(fn))
         self.tree = gast.parse(source).body[0]
+        # a docstring states a convention (ties, kinks) for docs/coverage.md, not code
+        self.note = inspect.getdoc(fn) or ""
+        body = self.tree.body
+        if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
+            self.tree.body = body[1:]
         self.path = inspect.getsourcefile(fn)
         self.globals = fn.__globals__
         self.locals = {

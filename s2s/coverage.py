@@ -1,0 +1,120 @@
+"""The coverage table, docs/coverage.md, made from the built-in derivative rules.
+
+    python -m s2s.coverage            # print it
+    python -m s2s.coverage --write    # write docs/coverage.md
+
+One row per rule: the functions, operators and array methods it covers, whether a
+reverse (and a forward) rule exists, and the rule's docstring, which states its
+convention at ties and kinks.  Then the operations that carry no derivative.
+"""
+
+import argparse
+import builtins
+import math
+import operator
+import os
+import sys
+
+import numpy
+
+from . import templating
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TABLE = os.path.join(ROOT, "docs", "coverage.md")
+SYMBOLS = {
+    operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
+    operator.pow: "**", operator.matmul: "@", operator.neg: "unary -", operator.pos: "unary +",
+    operator.getitem: "x[index]", operator.floordiv: "//", operator.mod: "%",
+}
+
+
+def _names():
+    """object id -> its dotted name, for the modules rules are written against."""
+    out = {}
+    modules = [
+        ("numpy", numpy), ("numpy.linalg", numpy.linalg), ("numpy.random", numpy.random),
+        ("numpy.ndarray", numpy.ndarray), ("math", math), ("operator", operator),
+        ("builtins", builtins),
+    ]
+    for prefix, module in reversed(modules):  # the first module named wins
+        for name in dir(module):
+            if name.startswith("_"):
+                continue
+            try:
+                obj = getattr(module, name)
+            except AttributeError:
+                continue
+            if getattr(obj, "__name__", name) != name and id(obj) in out:
+                continue  # an alias (`asin`): keep the name the object calls itself
+            out[id(obj)] = name if prefix == "builtins" else f"{prefix}.{name}"
+    from .runtime import stop_gradient
+
+    out[id(stop_gradient)] = "s2s.stop_gradient"
+    return out
+
+
+def _label(obj, names):
+    if isinstance(obj, tuple):  # ("attribute", name)
+        return f".{obj[1]}"
+    label = names.get(id(obj)) or getattr(obj, "__qualname__", None) or repr(obj)
+    symbol = SYMBOLS.get(obj)
+    return f"`{label}` (`{symbol}`)" if symbol else f"`{label}`"
+
+
+def table():
+    templating.load_builtin_templates()
+    names = _names()
+    rules = {}  # template -> keys, in registration order
+    for key, template in templating._ADJOINTS.items():
+        if template.fn.__module__.startswith("s2s.templates."):
+            rules.setdefault(template, []).append(key)
+    tangents = templating._TANGENTS
+    by_module = {}
+    for template, keys in rules.items():
+        by_module.setdefault(template.fn.__module__, []).append((template, keys))
+    count = sum(len(keys) for keys in rules.values())
+    lines = [
+        "# Derivative coverage",
+        "",
+        "Made from `templates/` by `python -m s2s.coverage --write`; do not edit by hand",
+        "(a test fails when it is stale).",
+        "",
+        f"{len(rules)} reverse-mode rules cover {count} functions, operators and array "
+        f"methods; {len(templating._NONDIFFERENTIABLE)} more carry no derivative.",
+    ]
+    for module_name in sorted(by_module, key=lambda m: m.rsplit(".", 1)[1]):
+        module = sys.modules[module_name]
+        title = (module.__doc__ or module_name).strip().splitlines()[0]
+        lines += [
+            "", f"## {module_name.rsplit('.', 1)[1]}: {title}", "",
+            "| covers | reverse | forward | at ties and kinks |", "| --- | --- | --- | --- |",
+        ]
+        entries = sorted(by_module[module_name], key=lambda e: e[0].fn.__code__.co_firstlineno)
+        for template, keys in entries:
+            covers = ", ".join(_label(k, names) for k in keys)
+            forward = "yes" if any(templating._key(k) in tangents for k in keys) else "-"
+            note = " ".join(template.note.split())
+            lines.append(f"| {covers} | yes | {forward} | {note} |")
+    nondifferentiable = sorted(_label(k, names) for k in templating._NONDIFFERENTIABLE)
+    lines += ["", "## No derivative", "", ", ".join(nondifferentiable), ""]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m s2s.coverage", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--write", action="store_true", help="write docs/coverage.md")
+    args = parser.parse_args(argv)
+    text = table()
+    if args.write:
+        os.makedirs(os.path.dirname(TABLE), exist_ok=True)
+        with open(TABLE, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
