@@ -317,18 +317,24 @@ def stacked_parts(g, arrays, axis=0):
 
 def cast_like(g, x, copy=False):
     """The gradient `g` with the type, shape and dtype of its parameter `x`; a new
-    array when `copy` is set (`g` may share memory with something else)."""
+    array when `copy` is set (`g` may share memory with something else).  Integers
+    and booleans carry no gradient: asked for as a parameter, that is an error; in a
+    list, dict or record, their gradient is None."""
     if type(x) is float:
         return float(g)
+    kind = _kind(x)
+    if kind in ("integer", "boolean", "complex"):
+        raise TypeError(
+            f"a gradient with respect to a {kind} value ({type(x).__name__}) was asked for: "
+            + ("complex numbers are not supported" if kind == "complex" else
+               f"{kind}s carry no gradient; pass floats (astype(float))")
+        )
     if _is_record(x):  # non-numbers (names, flags) get None
-        return _rebuild(x, {
-            n: cast_like(g[n], v, copy) if _differentiable(v) else None
-            for n, v in _record_fields(x)
-        })
+        return _rebuild(x, {n: _leaf_gradient(g[n], v, copy) for n, v in _record_fields(x)})
     if isinstance(x, (list, tuple)):
-        return type(x)(cast_like(gi, xi, copy) for gi, xi in zip(g, x))
+        return type(x)(_leaf_gradient(gi, xi, copy) for gi, xi in zip(g, x))
     if isinstance(x, dict):
-        return {k: cast_like(g[k], v, copy) for k, v in x.items()}
+        return {k: _leaf_gradient(g[k], v, copy) for k, v in x.items()}
     dtype = getattr(x, "dtype", None)
     if dtype is None:
         return g
@@ -337,6 +343,30 @@ def cast_like(g, x, copy=False):
     if g.dtype != dtype:
         return g.astype(dtype)
     return g.copy() if copy else g
+
+
+def _kind(x):
+    """"integer", "boolean", "complex" or None (floats, containers, the rest)."""
+    if isinstance(x, bool) or getattr(x, "dtype", None) == bool:
+        return "boolean"
+    if isinstance(x, (int, numpy.integer)):
+        return "integer"
+    if isinstance(x, complex):
+        return "complex"
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and dtype.kind in "iu":
+        return "integer"
+    if dtype is not None and dtype.kind == "c":
+        return "complex"
+    return None
+
+
+def _leaf_gradient(g, x, copy):
+    """A part's gradient: None where the part carries none (numbers that are not
+    floats, names, flags)."""
+    if not _differentiable(x) or _kind(x) in ("integer", "boolean"):
+        return None
+    return cast_like(g, x, copy)
 
 
 def add_at(g, index, value):
