@@ -2,9 +2,9 @@
 
 import argparse
 
-from . import mlp, pendulum, recursion
+from . import gpu, mlp, pendulum, recursion
 
-WORKLOADS = {"mlp": mlp, "pendulum": pendulum, "recursion": recursion}
+WORKLOADS = {"mlp": mlp, "pendulum": pendulum, "recursion": recursion, "gpu": gpu}
 
 
 def main():

@@ -6,7 +6,7 @@ import numpy as np
 
 def loss(Wx, Wh, b, Wy, xs, ys):
     steps, batch = xs.shape[0], xs.shape[1]
-    h = np.zeros((steps + 1, batch, Wh.shape[0]), dtype=xs.dtype)
+    h = np.zeros_like(xs, shape=(steps + 1, batch, Wh.shape[0]))
     for t in range(steps):
         h[t + 1] = np.tanh(xs[t] @ Wx + h[t] @ Wh + b)
     out = h[1:] @ Wy

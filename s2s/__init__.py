@@ -5,13 +5,14 @@ __version__ = "0.1.0"
 from .api import grad, source, value_and_grad  # noqa: E402
 from .errors import S2SError, Unsupported  # noqa: E402
 from .hooks import grad_of  # noqa: E402
-from .runtime import stop_gradient  # noqa: E402
+from .runtime import array_namespace, stop_gradient  # noqa: E402
 from .templating import adjoint, d, nondifferentiable, tangent  # noqa: E402
 
 __all__ = [
     "S2SError",
     "Unsupported",
     "adjoint",
+    "array_namespace",
     "d",
     "grad",
     "grad_of",

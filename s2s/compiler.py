@@ -33,7 +33,8 @@ from .optimize import optimize
 from .parse import parse_function
 from .resolve import function_source
 from .reverse import ReverseMode
-from .syntax import all_names, clone, load, local_names, parameter_names, rename
+from .runtime import array_namespace
+from .syntax import all_names, clone, load, local_names, parameter_names, rename, statements
 
 
 @dataclass
@@ -168,7 +169,7 @@ def _bind_free_names(fn, source, imports, fresh):
 def _analyse(fn, source, wrt, namer, imports):
     """A checked function in the core language, how to read its operations, its
     active names and its scalars."""
-    as_written = Operations(source.namespace, local_names(fn), imports.object_named)
+    as_written = _operations(fn, source, imports)
     check_in_place_calls(fn, as_written, source)
     fn = mark_hooks(fn, source, as_written, namer)
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
@@ -176,11 +177,23 @@ def _analyse(fn, source, wrt, namer, imports):
     fn = desugar(fn, namer)
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)
-    operations = Operations(source.namespace, local_names(fn), imports.object_named)
+    operations = _operations(fn, source, imports)
     check_writes(fn, operations, source)
     check_aliases(fn, operations, source)
     active = active_names(fn, wrt, operations, source)
     return fn, operations, active, scalar_names(fn, operations)
+
+
+def _operations(fn, source, imports):
+    """How to read `fn`'s operations; `xp = s2s.array_namespace(x)` makes `xp` read
+    as NumPy."""
+    plain = Operations(source.namespace, local_names(fn), imports.object_named)
+    namespaces = {
+        s.targets[0].id for s, _ in statements(fn.body)
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+        and isinstance(s.value, gast.Call) and plain.resolve(s.value.func) is array_namespace
+    }
+    return Operations(source.namespace, local_names(fn), imports.object_named, namespaces)
 
 
 def _split(callee, imports, callees):

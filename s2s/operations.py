@@ -58,21 +58,34 @@ class Operation:
     label: str = ""
 
 
-class Operations:
-    """Classifies expressions of one function; `local_names` are its variables."""
+# array modules whose functions follow NumPy's: their rules are NumPy's
+ARRAY_MODULES = ("cupy", "dask.array")
 
-    def __init__(self, namespace, local_names, generated_names=lambda name: None):
+
+class Operations:
+    """Classifies expressions of one function; `local_names` are its variables, and
+    `namespaces` those among them that hold an array module (`xp =
+    s2s.array_namespace(x)`), read as NumPy."""
+
+    def __init__(self, namespace, local_names, generated_names=lambda name: None, namespaces=()):
         self.namespace = namespace
-        self.local_names = local_names
+        self.local_names = set(local_names) - set(namespaces)
+        self.namespaces = set(namespaces)
         self.generated_names = generated_names  # what the generated module binds
 
     def resolve(self, node):
-        """The object a module-level name or attribute chain refers to, or None."""
+        """The object a module-level name or attribute chain refers to, or None.
+        CuPy, Dask and `xp` namespaces resolve as NumPy, whose rules they share."""
         if isinstance(node, gast.Name):
+            if node.id in self.namespaces:
+                return numpy
             if node.id in self.local_names:
                 return None
             generated = self.generated_names(node.id)
-            return generated if generated is not None else self.namespace.lookup(node.id, None)
+            found = generated if generated is not None else self.namespace.lookup(node.id, None)
+            if getattr(found, "__name__", None) in ARRAY_MODULES:
+                return numpy
+            return found
         if isinstance(node, gast.Attribute):
             base = self.resolve(node.value)
             return getattr(base, node.attr, None) if base is not None else None

@@ -471,6 +471,14 @@ class ReverseMode:
     def contribute(self, item):
         """Add one contribution to an argument's adjoint."""
         target = item.target
+        if isinstance(target, gast.Tuple) and item.index is None:
+            # `d[operands] += parts` for a `*operands` parameter: part i to operand i
+            parts = self.namer.fresh("parts")
+            out = [mark(assign(parts, item.expr))]
+            for i, element in enumerate(target.elts):
+                part = gast.Subscript(value=load(parts), slice=constant(i), ctx=gast.Load())
+                out += self.contribute(Contribution(element, part, item.sign))
+            return out if len(out) > 1 else []
         if not (isinstance(target, gast.Name) and target.id in self.active):
             return []
         dname = self.adjoint_name(target.id)

@@ -1,6 +1,17 @@
-"""NumPy's differentiable elementwise functions (ufuncs), `where` and `clip`."""
+"""NumPy's differentiable elementwise functions (ufuncs), `where` and `clip`.
 
+Every NumPy ufunc has a rule here (or in arithmetic.py), or is declared to have no
+derivative in nondifferentiable.py.  Conventions where a derivative jumps or does not
+exist: maximum and minimum split the adjoint evenly between ties; abs, and copysign
+in its first argument, have derivative 0 at 0; remainder (`%`), fmod and divmod take
+the slope of the piece they are on (1 in x1, minus the integer quotient in x2), and
+none in x2 for copysign; nextafter has slope 1 in x1 (it moves x1 by one spacing).
+conjugate, vecdot, matvec and vecmat assume real arrays.
+"""
+
+import builtins
 import math
+import operator
 
 import numpy
 
@@ -10,12 +21,15 @@ from s2s.runtime import balanced_eq, unbroadcast
 
 @adjoint(numpy.maximum, numpy.fmax)
 def maximum(z, x, y):
+    """Ties (x == y) split the adjoint evenly between x and y, as PyTorch, JAX and
+    autograd do."""
     d[x] += unbroadcast(d[z] * balanced_eq(x, z, y), x)
     d[y] += unbroadcast(d[z] * balanced_eq(y, z, x), y)
 
 
 @adjoint(numpy.minimum, numpy.fmin)
 def minimum(z, x, y):
+    """Ties (x == y) split the adjoint evenly between x and y."""
     d[x] += unbroadcast(d[z] * balanced_eq(x, z, y), x)
     d[y] += unbroadcast(d[z] * balanced_eq(y, z, x), y)
 
@@ -163,7 +177,8 @@ def reciprocal(z, x):
 
 @adjoint(numpy.absolute, numpy.fabs)
 def absolute(z, x):
-    d[x] += d[z] * numpy.sign(x)  # 0 at 0
+    """Derivative 0 at 0."""
+    d[x] += d[z] * numpy.sign(x)
 
 
 @adjoint(numpy.deg2rad, numpy.radians)
@@ -185,16 +200,110 @@ def sinc(z, x):
 
 @adjoint(numpy.where)
 def where(z, condition, x, y):
+    """The condition carries no derivative."""
     d[x] += unbroadcast(numpy.where(condition, d[z], 0.0), x)
     d[y] += unbroadcast(numpy.where(condition, 0.0, d[z]), y)
 
 
 @adjoint(numpy.clip, numpy.ndarray.clip)
 def clip(z, x, a_min=None, a_max=None, min=None, max=None):
-    # numpy.clip(x, a_min, a_max), or with min=/max=; x.clip(min, max).  x keeps the
-    # adjoint where a_min <= x <= a_max, ties included; the bounds get it where chosen.
+    """x keeps the adjoint where a_min <= x <= a_max, equal to a bound included; a
+    bound gets it where it was chosen instead of x."""
+    # numpy.clip(x, a_min, a_max), or with min=/max=; x.clip(min, max)
     d[x] += unbroadcast(d[z] * (x == z), x)
     d[a_min] += unbroadcast(d[z] * (x < z), a_min)
     d[min] += unbroadcast(d[z] * (x < z), min)
     d[a_max] += unbroadcast(d[z] * (x > z), a_max)
     d[max] += unbroadcast(d[z] * (x > z), max)
+
+
+@adjoint(numpy.float_power)
+def float_power(z, x1, x2):
+    """Computed in float64, as NumPy does; gradients come back in x1's and x2's dtype."""
+    d[x1] += unbroadcast(d[z] * x2 * numpy.float_power(x1, x2 - 1), x1)
+    d[x2] += unbroadcast(d[z] * z * numpy.log(numpy.where(x1 > 0, x1, 1)), x2)
+
+
+@adjoint(numpy.remainder, operator.mod)
+def remainder(z, x1, x2):
+    """z = x1 - floor(x1 / x2) x2: the slope of the piece (1, and -floor(x1 / x2));
+    at a jump, that of the piece NumPy's result is on."""
+    d[x1] += unbroadcast(d[z], x1)
+    d[x2] -= unbroadcast(d[z] * numpy.floor_divide(x1, x2), x2)
+
+
+@adjoint(numpy.fmod)
+def fmod(z, x1, x2):
+    """z = x1 - trunc(x1 / x2) x2: the slope of the piece (1, and -trunc(x1 / x2))."""
+    # (x1 - z) / x2 is that integer, rounded to the piece NumPy's result is on
+    d[x1] += unbroadcast(d[z], x1)
+    d[x2] -= unbroadcast(d[z] * numpy.rint((x1 - z) / x2), x2)
+
+
+@adjoint(numpy.modf)
+def modf(z, x):
+    """The integral part is piecewise constant: only the fractional part has slope 1."""
+    d[x] += d[z][0]
+
+
+@adjoint(numpy.divmod, builtins.divmod)
+def divmod_(z, x1, x2):
+    """The quotient is piecewise constant; the remainder is differentiated as remainder."""
+    d[x1] += unbroadcast(d[z][1], x1)
+    d[x2] -= unbroadcast(d[z][1] * z[0], x2)
+
+
+@adjoint(numpy.frexp)
+def frexp(z, x):
+    """The exponent is piecewise constant; the mantissa has slope 2**-exponent."""
+    d[x] += numpy.ldexp(d[z][0], -z[1])
+
+
+@adjoint(numpy.ldexp)
+def ldexp(z, x1, x2):
+    # z = x1 2**x2, x2 an integer array
+    d[x1] += unbroadcast(numpy.ldexp(d[z], x2), x1)
+
+
+@adjoint(numpy.copysign)
+def copysign(z, x1, x2):
+    """Derivative 0 at x1 = 0, as abs has; none with respect to x2 (only its sign counts)."""
+    # z = |x1| with x2's sign: slope sign(x1) sign(z)
+    d[x1] += unbroadcast(d[z] * numpy.sign(x1) * numpy.sign(z), x1)
+
+
+@adjoint(numpy.nextafter)
+def nextafter(z, x1, x2):
+    """Slope 1 in x1 (it moves x1 by one spacing), none in x2."""
+    d[x1] += unbroadcast(d[z], x1)
+
+
+@adjoint(numpy.conjugate, numpy.ndarray.conjugate, numpy.ndarray.conj)
+def conjugate(z, x):
+    """For real arrays, the identity."""
+    d[x] += numpy.conjugate(d[z])
+
+
+@adjoint(numpy.vecdot)
+def vecdot(z, x1, x2, /, *, axis=-1):
+    """Real arrays; `axis` negative or the default (a non-negative axis is correct
+    when x1 and x2 have as many dimensions)."""
+    # sum(x1 x2) over `axis`
+    d[x1] += unbroadcast(numpy.expand_dims(d[z], axis) * x2, x1)
+    d[x2] += unbroadcast(numpy.expand_dims(d[z], axis) * x1, x2)
+
+
+@adjoint(numpy.matvec)
+def matvec(z, x1, x2, /):
+    """Real arrays (no conjugate)."""
+    # z[..., i] = sum_j x1[..., i, j] x2[..., j]
+    d[x1] += unbroadcast(d[z][..., :, None] * x2[..., None, :], x1)
+    d[x2] += unbroadcast(numpy.vecmat(d[z], x1), x2)
+
+
+@adjoint(numpy.vecmat)
+def vecmat(z, x1, x2, /):
+    """Real arrays (no conjugate)."""
+    # z[..., j] = sum_i x1[..., i] x2[..., i, j]
+    d[x1] += unbroadcast(numpy.matvec(x2, d[z]), x1)
+    d[x2] += unbroadcast(x1[..., :, None] * d[z][..., None, :], x2)

@@ -23,7 +23,11 @@ nondifferentiable(
     # NumPy: integer-valued and piecewise-constant
     numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.sign,
     numpy.floor_divide, numpy.argmax, numpy.argmin, numpy.argsort, numpy.nonzero,
-    numpy.count_nonzero, numpy.searchsorted,
+    numpy.count_nonzero, numpy.searchsorted, numpy.heaviside, numpy.spacing,
+    # NumPy: integer and bit ufuncs
+    numpy.bitwise_and, numpy.bitwise_or, numpy.bitwise_xor, numpy.invert,
+    numpy.left_shift, numpy.right_shift, numpy.bitwise_count, numpy.gcd, numpy.lcm,
+    numpy.isnat,
     # NumPy: shapes and new arrays that do not depend on values
     numpy.shape, numpy.ndim, numpy.size, numpy.zeros_like, numpy.ones_like,
     numpy.empty_like, numpy.zeros, numpy.ones, numpy.empty, numpy.arange,

@@ -126,6 +126,7 @@ def erfc(z, x):
 
 @adjoint(math.fabs)
 def fabs(z, x):
+    """Derivative 0 at 0."""
     d[x] += d[z] * ((x > 0.0) - (x < 0.0))
 
 
@@ -134,12 +135,13 @@ def fabs(z, x):
 
 @adjoint(abs)
 def builtin_abs(z, x):
+    """Derivative 0 at 0."""
     d[x] += d[z] * numpy.sign(x)
 
 
 @adjoint(min, max)
 def builtin_min_max(z, x, y):
-    # ties split the adjoint evenly
+    """Ties split the adjoint evenly."""
     d[x] += d[z] * balanced_eq(x, z, y)
     d[y] += d[z] * balanced_eq(y, z, x)
 

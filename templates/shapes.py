@@ -145,6 +145,7 @@ def take(z, x, indices, axis=None):
 
 @adjoint(operator.getitem)
 def getitem(z, x, index):
+    """An index array that repeats a position adds every contribution there."""
     d[x][index] += d[z]
 
 

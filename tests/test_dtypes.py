@@ -49,3 +49,14 @@ def scaled(parts):
 
 def test_integer_parts_of_a_container_get_no_gradient():
     assert s2s.grad(scaled)([1.5, 3]) == [6.0, None]
+
+
+def mantissa_times_exponent(x):
+    m, e = np.frexp(x)  # the exponent is an integer array inside a tuple result
+    return np.sum(m * e)
+
+
+def test_integer_arrays_in_tuple_results():
+    from gradcheck import check_gradient
+
+    check_gradient(mantissa_times_exponent, (np.array([0.7, 3.1, -5.2]),))

@@ -33,11 +33,12 @@ def derivative_operands(operation, source):
         bound = template.bind(operation.args, operation.keywords, operation.node, source)
     except Unsupported:
         return names
-    return {
-        bound[p].id
-        for p in template.differentiable
-        if isinstance(bound[p], gast.Name)
-    }
+    names = set()
+    for p in template.differentiable:
+        # a `*operands` parameter is bound to a tuple: each of its names counts
+        parts = bound[p].elts if isinstance(bound[p], gast.Tuple) else [bound[p]]
+        names |= {a.id for a in parts if isinstance(a, gast.Name)}
+    return names
 
 
 class _Change:

@@ -17,6 +17,7 @@ __all__ = [
     "AdjointList",
     "AdjointRecord",
     "add_at",
+    "array_namespace",
     "balanced_eq",
     "cast_like",
     "chosen_mask",
@@ -36,6 +37,7 @@ __all__ = [
     "restore_item",
     "returns_new_array",
     "saved_item",
+    "size_ratio",
     "snapshot",
     "stop_gradient",
     "stacked_parts",
@@ -166,6 +168,30 @@ def _differentiable(x):
     return isinstance(x, numbers) or hasattr(x, "dtype") or _is_record(x)
 
 
+def array_namespace(*arrays):
+    """The module whose functions make and work on arrays like these: `cupy` for
+    CuPy arrays, `dask.array` for Dask arrays, else `numpy`.  Write `xp =
+    s2s.array_namespace(x)` and `xp.zeros_like(...)`, `xp.tanh(...)`: s2s reads `xp`
+    as NumPy, and the code runs where the arrays live."""
+    for a in arrays:
+        package = type(a).__module__.split(".")[0]
+        if package == "cupy":
+            import cupy
+
+            return cupy
+        if package == "dask":
+            import dask.array
+
+            return dask.array
+    return numpy
+
+
+def size_ratio(z, x):
+    """`z.size / x.size` (a mean's share per element): read from the arrays, which
+    `numpy.size` would make Dask compute."""
+    return getattr(z, "size", 1) / getattr(x, "size", 1)
+
+
 def returns_new_array(helper):
     """Mark `helper` as always returning a new array (or a Python number), never one
     of its arguments or a view: the reverse pass may then update its result in place."""
@@ -267,6 +293,9 @@ def zeros_like(x):
         return AdjointList(zeros_like(v) for v in x)  # a list: parts added in place
     if isinstance(x, dict):
         return AdjointDict({k: zeros_like(v) for k, v in x.items()})
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and dtype.kind in "biu":  # a slot for a float adjoint
+        return numpy.zeros_like(x, dtype=numpy.result_type(dtype, 0.0))
     return numpy.zeros_like(x)
 
 
@@ -303,7 +332,7 @@ def concatenated_parts(g, arrays, axis=0):
     """The adjoint `g` of `numpy.concatenate(arrays, axis)`, split into one part per
     array, each shaped like it (`axis=None` concatenated them flattened)."""
     if axis is None:
-        sizes = [numpy.size(a) for a in arrays]
+        sizes = [getattr(a, "size", 1) for a in arrays]
         parts = numpy.split(numpy.ravel(g), list(itertools.accumulate(sizes))[:-1])
         return AdjointList(numpy.reshape(p, numpy.shape(a)) for p, a in zip(parts, arrays))
     lengths = [numpy.shape(a)[axis] for a in arrays]
@@ -320,8 +349,8 @@ def cast_like(g, x, copy=False):
     array when `copy` is set (`g` may share memory with something else).  Integers
     and booleans carry no gradient: asked for as a parameter, that is an error; in a
     list, dict or record, their gradient is None."""
-    if type(x) is float:
-        return float(g)
+    if type(x) is float:  # a lazy Dask gradient stays lazy until the caller computes it
+        return g if hasattr(g, "__dask_graph__") else float(g)
     kind = _kind(x)
     if kind in ("integer", "boolean", "complex"):
         raise TypeError(
@@ -390,7 +419,7 @@ def written_part(g, index):
     part = g[index]
     if isinstance(g, (dict, list)) or _is_basic_index(index):
         return snapshot(part)
-    ids = numpy.reshape(numpy.arange(numpy.size(part), like=g), numpy.shape(part))
+    ids = numpy.reshape(numpy.arange(getattr(part, "size", 1), like=g), numpy.shape(part))
     writer = numpy.empty_like(g, dtype=numpy.intp)
     writer[index] = ids
     return numpy.where(writer[index] == ids, part, 0)

@@ -1,0 +1,302 @@
+"""Helpers for the rules in templates/layout.py: einsum, and operations that tile,
+repeat, roll, pad, join, split, sort or select parts of arrays.
+
+Shapes, axes and labels are worked out in Python; arrays are only made with
+`*_like`, `like=` or from the inputs, so the results stay NumPy, CuPy or Dask arrays.
+"""
+
+import itertools
+import string
+
+import numpy
+
+from . import items_like, returns_new_array, take_adjoint, unbroadcast, zeros_like
+
+_LETTERS = string.ascii_uppercase + string.ascii_lowercase  # ASCII order, as NumPy sorts
+
+
+# -- einsum -------------------------------------------------------------------------
+
+
+def _einsum_spec(args):
+    """An einsum call's positional arguments, in the string form
+    `("ij,jk->ik", x, y)` or the sublist form `(x, [0, 1], y, [1, 2], [0, 2])`, as
+    (operand positions in `args`, one label string per operand, output labels).
+    Each dimension that `...` stands for gets a letter of its own, right-aligned
+    across operands as broadcasting aligns them."""
+    if isinstance(args[0], str):
+        positions = list(range(1, len(args)))
+        text = args[0].replace(" ", "")
+        inputs, arrow, output = text.partition("->")
+        inputs = inputs.split(",")
+        output = output if arrow else None
+    else:
+        positions = list(range(0, len(args) - 1, 2))
+        inputs = ["".join(_label(i) for i in args[p + 1]) for p in positions]
+        output = "".join(_label(i) for i in args[-1]) if len(args) % 2 else None
+    if len(inputs) != len(positions):
+        raise ValueError("einsum: the subscripts do not match the number of operands")
+    named = "".join(inputs).replace(".", "")
+    free = [c for c in _LETTERS if c not in named]
+    labels, widest = [], 0
+    for text, p in zip(inputs, positions):
+        if "..." in text:
+            n = numpy.ndim(args[p]) - len(text) + 3
+            widest = max(widest, n)
+            text = text.replace("...", "".join(free[:n][::-1]))
+        labels.append(text)
+    dots = "".join(free[:widest][::-1])
+    if output is None:  # implicit: broadcast axes, then labels seen once, sorted
+        once = [c for c in named if named.count(c) == 1]
+        output = dots + "".join(sorted(once))
+    return positions, labels, output.replace("...", dots)
+
+
+def _label(i):
+    return "..." if i is Ellipsis else _LETTERS[i]
+
+
+def einsum_operand_adjoints(g, *args, optimize=False):
+    """The adjoints of the operands after the first argument of `numpy.einsum(*args)`,
+    in order (the first argument is the subscripts, or an operand in the sublist
+    form)."""
+    return tuple(einsum_adjoint(g, k, *args, optimize=optimize) for k in range(1, len(args)))
+
+
+@returns_new_array
+def einsum_adjoint(g, position, *args, optimize=False):
+    """The adjoint of positional argument `position` of `numpy.einsum(*args)`:
+    `g` contracted with the other operands, summed where this operand was
+    broadcast, broadcast along labels only it has, and put on the diagonal where it
+    repeats a label (`"ii->i"`).  `args` may end in a None for an absent operand."""
+    args = [a for a in args if a is not None]
+    positions, labels, output = _einsum_spec(args)
+    if position not in positions:
+        return 0.0  # a list of labels: no derivative
+    k = positions.index(position)
+    x, mine = args[position], labels[k]
+    terms = [(args[p], ls) for j, (p, ls) in enumerate(zip(positions, labels)) if j != k]
+    number = not hasattr(g, "dtype")  # a Python number: every element's adjoint
+    if not number:
+        terms.append((g, output))
+    kept = "".join(c for c in dict.fromkeys(mine) if any(c in ls for _, ls in terms))
+    r = g
+    if terms:
+        subscripts = ",".join(ls for _, ls in terms) + "->" + kept
+        r = numpy.einsum(subscripts, *(a for a, _ in terms), optimize=optimize)
+        r = r * g if number else r
+    if kept:
+        size = dict(zip(mine, numpy.shape(x)))
+        summed = tuple(i for i, c in enumerate(kept) if size[c] == 1 and r.shape[i] != 1)
+        if summed:  # x was broadcast along these
+            r = r.sum(axis=summed, keepdims=True)
+        # r's axes where their labels first occur in x; size 1 at repeated labels
+        # and at labels only x has, along which the adjoint is broadcast
+        r = numpy.reshape(r, tuple(
+            r.shape[kept.index(c)] if c in kept and mine.index(c) == i else 1
+            for i, c in enumerate(mine)
+        ))
+    # one operand's einsum may be a view of `g`; two or more make new memory
+    new = len(terms) > 1 and numpy.shape(r) == numpy.shape(x)
+    out = r if new else r + zeros_like(x)
+    for i, c in enumerate(mine):  # a repeated label: only x's diagonal there
+        if mine.index(c) != i:
+            out = out * _diagonal_mask(x, mine.index(c), i)
+    return out
+
+
+def _diagonal_mask(x, i, j):
+    """True where index i equals index j, shaped to broadcast against `x`."""
+    n, ndim = numpy.shape(x)[i], numpy.ndim(x)
+    index = numpy.arange(n, like=x)
+    rows = numpy.reshape(index, (1,) * i + (n,) + (1,) * (ndim - i - 1))
+    columns = numpy.reshape(index, (1,) * j + (n,) + (1,) * (ndim - j - 1))
+    return rows == columns
+
+
+# -- tile, repeat, roll, pad ----------------------------------------------------------
+
+
+def tile_adjoint(g, x, reps):
+    """The adjoint of `x` in `numpy.tile(x, reps)`: the sum of `g`'s tiles."""
+    reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
+    shape = numpy.shape(x)
+    n = max(len(shape), len(reps))
+    shape = (1,) * (n - len(shape)) + shape
+    reps = (1,) * (n - len(reps)) + reps
+    tiles = numpy.reshape(g, tuple(itertools.chain(*zip(reps, shape))))
+    return numpy.reshape(tiles.sum(axis=tuple(range(0, 2 * n, 2))), numpy.shape(x))
+
+
+def repeat_adjoint(g, x, repeats, axis=None):
+    """The adjoint of `x` in `numpy.repeat(x, repeats, axis)`: the sum of each
+    element's copies (all of `x` flattened when `axis` is None)."""
+    if numpy.size(repeats) != 1:  # a count per element: sum each one's run
+        n = numpy.size(x) if axis is None else numpy.shape(x)[axis]
+        runs = numpy.repeat(numpy.arange(n, like=g), repeats)
+        return take_adjoint(g, x, runs, axis)
+    r = int(numpy.reshape(repeats, (-1,))[0]) if numpy.ndim(repeats) else int(repeats)
+    if r == 0:
+        return zeros_like(x)
+    if axis is None:
+        return numpy.reshape(numpy.reshape(g, (-1, r)).sum(axis=1), numpy.shape(x))
+    axis = axis % numpy.ndim(x)
+    shape = numpy.shape(x)
+    copies = numpy.reshape(g, shape[:axis] + (shape[axis], r) + shape[axis + 1 :])
+    return copies.sum(axis=axis + 1)
+
+
+def negated(shift):
+    """`-shift` for `numpy.roll`'s shift, an int or a tuple of them."""
+    if isinstance(shift, (tuple, list)):
+        return tuple(-s for s in shift)
+    return -shift
+
+
+def _pad_pairs(pad_width, ndim):
+    """`numpy.pad`'s pad_width in any form (n, (n,), (before, after), one pair
+    per axis...) as one (before, after) pair per axis."""
+    w = pad_width.tolist() if hasattr(pad_width, "tolist") else pad_width
+    if not isinstance(w, (tuple, list)):
+        w = [w]
+    if not isinstance(w[0], (tuple, list)):
+        w = [w]  # the same pair for every axis
+    pairs = [(int(p[0]), int(p[-1])) for p in w]
+    return pairs * ndim if len(pairs) == 1 else pairs
+
+
+def _inside(g, pad_width, ndim):
+    """The part of `g` that is not padding."""
+    pairs = _pad_pairs(pad_width, ndim)
+    return g[tuple(slice(b, n - a) for (b, a), n in zip(pairs, numpy.shape(g)))]
+
+
+# modes that fill the padding with copies of x's own elements
+_COPYING = {"edge", "wrap", "reflect", "symmetric"}
+
+
+def pad_adjoint(g, x, pad_width, mode="constant", reflect_type="even"):
+    """The adjoint of `x` in `numpy.pad(x, pad_width, mode)`: the inside of `g`
+    for mode "constant"; for modes that copy x's elements into the padding, each
+    element also gets the adjoint of its copies (found by padding their indices)."""
+    if mode == "constant":
+        return _inside(g, pad_width, numpy.ndim(x))
+    if mode not in _COPYING or (mode in ("reflect", "symmetric") and reflect_type != "even"):
+        raise NotImplementedError(
+            f"s2s differentiates numpy.pad with mode 'constant', {sorted(_COPYING)} "
+            f"(reflect_type 'even'), not mode={mode!r}, reflect_type={reflect_type!r}"
+        )
+    index = numpy.reshape(numpy.arange(numpy.size(x), like=g), numpy.shape(x))
+    source = numpy.pad(index, pad_width, mode)
+    return take_adjoint(numpy.reshape(g, (-1,)), x, numpy.reshape(source, (-1,)))
+
+
+def pad_value_adjoint(g, x, pad_width, mode="constant", constant_values=0):
+    """The adjoint of `constant_values` in `numpy.pad(x, ..., constant_values=c)`
+    for one number `c`: the sum of `g` over the padding."""
+    if mode != "constant":
+        return zeros_like(constant_values)
+    if numpy.size(constant_values) != 1:
+        raise NotImplementedError(
+            "s2s differentiates numpy.pad's constant_values as one number only"
+        )
+    return numpy.sum(g) - numpy.sum(_inside(g, pad_width, numpy.ndim(x)))
+
+
+# -- joining and splitting ------------------------------------------------------------
+
+
+def _joined_shape(shape, how):
+    """The shape `numpy.hstack`/`vstack`/`dstack`/`column_stack` give a part before
+    joining, and the axis they join along."""
+    if how == "h":
+        return shape or (1,), 0 if len(shape) <= 1 else 1
+    if how == "v":
+        return (1,) * (2 - len(shape)) + shape, 0
+    if how == "d":
+        if len(shape) < 2:
+            shape = (1,) + (shape or (1,))
+        return shape + (1,) * (3 - len(shape)), 2
+    if len(shape) < 2:  # column_stack: numbers and 1-d arrays become columns
+        return (shape[0] if shape else 1, 1), 1
+    return shape, 1
+
+
+def joined_parts(g, arrays, how):
+    """The adjoint `g` of `numpy.hstack(arrays)` (`how` "h"; "v", "d" and "c" for
+    vstack, dstack and column_stack): one part per array, in its type and shape."""
+    shapes = [numpy.shape(a) for a in arrays]
+    joined = [_joined_shape(s, how) for s in shapes]
+    axis = joined[0][1]
+    ends = list(itertools.accumulate(s[axis] for s, _ in joined))
+    parts = [
+        g[(slice(None),) * axis + (slice(end - s[axis], end),)]
+        for (s, _), end in zip(joined, ends)
+    ]
+    return items_like([numpy.reshape(p, s) for p, s in zip(parts, shapes)], arrays)
+
+
+def split_adjoint(g, parts, axis=0):
+    """The adjoint of `x` in `parts = numpy.split(x, ..., axis)`: the parts'
+    adjoints joined again (zeros for a part nothing used)."""
+    g = [
+        gi if numpy.shape(gi) == numpy.shape(p) else gi + zeros_like(p)
+        for gi, p in zip(g, parts)
+    ]
+    return numpy.concatenate(g, axis=axis)
+
+
+# -- selecting and sorting ---------------------------------------------------------------
+
+
+@returns_new_array
+def take_along_axis_adjoint(g, x, indices, axis=-1):
+    """The adjoint of `x` in `numpy.take_along_axis(x, indices, axis)`: `g` added
+    where each element was taken from (as often as it was taken)."""
+    if axis is None:
+        return take_adjoint(g, x, indices)
+    axis = axis % numpy.ndim(x)
+    shape = numpy.shape(x)
+    index = tuple(
+        indices if i == axis else numpy.reshape(
+            numpy.arange(n, like=g), (1,) * i + (n,) + (1,) * (len(shape) - i - 1)
+        )
+        for i, n in enumerate(shape)
+    )
+    out = numpy.zeros_like(x)
+    numpy.add.at(out, index, g)
+    return out
+
+
+def sort_adjoint(g, x, axis=-1):
+    """The adjoint of `x` in `numpy.sort(x, axis)`: `g` sent back to where each
+    element came from; equal elements are placed as a stable sort places them."""
+    if axis is None:
+        return numpy.reshape(sort_adjoint(g, numpy.reshape(x, (-1,)), 0), numpy.shape(x))
+    order = numpy.argsort(x, axis=axis, kind="stable")
+    return numpy.take_along_axis(g, numpy.argsort(order, axis=axis), axis=axis)
+
+
+def diagonal_adjoint(g, x, offset=0, axis1=0, axis2=1):
+    """The adjoint of `x` in `numpy.diagonal(x, offset, axis1, axis2)`: zeros with
+    `g` on that diagonal."""
+    # written with the two axes last, where `g`'s diagonal axis is; then moved back
+    out = numpy.zeros_like(numpy.moveaxis(x, (axis1, axis2), (-2, -1)))
+    i = numpy.arange(numpy.shape(g)[-1], like=g)
+    out[..., i + max(-offset, 0), i + max(offset, 0)] = g
+    return numpy.moveaxis(out, (-2, -1), (axis1, axis2))
+
+
+def diag_adjoint(g, v, k=0):
+    """The adjoint of `v` in `numpy.diag(v, k)`: the diagonal of `g` for a vector
+    `v` (diag built a matrix), zeros with `g` on it for a matrix `v`."""
+    if numpy.ndim(v) == 1:
+        return numpy.diagonal(g, k)
+    return diagonal_adjoint(g, v, k)
+
+
+def triangle_adjoint(g, m, k=0, lower=False):
+    """The adjoint of `m` in `numpy.triu(m, k)` (`numpy.tril` when `lower`): `g`
+    where the triangle kept `m`'s elements, summed over rows for a 1-d `m`."""
+    part = numpy.tril(g, k) if lower else numpy.triu(g, k)
+    return unbroadcast(part, m)

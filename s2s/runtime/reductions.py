@@ -1,0 +1,149 @@
+"""Helpers for the rules of var, std, cumsum, cumprod, nansum, nanmean, average and
+ptp (templates/reductions.py).  Like the rest of the runtime they dispatch on their
+inputs, so they run on NumPy, CuPy and Dask arrays."""
+
+import math
+
+import numpy
+
+from s2s.runtime import _axes, chosen_mask, expand_reduced, returns_new_array
+
+
+def _count(a, axis):
+    """How many elements of `a` each result of a reduction over `axis` combines."""
+    shape = numpy.shape(a)
+    return math.prod(shape[i] for i in _axes(axis, len(shape)))
+
+
+@returns_new_array
+def var_adjoint(g, a, axis=None, ddof=0, keepdims=False, mean=None, correction=None):
+    """The adjoint of `a` in `z = numpy.var(a, axis, ddof=ddof)`: 2 (a - mean) / (n - ddof)
+    times `g`.  A `mean=` passed in is taken to be the mean (as NumPy asks)."""
+    if mean is None:
+        mean = numpy.mean(a, axis=axis, keepdims=True)
+    ddof = ddof if correction is None else correction
+    scale = 2.0 / (_count(a, axis) - ddof)
+    return expand_reduced(g, a, axis, keepdims) * ((a - mean) * scale)
+
+
+@returns_new_array
+def std_adjoint(g, z, a, axis=None, ddof=0, keepdims=False, mean=None, correction=None):
+    """The adjoint of `a` in `z = numpy.std(a, ...)`: var's, times 1 / (2 z); 0 where
+    z is 0 (all values equal), as `abs` has derivative 0 at 0."""
+    zero = z == 0
+    half = numpy.where(zero, 0.0, 0.5 / numpy.where(zero, 1.0, z))
+    return var_adjoint(g * half, a, axis, ddof, keepdims, mean, correction)
+
+
+def _initial_dropped(g, axis, include_initial):
+    """`g` without the part for `numpy.cumulative_sum`'s (or _prod's) initial value."""
+    if not include_initial:
+        return g
+    return g[(slice(None),) * (0 if axis is None else axis % numpy.ndim(g)) + (slice(1, None),)]
+
+
+def _reverse_cumsum(g, axis):
+    return numpy.flip(numpy.cumsum(numpy.flip(g, axis), axis=axis), axis)
+
+
+@returns_new_array
+def cumsum_adjoint(g, a, axis=None, include_initial=False):
+    """The adjoint of `a` in `z = numpy.cumsum(a, axis)`: `g` summed from the end
+    (`a` flattened when `axis` is None).  `include_initial`: `numpy.cumulative_sum`'s
+    leading 0, which has no `a` in it."""
+    g = _initial_dropped(g, axis, include_initial)
+    if axis is None:
+        return numpy.reshape(_reverse_cumsum(g, 0), numpy.shape(a))
+    return _reverse_cumsum(g, axis)  # a view, but of an array made here
+
+
+@returns_new_array
+def cumprod_adjoint(g, a, axis=None, include_initial=False):
+    """The adjoint of `a` in `z = numpy.cumprod(a, axis)`, exact where `a` has zeros.
+
+    d z_i / d a_k is the product of a_j over j <= i, j != k.  With the first zero along
+    the axis at f replaced by 1 (giving the cumulative product p), and R the sums of
+    g * p from the end: positions before f get (R_k - R_f) / a_k (the terms from f on
+    hold the zero), f itself gets R_f, and positions after f get 0."""
+    g = _initial_dropped(g, axis, include_initial)
+    if axis is None:
+        flat = numpy.reshape(a, (-1,))
+        return numpy.reshape(cumprod_adjoint(g, flat, 0), numpy.shape(a))
+    zeros_so_far = numpy.cumsum(a == 0, axis=axis)
+    first = (a == 0) & (zeros_so_far == 1)
+    before = zeros_so_far == 0
+    ones = numpy.where(first, 1, a)
+    r = _reverse_cumsum(g * numpy.cumprod(ones, axis=axis), axis)
+    r_first = numpy.sum(numpy.where(first, r, 0), axis=axis, keepdims=True)
+    safe = numpy.where(before, ones, 1)  # no division by a zero after f
+    return numpy.where(before, (r - r_first) / safe, numpy.where(first, r_first, 0))
+
+
+@returns_new_array
+def nansum_adjoint(g, a, axis=None, keepdims=False):
+    """The adjoint of `a` in `numpy.nansum`: `g`, and 0 at the NaNs it skipped."""
+    return numpy.where(numpy.isnan(a), 0, expand_reduced(g, a, axis, keepdims))
+
+
+@returns_new_array
+def nanmean_adjoint(g, a, axis=None, keepdims=False):
+    """The adjoint of `a` in `numpy.nanmean`: `g` over the count of non-NaN values,
+    and 0 at the NaNs."""
+    kept = ~numpy.isnan(a)
+    count = numpy.sum(kept, axis=axis, keepdims=True)
+    g = expand_reduced(g, a, axis, keepdims)
+    return numpy.where(kept, g / numpy.where(count == 0, 1, count).astype(g.dtype), 0)
+
+
+def _full_weights(weights, a, axis):
+    """`numpy.average`'s weights, shaped to broadcast against `a` (as NumPy does)."""
+    if numpy.shape(weights) == numpy.shape(a):
+        return weights
+    axes = _axes(axis, numpy.ndim(a))
+    w = numpy.transpose(weights, tuple(numpy.argsort(axes)))
+    return numpy.reshape(w, tuple(n if i in axes else 1 for i, n in enumerate(numpy.shape(a))))
+
+
+def _no_returned(returned):
+    if returned:
+        raise NotImplementedError(
+            "s2s cannot differentiate numpy.average(..., returned=True); "
+            "compute the sum of the weights separately"
+        )
+
+
+@returns_new_array
+def average_adjoint(g, a, axis=None, weights=None, returned=False, keepdims=False):
+    """The adjoint of `a` in `z = numpy.average(a, axis, weights)`: `g` w / sum(w)."""
+    _no_returned(returned)
+    g = expand_reduced(g, a, axis, keepdims)
+    if weights is None:
+        return g * (1.0 / _count(a, axis))
+    w = _full_weights(weights, a, axis)
+    return g * w / numpy.sum(w, axis=axis, keepdims=True)
+
+
+@returns_new_array
+def average_weights_adjoint(g, z, a, axis=None, weights=None, keepdims=False):
+    """The adjoint of `weights` in `z = numpy.average(a, axis, weights)`:
+    `g` (a - z) / sum(w), summed back to the weights' own shape."""
+    w = _full_weights(weights, a, axis)
+    if not keepdims and numpy.ndim(g):  # (a scalar `g` broadcasts as it is)
+        axes = _axes(axis, numpy.ndim(a))
+        g, z = numpy.expand_dims(g, axes), numpy.expand_dims(z, axes)
+    full = g * (a - z) / numpy.sum(w, axis=axis, keepdims=True)
+    if numpy.shape(weights) == numpy.shape(a):
+        return full
+    axes = _axes(axis, numpy.ndim(a))
+    others = tuple(i for i in range(numpy.ndim(a)) if i not in axes)
+    part = numpy.sum(full, axis=others)  # a's axes in `axis`, in increasing order
+    return numpy.transpose(part, tuple(numpy.argsort(numpy.argsort(axes))))
+
+
+@returns_new_array
+def ptp_adjoint(g, a, axis=None, keepdims=False):
+    """The adjoint of `a` in `numpy.ptp` (max - min): ties share as in max and min."""
+    high = numpy.max(a, axis=axis, keepdims=True)
+    low = numpy.min(a, axis=axis, keepdims=True)
+    mask = chosen_mask(a, high, axis, True) - chosen_mask(a, low, axis, True)
+    return expand_reduced(g, a, axis, keepdims) * mask
