@@ -146,3 +146,11 @@ def appended(stmt):
     ):
         return call.func.value.id, call.args[0]
     return None
+
+
+def always_returns(stmts):
+    """Whether every path through the statement list ends in a `return`."""
+    last = stmts[-1] if stmts else None
+    return isinstance(last, gast.Return) or (
+        isinstance(last, gast.If) and always_returns(last.body) and always_returns(last.orelse)
+    )

@@ -16,7 +16,7 @@ decision as an `if` whose condition it can record.
 
 import gast
 
-from ..syntax import assign, constant, load, located
+from ..syntax import always_returns, assign, constant, load, located
 
 
 def _contains(stmts, kinds, into_loops):
@@ -31,13 +31,6 @@ def _contains(stmts, kinds, into_loops):
     return False
 
 
-def _always_returns(stmts):
-    last = stmts[-1] if stmts else None
-    return isinstance(last, gast.Return) or (
-        isinstance(last, gast.If) and _always_returns(last.body) and _always_returns(last.orelse)
-    )
-
-
 def _nest_tails(stmts):
     """Outside loops, the statements after an `if` one of whose branches always
     returns, moved into its other branch: `if c: return a` then `b` is `if c: return
@@ -46,9 +39,9 @@ def _nest_tails(stmts):
         if not isinstance(stmt, gast.If):
             continue
         rest = stmts[position + 1:]
-        if rest and _always_returns(stmt.body) and not _always_returns(stmt.orelse):
+        if rest and always_returns(stmt.body) and not always_returns(stmt.orelse):
             stmt.orelse = stmt.orelse + rest
-        elif rest and _always_returns(stmt.orelse) and not _always_returns(stmt.body):
+        elif rest and always_returns(stmt.orelse) and not always_returns(stmt.body):
             stmt.body = stmt.body + rest
         else:
             rest = None

@@ -14,8 +14,7 @@ import gast
 
 from ..callees import LocalFunction
 from ..errors import Unsupported, error_at
-from ..normalize.subset import _always_returns
-from ..syntax import load, local_names, located, names_read, store
+from ..syntax import always_returns, load, local_names, located, names_read, store
 
 
 def lift_nested(fn, source, module_name):
@@ -36,7 +35,7 @@ def lift_nested(fn, source, module_name):
             if inner is not definition and _definition(inner) is not None:
                 raise error_at(inner, "functions nested two deep are not supported yet",
                                source, Unsupported)
-        if not _always_returns(definition.body[-1]):
+        if not always_returns(definition.body):
             raise error_at(definition.body[-1], "a nested function must end with a "
                            "return statement (on every path)", source, Unsupported)
         found[definition.name] = definition

@@ -7,6 +7,7 @@ In: the parsed `FunctionDef`.  Out: the same tree, unchanged, or an `Unsupported
 import gast
 
 from ..errors import Unsupported, error_at
+from ..syntax import always_returns
 
 # Statements and expressions the pipeline understands, and what to call the rest.
 STATEMENTS = (
@@ -159,20 +160,11 @@ def _check_returns(fn, source):
     for node in gast.walk(fn):
         if isinstance(node, gast.Return) and node.value is None:
             raise error_at(node, "the function must return a value", source, Unsupported)
-    last = fn.body[-1] if fn.body else None
-    if not _always_returns(last):
+    if not always_returns(fn.body):
         raise error_at(
-            last or fn, "the function must end with a return statement (on every path)",
+            fn.body[-1] if fn.body else fn, "the function must end with a return statement (on every path)",
             source, Unsupported,
         )
-
-
-def _always_returns(stmt):
-    if isinstance(stmt, gast.Return):
-        return True
-    if isinstance(stmt, gast.If) and stmt.body and stmt.orelse:
-        return _always_returns(stmt.body[-1]) and _always_returns(stmt.orelse[-1])
-    return False
 
 
 def _is_supported_loop(node):
