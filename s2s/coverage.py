@@ -47,9 +47,10 @@ def _names():
             if getattr(obj, "__name__", name) != name and id(obj) in out:
                 continue  # an alias (`asin`): keep the name the object calls itself
             out[id(obj)] = name if prefix == "builtins" else f"{prefix}.{name}"
-    from .runtime import stop_gradient
+    from .runtime import indexable, stop_gradient
 
     out[id(stop_gradient)] = "s2s.stop_gradient"
+    out[id(indexable)] = "s2s.runtime.indexable"
     return out
 
 

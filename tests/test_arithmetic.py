@@ -36,10 +36,34 @@ def positive(x, y):
     return np.sum(+x * y)
 
 
+def np_add(x, y):
+    return np.sum(np.add(x, y))
+
+
+def np_subtract(x, y):
+    return np.sum(np.subtract(x, y) * x)
+
+
+def np_divide(x, y):
+    return np.sum(np.divide(x, y) + np.true_divide(y, x))
+
+
+def np_multiply_power(x, y):
+    return np.sum(np.multiply(x, y) + np.power(x, y))
+
+
+def np_negative_positive(x, y):
+    return np.sum(np.negative(x) * y + np.positive(y) * x)
+
+
+FUNCTIONS = [
+    add, subtract, multiply, divide, power, negative, positive,
+    np_add, np_subtract, np_divide, np_multiply_power, np_negative_positive,
+]
 SHAPES = [((3,), (3,)), ((4, 3), (3,)), ((2, 1, 3), (4, 1)), ((), (2, 3))]
 
 
-@pytest.mark.parametrize("f", [add, subtract, multiply, divide, power, negative, positive])
+@pytest.mark.parametrize("f", FUNCTIONS)
 @pytest.mark.parametrize("shapes", SHAPES, ids=str)
 def test_binary(f, shapes):
     x = rng.uniform(0.5, 2.0, size=shapes[0])
@@ -58,7 +82,7 @@ def test_python_floats():
 
 
 def matmul(x, y):
-    return np.sum(np.sin(x @ y))
+    return np.sum(np.sin(x @ y) + np.cos(np.matmul(x, y)))
 
 
 @pytest.mark.parametrize(
@@ -78,7 +102,8 @@ def mlp_like(w, b, x):
     return np.mean((h - 1.0) ** 2)
 
 
-@pytest.mark.parametrize("f", [add, subtract, multiply, divide, power, negative, mlp_like])
+@pytest.mark.parametrize("f", [add, subtract, multiply, divide, power, negative, mlp_like,
+                               np_divide, np_negative_positive])
 def test_float32_stays_float32(f):
     arity = f.__code__.co_argcount
     args = [rng.uniform(0.5, 2.0, size=s).astype(np.float32) for s in [(3, 4), (4,), (2, 3)]]

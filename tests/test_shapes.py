@@ -74,6 +74,14 @@ def expand_dims_tuple(x, w):
     return np.sum(np.expand_dims(x, axis=(0, -1)) ** 2 * w)
 
 
+def atleast_1d(x, w):
+    return np.sum(np.atleast_1d(x) ** 2 * w)
+
+
+def atleast_3d(x, w):
+    return np.sum(np.atleast_3d(x) ** 2 * w)
+
+
 def atleast_2d(x, w):
     return np.sum(np.atleast_2d(x) ** 2 * w)
 
@@ -173,6 +181,10 @@ def asarray(x, w):
     return np.sum(np.asarray(x, dtype=np.float64) ** 2 * w)
 
 
+def ascontiguousarray(x, w):
+    return np.sum(np.ascontiguousarray(x.T) ** 2 * w.T)
+
+
 def astype(x, w):
     return np.sum(x.astype(np.float64) ** 2 * w)
 
@@ -198,7 +210,9 @@ CASES = [
     (squeeze_method, (1, 3, 1), (3,)), (squeeze_method, (3, 1, 2), (3, 2)),
     (expand_dims, (3,), (3, 1)), (expand_dims, (3, 4), (3, 1, 4)),
     (expand_dims_tuple, (3,), (1, 3, 1)), (expand_dims_tuple, (2, 3), (1, 2, 3, 1)),
+    (atleast_1d, (), (1,)), (atleast_1d, (2, 3), (2, 3)),
     (atleast_2d, (3,), (1, 3)), (atleast_2d, (), (1, 1)),
+    (atleast_3d, (3,), (1, 3, 1)), (atleast_3d, (2, 3), (2, 3, 1)),
     (transpose, (3, 4), (4, 3)), (transpose, (2, 3, 4), (4, 3, 2)),
     (transpose_axes, (2, 3, 4), (3, 4, 2)), (transpose_axes, (4, 1, 3), (1, 3, 4)),
     (transpose_negative_axes, (2, 3, 4), (4, 2, 3)), (transpose_negative_axes, (3, 1, 2), (2, 3, 1)),
@@ -221,6 +235,7 @@ CASES = [
     (copy, (3, 4), (3, 4)), (copy, (2, 3, 4), (2, 3, 4)),
     (copy_method, (3, 4), (3, 4)), (copy_method, (5,), (5,)),
     (asarray, (3, 4), (3, 4)), (asarray, (), ()),
+    (ascontiguousarray, (3, 4), (3, 4)), (ascontiguousarray, (2, 3, 4), (2, 3, 4)),
     (astype, (3, 4), (3, 4)), (astype, (2, 3, 4), (2, 3, 4)),
     (astype_name, (3, 4), (3, 4)), (astype_name, (5,), (5,)),
 ]
