@@ -94,3 +94,17 @@ def test_cupy_arrays_stay_on_the_gpu():
     for g, e in zip(got, expected):
         assert isinstance(g, cupy.ndarray)
         np.testing.assert_allclose(cupy.asnumpy(g), e, rtol=1e-10)
+
+
+def gather(x, w, index):
+    return np.sum(x[index] * w) + np.sum(x[index[:2], 1])
+
+
+def test_index_arrays_that_repeat_positions_on_dask():
+    """The adjoint of `x[index]` adds at repeated positions (NumPy's add.at, which
+    Dask lacks, runs as one lazy task)."""
+    x, index = rng.normal(size=(5, 2)), np.array([0, 3, 0, 4, 3])
+    w = rng.normal(size=(5, 2))
+    expected = s2s.grad(gather)(x, w, index)
+    (got,) = lazily(gather, 0, [x, w, index], {0})
+    np.testing.assert_allclose(got, expected, rtol=1e-12)

@@ -405,9 +405,26 @@ def add_at(g, index, value):
         g[index] = g[index] + value  # adjoints of containers add item by item
     elif _is_basic_index(index):
         g[index] += value
+    elif hasattr(g, "__dask_graph__"):  # Dask has no add.at: scatter in one lazy task
+        g[...] = g + _scattered(g, index, value)
     else:
         numpy.add.at(g, index, value)
     return g
+
+
+def _scattered(g, index, value):
+    """A lazy Dask array shaped like `g`: zeros, plus `value` added at `index`."""
+    import dask
+    import dask.array
+
+    def scatter(index, value):
+        out = numpy.zeros(g.shape, g.dtype)
+        numpy.add.at(out, index, value)
+        return out
+
+    task = dask.delayed(scatter)(index, value)
+    part = dask.array.from_delayed(task, shape=g.shape, dtype=g.dtype)
+    return part.rechunk(g.chunks)
 
 
 @returns_new_array
