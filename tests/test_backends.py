@@ -97,7 +97,7 @@ def test_cupy_arrays_stay_on_the_gpu():
 
 
 def gather(x, w, index):
-    return np.sum(x[index] * w) + np.sum(x[index[:2], 1])
+    return np.sum(x[index] * w) + np.sum(x[index[:2], 1]) + np.sum(np.take(x, index, axis=0))
 
 
 def test_index_arrays_that_repeat_positions_on_dask():

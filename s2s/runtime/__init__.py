@@ -646,10 +646,8 @@ def tensordot_rhs_adjoint(g, x, y, axes=2):
 def take_adjoint(g, x, indices, axis=None):
     """Adjoint of `x` in `z = numpy.take(x, indices, axis)`: `g` added at the taken
     positions (as often as an index repeats); all of `x` flattened when `axis` is None."""
-    out = numpy.zeros_like(x)
     if axis is None:
-        numpy.add.at(numpy.reshape(out, (-1,)), indices, g)  # a view of `out`
-    else:
-        index = (slice(None),) * (axis % numpy.ndim(x)) + (indices,)
-        numpy.add.at(out, index, g)
-    return out
+        flat = add_at(numpy.zeros_like(numpy.ravel(x)), indices, g)
+        return numpy.reshape(flat, numpy.shape(x))
+    index = (slice(None),) * (axis % numpy.ndim(x)) + (indices,)
+    return add_at(numpy.zeros_like(x), index, g)

@@ -10,7 +10,7 @@ import string
 
 import numpy
 
-from . import items_like, returns_new_array, take_adjoint, unbroadcast, zeros_like
+from . import add_at, items_like, returns_new_array, take_adjoint, unbroadcast, zeros_like
 
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase  # ASCII order, as NumPy sorts
 
@@ -263,9 +263,7 @@ def take_along_axis_adjoint(g, x, indices, axis=-1):
         )
         for i, n in enumerate(shape)
     )
-    out = numpy.zeros_like(x)
-    numpy.add.at(out, index, g)
-    return out
+    return add_at(numpy.zeros_like(x), index, g)
 
 
 def sort_adjoint(g, x, axis=-1):
