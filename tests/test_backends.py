@@ -108,3 +108,25 @@ def test_index_arrays_that_repeat_positions_on_dask():
     expected = s2s.grad(gather)(x, w, index)
     (got,) = lazily(gather, 0, [x, w, index], {0})
     np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_code_written_against_cupy_takes_numpys_rules(monkeypatch, tmp_path):
+    """`import cupy as cp; cp.tanh(...)`: s2s reads CuPy's functions as NumPy's. (A
+    stand-in module named cupy, whose functions are NumPy's, runs it on the CPU.)"""
+    import types
+
+    fake = types.ModuleType("cupy")
+    for name in ("tanh", "sum", "exp"):
+        setattr(fake, name, getattr(np, name))
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    (tmp_path / "on_gpu.py").write_text(
+        "import cupy as cp\n\n\ndef loss(w, x):\n    return cp.sum(cp.tanh(x @ w) * cp.exp(w[0]))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import on_gpu
+
+    w, x = rng.normal(size=3), rng.normal(size=(4, 3))
+    h = np.tanh(x @ w)
+    expected = x.T @ ((1 - h * h) * np.exp(w[0]))
+    expected[0] += np.sum(h) * np.exp(w[0])
+    np.testing.assert_allclose(s2s.grad(on_gpu.loss)(w, x), expected, rtol=1e-12)
