@@ -1,4 +1,5 @@
-"""Layout: einsum, tile, repeat, roll, pad, stacks and splits, sort, diagonals, triangles.
+"""Layout: einsum, tile, repeat, roll, pad, stacks and splits, append, diff, sort,
+diagonals, triangles.
 
 All but einsum only move, copy or drop elements, so each adjoint sends `d[z]` back
 to where the elements came from, adding where one element was copied many times.
@@ -8,8 +9,10 @@ A rule that returns a list (split) gets its adjoint as a list, one part per arra
 import numpy
 
 from s2s import adjoint, d
+from s2s.runtime import concatenated_parts
 from s2s.runtime.layout import (
     diag_adjoint,
+    diff_adjoint,
     diagonal_adjoint,
     einsum_adjoint,
     einsum_operand_adjoints,
@@ -129,3 +132,15 @@ def triu(z, m, k=0):
 @adjoint(numpy.tril)
 def tril(z, m, k=0):
     d[m] += triangle_adjoint(d[z], m, k, lower=True)
+
+
+@adjoint(numpy.append)
+def append(z, arr, values, axis=None):
+    parts = concatenated_parts(d[z], (arr, values), axis)
+    d[arr] += parts[0]
+    d[values] += parts[1]
+
+
+@adjoint(numpy.diff)
+def diff(z, a, n=1, axis=-1):
+    d[a] += diff_adjoint(d[z], a, n, axis)

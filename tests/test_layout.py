@@ -551,3 +551,38 @@ def test_float32_stays_float32():
     assert [g.dtype for g in grads] == [np.float32, np.float32]
     (g,) = strict_gradients(einsum_diagonal_scalar, (normal(3, 3).astype(np.float32),))
     assert g.dtype == np.float32
+
+
+# -- append and diff --------------------------------------------------------------------
+
+
+def append_flat(x, y, w):
+    return np.sum(np.append(x, np.sin(y)) * w)
+
+
+def append_axis(x, y, w):
+    return np.sum(np.append(x, y * 2.0, axis=1) * w)
+
+
+def append_number(x, w):
+    return np.sum(np.append(x, x[0] * 3.0) * w)
+
+
+def diff(x, w, n, axis):
+    return np.sum(np.diff(x, n=n, axis=axis) * w)
+
+
+def test_append():
+    check_gradient(append_flat, (normal(2, 3), normal(4), normal(10)), wrt=(0, 1))
+    check_gradient(append_axis, (normal(2, 3), normal(2, 2), normal(2, 5)), wrt=(0, 1))
+    check_gradient(append_number, (normal(3), normal(4)))
+
+
+@pytest.mark.parametrize("shape, n, axis", [((5,), 1, -1), ((5,), 3, 0), ((4, 3), 1, 0),
+                                             ((4, 3), 2, -1), ((2, 4, 3), 1, 1)])
+def test_diff(shape, n, axis):
+    x = normal(*shape)
+    w = normal(*np.diff(x, n=n, axis=axis).shape)
+    check_gradient(diff, (x, w, n, axis))
+    (dx,) = strict_gradients(diff, (x.astype(np.float32), w.astype(np.float32), n, axis))
+    assert dx.dtype == np.float32

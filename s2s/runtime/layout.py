@@ -298,3 +298,13 @@ def triangle_adjoint(g, m, k=0, lower=False):
     where the triangle kept `m`'s elements, summed over rows for a 1-d `m`."""
     part = numpy.tril(g, k) if lower else numpy.triu(g, k)
     return unbroadcast(part, m)
+
+
+@returns_new_array
+def diff_adjoint(g, x, n=1, axis=-1):
+    """Adjoint of `x` in `z = numpy.diff(x, n, axis)`: each difference `x[i+1] - x[i]`
+    sends its adjoint to `x[i+1]` and its negative to `x[i]`, n times over."""
+    for _ in range(n):
+        zero = numpy.zeros_like(numpy.take(g, [0], axis=axis))
+        g = numpy.concatenate([zero, g], axis=axis) - numpy.concatenate([g, zero], axis=axis)
+    return g + zeros_like(x)
