@@ -5,12 +5,14 @@ import numpy
 
 from s2s import adjoint, d
 from s2s.runtime import (
+    cross_adjoint,
     dot_lhs_adjoint,
     dot_rhs_adjoint,
     inner_lhs_adjoint,
     inner_rhs_adjoint,
     tensordot_lhs_adjoint,
     tensordot_rhs_adjoint,
+    unbroadcast,
 )
 
 
@@ -24,6 +26,13 @@ def dot(z, x, y):
 def inner(z, x, y):
     d[x] += inner_lhs_adjoint(d[z], x, y)
     d[y] += inner_rhs_adjoint(d[z], x, y)
+
+
+@adjoint(numpy.cross)
+def cross(z, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """3-vectors along one axis (the last, or `axis`); other layouts are refused."""
+    d[a] += unbroadcast(cross_adjoint(d[z], b, axisa, axisb, axisc, axis), a)
+    d[b] += unbroadcast(cross_adjoint(d[z], a, axisa, axisb, axisc, axis, first=False), b)
 
 
 @adjoint(numpy.outer)

@@ -167,3 +167,28 @@ def test_float32(f, shapes):
     gx64, gy64 = s2s.grad(f, wrt=(0, 1))(*(a.astype(np.float64) for a in (x, y, w)))
     np.testing.assert_allclose(gx, gx64, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(gy, gy64, rtol=1e-4, atol=1e-5)
+
+
+def cross(a, b, w):
+    return np.sum(np.cross(a, b) * w)
+
+
+def cross_axis(a, b, w):
+    return np.sum(np.cross(a, b, axis=0) * w)
+
+
+@pytest.mark.parametrize(
+    "f, shapes",
+    [(cross, [(3,), (3,), (3,)]), (cross, [(4, 3), (3,), (4, 3)]),
+     (cross, [(2, 1, 3), (4, 3), (2, 4, 3)]), (cross_axis, [(3, 4), (3, 4), (3, 4)])],
+    ids=str,
+)
+def test_cross(f, shapes):
+    a, b, w = (rng.normal(size=s) for s in shapes)
+    check_gradient(f, (a, b, w), wrt=(0, 1))
+
+
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
+def test_cross_of_other_layouts_is_refused():
+    with pytest.raises(NotImplementedError, match="3-vectors"):
+        s2s.grad(cross)(rng.normal(size=2), rng.normal(size=2), 1.0)

@@ -22,6 +22,7 @@ __all__ = [
     "cast_like",
     "chosen_mask",
     "concatenated_parts",
+    "cross_adjoint",
     "dot_lhs_adjoint",
     "dot_rhs_adjoint",
     "expand_reduced",
@@ -641,6 +642,18 @@ def tensordot_rhs_adjoint(g, x, y, axes=2):
     x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
     x_axes, y_axes = _tensordot_axes(axes, x_ndim, y_ndim)
     return _tensordot_adjoint(g, x, y_axes, x_axes, y_ndim, x_ndim, False)
+
+
+def cross_adjoint(g, other, axisa=-1, axisb=-1, axisc=-1, axis=None, first=True):
+    """Adjoint of the first (`first`) or second operand of `c = numpy.cross(a, b)`:
+    `b x g`, or `g x a`, for 3-vectors along one axis shared by a, b and c."""
+    if axis is None and not axisa == axisb == axisc == -1:
+        raise NotImplementedError("s2s differentiates numpy.cross with one vector axis "
+                                  "for a, b and c (axis=...), not axisa/axisb/axisc")
+    axis = -1 if axis is None else axis
+    if numpy.shape(other)[axis] != 3:
+        raise NotImplementedError("s2s differentiates numpy.cross of 3-vectors only")
+    return numpy.cross(other, g, axis=axis) if first else numpy.cross(g, other, axis=axis)
 
 
 def take_adjoint(g, x, indices, axis=None):
