@@ -6,7 +6,7 @@ exist: maximum and minimum split the adjoint evenly between ties; abs, and copys
 in its first argument, have derivative 0 at 0; remainder (`%`), fmod and divmod take
 the slope of the piece they are on (1 in x1, minus the integer quotient in x2), and
 none in x2 for copysign; nextafter has slope 1 in x1 (it moves x1 by one spacing).
-conjugate, vecdot, matvec and vecmat assume real arrays.
+conjugate assumes real arrays.
 """
 
 import builtins
@@ -282,28 +282,3 @@ def nextafter(z, x1, x2):
 def conjugate(z, x):
     """For real arrays, the identity."""
     d[x] += numpy.conjugate(d[z])
-
-
-@adjoint(numpy.vecdot)
-def vecdot(z, x1, x2, /, *, axis=-1):
-    """Real arrays; `axis` negative or the default (a non-negative axis is correct
-    when x1 and x2 have as many dimensions)."""
-    # sum(x1 x2) over `axis`
-    d[x1] += unbroadcast(numpy.expand_dims(d[z], axis) * x2, x1)
-    d[x2] += unbroadcast(numpy.expand_dims(d[z], axis) * x1, x2)
-
-
-@adjoint(numpy.matvec)
-def matvec(z, x1, x2, /):
-    """Real arrays (no conjugate)."""
-    # z[..., i] = sum_j x1[..., i, j] x2[..., j]
-    d[x1] += unbroadcast(d[z][..., :, None] * x2[..., None, :], x1)
-    d[x2] += unbroadcast(numpy.vecmat(d[z], x1), x2)
-
-
-@adjoint(numpy.vecmat)
-def vecmat(z, x1, x2, /):
-    """Real arrays (no conjugate)."""
-    # z[..., j] = sum_i x1[..., i] x2[..., i, j]
-    d[x1] += unbroadcast(numpy.matvec(x2, d[z]), x1)
-    d[x2] += unbroadcast(x1[..., :, None] * d[z][..., None, :], x2)

@@ -1,5 +1,6 @@
-"""Products that contract axes: dot, inner, outer, vdot, tensordot (matmul and `@`
-are in arithmetic.py)."""
+"""Products that contract axes: dot, inner, outer, vdot, tensordot, cross, vecdot,
+matvec, vecmat (matmul and `@` are in arithmetic.py).  vecdot, matvec and vecmat
+assume real arrays."""
 
 import numpy
 
@@ -13,6 +14,7 @@ from s2s.runtime import (
     tensordot_lhs_adjoint,
     tensordot_rhs_adjoint,
     unbroadcast,
+    vecdot_axis,
 )
 
 
@@ -51,3 +53,29 @@ def vdot(z, x, y):
 def tensordot(z, x, y, axes=2):
     d[x] += tensordot_lhs_adjoint(d[z], x, y, axes)
     d[y] += tensordot_rhs_adjoint(d[z], x, y, axes)
+
+
+@adjoint(numpy.vecdot)
+def vecdot(z, x1, x2, /, *, axis=-1):
+    """Real arrays; a non-negative `axis` only where x1 and x2 have as many
+    dimensions (else refused)."""
+    # sum(x1 x2) over `axis`
+    g = numpy.expand_dims(d[z], vecdot_axis(axis, x1, x2))
+    d[x1] += unbroadcast(g * x2, x1)
+    d[x2] += unbroadcast(g * x1, x2)
+
+
+@adjoint(numpy.matvec)
+def matvec(z, x1, x2, /):
+    """Real arrays (no conjugate)."""
+    # z[..., i] = sum_j x1[..., i, j] x2[..., j]
+    d[x1] += unbroadcast(d[z][..., :, None] * x2[..., None, :], x1)
+    d[x2] += unbroadcast(numpy.vecmat(d[z], x1), x2)
+
+
+@adjoint(numpy.vecmat)
+def vecmat(z, x1, x2, /):
+    """Real arrays (no conjugate)."""
+    # z[..., j] = sum_i x1[..., i] x2[..., i, j]
+    d[x1] += unbroadcast(numpy.matvec(x2, d[z]), x1)
+    d[x2] += unbroadcast(x1[..., :, None] * d[z][..., None, :], x2)

@@ -184,6 +184,10 @@ def vecdot_axis(x, y, w):
     return np.sum(np.vecdot(x, y, axis=-2) * w)
 
 
+def vecdot_first_axis(x, y, w):
+    return np.sum(np.vecdot(x, y, axis=0) * w)
+
+
 def matvec(x, y, w):
     return np.sum(np.matvec(x, y) * w)
 
@@ -198,6 +202,14 @@ GUFUNCS = [
     (matvec, (3, 4), (4,)), (matvec, (2, 3, 4), (4,)), (matvec, (3, 4), (2, 4)),
     (vecmat, (3,), (3, 4)), (vecmat, (2, 3), (3, 4)), (vecmat, (3,), (2, 3, 4)),
 ]
+
+
+def test_vecdot_with_a_non_negative_axis():
+    x, y = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    check_gradient(vecdot_first_axis, (x, y, rng.normal(size=3)), wrt=(0, 1))
+    # each operand's own axis 0: refused where their ranks differ, not silently wrong
+    with pytest.raises(NotImplementedError, match="non-negative axis"):
+        s2s.grad(vecdot_first_axis)(rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 3)), 1.0)
 
 
 @pytest.mark.parametrize("f, shape, yshape", GUFUNCS, ids=str)

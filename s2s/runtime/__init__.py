@@ -47,6 +47,7 @@ __all__ = [
     "tensordot_lhs_adjoint",
     "tensordot_rhs_adjoint",
     "unbroadcast",
+    "vecdot_axis",
     "writable_like",
     "written_part",
     "zeros_like",
@@ -654,6 +655,18 @@ def cross_adjoint(g, other, axisa=-1, axisb=-1, axisc=-1, axis=None, first=True)
     if numpy.shape(other)[axis] != 3:
         raise NotImplementedError("s2s differentiates numpy.cross of 3-vectors only")
     return numpy.cross(other, g, axis=axis) if first else numpy.cross(g, other, axis=axis)
+
+
+def vecdot_axis(axis, x1, x2):
+    """`numpy.vecdot`'s axis, negative: the adjoint inserts it into the result's
+    shape.  A non-negative axis counts each operand's own dimensions: where they
+    differ, refused."""
+    if axis >= 0:
+        if numpy.ndim(x1) != numpy.ndim(x2):
+            raise NotImplementedError("s2s differentiates numpy.vecdot with a "
+                                      "non-negative axis only for operands of one rank")
+        axis -= numpy.ndim(x1)
+    return axis
 
 
 def take_adjoint(g, x, indices, axis=None):
