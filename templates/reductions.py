@@ -47,9 +47,13 @@ def prod(z, x, axis=None, keepdims=False):
     d[x] += expand_reduced(d[z], x, axis, keepdims) * others_product(x, axis)
 
 
-@adjoint(numpy.max, numpy.amax, numpy.ndarray.max, numpy.min, numpy.amin, numpy.ndarray.min)
+@adjoint(
+    numpy.max, numpy.amax, numpy.ndarray.max, numpy.min, numpy.amin, numpy.ndarray.min,
+    numpy.nanmax, numpy.nanmin,
+)
 def max(z, x, axis=None, keepdims=False):
-    """Tied extremes share the adjoint evenly (1/k each for k ties)."""
+    """Tied extremes share the adjoint evenly (1/k each for k ties); nanmax and
+    nanmin give the NaNs they skip a zero adjoint."""
     d[x] += expand_reduced(d[z], x, axis, keepdims) * chosen_mask(x, z, axis, keepdims)
 
 

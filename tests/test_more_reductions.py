@@ -377,3 +377,20 @@ def test_stable_float32(f):
     assert g.dtype == np.float32
     np.testing.assert_allclose(g, s2s.grad(f)(x.astype(np.float64), w.astype(np.float64)),
                                rtol=1e-4, atol=1e-5)
+
+
+def nanmax_sum(x, w, axis):
+    return np.sum(np.nanmax(x, axis=axis) * w) + np.sum(np.nanmin(x, axis=axis, keepdims=True))
+
+
+@pytest.mark.parametrize("shape, axis", [((5,), None), ((3, 4), 0), ((2, 3, 4), -1)])
+def test_nanmax_nanmin(shape, axis):
+    x = rng.normal(size=shape)
+    w = rng.normal(size=np.shape(np.nanmax(x, axis=axis)))
+    check_gradient(nanmax_sum, (x, w, axis))
+    # a NaN is skipped: it gets no adjoint, and none becomes NaN
+    with_nan = x.copy()
+    with_nan.flat[1] = np.nan
+    dx = s2s.grad(nanmax_sum)(with_nan, w, axis)
+    assert dx.flat[1] == 0.0
+    assert np.all(np.isfinite(dx))
