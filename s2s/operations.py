@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import gast
 import numpy
 
+from .syntax import dotted
+
 BINARY = {
     gast.Add: operator.add,
     gast.Sub: operator.sub,
@@ -149,7 +151,7 @@ class Operations:
                 keywords, label=f".{func.attr}()",
             )
         obj = self.resolve(func)
-        label = _dotted(func) or "this call"
+        label = dotted(func) or "this call"
         if obj is None:
             return Operation("unresolved", node, args=node.args, keywords=keywords, label=label)
         return Operation("apply", node, obj, list(node.args), keywords, label=label)
@@ -158,12 +160,3 @@ class Operations:
 def _array_attribute(name):
     """`numpy.ndarray.<name>`, the key array attributes and methods are registered by."""
     return getattr(numpy.ndarray, name, ("attribute", name))
-
-
-def _dotted(node):
-    if isinstance(node, gast.Name):
-        return node.id
-    if isinstance(node, gast.Attribute):
-        base = _dotted(node.value)
-        return base and f"{base}.{node.attr}"
-    return None

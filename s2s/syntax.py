@@ -154,3 +154,14 @@ def always_returns(stmts):
     return isinstance(last, gast.Return) or (
         isinstance(last, gast.If) and always_returns(last.body) and always_returns(last.orelse)
     )
+
+
+def dotted(node, unknown=None):
+    """`np.linalg.det` for an attribute chain of names; a part that is not a name
+    makes the whole `None`, or stands as `unknown` where that is given (`....sort`)."""
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        base = dotted(node.value, unknown)
+        return base and f"{base}.{node.attr}"
+    return unknown

@@ -19,7 +19,7 @@ import gast
 import numpy
 
 from ..errors import Unsupported, error_at
-from ..syntax import appended, parameter_names, statements
+from ..syntax import appended, dotted, parameter_names, statements
 
 # NumPy functions and array methods that return a new array, never a view
 NEW_ARRAYS = {
@@ -103,7 +103,7 @@ def check_in_place_calls(fn, operations, source):
             else:
                 obj = operations.resolve(func)
                 in_place = isinstance(obj, Hashable) and obj in IN_PLACE_FUNCTIONS
-            what = f"{_dotted(func)}()" if in_place else None
+            what = f"{dotted(func, unknown='...')}()" if in_place else None
             if what:
                 hint = (
                     " (xs.append(v) is supported as a statement of its own)"
@@ -125,18 +125,9 @@ def _check_call_for_effect(call, operations, source):
     if obj is not None and module.split(".")[0] in ("builtins", "numpy", "math"):
         return
     raise error_at(
-        call, f"calling {_dotted(call.func)}() for its effect is not supported: s2s cannot "
+        call, f"calling {dotted(call.func, unknown='...')}() for its effect is not supported: s2s cannot "
         "see what it changes (use its result)", source, Unsupported,
     )
-
-
-def _dotted(node):
-    """`np.add.at`, `y.sort`: a function's name as written, `...` for the rest."""
-    if isinstance(node, gast.Name):
-        return node.id
-    if isinstance(node, gast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    return "..."
 
 
 def _verbs(change):
