@@ -1,5 +1,5 @@
-"""Layout: einsum, tile, repeat, roll, pad, stacks and splits, append, diff, sort,
-diagonals, triangles.
+"""Layout: einsum, tile, repeat, roll, pad, stacks and splits, append, insert, delete,
+block, rot90, diff, sort, diagonals, triangles.
 
 All but einsum only move, copy or drop elements, so each adjoint sends `d[z]` back
 to where the elements came from, adding where one element was copied many times.
@@ -11,11 +11,14 @@ import numpy
 from s2s import adjoint, d
 from s2s.runtime import concatenated_parts
 from s2s.runtime.layout import (
+    block_parts,
+    delete_adjoint,
     diag_adjoint,
     diff_adjoint,
     diagonal_adjoint,
     einsum_adjoint,
     einsum_operand_adjoints,
+    insert_adjoints,
     joined_parts,
     negated,
     pad_adjoint,
@@ -144,3 +147,26 @@ def append(z, arr, values, axis=None):
 @adjoint(numpy.diff)
 def diff(z, a, n=1, axis=-1):
     d[a] += diff_adjoint(d[z], a, n, axis)
+
+
+@adjoint(numpy.rot90)
+def rot90(z, m, k=1, axes=(0, 1)):
+    d[m] += numpy.rot90(d[z], -k, axes)
+
+
+@adjoint(numpy.delete)
+def delete(z, arr, obj, axis=None):
+    d[arr] += delete_adjoint(d[z], arr, obj, axis)
+
+
+@adjoint(numpy.insert)
+def insert(z, arr, obj, values, axis=None):
+    parts = insert_adjoints(d[z], arr, obj, values, axis)
+    d[arr] += parts[0]
+    d[values] += parts[1]
+
+
+@adjoint(numpy.block)
+def block(z, arrays):
+    """Nested lists: each array gets its part, as concatenate's arrays do."""
+    d[arrays] += block_parts(d[z], arrays)

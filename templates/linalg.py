@@ -1,4 +1,5 @@
-"""Linear algebra: determinants, inverses, solves, norms, cholesky, eigh, trace, kron.
+"""Linear algebra: determinants, inverses, solves, norms, cholesky, eigh, trace, kron,
+pinv, svd, qr, lstsq and multi_dot.
 
 det, slogdet, inv, solve, matrix_power, norm (and vector_norm, matrix_norm),
 cholesky, eigh and eigvalsh work on stacks of matrices `(..., n, n)` as NumPy does.
@@ -29,10 +30,15 @@ from s2s.runtime.linalg import (
     eigh_adjoint,
     kron_lhs_adjoint,
     kron_rhs_adjoint,
+    lstsq_adjoints,
     matrix_power_adjoint,
+    multi_dot_parts,
     norm_adjoint,
     per_matrix,
+    pinv_adjoint,
+    qr_adjoint,
     solve_transposed,
+    svd_adjoint,
     trace_adjoint,
     transposed,
 )
@@ -117,3 +123,41 @@ def trace(z, a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 def kron(z, a, b):
     d[a] += kron_lhs_adjoint(d[z], a, b)
     d[b] += kron_rhs_adjoint(d[z], a, b)
+
+
+@adjoint(numpy.linalg.pinv)
+def pinv(z, a, rcond=None, hermitian=False, *, rtol=None):
+    """`a`'s rank must not change near it (the cutoff `rcond` is taken as constant)."""
+    d[a] += pinv_adjoint(d[z], z, a)
+
+
+@adjoint(numpy.linalg.svd)
+def svd(z, a, full_matrices=True, compute_uv=True, hermitian=False):
+    """Distinct, nonzero singular values; a non-square `a` needs full_matrices=False
+    when u or vh is used (their extra columns are not unique)."""
+    d[a] += svd_adjoint(d[z], a, full_matrices, compute_uv)
+
+
+@adjoint(numpy.linalg.svdvals)
+def svdvals(z, x):
+    """Distinct singular values (ties share no well-defined derivative)."""
+    d[x] += svd_adjoint(d[z], x, False, False)
+
+
+@adjoint(numpy.linalg.qr)
+def qr(z, a, mode="reduced"):
+    """At least as many rows as columns, full column rank; mode 'reduced' or 'r'."""
+    d[a] += qr_adjoint(d[z], a, mode)
+
+
+@adjoint(numpy.linalg.lstsq)
+def lstsq(z, a, b, rcond=None):
+    """`a`'s rank must not change near it; the rank carries no derivative."""
+    parts = lstsq_adjoints(d[z][0], d[z][1], d[z][3], a, b, rcond)
+    d[a] += parts[0]
+    d[b] += parts[1]
+
+
+@adjoint(numpy.linalg.multi_dot)
+def multi_dot(z, arrays, *, out=None):
+    d[arrays] += multi_dot_parts(d[z], arrays)

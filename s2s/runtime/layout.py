@@ -10,7 +10,16 @@ import string
 
 import numpy
 
-from . import add_at, items_like, returns_new_array, take_adjoint, unbroadcast, zeros_like
+from . import (
+    AdjointList,
+    add_at,
+    cast_like,
+    items_like,
+    returns_new_array,
+    take_adjoint,
+    unbroadcast,
+    zeros_like,
+)
 
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase  # ASCII order, as NumPy sorts
 
@@ -308,3 +317,111 @@ def diff_adjoint(g, x, n=1, axis=-1):
         zero = numpy.zeros_like(numpy.take(g, [0], axis=axis))
         g = numpy.concatenate([zero, g], axis=axis) - numpy.concatenate([g, zero], axis=axis)
     return g + zeros_like(x)
+
+
+# -- inserting, deleting and blocks ---------------------------------------------------
+
+
+def _line(x, axis):
+    """`x`'s length along `axis`, and that axis (0 for None: `x` flattened)."""
+    if axis is None:
+        return getattr(x, "size", numpy.size(x)), 0
+    return numpy.shape(x)[axis], axis % numpy.ndim(x)
+
+
+def _taken(g, positions, axis):
+    return numpy.take(g, numpy.asarray(positions, like=g), axis=axis)
+
+
+@returns_new_array
+def delete_adjoint(g, arr, obj, axis=None):
+    """The adjoint of `arr` in `numpy.delete(arr, obj, axis)`: `g` where the kept
+    elements were, zeros where the deleted ones were."""
+    n, axis_ = _line(arr, axis)
+    kept = numpy.ones(n, dtype=bool)
+    kept[obj] = False
+    out = numpy.zeros_like(numpy.reshape(arr, (-1,)) if axis is None else arr, dtype=g.dtype)
+    out = add_at(out, (slice(None),) * axis_ + (numpy.asarray(numpy.flatnonzero(kept), like=g),), g)
+    return numpy.reshape(out, numpy.shape(arr))
+
+
+def _inserted_positions(n, obj, values, ndim, axis):
+    """Where `numpy.insert` puts things along the axis (of length n): the positions of
+    the old elements, those of the new ones (in the order of `values`), and the shape
+    `values` is broadcast from, with whether NumPy moved its first axis to `axis`."""
+    indices = numpy.arange(*obj.indices(n)) if isinstance(obj, slice) else numpy.array(obj)
+    if indices.dtype == bool:
+        indices = numpy.flatnonzero(indices)
+    if indices.size == 1:  # NumPy reads `values` as a block at one index
+        shape = [1] * (ndim - numpy.ndim(values)) + list(numpy.shape(values))
+        moved = indices.ndim == 0
+        if moved:
+            shape.insert(axis, shape.pop(0))
+        index = indices.item() + (n if indices.item() < 0 else 0)
+        new = numpy.arange(index, index + shape[axis])
+        old = numpy.concatenate([numpy.arange(index), numpy.arange(index, n) + shape[axis]])
+        return old, new, tuple(shape), moved
+    indices = numpy.where(indices < 0, indices + n, indices).astype(numpy.intp)
+    order = numpy.argsort(indices, kind="stable")
+    indices[order] += numpy.arange(indices.size)
+    kept = numpy.ones(n + indices.size, dtype=bool)
+    kept[indices] = False
+    return numpy.flatnonzero(kept), indices, numpy.shape(values), False
+
+
+def insert_adjoints(g, arr, obj, values, axis=None):
+    """The adjoints of `arr` and `values` in `numpy.insert(arr, obj, values, axis)`:
+    `g` at the old elements' places, and `g` at the new ones' summed back to the shape
+    `values` was broadcast from."""
+    n, axis_ = _line(arr, axis)
+    ndim = 1 if axis is None else numpy.ndim(arr)
+    old, new, shape, moved = _inserted_positions(n, obj, values, ndim, axis_)
+    d_arr = numpy.reshape(_taken(g, old, axis_), numpy.shape(arr))
+    block = unbroadcast(_taken(g, new, axis_), _Shaped(shape))
+    if moved:
+        block = numpy.moveaxis(block, axis_, 0)
+    return d_arr, numpy.reshape(block, numpy.shape(values))
+
+
+class _Shaped:
+    """Something with a shape only, for `unbroadcast` to sum down to."""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+
+def _block_depth(arrays):
+    return 1 + _block_depth(arrays[0]) if isinstance(arrays, list) else 0
+
+
+def _block_shape(arrays, depth, ndim):
+    """The shape of `numpy.block(arrays)` (of a nested list `depth` deep, every
+    array taken to `ndim` dimensions by leading 1s)."""
+    if not isinstance(arrays, list):
+        return (1,) * (ndim - numpy.ndim(arrays)) + numpy.shape(arrays)
+    shapes = [_block_shape(a, depth - 1, ndim) for a in arrays]
+    axis = ndim - depth
+    return shapes[0][:axis] + (sum(s[axis] for s in shapes),) + shapes[0][axis + 1:]
+
+
+def _block_max_ndim(arrays):
+    if isinstance(arrays, list):
+        return max(_block_max_ndim(a) for a in arrays)
+    return numpy.ndim(arrays)
+
+
+def block_parts(g, arrays):
+    """The adjoint `g` of `numpy.block(arrays)`: nested lists of parts, one per array,
+    in its type and shape.  The innermost lists were joined along the last axis, the
+    ones around them along the one before, and so on."""
+    depth = _block_depth(arrays)
+    ndim = max(_block_max_ndim(arrays), depth)
+
+    def parts(g, arrays, depth):
+        if not isinstance(arrays, list):
+            return cast_like(numpy.reshape(g, numpy.shape(arrays)), arrays)
+        sizes = [_block_shape(a, depth - 1, ndim)[ndim - depth] for a in arrays]
+        pieces = numpy.split(g, list(itertools.accumulate(sizes))[:-1], axis=ndim - depth)
+        return AdjointList(parts(p, a, depth - 1) for p, a in zip(pieces, arrays))
+
+    return parts(g, arrays, depth)

@@ -6,7 +6,7 @@ the runtime, every helper dispatches on its inputs, so it runs on CuPy and Dask 
 
 import numpy
 
-from s2s.runtime import chosen_mask, returns_new_array
+from s2s.runtime import chosen_mask, items_like, returns_new_array
 
 __all__ = [
     "as_columns",
@@ -15,6 +15,11 @@ __all__ = [
     "eigh_adjoint",
     "kron_lhs_adjoint",
     "kron_rhs_adjoint",
+    "lstsq_adjoints",
+    "multi_dot_parts",
+    "pinv_adjoint",
+    "qr_adjoint",
+    "svd_adjoint",
     "matrix_power_adjoint",
     "norm_adjoint",
     "per_matrix",
@@ -208,3 +213,142 @@ def norm_adjoint(g, x, z, ord=None, axis=None, keepdims=False, matrix=None):
     if matrix:
         return g * _matrix_norm_derivative(x, z, ord, axes)
     return g * _vector_norm_derivative(x, z, ord, axes)
+
+
+# -- pseudo-inverse, SVD, QR, least squares, chains of products --------------------------
+
+
+def _eye_like(n, x):
+    return numpy.eye(n, dtype=x.dtype, like=x)
+
+
+@returns_new_array
+def pinv_adjoint(g, z, a):
+    """The adjoint of `a` in `z = pinv(a)`, for an `a` whose rank does not change near
+    it (Golub and Pereyra's derivative):
+    -z^T g z^T + (I - a z) g^T z z^T + z^T z g^T (I - z a)."""
+    zt, gt = transposed(z), transposed(g)
+    m, n = numpy.shape(a)[-2:]
+    return (-zt @ g @ zt
+            + (_eye_like(m, a) - a @ z) @ gt @ z @ zt
+            + zt @ z @ gt @ (_eye_like(n, a) - z @ a))
+
+
+def _off_diagonal_inverse_gaps(s):
+    """F_ij = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it (and where s_i = s_j)."""
+    gaps = s[..., None, :] ** 2 - s[..., :, None] ** 2
+    safe = numpy.where(gaps == 0, 1, gaps)
+    return numpy.where(gaps == 0, 0, 1 / safe)
+
+
+def _no_full_matrices(a, full_matrices):
+    m, n = numpy.shape(a)[-2:]
+    if full_matrices and m != n:
+        raise NotImplementedError(
+            "s2s differentiates numpy.linalg.svd of a non-square matrix with "
+            "full_matrices=False only (the extra singular vectors are not unique)"
+        )
+
+
+@returns_new_array
+def svd_adjoint(g, a, full_matrices=True, compute_uv=True):
+    """The adjoint `g` = (gu, gs, gvh) of `u, s, vh = svd(a)` (just gs for
+    `compute_uv=False`) sent to `a` by Townsend's formula, for distinct, nonzero
+    singular values:
+    u [F o (u^T gu - gu^T u)] s v^T + (I - u u^T) gu s^-1 v^T + u diag(gs) v^T
+    + u s [F o (v^T gv - gv^T v)] v^T + u s^-1 gv^T (I - v v^T)."""
+    # (by position: the adjoint of NumPy's SVDResult is a record, not a tuple)
+    gu, gs, gvh = (g[0], g[1], g[2]) if compute_uv else (None, g, None)
+    u, s, vh = numpy.linalg.svd(a, full_matrices=False)
+    out = (u * gs[..., None, :]) @ vh
+    if not compute_uv:
+        return out
+    _no_full_matrices(a, full_matrices)
+    m, n = numpy.shape(a)[-2:]
+    v, gv = transposed(vh), transposed(gvh)
+    f = _off_diagonal_inverse_gaps(s)
+    ut_gu, vt_gv = transposed(u) @ gu, vh @ gv
+    inner = (f * (ut_gu - transposed(ut_gu))) * s[..., None, :]
+    inner = inner + s[..., :, None] * (f * (vt_gv - transposed(vt_gv)))
+    out = out + u @ inner @ vh
+    if m > n:
+        out = out + ((_eye_like(m, a) - u @ transposed(u)) @ gu / s[..., None, :]) @ vh
+    if n > m:
+        out = out + (u / s[..., None, :]) @ transposed(gv) @ (_eye_like(n, a) - v @ vh)
+    return out
+
+
+def _no_wide_or_complete(a, mode):
+    m, n = numpy.shape(a)[-2:]
+    if mode not in ("reduced", "r") or m < n:
+        raise NotImplementedError(
+            "s2s differentiates numpy.linalg.qr of a matrix with at least as many rows as "
+            "columns, in mode 'reduced' or 'r'"
+        )
+
+
+@returns_new_array
+def qr_adjoint(g, a, mode="reduced"):
+    """The adjoint `g` = (gq, gr) of `q, r = qr(a)` (just gr for mode 'r') sent to `a`
+    (m >= n, full column rank): with M = r gr^T - gq^T q, (gq + q copyltu(M)) r^-T,
+    where copyltu mirrors M's lower triangle onto its upper one."""
+    _no_wide_or_complete(a, mode)
+    gq, gr = (None, g) if mode == "r" else (g[0], g[1])
+    q, r = numpy.linalg.qr(a)
+    m = r @ transposed(gr)
+    if gq is not None:
+        m = m - transposed(gq) @ q
+    low = numpy.tril(m, -1)
+    b = q @ (low + transposed(low) + m * _eye_like(numpy.shape(m)[-1], m))
+    if gq is not None:
+        b = b + gq
+    # b r^-T, as the solve of r x^T = b^T
+    return transposed(numpy.linalg.solve(r, transposed(b)))
+
+
+def _lstsq_columns(x, b):
+    return x[:, None] if numpy.ndim(b) == 1 else x
+
+
+def lstsq_adjoints(gx, gres, gs, a, b, rcond=None):
+    """The adjoints of `a` and `b` in `x, residuals, rank, s = lstsq(a, b)`, for an
+    `a` whose rank does not change near it: x = pinv(a) b, the residuals |a x - b|^2
+    (given for a tall, full-rank `a`), and s the singular values of `a`."""
+    p = numpy.linalg.pinv(a)
+    x = p @ b
+    gx2, b2, x2 = _lstsq_columns(gx, b), _lstsq_columns(b, b), _lstsq_columns(x, b)
+    da = pinv_adjoint(gx2 @ transposed(b2), p, a)
+    db = transposed(p) @ gx2
+    if numpy.size(gres):
+        r = b2 - a @ x2
+        da = da - 2 * (r * gres) @ transposed(x2)
+        db = db + 2 * r * gres
+    if gs is not None:
+        da = da + svd_adjoint(gs, a, compute_uv=False)
+    return da, (db[:, 0] if numpy.ndim(b) == 1 else db)
+
+
+def multi_dot_parts(g, arrays):
+    """The adjoints of the arrays in `numpy.linalg.multi_dot(arrays)`: each is the
+    product of the ones before it, transposed, times `g`, times the product of the ones
+    after it, transposed.  A 1-d first (last) array is a row (column)."""
+    mats = list(arrays)
+    first_1d, last_1d = numpy.ndim(mats[0]) == 1, numpy.ndim(mats[-1]) == 1
+    if first_1d:
+        mats[0] = mats[0][None, :]
+    if last_1d:
+        mats[-1] = mats[-1][:, None]
+    rows, cols = numpy.shape(mats[0])[0], numpy.shape(mats[-1])[-1]
+    g = numpy.reshape(g, (rows, cols))
+    before = [None] * len(mats)  # before[i]: product of mats[:i]
+    after = [None] * len(mats)  # after[i]: product of mats[i + 1:]
+    for i in range(1, len(mats)):
+        before[i] = mats[0] if i == 1 else before[i - 1] @ mats[i - 1]
+    for i in range(len(mats) - 2, -1, -1):
+        after[i] = mats[-1] if i == len(mats) - 2 else mats[i + 1] @ after[i + 1]
+    parts = []
+    for i, m in enumerate(mats):
+        part = g if before[i] is None else transposed(before[i]) @ g
+        part = part if after[i] is None else part @ transposed(after[i])
+        parts.append(numpy.reshape(part, numpy.shape(arrays[i])))
+    return items_like(parts, list(arrays))

@@ -1,0 +1,76 @@
+"""Statistics: median, quantile and percentile (every `method` NumPy has), nanvar,
+nanstd, nanprod, cov and corrcoef.
+
+Conventions: a quantile interpolates two order statistics, whose adjoints are sent
+back to where they came from; equal values are placed as a stable sort places them
+(as `sort` does, and as JAX's sort-based quantile does).  nanstd has derivative 0
+where it is 0; the nan- functions give the NaNs they skip a zero adjoint.  cov and
+corrcoef compute in float64 as NumPy does; the gradient comes back in the input's
+dtype.  cov's `fweights=` and `aweights=` are refused when the gradient is computed.
+"""
+
+import numpy
+
+from s2s import adjoint, d
+from s2s.runtime.statistics import (
+    corrcoef_adjoint,
+    cov_adjoint,
+    nanprod_adjoint,
+    nanstd_adjoint,
+    nanvar_adjoint,
+    quantile_adjoint,
+)
+
+
+@adjoint(numpy.median)
+def median(z, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """Equal values: placed as a stable sort places them."""
+    d[a] += quantile_adjoint(d[z], a, 0.5, axis, "linear", keepdims)
+
+
+@adjoint(numpy.quantile)
+def quantile(z, a, q, axis=None, out=None, overwrite_input=False, method="linear",
+             keepdims=False, *, weights=None):
+    """Equal values: placed as a stable sort places them; `weights=` is refused."""
+    d[a] += quantile_adjoint(d[z], a, q, axis, method, keepdims, weights)
+
+
+@adjoint(numpy.percentile)
+def percentile(z, a, q, axis=None, out=None, overwrite_input=False, method="linear",
+               keepdims=False, *, weights=None):
+    """As quantile, with q in percent."""
+    d[a] += quantile_adjoint(d[z], a, q, axis, method, keepdims, weights, True)
+
+
+@adjoint(numpy.nanvar)
+def nanvar(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+           correction=None):
+    """The NaNs it skips get a zero adjoint."""
+    d[a] += nanvar_adjoint(d[z], a, axis, ddof, keepdims, correction)
+
+
+@adjoint(numpy.nanstd)
+def nanstd(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+           correction=None):
+    """0 where the result is 0; the NaNs it skips get a zero adjoint."""
+    d[a] += nanstd_adjoint(d[z], z, a, axis, ddof, keepdims, correction)
+
+
+@adjoint(numpy.nanprod)
+def nanprod(z, a, axis=None, dtype=None, out=None, keepdims=False):
+    """The NaNs it skips (taken as 1) get a zero adjoint."""
+    d[a] += nanprod_adjoint(d[z], a, axis, keepdims)
+
+
+@adjoint(numpy.cov)
+def cov(z, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None,
+        *, dtype=None):
+    """`fweights=` and `aweights=` are refused."""
+    d[m] += cov_adjoint(d[z], m, y, rowvar, bias, ddof, fweights, aweights)
+    d[y] += cov_adjoint(d[z], m, y, rowvar, bias, ddof, fweights, aweights, False)
+
+
+@adjoint(numpy.corrcoef)
+def corrcoef(z, x, y=None, rowvar=True, *, dtype=None):
+    d[x] += corrcoef_adjoint(d[z], x, y, rowvar)
+    d[y] += corrcoef_adjoint(d[z], x, y, rowvar, False)
