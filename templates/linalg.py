@@ -1,5 +1,5 @@
 """Linear algebra: determinants, inverses, solves, norms, cholesky, eigh, trace, kron,
-pinv, svd, qr, lstsq and multi_dot.
+pinv, svd, qr, lstsq, multi_dot, tensorinv and tensorsolve.
 
 det, slogdet, inv, solve, matrix_power, norm (and vector_norm, matrix_norm),
 cholesky, eigh and eigvalsh work on stacks of matrices `(..., n, n)` as NumPy does.
@@ -39,6 +39,8 @@ from s2s.runtime.linalg import (
     qr_adjoint,
     solve_transposed,
     svd_adjoint,
+    tensorinv_adjoint,
+    tensorsolve_adjoints,
     trace_adjoint,
     transposed,
 )
@@ -161,3 +163,15 @@ def lstsq(z, a, b, rcond=None):
 @adjoint(numpy.linalg.multi_dot)
 def multi_dot(z, arrays, *, out=None):
     d[arrays] += multi_dot_parts(d[z], arrays)
+
+
+@adjoint(numpy.linalg.tensorinv)
+def tensorinv(z, a, ind=2):
+    d[a] += tensorinv_adjoint(d[z], z, a, ind)
+
+
+@adjoint(numpy.linalg.tensorsolve)
+def tensorsolve(z, a, b, axes=None):
+    parts = tensorsolve_adjoints(d[z], z, a, b, axes)
+    d[a] += parts[0]
+    d[b] += parts[1]

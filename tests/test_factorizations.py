@@ -154,3 +154,41 @@ def test_float32(f, shapes, wrt):
     for g, e in zip(got, s2s.grad(f, wrt=wrt)(*wide)):
         assert g.dtype == np.float32
         np.testing.assert_allclose(g, e, rtol=2e-3, atol=2e-4)
+
+
+def tensorinv(a, w):
+    return np.sum(np.linalg.tensorinv(a, ind=1) * w)
+
+
+def tensorinv_default(a, w):
+    return np.sum(np.linalg.tensorinv(a) * w)
+
+
+def tensorsolve(a, b, w):
+    return np.sum(np.linalg.tensorsolve(a, b) * w)
+
+
+def tensorsolve_axes(a, b, w):
+    return np.sum(np.linalg.tensorsolve(a, b, axes=(1, 2)) * w)
+
+
+def well_conditioned(*shape):
+    n = int(np.sqrt(np.prod(shape)))
+    return (normal(n, n) + 3 * np.eye(n)).reshape(shape)
+
+
+@pytest.mark.parametrize(
+    "f, ashape, others",
+    [(tensorinv, (6, 2, 3), [(2, 3, 6)]), (tensorinv_default, (2, 3, 6), [(6, 2, 3)]),
+     (tensorsolve, (2, 3, 6), [(2, 3), (6,)]), (tensorsolve, (6, 2, 3), [(6,), (2, 3)]),
+     (tensorsolve_axes, (2, 3, 2, 3), [(2, 3), (3, 2)])],
+    ids=ids,
+)
+def test_tensorinv_and_tensorsolve(f, ashape, others):
+    args = (well_conditioned(*ashape),) + tuple(normal(*s) for s in others)
+    check_gradient(f, args, wrt=(0, 1) if f.__name__.startswith("tensorsolve") else (0,))
+    low = tuple(x.astype(np.float32) for x in args)
+    wrt = (0, 1) if f.__name__.startswith("tensorsolve") else (0,)
+    for g, e in zip(strict_gradients(f, low, wrt=wrt),
+                    s2s.grad(f, wrt=wrt)(*(x.astype(float) for x in low))):
+        np.testing.assert_allclose(g, e, rtol=2e-3, atol=2e-4)

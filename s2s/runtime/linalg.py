@@ -20,6 +20,8 @@ __all__ = [
     "pinv_adjoint",
     "qr_adjoint",
     "svd_adjoint",
+    "tensorinv_adjoint",
+    "tensorsolve_adjoints",
     "matrix_power_adjoint",
     "norm_adjoint",
     "per_matrix",
@@ -352,3 +354,33 @@ def multi_dot_parts(g, arrays):
         part = part if after[i] is None else part @ transposed(after[i])
         parts.append(numpy.reshape(part, numpy.shape(arrays[i])))
     return items_like(parts, list(arrays))
+
+
+@returns_new_array
+def tensorinv_adjoint(g, z, a, ind=2):
+    """The adjoint of `a` in `z = tensorinv(a, ind)`: inv's, on `a` read as the square
+    matrix NumPy inverts (the first `ind` axes as rows)."""
+    rows = int(numpy.prod(numpy.shape(a)[:ind]))
+    zm, gm = numpy.reshape(z, (-1, rows)), numpy.reshape(g, (-1, rows))
+    return numpy.reshape(-transposed(zm) @ gm @ transposed(zm), numpy.shape(a))
+
+
+def _tensorsolve_order(a, axes):
+    """The order NumPy's tensorsolve puts `a`'s axes in: `axes` moved to the end."""
+    order = list(range(numpy.ndim(a)))
+    for k in axes or ():
+        order.remove(k)
+        order.append(k)
+    return order
+
+
+def tensorsolve_adjoints(g, z, a, b, axes=None):
+    """The adjoints of `a` and `b` in `z = tensorsolve(a, b, axes)`: solve's, on `a`
+    read as the square matrix NumPy solves with (`b` and `z` flattened)."""
+    order = _tensorsolve_order(a, axes)
+    moved = numpy.transpose(a, order)
+    matrix = numpy.reshape(moved, (numpy.size(b), -1))
+    gb = numpy.linalg.solve(transposed(matrix), numpy.reshape(g, (-1,)))
+    da = -gb[:, None] * numpy.reshape(z, (-1,))[None, :]
+    da = numpy.transpose(numpy.reshape(da, numpy.shape(moved)), numpy.argsort(order))
+    return da, numpy.reshape(gb, numpy.shape(b))
