@@ -1,0 +1,1348 @@
+"""One table entry for every built-in reverse-mode rule of a NumPy function, array
+method or operator: each is checked against central finite differences in float64 on
+two or more input shapes (broadcasting ones where the function broadcasts), and on
+float32 inputs, where its gradient must be computed in float32 (no silent float64)
+and agree with float64 finite differences to float32's precision.  A rule added
+without an entry here fails `test_every_rule_has_an_entry`.
+
+Each case is `f(*inputs, w)`: every input is a float array the gradient is taken
+with respect to, and `w` a random weight of the shape of the result it multiplies,
+so the adjoint reaching the rule is not all ones."""
+
+import inspect
+import os
+import subprocess
+import sys
+import zlib
+from typing import Callable, NamedTuple
+
+import numpy as np
+import pytest
+
+import s2s
+from gradcheck import check_gradient, numerical_gradient, strict_gradients
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# fixed secondary weights (float32, so they keep float32 results float32)
+ROWS = np.array([[0.3], [-1.2], [0.8]], dtype=np.float32)
+
+
+def symmetric(a):
+    return (a + np.swapaxes(a, -1, -2)) * 0.5
+
+
+# -- arithmetic operators and their ufuncs -------------------------------------------
+
+
+def op_add(x, y, w):
+    return np.sum((x + y) * w)
+
+
+def np_add(x, y, w):
+    return np.sum(np.add(x, y) * w)
+
+
+def op_sub(x, y, w):
+    return np.sum((x - y) * w)
+
+
+def np_subtract(x, y, w):
+    return np.sum(np.subtract(x, y) * w)
+
+
+def op_mul(x, y, w):
+    return np.sum(x * y * w)
+
+
+def np_multiply(x, y, w):
+    return np.sum(np.multiply(x, y) * w)
+
+
+def op_truediv(x, y, w):
+    return np.sum(x / y * w)
+
+
+def np_divide(x, y, w):
+    return np.sum(np.divide(x, y) * w)
+
+
+def op_pow(x, y, w):
+    return np.sum(x**y * w)
+
+
+def np_power(x, y, w):
+    return np.sum(np.power(x, y) * w)
+
+
+def op_neg(x, w):
+    return np.sum(-x * w)
+
+
+def np_negative(x, w):
+    return np.sum(np.negative(x) * w)
+
+
+def op_pos(x, w):
+    return np.sum(+x * w)
+
+
+def np_positive(x, w):
+    return np.sum(np.positive(x) * w)
+
+
+def op_matmul(x, y, w):
+    return np.sum((x @ y) * w)
+
+
+def np_matmul(x, y, w):
+    return np.sum(np.matmul(x, y) * w)
+
+
+def op_mod(x, y, w):
+    return np.sum((x % y) * w)
+
+
+def op_getitem(x, w):
+    # an integer-array index repeating a position, a boolean mask, a slice
+    return np.sum(x[[2, 0, 2]] * w) + np.sum(x[x > 0] ** 2) + np.sum(x[1:] ** 3)
+
+
+# -- elementwise -----------------------------------------------------------------------
+
+
+def np_maximum(x, y, w):
+    return np.sum(np.maximum(x, y) * w)
+
+
+def np_fmax(x, y, w):
+    return np.sum(np.fmax(x, y) * w)
+
+
+def np_minimum(x, y, w):
+    return np.sum(np.minimum(x, y) * w)
+
+
+def np_fmin(x, y, w):
+    return np.sum(np.fmin(x, y) * w)
+
+
+def np_sin(x, w):
+    return np.sum(np.sin(x) * w)
+
+
+def np_cos(x, w):
+    return np.sum(np.cos(x) * w)
+
+
+def np_tan(x, w):
+    return np.sum(np.tan(x) * w)
+
+
+def np_arcsin(x, w):
+    return np.sum(np.arcsin(x) * w)
+
+
+def np_arccos(x, w):
+    return np.sum(np.arccos(x) * w)
+
+
+def np_arctan(x, w):
+    return np.sum(np.arctan(x) * w)
+
+
+def np_arctan2(y, x, w):
+    return np.sum(np.arctan2(y, x) * w)
+
+
+def np_hypot(x, y, w):
+    return np.sum(np.hypot(x, y) * w)
+
+
+def np_sinh(x, w):
+    return np.sum(np.sinh(x) * w)
+
+
+def np_cosh(x, w):
+    return np.sum(np.cosh(x) * w)
+
+
+def np_tanh(x, w):
+    return np.sum(np.tanh(x) * w)
+
+
+def np_arcsinh(x, w):
+    return np.sum(np.arcsinh(x) * w)
+
+
+def np_arccosh(x, w):
+    return np.sum(np.arccosh(x) * w)
+
+
+def np_arctanh(x, w):
+    return np.sum(np.arctanh(x) * w)
+
+
+def np_exp(x, w):
+    return np.sum(np.exp(x) * w)
+
+
+def np_exp2(x, w):
+    return np.sum(np.exp2(x) * w)
+
+
+def np_expm1(x, w):
+    return np.sum(np.expm1(x) * w)
+
+
+def np_log(x, w):
+    return np.sum(np.log(x) * w)
+
+
+def np_log2(x, w):
+    return np.sum(np.log2(x) * w)
+
+
+def np_log10(x, w):
+    return np.sum(np.log10(x) * w)
+
+
+def np_log1p(x, w):
+    return np.sum(np.log1p(x) * w)
+
+
+def np_logaddexp(x, y, w):
+    return np.sum(np.logaddexp(x, y) * w)
+
+
+def np_logaddexp2(x, y, w):
+    return np.sum(np.logaddexp2(x, y) * w)
+
+
+def np_sqrt(x, w):
+    return np.sum(np.sqrt(x) * w)
+
+
+def np_cbrt(x, w):
+    return np.sum(np.cbrt(x) * w)
+
+
+def np_square(x, w):
+    return np.sum(np.square(x) * w)
+
+
+def np_reciprocal(x, w):
+    return np.sum(np.reciprocal(x) * w)
+
+
+def np_absolute(x, w):
+    return np.sum(np.absolute(x) * w)
+
+
+def np_fabs(x, w):
+    return np.sum(np.fabs(x) * w)
+
+
+def np_deg2rad(x, w):
+    return np.sum(np.deg2rad(x) * w)
+
+
+def np_radians(x, w):
+    return np.sum(np.radians(x) * w)
+
+
+def np_rad2deg(x, w):
+    return np.sum(np.rad2deg(x) * w)
+
+
+def np_degrees(x, w):
+    return np.sum(np.degrees(x) * w)
+
+
+def np_sinc(x, w):
+    return np.sum(np.sinc(x) * w)
+
+
+def np_where(x, y, w):
+    return np.sum(np.where(np.array([True, False, False, True]), x, y) * w)
+
+
+def np_clip(x, lo, hi, w):
+    return np.sum(np.clip(x, lo, hi) * w)
+
+
+def method_clip(x, lo, hi, w):
+    return np.sum(x.clip(lo, hi) * w)
+
+
+def np_float_power(x, y, w):
+    return np.sum(np.float_power(x, y) * w)
+
+
+def np_remainder(x, y, w):
+    return np.sum(np.remainder(x, y) * w)
+
+
+def np_fmod(x, y, w):
+    return np.sum(np.fmod(x, y) * w)
+
+
+def np_modf(x, w):
+    fractional, integral = np.modf(x)
+    return np.sum(fractional * w) + np.sum(integral * w)
+
+
+def np_divmod(x, y, w):
+    quotient, remainder = np.divmod(x, y)
+    return np.sum(remainder * w) + np.sum(quotient * w)
+
+
+def np_frexp(x, w):
+    mantissa, exponent = np.frexp(x)
+    return np.sum(mantissa * w) + np.sum(exponent * w)
+
+
+def np_ldexp(x, w):
+    return np.sum(np.ldexp(x, np.array([1, -2, 0, 3])) * w)
+
+
+def np_copysign(x, y, w):
+    return np.sum(np.copysign(x, y) * w)
+
+
+def np_nextafter(x, y, w):
+    return np.sum(np.nextafter(x, y) * w)
+
+
+def np_conjugate(x, w):
+    return np.sum(np.conjugate(x) * w)
+
+
+def method_conjugate(x, w):
+    return np.sum(x.conjugate() * w)
+
+
+def method_conj(x, w):
+    return np.sum(x.conj() * w)
+
+
+# -- layout -----------------------------------------------------------------------------
+
+
+def np_einsum(x, y, w):
+    return np.sum(np.einsum("...ij,jk->...ik", x, y) * w)
+
+
+def np_tile(x, w):
+    return np.sum(np.tile(x, (2, 1)) * w)
+
+
+def np_repeat(x, w):
+    return np.sum(np.repeat(x, 2, axis=0) * w)
+
+
+def method_repeat(x, w):
+    return np.sum(x.repeat([1, 0, 2], axis=0) * w)
+
+
+def np_roll(x, w):
+    return np.sum(np.roll(x, 2, axis=0) * w)
+
+
+def np_pad(x, w):
+    return np.sum(np.pad(x, 2, mode="reflect") * w) + np.sum(np.pad(x, (1, 2)) ** 2)
+
+
+def np_hstack(x, y, w):
+    return np.sum(np.hstack([x, y]) * w)
+
+
+def np_vstack(x, y, w):
+    return np.sum(np.vstack([x, y]) * w)
+
+
+def np_dstack(x, y, w):
+    return np.sum(np.dstack([x, y]) * w)
+
+
+def np_column_stack(x, y, w):
+    return np.sum(np.column_stack([x, y]) * w)
+
+
+def np_split(x, w):
+    a, b = np.split(x, 2)
+    return np.sum(a * w) + np.sum(b * b * w)
+
+
+def np_array_split(x, w):
+    a, b, c = np.array_split(x, 3)  # uneven parts
+    return np.sum(a**2) + np.sum(b * w) + np.sum(c**3)
+
+
+def np_hsplit(x, w):
+    a, b = np.hsplit(x, 2)
+    return np.sum(a * w) + np.sum(b * b * w)
+
+
+def np_vsplit(x, w):
+    a, b = np.vsplit(x, 2)
+    return np.sum(a * w) + np.sum(b * b * w)
+
+
+def np_dsplit(x, w):
+    a, b = np.dsplit(x, 2)
+    return np.sum(a * w) + np.sum(b * b * w)
+
+
+def np_take_along_axis(x, w):
+    index = np.argsort(x, axis=-1) % 2  # positions 0 and 1, repeated
+    return np.sum(np.take_along_axis(x, index, axis=-1) * w)
+
+
+def np_sort(x, w):
+    return np.sum(np.sort(x, axis=0) * w)
+
+
+def np_diag(x, w):
+    return np.sum(np.diag(x, 1) * w)
+
+
+def np_diagonal(x, w):
+    return np.sum(np.diagonal(x, 1) * w)
+
+
+def method_diagonal(x, w):
+    return np.sum(x.diagonal(0, -2, -1) * w)
+
+
+def np_triu(x, w):
+    return np.sum(np.triu(x, -1) * w)
+
+
+def np_tril(x, w):
+    return np.sum(np.tril(x, 1) * w)
+
+
+def np_append(x, y, w):
+    return np.sum(np.append(x, y, axis=0) * w)
+
+
+def np_diff(x, w):
+    return np.sum(np.diff(x, 2, axis=-1) * w)
+
+
+def np_rot90(x, w):
+    return np.sum(np.rot90(x, 3) * w)
+
+
+def np_delete(x, w):
+    return np.sum(np.delete(x, [0, 2], axis=0) * w)
+
+
+def np_insert(x, y, w):
+    return np.sum(np.insert(x, [1, 2], y, axis=0) * w)
+
+
+def np_block(x, y, w):
+    return np.sum(np.block([[x, y], [y, x]]) * w)
+
+
+# -- linear algebra ---------------------------------------------------------------------
+
+
+def linalg_det(a, w):
+    return np.sum(np.linalg.det(a) * w)
+
+
+def linalg_slogdet(a, w):
+    sign, logabsdet = np.linalg.slogdet(a)
+    return np.sum(logabsdet * w) + np.sum(sign * w)
+
+
+def linalg_inv(a, w):
+    return np.sum(np.linalg.inv(a) * w)
+
+
+def linalg_solve(a, b, w):
+    return np.sum(np.linalg.solve(a, b) * w)
+
+
+def linalg_matrix_power(a, w):
+    return np.sum(np.linalg.matrix_power(a, 3) * w) + np.sum(np.linalg.matrix_power(a, -2) * w)
+
+
+def linalg_norm(x, w):
+    return np.sum(np.linalg.norm(x, axis=-1) * w) + np.linalg.norm(x) ** 2
+
+
+def linalg_vector_norm(x, w):
+    return np.sum(np.linalg.vector_norm(x, axis=0, ord=3) * w)
+
+
+def linalg_matrix_norm(x, w):
+    return np.sum(np.linalg.matrix_norm(x, ord="nuc") * w)
+
+
+def linalg_cholesky(a, w):
+    return np.sum(np.linalg.cholesky(symmetric(a)) * w)
+
+
+def linalg_eigh(a, w):
+    values, vectors = np.linalg.eigh(symmetric(a))
+    # the eigenvectors' signs are arbitrary: use their squares
+    return np.sum(values * w) + np.sum(vectors**2 * ROWS)
+
+
+def linalg_eigvalsh(a, w):
+    return np.sum(np.linalg.eigvalsh(symmetric(a)) * w)
+
+
+def np_trace(x, w):
+    return np.sum(np.trace(x, 1) * w)
+
+
+def method_trace(x, w):
+    return np.sum(x.trace() * w)
+
+
+def linalg_pinv(a, w):
+    return np.sum(np.linalg.pinv(a) * w)
+
+
+def linalg_svd(a, w):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    # singular vectors' signs are arbitrary: squares, and u_0 vh_0 (one sign for both)
+    return np.sum(s * w) + np.sum(u**2 * ROWS) + np.sum((u[..., :, :1] * vh[..., :1, :]) ** 3)
+
+
+def linalg_svdvals(a, w):
+    return np.sum(np.linalg.svdvals(a) * w)
+
+
+def linalg_qr(a, w):
+    q, r = np.linalg.qr(a)
+    return np.sum(r * w) + np.sum(q**3)
+
+
+def linalg_lstsq(a, b, w):
+    x, residuals, rank, singular_values = np.linalg.lstsq(a, b)
+    return np.sum(x * w) + np.sum(residuals) + np.sum(singular_values**2)
+
+
+def linalg_multi_dot(x, y, z, w):
+    return np.sum(np.linalg.multi_dot([x, y, z]) * w)
+
+
+def linalg_tensorinv(a, w):
+    return np.sum(np.linalg.tensorinv(a, ind=2) * w)
+
+
+def linalg_tensorsolve(a, b, w):
+    return np.sum(np.linalg.tensorsolve(a, b) * w)
+
+
+def np_kron(x, y, w):
+    return np.sum(np.kron(x, y) * w)
+
+
+# -- products ---------------------------------------------------------------------------
+
+
+def np_dot(x, y, w):
+    return np.sum(np.dot(x, y) * w)
+
+
+def method_dot(x, y, w):
+    return np.sum(x.dot(y) * w)
+
+
+def np_inner(x, y, w):
+    return np.sum(np.inner(x, y) * w)
+
+
+def np_cross(x, y, w):
+    return np.sum(np.cross(x, y) * w)
+
+
+def np_outer(x, y, w):
+    return np.sum(np.outer(x, y) * w)
+
+
+def np_vdot(x, y, w):
+    return np.vdot(x, y) * w
+
+
+def np_tensordot(x, y, w):
+    return np.sum(np.tensordot(x, y, axes=1) * w)
+
+
+def np_vecdot(x, y, w):
+    return np.sum(np.vecdot(x, y) * w)
+
+
+def np_matvec(x, y, w):
+    return np.sum(np.matvec(x, y) * w)
+
+
+def np_vecmat(x, y, w):
+    return np.sum(np.vecmat(x, y) * w)
+
+
+# -- reductions -------------------------------------------------------------------------
+
+
+def np_sum(x, w):
+    return np.sum(np.sum(x, axis=-1, keepdims=True) ** 2 * w)
+
+
+def method_sum(x, w):
+    return np.sum(x.sum(axis=0) ** 2 * w)
+
+
+def np_mean(x, w):
+    return np.sum(np.mean(x, axis=-1) ** 2 * w)
+
+
+def method_mean(x, w):
+    return np.sum(x.mean(0) ** 2 * w)
+
+
+def np_prod(x, w):
+    return np.sum(np.prod(x, axis=0) * w)
+
+
+def method_prod(x, w):
+    return np.sum(x.prod(axis=-1, keepdims=True) * w)
+
+
+def np_max(x, w):
+    return np.sum(np.max(x, axis=0) * w)
+
+
+def np_amax(x, w):
+    return np.sum(np.amax(x, axis=0) * w)
+
+
+def method_max(x, w):
+    return np.sum(x.max(axis=-1) * w)
+
+
+def np_min(x, w):
+    return np.sum(np.min(x, axis=0) * w)
+
+
+def np_amin(x, w):
+    return np.sum(np.amin(x, axis=0) * w)
+
+
+def method_min(x, w):
+    return np.sum(x.min(axis=-1) * w)
+
+
+def np_nanmax(x, w):
+    return np.sum(np.nanmax(x, axis=0) * w)
+
+
+def np_nanmin(x, w):
+    return np.sum(np.nanmin(x, axis=0) * w)
+
+
+def np_var(x, w):
+    return np.sum(np.var(x, axis=0, ddof=1) * w)
+
+
+def method_var(x, w):
+    return np.sum(x.var(axis=-1) * w)
+
+
+def np_std(x, w):
+    return np.sum(np.std(x, axis=0, ddof=1) * w)
+
+
+def method_std(x, w):
+    return np.sum(x.std(axis=-1) * w)
+
+
+def np_cumsum(x, w):
+    return np.sum(np.cumsum(x, axis=0) * w)
+
+
+def method_cumsum(x, w):
+    return np.sum(x.cumsum() * w)
+
+
+def np_cumulative_sum(x, w):
+    return np.sum(np.cumulative_sum(x, axis=0, include_initial=True) * w)
+
+
+def np_cumprod(x, w):
+    return np.sum(np.cumprod(x, axis=0) * w)
+
+
+def method_cumprod(x, w):
+    return np.sum(x.cumprod() * w)
+
+
+def np_cumulative_prod(x, w):
+    return np.sum(np.cumulative_prod(x, axis=-1) * w)
+
+
+def np_nansum(x, w):
+    return np.sum(np.nansum(x, axis=0) ** 2 * w)
+
+
+def np_nanmean(x, w):
+    return np.sum(np.nanmean(x, axis=0) ** 2 * w)
+
+
+def np_average(x, v, w):
+    return np.sum(np.average(x, axis=0, weights=v) * w)
+
+
+def np_ptp(x, w):
+    return np.sum(np.ptp(x, axis=0) * w)
+
+
+# -- shapes and indexing ----------------------------------------------------------------
+
+
+def np_reshape(x, w):
+    return np.sum(np.reshape(x, (2, -1), order="F") * w)
+
+
+def method_reshape(x, w):
+    return np.sum(x.reshape(-1, 2) * w)
+
+
+def np_ravel(x, w):
+    return np.sum(np.ravel(x, order="F") * w)
+
+
+def method_ravel(x, w):
+    return np.sum(x.ravel() * w)
+
+
+def method_flatten(x, w):
+    return np.sum(x.flatten("F") * w)
+
+
+def np_squeeze(x, w):
+    return np.sum(np.squeeze(x) * w)
+
+
+def method_squeeze(x, w):
+    return np.sum(x.squeeze(0) * w)
+
+
+def np_expand_dims(x, w):
+    return np.sum(np.expand_dims(x, 1) * w)
+
+
+def np_atleast_1d(x, w):
+    return np.sum(np.atleast_1d(x) * w)
+
+
+def np_atleast_2d(x, w):
+    return np.sum(np.atleast_2d(x) * w)
+
+
+def np_atleast_3d(x, w):
+    return np.sum(np.atleast_3d(x) * w)
+
+
+def np_transpose(x, w):
+    return np.sum(np.transpose(x) * w)
+
+
+def method_transpose(x, w):
+    return np.sum(x.transpose() * w)
+
+
+def attribute_T(x, w):
+    return np.sum(x.T * w)
+
+
+def np_swapaxes(x, w):
+    return np.sum(np.swapaxes(x, 0, -1) * w)
+
+
+def method_swapaxes(x, w):
+    return np.sum(x.swapaxes(0, 1) * w)
+
+
+def np_moveaxis(x, w):
+    return np.sum(np.moveaxis(x, 0, -1) * w)
+
+
+def np_flip(x, w):
+    return np.sum(np.flip(x, 0) * w)
+
+
+def np_fliplr(x, w):
+    return np.sum(np.fliplr(x) * w)
+
+
+def np_flipud(x, w):
+    return np.sum(np.flipud(x) * w)
+
+
+def np_broadcast_to(x, w):
+    return np.sum(np.broadcast_to(x, (2, 3, 4)) * w)
+
+
+def np_copy(x, w):
+    return np.sum(np.copy(x) * w)
+
+
+def method_copy(x, w):
+    return np.sum(x.copy() * w)
+
+
+def np_asarray(x, w):
+    return np.sum(np.asarray(x) * w)
+
+
+def np_ascontiguousarray(x, w):
+    return np.sum(np.ascontiguousarray(x) * w)
+
+
+def np_array(x, w):
+    return np.sum(np.array(x) * w)
+
+
+def method_astype(x, w):
+    return np.sum(x.astype(np.float64) * w)
+
+
+def np_stack(x, y, w):
+    return np.sum(np.stack([x, y], axis=-1) * w)
+
+
+def np_concatenate(x, y, w):
+    return np.sum(np.concatenate([x, y], axis=0) * w)
+
+
+def np_take(x, w):
+    return np.sum(np.take(x, [4, 0, 4, 1]) * w)
+
+
+def method_take(x, w):
+    return np.sum(x.take([2, 0, 2], axis=0) * w)
+
+
+# -- numerical methods and statistics -----------------------------------------------
+
+
+def np_trapezoid(y, x, w):
+    return np.sum(np.trapezoid(y, x, axis=-1) * w)
+
+
+def np_gradient(x, w):
+    return np.sum(np.gradient(x, 0.5, axis=-1, edge_order=2) * w)
+
+
+def np_interp(x, xp, fp, w):
+    return np.sum(np.interp(x, xp, fp) * w)
+
+
+def np_convolve(a, v, w):
+    return np.sum(np.convolve(a, v) * w)
+
+
+def np_correlate(a, v, w):
+    return np.sum(np.correlate(a, v) * w)
+
+
+def np_polyval(p, x, w):
+    return np.sum(np.polyval(p, x) * w)
+
+
+def np_median(x, w):
+    return np.sum(np.median(x, axis=0) * w)
+
+
+def np_quantile(x, w):
+    # q as Python numbers: a list of them would make NumPy compute float32 in float64
+    return np.sum(np.quantile(x, 0.3, axis=-1) * w) + np.sum(np.quantile(x, 0.85, axis=-1) * w)
+
+
+def np_percentile(x, w):
+    return np.sum(np.percentile(x, 40, axis=0, method="midpoint") * w)
+
+
+def np_nanvar(x, w):
+    return np.sum(np.nanvar(x, axis=0, ddof=1) * w)
+
+
+def np_nanstd(x, w):
+    return np.sum(np.nanstd(x, axis=0) * w)
+
+
+def np_nanprod(x, w):
+    return np.sum(np.nanprod(x, axis=0) * w)
+
+
+def np_cov(x, y, w):
+    return np.sum(np.cov(x, y) * w)
+
+
+def np_corrcoef(x, y, w):
+    return np.sum(np.corrcoef(x, y) * w)
+
+
+# -- inputs -----------------------------------------------------------------------------
+
+
+def distinct(rng, shape, position):
+    """Distinct values of both signs, at least 0.5 from zero, and apart from those of
+    the other inputs (shifted by `position`): no ties, no kinks."""
+    n = int(np.prod(shape))
+    x = rng.permutation(np.linspace(0.5, 1.5, n)) + 0.01 * position
+    return (x * rng.choice([-1.0, 1.0], size=n)).reshape(shape)
+
+
+def well_conditioned(rng, shape, position):
+    n = shape[-1]
+    a = rng.normal(size=shape) * 0.3 + 2.0 * np.eye(n)
+    a[..., 0, :] *= -1.0  # a negative determinant
+    return a
+
+
+def square_tensor(rng, shape, position):
+    """A well-conditioned n x n matrix, reshaped to `shape` (of n * n elements)."""
+    n = int(round(np.prod(shape) ** 0.5))
+    return well_conditioned(rng, (n, n), position).reshape(shape)
+
+
+def full_rank(rng, shape, position):
+    """Rectangular, singular values well apart from each other and from zero."""
+    diagonal = np.eye(shape[-2], shape[-1]) * np.arange(1.0, shape[-1] + 1.0)
+    return rng.normal(size=shape) * 0.3 + diagonal
+
+
+def spd(rng, shape, position):
+    """Symmetric positive definite, well-separated eigenvalues (before `symmetric`)."""
+    q, _ = np.linalg.qr(rng.normal(size=shape))
+    eigenvalues = np.arange(1.0, shape[-1] + 1.0) * 1.5
+    return (q * eigenvalues) @ np.swapaxes(q, -1, -2) + 0.01 * rng.normal(size=shape)
+
+
+def with_nan(rng, shape, position):
+    x = distinct(rng, shape, position)
+    x.flat[1] = np.nan  # skipped by the nan-reductions, and given no adjoint
+    return x
+
+
+def uniform(low, high):
+    return lambda rng, shape, position: rng.uniform(low, high, size=shape)
+
+
+def signed(low, high):
+    return lambda rng, shape, position: rng.uniform(low, high, size=shape) * rng.choice(
+        [-1.0, 1.0], size=shape
+    )
+
+
+DOMAINS = {
+    "any": uniform(-1.0, 1.0),
+    "positive": uniform(0.5, 2.0),
+    "unit": uniform(-0.9, 0.9),  # arcsin, arccos, arctanh
+    "above1": uniform(1.2, 3.0),  # arccosh
+    "lower": uniform(-1.0, -0.6),  # clip's bounds: `distinct` values lie on both sides
+    "upper": uniform(0.6, 1.0),
+    "distinct": distinct,
+    "with_nan": with_nan,
+    "matrix": well_conditioned,
+    "spd": spd,
+    "full_rank": full_rank,
+    "square_tensor": square_tensor,
+    # x1 / x2 at least 0.19 from an integer, for %, remainder, fmod, divmod
+    "dividend": lambda rng, shape, position: rng.integers(-3, 3, size=shape) + rng.uniform(
+        0.3, 0.7, size=shape
+    ),
+    "divisor": signed(0.95, 1.05),
+    "fraction": lambda rng, shape, position: rng.integers(-2, 3, size=shape) + rng.uniform(
+        0.2, 0.8, size=shape
+    ),  # modf: away from integers
+    "between_powers": signed(1.1, 1.9),  # frexp: away from powers of two
+    # interp's sample points: increasing, 0.4 to 0.8 apart, about "any"'s values
+    "increasing": lambda rng, shape, position: -1.2 + np.cumsum(
+        rng.uniform(0.4, 0.8, size=shape), axis=-1
+    ),
+}
+
+
+class Case(NamedTuple):
+    fn: Callable
+    shapes: list  # sets of input shapes, one shape per input
+    domain: object = "any"  # a DOMAINS name, or a tuple of them, one per input
+    # the function computes in float64 on purpose (NumPy's float_power, cov and
+    # corrcoef do; an explicit astype): the float32 check asks for a float32 gradient
+    # without requiring every step in float32
+    float64_inside: bool = False
+
+
+ONE = [((3, 4),), ((5,),)]
+MATRICES = [((3, 3),), ((2, 3, 3),)]
+# same shape; one input broadcast; both broadcast
+TWO = [((3, 4), (3, 4)), ((3, 1), (2, 1, 4)), ((3, 4), (4,))]
+DIVISION = ("dividend", "divisor")
+
+CASES = {
+    # arithmetic
+    "operator.add": Case(op_add, TWO),
+    "numpy.add": Case(np_add, TWO),
+    "operator.sub": Case(op_sub, TWO),
+    "numpy.subtract": Case(np_subtract, TWO),
+    "operator.mul": Case(op_mul, TWO),
+    "numpy.multiply": Case(np_multiply, TWO),
+    "operator.truediv": Case(op_truediv, TWO, ("any", "positive")),
+    "numpy.divide": Case(np_divide, TWO, ("any", "positive")),
+    "operator.pow": Case(op_pow, TWO, ("positive", "any")),
+    "numpy.power": Case(np_power, TWO, ("positive", "any")),
+    "operator.neg": Case(op_neg, ONE),
+    "numpy.negative": Case(np_negative, ONE),
+    "operator.pos": Case(op_pos, ONE),
+    "numpy.positive": Case(np_positive, ONE),
+    "operator.matmul": Case(op_matmul, [((3, 4), (4, 2)), ((4,), (4, 3)), ((2, 3, 4), (4, 2))]),
+    "numpy.matmul": Case(np_matmul, [((3, 4), (4, 2)), ((3, 4), (4,)), ((2, 1, 3, 4), (3, 4, 2))]),
+    "operator.mod": Case(op_mod, TWO, DIVISION),
+    "operator.getitem": Case(op_getitem, [((3, 4),), ((5,),), ((4, 2, 3),)]),
+    # elementwise
+    "numpy.maximum": Case(np_maximum, TWO, "distinct"),
+    "numpy.fmax": Case(np_fmax, TWO, "distinct"),
+    "numpy.minimum": Case(np_minimum, TWO, "distinct"),
+    "numpy.fmin": Case(np_fmin, TWO, "distinct"),
+    "numpy.sin": Case(np_sin, ONE),
+    "numpy.cos": Case(np_cos, ONE),
+    "numpy.tan": Case(np_tan, ONE),
+    "numpy.arcsin": Case(np_arcsin, ONE, "unit"),
+    "numpy.arccos": Case(np_arccos, ONE, "unit"),
+    "numpy.arctan": Case(np_arctan, ONE),
+    "numpy.arctan2": Case(np_arctan2, TWO, "distinct"),
+    "numpy.hypot": Case(np_hypot, TWO, "distinct"),
+    "numpy.sinh": Case(np_sinh, ONE),
+    "numpy.cosh": Case(np_cosh, ONE),
+    "numpy.tanh": Case(np_tanh, ONE),
+    "numpy.arcsinh": Case(np_arcsinh, ONE),
+    "numpy.arccosh": Case(np_arccosh, ONE, "above1"),
+    "numpy.arctanh": Case(np_arctanh, ONE, "unit"),
+    "numpy.exp": Case(np_exp, ONE),
+    "numpy.exp2": Case(np_exp2, ONE),
+    "numpy.expm1": Case(np_expm1, ONE),
+    "numpy.log": Case(np_log, ONE, "positive"),
+    "numpy.log2": Case(np_log2, ONE, "positive"),
+    "numpy.log10": Case(np_log10, ONE, "positive"),
+    "numpy.log1p": Case(np_log1p, ONE, "positive"),
+    "numpy.logaddexp": Case(np_logaddexp, TWO),
+    "numpy.logaddexp2": Case(np_logaddexp2, TWO),
+    "numpy.sqrt": Case(np_sqrt, ONE, "positive"),
+    "numpy.cbrt": Case(np_cbrt, ONE, "distinct"),
+    "numpy.square": Case(np_square, ONE),
+    "numpy.reciprocal": Case(np_reciprocal, ONE, "distinct"),
+    "numpy.absolute": Case(np_absolute, ONE, "distinct"),
+    "numpy.fabs": Case(np_fabs, ONE, "distinct"),
+    "numpy.deg2rad": Case(np_deg2rad, ONE),
+    "numpy.radians": Case(np_radians, ONE),
+    "numpy.rad2deg": Case(np_rad2deg, ONE),
+    "numpy.degrees": Case(np_degrees, ONE),
+    "numpy.sinc": Case(np_sinc, ONE),
+    "numpy.where": Case(np_where, [((3, 4), (3, 4)), ((3, 1), (4,)), ((4,), ())]),
+    "numpy.clip": Case(
+        np_clip, [((3, 4), (3, 4), (3, 4)), ((3, 4), (4,), ()), ((4,), (3, 1), (1,))],
+        ("distinct", "lower", "upper"),
+    ),
+    "numpy.ndarray.clip": Case(
+        method_clip, [((3, 4), (3, 4), (3, 4)), ((3, 4), (3, 1), (4,))],
+        ("distinct", "lower", "upper"),
+    ),
+    "numpy.float_power": Case(np_float_power, TWO, ("positive", "any"), float64_inside=True),
+    "numpy.remainder": Case(np_remainder, TWO, DIVISION),
+    "numpy.fmod": Case(np_fmod, TWO, DIVISION),
+    "numpy.modf": Case(np_modf, ONE, "fraction"),
+    "numpy.divmod": Case(np_divmod, TWO, DIVISION),
+    "numpy.frexp": Case(np_frexp, ONE, "between_powers"),
+    "numpy.ldexp": Case(np_ldexp, [((3, 4),), ((4,),), ((3, 1),)]),
+    "numpy.copysign": Case(np_copysign, TWO, "distinct"),
+    "numpy.nextafter": Case(np_nextafter, TWO, "distinct"),
+    "numpy.conjugate": Case(np_conjugate, ONE),
+    "numpy.ndarray.conjugate": Case(method_conjugate, ONE),
+    "numpy.ndarray.conj": Case(method_conj, ONE),
+    # layout
+    "numpy.einsum": Case(np_einsum, [((3, 4), (4, 2)), ((2, 3, 4), (4, 2))]),
+    "numpy.tile": Case(np_tile, ONE),
+    "numpy.repeat": Case(np_repeat, ONE),
+    "numpy.ndarray.repeat": Case(method_repeat, [((3, 4),), ((3,),)]),
+    "numpy.roll": Case(np_roll, ONE),
+    "numpy.pad": Case(np_pad, ONE),
+    "numpy.hstack": Case(np_hstack, [((3, 4), (3, 2)), ((5,), (2,))]),
+    "numpy.vstack": Case(np_vstack, [((3, 4), (2, 4)), ((4,), (4,)), ((3, 4), (4,))]),
+    "numpy.dstack": Case(np_dstack, [((3, 4), (3, 4)), ((4,), (4,)), ((2, 3, 1), (2, 3, 2))]),
+    "numpy.column_stack": Case(np_column_stack, [((3,), (3, 2)), ((4,), (4,))]),
+    "numpy.split": Case(np_split, [((4, 3),), ((6,),)]),
+    "numpy.array_split": Case(np_array_split, [((5, 2),), ((7,),)]),
+    "numpy.hsplit": Case(np_hsplit, [((3, 4),), ((6,),)]),
+    "numpy.vsplit": Case(np_vsplit, [((4, 3),), ((2, 2, 3),)]),
+    "numpy.dsplit": Case(np_dsplit, [((2, 3, 4),), ((1, 2, 2),)]),
+    "numpy.take_along_axis": Case(np_take_along_axis, [((3, 4),), ((5,),)], "distinct"),
+    "numpy.sort": Case(np_sort, [((3, 4),), ((5,),)], "distinct"),
+    "numpy.diag": Case(np_diag, [((3, 4),), ((4,),)]),
+    "numpy.diagonal": Case(np_diagonal, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.ndarray.diagonal": Case(method_diagonal, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.triu": Case(np_triu, [((3, 4),), ((2, 3, 3),)]),
+    "numpy.tril": Case(np_tril, [((3, 4),), ((2, 3, 3),)]),
+    "numpy.append": Case(np_append, [((3, 4), (2, 4)), ((3,), (5,))]),
+    "numpy.diff": Case(np_diff, ONE),
+    "numpy.rot90": Case(np_rot90, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.delete": Case(np_delete, ONE),
+    "numpy.insert": Case(np_insert, [((3, 4), (2, 4)), ((3, 4), (4,)), ((5,), (2,))]),
+    "numpy.block": Case(np_block, [((2, 2), (2, 3)), ((3, 3), (3, 1))]),
+    # linear algebra
+    "numpy.linalg.det": Case(linalg_det, MATRICES, "matrix"),
+    "numpy.linalg.slogdet": Case(linalg_slogdet, MATRICES, "matrix"),
+    "numpy.linalg.inv": Case(linalg_inv, MATRICES, "matrix"),
+    "numpy.linalg.solve": Case(
+        linalg_solve, [((3, 3), (3,)), ((2, 3, 3), (3, 2)), ((3, 3), (2, 3, 1))], ("matrix", "any")
+    ),
+    "numpy.linalg.matrix_power": Case(linalg_matrix_power, MATRICES, "matrix"),
+    "numpy.linalg.norm": Case(linalg_norm, ONE),
+    "numpy.linalg.vector_norm": Case(linalg_vector_norm, ONE, "distinct"),
+    "numpy.linalg.matrix_norm": Case(linalg_matrix_norm, [((3, 4),), ((2, 3, 2),)]),
+    "numpy.linalg.cholesky": Case(linalg_cholesky, MATRICES, "spd"),
+    "numpy.linalg.eigh": Case(linalg_eigh, MATRICES, "spd"),
+    "numpy.linalg.eigvalsh": Case(linalg_eigvalsh, MATRICES, "spd"),
+    "numpy.trace": Case(np_trace, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.ndarray.trace": Case(method_trace, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.linalg.pinv": Case(linalg_pinv, [((3, 4),), ((2, 4, 3),)], "full_rank"),
+    "numpy.linalg.svd": Case(linalg_svd, [((3, 4),), ((2, 3, 2),)], "full_rank"),
+    "numpy.linalg.svdvals": Case(linalg_svdvals, [((3, 4),), ((2, 3, 2),)], "full_rank"),
+    "numpy.linalg.qr": Case(linalg_qr, [((4, 3),), ((2, 3, 2),), ((3, 3),)], "full_rank"),
+    "numpy.linalg.lstsq": Case(
+        linalg_lstsq, [((4, 3), (4,)), ((5, 3), (5, 2))], ("full_rank", "any")
+    ),
+    "numpy.linalg.multi_dot": Case(
+        linalg_multi_dot, [((3, 4), (4, 2), (2, 5)), ((4,), (4, 3), (3,))]
+    ),
+    "numpy.linalg.tensorinv": Case(
+        linalg_tensorinv, [((2, 3, 6),), ((2, 2, 2, 2),)], "square_tensor"
+    ),
+    "numpy.linalg.tensorsolve": Case(
+        linalg_tensorsolve, [((2, 3, 6), (2, 3)), ((2, 2, 2, 2), (2, 2))],
+        ("square_tensor", "any"),
+    ),
+    "numpy.kron": Case(np_kron, [((2, 3), (3, 2)), ((2, 3), (4,))]),
+    # products
+    "numpy.dot": Case(np_dot, [((3, 4), (4, 2)), ((2, 3, 4), (4,)), ((4,), (4,))]),
+    "numpy.ndarray.dot": Case(method_dot, [((3, 4), (4, 2)), ((2, 3, 4), (5, 4, 2))]),
+    "numpy.inner": Case(np_inner, [((3, 4), (2, 4)), ((4,), (4,))]),
+    "numpy.cross": Case(np_cross, [((2, 3), (2, 3)), ((4, 3), (3,))]),
+    "numpy.outer": Case(np_outer, [((3,), (4,)), ((2, 2), (3,))]),
+    "numpy.vdot": Case(np_vdot, [((3, 4), (3, 4)), ((3, 4), (12,))]),
+    "numpy.tensordot": Case(np_tensordot, [((3, 4), (4, 2)), ((2, 3, 4), (4,))]),
+    "numpy.vecdot": Case(np_vecdot, [((3, 4), (3, 4)), ((2, 3, 4), (3, 4)), ((3, 4), (4,))]),
+    "numpy.matvec": Case(np_matvec, [((3, 4), (4,)), ((2, 3, 4), (1, 4))]),
+    "numpy.vecmat": Case(np_vecmat, [((3,), (3, 4)), ((2, 3), (3, 4)), ((3,), (2, 3, 4))]),
+    # reductions
+    "numpy.sum": Case(np_sum, ONE),
+    "numpy.ndarray.sum": Case(method_sum, ONE),
+    "numpy.mean": Case(np_mean, ONE),
+    "numpy.ndarray.mean": Case(method_mean, ONE),
+    "numpy.prod": Case(np_prod, ONE, "distinct"),
+    "numpy.ndarray.prod": Case(method_prod, ONE, "distinct"),
+    "numpy.max": Case(np_max, ONE, "distinct"),
+    "numpy.amax": Case(np_amax, ONE, "distinct"),
+    "numpy.ndarray.max": Case(method_max, ONE, "distinct"),
+    "numpy.min": Case(np_min, ONE, "distinct"),
+    "numpy.amin": Case(np_amin, ONE, "distinct"),
+    "numpy.ndarray.min": Case(method_min, ONE, "distinct"),
+    "numpy.nanmax": Case(np_nanmax, ONE, "with_nan"),
+    "numpy.nanmin": Case(np_nanmin, ONE, "with_nan"),
+    "numpy.var": Case(np_var, ONE),
+    "numpy.ndarray.var": Case(method_var, ONE),
+    "numpy.std": Case(np_std, ONE),
+    "numpy.ndarray.std": Case(method_std, ONE),
+    "numpy.cumsum": Case(np_cumsum, ONE),
+    "numpy.ndarray.cumsum": Case(method_cumsum, ONE),
+    "numpy.cumulative_sum": Case(np_cumulative_sum, ONE),
+    "numpy.cumprod": Case(np_cumprod, ONE, "distinct"),
+    "numpy.ndarray.cumprod": Case(method_cumprod, ONE, "distinct"),
+    "numpy.cumulative_prod": Case(np_cumulative_prod, ONE, "distinct"),
+    "numpy.nansum": Case(np_nansum, ONE, "with_nan"),
+    "numpy.nanmean": Case(np_nanmean, ONE, "with_nan"),
+    "numpy.average": Case(
+        np_average, [((3, 4), (3,)), ((2, 3, 2), (2,)), ((3, 4), (3, 4))], ("any", "positive")
+    ),
+    "numpy.ptp": Case(np_ptp, ONE, "distinct"),
+    # shapes and indexing
+    "numpy.reshape": Case(np_reshape, [((3, 4),), ((2, 3, 2),)]),
+    "numpy.ndarray.reshape": Case(method_reshape, [((3, 4),), ((6,),)]),
+    "numpy.ravel": Case(np_ravel, [((3, 4),), ((2, 3, 2),)]),
+    "numpy.ndarray.ravel": Case(method_ravel, [((3, 4),), ((2, 3, 2),)]),
+    "numpy.ndarray.flatten": Case(method_flatten, [((3, 4),), ((2, 3, 2),)]),
+    "numpy.squeeze": Case(np_squeeze, [((3, 1, 4),), ((1, 5),)]),
+    "numpy.ndarray.squeeze": Case(method_squeeze, [((1, 3, 4),), ((1, 5),)]),
+    "numpy.expand_dims": Case(np_expand_dims, ONE),
+    "numpy.atleast_1d": Case(np_atleast_1d, [((),), ((3,),)]),
+    "numpy.atleast_2d": Case(np_atleast_2d, [((4,),), ((3, 4),)]),
+    "numpy.atleast_3d": Case(np_atleast_3d, [((4,),), ((3, 4),)]),
+    "numpy.transpose": Case(np_transpose, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.ndarray.transpose": Case(method_transpose, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.ndarray.T": Case(attribute_T, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.swapaxes": Case(np_swapaxes, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.ndarray.swapaxes": Case(method_swapaxes, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.moveaxis": Case(np_moveaxis, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.flip": Case(np_flip, ONE),
+    "numpy.fliplr": Case(np_fliplr, [((3, 4),), ((2, 3, 2),)]),
+    "numpy.flipud": Case(np_flipud, ONE),
+    "numpy.broadcast_to": Case(np_broadcast_to, [((3, 4),), ((4,),), ((3, 1),)]),
+    "numpy.copy": Case(np_copy, ONE),
+    "numpy.ndarray.copy": Case(method_copy, ONE),
+    "numpy.asarray": Case(np_asarray, ONE),
+    "numpy.ascontiguousarray": Case(np_ascontiguousarray, ONE),
+    "numpy.array": Case(np_array, ONE),
+    "numpy.ndarray.astype": Case(method_astype, ONE, float64_inside=True),
+    "numpy.stack": Case(np_stack, [((3, 4), (3, 4)), ((5,), (5,))]),
+    "numpy.concatenate": Case(np_concatenate, [((3, 4), (2, 4)), ((5,), (2,))]),
+    "numpy.take": Case(np_take, ONE),
+    "numpy.ndarray.take": Case(method_take, [((3, 4),), ((3,),)]),
+    # numerical methods
+    "numpy.trapezoid": Case(np_trapezoid, [((3, 4), (4,)), ((5,), (5,)), ((2, 3), (2, 3))]),
+    "numpy.gradient": Case(np_gradient, ONE),
+    "numpy.interp": Case(
+        np_interp, [((3, 4), (4,), (4,)), ((5,), (6,), (6,))], ("any", "increasing", "any")
+    ),
+    "numpy.convolve": Case(np_convolve, [((5,), (3,)), ((3,), (4,))]),
+    "numpy.correlate": Case(np_correlate, [((5,), (3,)), ((3,), (5,))]),
+    "numpy.polyval": Case(np_polyval, [((4,), (3, 4)), ((3,), (5,))]),
+    # statistics
+    "numpy.median": Case(np_median, [((3, 4),), ((4,),)], "distinct"),
+    "numpy.quantile": Case(np_quantile, ONE, "distinct"),
+    "numpy.percentile": Case(np_percentile, [((3, 4),), ((4,),)], "distinct"),
+    "numpy.nanvar": Case(np_nanvar, ONE, "with_nan"),
+    "numpy.nanstd": Case(np_nanstd, ONE, "with_nan"),
+    "numpy.nanprod": Case(np_nanprod, ONE, "with_nan"),
+    "numpy.cov": Case(np_cov, [((3, 4), (2, 4)), ((5,), (5,))], float64_inside=True),
+    "numpy.corrcoef": Case(np_corrcoef, [((3, 4), (2, 4)), ((5,), (5,))], float64_inside=True),
+}
+
+
+# -- the checks -------------------------------------------------------------------------
+
+
+class _ShapeOf:
+    """Stands in for `w` in one plain call, to learn the shape of what it weighs."""
+
+    __array_ufunc__ = None  # NumPy's operators defer to __rmul__
+    shape = None
+
+    def __rmul__(self, other):
+        self.shape = np.shape(other)
+        return 0.0
+
+    __mul__ = __rmul__
+
+
+def inputs(label, shapes):
+    """float64 inputs of `shapes` in the case's domain, and a weight for its result:
+    the same for a label and shapes whichever tests run."""
+    case = CASES[label]
+    rng = np.random.default_rng(zlib.crc32(f"{label} {shapes}".encode()))
+    domains = case.domain if isinstance(case.domain, tuple) else (case.domain,) * len(shapes)
+    xs = [np.asarray(DOMAINS[name](rng, shape, i), dtype=np.float64)
+          for i, (name, shape) in enumerate(zip(domains, shapes))]
+    probe = _ShapeOf()
+    case.fn(*xs, probe)
+    return xs, rng.normal(size=probe.shape)
+
+
+# float32 carries about 7 digits: 5e-4 is some 4000 roundings (the entries here need
+# under a fortieth of it), while a wrong term is off by the size of the gradient
+RTOL32, ATOL32 = 5e-4, 5e-5
+
+
+def shape_id(shapes):
+    return ",".join("x".join(map(str, s)) or "()" for s in shapes)
+
+
+SHAPES = [
+    pytest.param(label, shapes, id=f"{label}-{shape_id(shapes)}")
+    for label, case in CASES.items()
+    for shapes in case.shapes
+]
+
+
+@pytest.mark.parametrize("label, shapes", SHAPES)
+def test_float64_against_finite_differences(label, shapes):
+    case = CASES[label]
+    xs, w = inputs(label, shapes)
+    check_gradient(case.fn, (*xs, w), wrt=tuple(range(len(xs))))
+
+
+@pytest.mark.parametrize("label, shapes", SHAPES)
+def test_float32_stays_float32(label, shapes):
+    case = CASES[label]
+    xs, w = inputs(label, shapes)
+    args = [x.astype(np.float32) for x in (*xs, w)]
+    wrt = tuple(range(len(xs)))
+    if case.float64_inside:
+        grads = s2s.grad(case.fn, wrt=wrt)(*args)
+    else:
+        grads = strict_gradients(case.fn, args, wrt=wrt)
+    exact = [a.astype(np.float64) for a in args]  # the very float32 values, in float64
+    for index, got in zip(wrt, grads):
+        assert got.dtype == np.float32, f"gradient {index} is {got.dtype}"
+        assert got.shape == args[index].shape
+        expected = numerical_gradient(case.fn, exact, index)
+        np.testing.assert_allclose(
+            got, expected, rtol=RTOL32, atol=ATOL32, err_msg=f"{label}: gradient {index}"
+        )
+
+
+# -- every rule has an entry ------------------------------------------------------------
+
+LABELS = """
+from s2s import coverage, templating
+templating.load_builtin_templates()
+names = coverage._names()
+for key, template in templating._ADJOINTS.items():
+    if template.fn.__module__.startswith("s2s.templates."):
+        print(names.get(id(key), repr(key)))
+"""
+
+
+def built_in_labels():
+    # a process of its own: rules other tests register must not show up, nor hide one
+    out = subprocess.run(
+        [sys.executable, "-c", LABELS], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return {label for label in out.split() if label.startswith(("numpy.", "operator."))}
+
+
+def test_every_rule_has_an_entry():
+    labels = built_in_labels()
+    assert len(labels) > 150  # the subprocess saw the rules
+    missing = sorted(labels - set(CASES))
+    assert not missing, f"rules without an entry in CASES: {missing}"
+    stale = sorted(set(CASES) - labels)
+    assert not stale, f"entries for rules that no longer exist: {stale}"
+
+
+OPERATORS = {
+    "operator.add": "x + y", "operator.sub": "x - y", "operator.mul": "x * y",
+    "operator.truediv": "x / y", "operator.pow": "x**y", "operator.neg": "-x",
+    "operator.pos": "+x", "operator.matmul": "x @ y", "operator.mod": "x % y",
+    "operator.getitem": "x[",
+}
+
+
+@pytest.mark.parametrize("label", list(CASES))
+def test_entry_calls_its_function(label):
+    """Each case spells the function its label names (not an alias of it)."""
+    source = inspect.getsource(CASES[label].fn)
+    if label in OPERATORS:
+        spelling = OPERATORS[label]
+    elif label.startswith("numpy.ndarray."):
+        spelling = "x." + label.rsplit(".", 1)[1]
+    else:
+        spelling = "np." + label.split(".", 1)[1] + "("
+    assert spelling in source, f"{CASES[label].fn.__name__} does not call {spelling!r}"
