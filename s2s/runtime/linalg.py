@@ -220,20 +220,15 @@ def norm_adjoint(g, x, z, ord=None, axis=None, keepdims=False, matrix=None):
 # -- pseudo-inverse, SVD, QR, least squares, chains of products --------------------------
 
 
-def _eye_like(n, x):
-    return numpy.eye(n, dtype=x.dtype, like=x)
-
-
 @returns_new_array
 def pinv_adjoint(g, z, a):
     """The adjoint of `a` in `z = pinv(a)`, for an `a` whose rank does not change near
     it (Golub and Pereyra's derivative):
     -z^T g z^T + (I - a z) g^T z z^T + z^T z g^T (I - z a)."""
     zt, gt = transposed(z), transposed(g)
-    m, n = numpy.shape(a)[-2:]
-    return (-zt @ g @ zt
-            + (_eye_like(m, a) - a @ z) @ gt @ z @ zt
-            + zt @ z @ gt @ (_eye_like(n, a) - z @ a))
+    left = gt @ z @ zt  # (I - a z) left, and right (I - z a), with no identity made
+    right = zt @ z @ gt
+    return -zt @ g @ zt + left - a @ (z @ left) + right - (right @ z) @ a
 
 
 def _off_diagonal_inverse_gaps(s):
@@ -273,10 +268,11 @@ def svd_adjoint(g, a, full_matrices=True, compute_uv=True):
     inner = (f * (ut_gu - transposed(ut_gu))) * s[..., None, :]
     inner = inner + s[..., :, None] * (f * (vt_gv - transposed(vt_gv)))
     out = out + u @ inner @ vh
-    if m > n:
-        out = out + ((_eye_like(m, a) - u @ transposed(u)) @ gu / s[..., None, :]) @ vh
-    if n > m:
-        out = out + (u / s[..., None, :]) @ transposed(gv) @ (_eye_like(n, a) - v @ vh)
+    if m > n:  # (I - u u^T) gu s^-1 v^T
+        out = out + ((gu - u @ ut_gu) / s[..., None, :]) @ vh
+    if n > m:  # u s^-1 gv^T (I - v v^T)
+        gvt = transposed(gv)
+        out = out + (u / s[..., None, :]) @ (gvt - (gvt @ v) @ vh)
     return out
 
 
@@ -300,8 +296,7 @@ def qr_adjoint(g, a, mode="reduced"):
     m = r @ transposed(gr)
     if gq is not None:
         m = m - transposed(gq) @ q
-    low = numpy.tril(m, -1)
-    b = q @ (low + transposed(low) + m * _eye_like(numpy.shape(m)[-1], m))
+    b = q @ (numpy.tril(m) + transposed(numpy.tril(m, -1)))
     if gq is not None:
         b = b + gq
     # b r^-T, as the solve of r x^T = b^T
