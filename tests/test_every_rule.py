@@ -890,6 +890,47 @@ def np_corrcoef(x, y, w):
     return np.sum(np.corrcoef(x, y) * w)
 
 
+# -- arrays made from values --------------------------------------------------------------
+
+
+def np_linspace(x, y, w):
+    return np.sum(np.linspace(x, y, 5) * w)
+
+
+def np_logspace(x, y, w):
+    return np.sum(np.logspace(x, y, 4, base=2.0) * w)
+
+
+def np_geomspace(x, y, w):
+    return np.sum(np.geomspace(x, y, 4) * w)
+
+
+def np_arange(x, h, w):
+    return np.sum(np.arange(x, x + 2.05, h) * w)
+
+
+def np_full(x, w):
+    return np.sum(np.full((3, 4), x) * w)
+
+
+def np_full_like(x, w):
+    return np.sum(np.full_like(ROWS * x, x) * w)  # (x's dtype: ROWS is float32)
+
+
+def np_meshgrid(x, y, w):
+    gx, gy = np.meshgrid(x, y)
+    return np.sum(gx * gy * w)
+
+
+def np_broadcast_arrays(x, y, w):
+    a, b = np.broadcast_arrays(x, y)
+    return np.sum((a - b) * w)
+
+
+def np_vander(x, w):
+    return np.sum(np.vander(x, 3) * w)
+
+
 # -- inputs -----------------------------------------------------------------------------
 
 
@@ -965,6 +1006,7 @@ DOMAINS = {
         0.2, 0.8, size=shape
     ),  # modf: away from integers
     "between_powers": signed(1.1, 1.9),  # frexp: away from powers of two
+    "step": uniform(0.45, 0.5),  # arange: five values from x to x + 2.05
     # interp's sample points: increasing, 0.4 to 0.8 apart, about "any"'s values
     "increasing": lambda rng, shape, position: -1.2 + np.cumsum(
         rng.uniform(0.4, 0.8, size=shape), axis=-1
@@ -1223,6 +1265,17 @@ CASES = {
     "numpy.nanprod": Case(np_nanprod, ONE, "with_nan"),
     "numpy.cov": Case(np_cov, [((3, 4), (2, 4)), ((5,), (5,))], float64_inside=True),
     "numpy.corrcoef": Case(np_corrcoef, [((3, 4), (2, 4)), ((5,), (5,))], float64_inside=True),
+    # arrays made from values
+    "numpy.linspace": Case(np_linspace, [((), ()), ((3,), (2, 1))]),
+    "numpy.logspace": Case(np_logspace, [((), ()), ((3,), (2, 1))]),
+    "numpy.geomspace": Case(np_geomspace, [((), ()), ((3,), (2, 1))], "positive",
+                            float64_inside=True),
+    "numpy.arange": Case(np_arange, [((), ())], ("any", "step"), float64_inside=True),
+    "numpy.full": Case(np_full, [((),), ((4,),), ((3, 1),)]),
+    "numpy.full_like": Case(np_full_like, [((),), ((3, 1),)]),
+    "numpy.meshgrid": Case(np_meshgrid, [((3,), (4,)), ((2,), (2,))]),
+    "numpy.broadcast_arrays": Case(np_broadcast_arrays, [((3, 1), (4,)), ((3,), ())]),
+    "numpy.vander": Case(np_vander, [((4,),), ((2,),)], float64_inside=True),
 }
 
 
