@@ -931,6 +931,115 @@ def np_vander(x, w):
     return np.sum(np.vander(x, 3) * w)
 
 
+# -- selection ----------------------------------------------------------------------------
+
+CHOICE_INDEX = np.array([[0, 1, 1, 0], [1, 0, 0, 1], [0, 0, 1, 1]])
+BINS = np.array([0, 2, 2, 5, 1, 0])
+
+
+def np_select(x, y, w):
+    # where both conditions hold, the first one's choice is taken
+    return np.sum(np.select([x > 0, y < 0], [x, y * 2.0], default=0.5) * w)
+
+
+def np_choose(x, y, w):
+    return np.sum(np.choose(CHOICE_INDEX, [x, y]) * w)
+
+
+def method_choose(c0, c1, w):
+    x = CHOICE_INDEX
+    return np.sum(x.choose([c0, c1], mode="clip") * w)
+
+
+def np_compress(x, w):
+    return np.sum(np.compress([True, False, True], x, axis=0) * w)
+
+
+def method_compress(x, w):
+    return np.sum(x.compress([False, True, True], axis=-1) * w)
+
+
+def np_extract(x, w):
+    return np.sum(np.extract(x > 0, x) * w)
+
+
+def np_partition(x, w):
+    return np.sum(np.partition(x, 1) * w)
+
+
+def np_trim_zeros(x, w):
+    return np.sum(np.trim_zeros(np.pad(x, (2, 1)), trim="f") * w)
+
+
+def np_bincount(x, w):
+    return np.sum(np.bincount(BINS[: x.size], x, minlength=7) * w)
+
+
+def np_nan_to_num(x, n, w):
+    return np.sum(np.nan_to_num(x, nan=n) * w)
+
+
+def np_resize(x, w):
+    return np.sum(np.resize(x, (3, 5)) * w)
+
+
+def np_ediff1d(x, e, w):
+    return np.sum(np.ediff1d(x, to_end=e, to_begin=-0.5) * w)
+
+
+def np_unwrap(p, period, w):
+    return np.sum(np.unwrap(p * 4.0, period=period) * w)
+
+
+def np_nancumsum(x, w):
+    return np.sum(np.nancumsum(x, axis=0) * w)
+
+
+def np_nancumprod(x, w):
+    return np.sum(np.nancumprod(x) * w)
+
+
+def np_matrix_transpose(x, w):
+    return np.sum(np.matrix_transpose(x) * w)
+
+
+def np_unstack(x, w):
+    parts = np.unstack(x, axis=-1)
+    return np.sum(parts[0] * w) + np.sum(parts[-1] ** 2)
+
+
+def np_astype(x, w):
+    return np.sum(np.astype(x, np.float64) * w)
+
+
+def np_asanyarray(x, w):
+    return np.sum(np.asanyarray(x) * w)
+
+
+def np_asfortranarray(x, w):
+    return np.sum(np.asfortranarray(x) * w)
+
+
+def np_require(x, w):
+    return np.sum(np.require(x, requirements=["F", "A"]) * w)
+
+
+def np_asarray_chkfinite(x, w):
+    return np.sum(np.asarray_chkfinite(x) * w)
+
+
+def np_rollaxis(x, w):
+    return np.sum(np.rollaxis(x, -1) * w)
+
+
+def np_diagflat(x, w):
+    return np.sum(np.diagflat(x, 1) * w)
+
+
+def np_row_stack(x, y, w):
+    return np.sum(np.row_stack([x, y]) * w)  # (deprecated by NumPy 2: it warns)
+
+
 # -- inputs -----------------------------------------------------------------------------
 
 
@@ -1276,6 +1385,35 @@ CASES = {
     "numpy.meshgrid": Case(np_meshgrid, [((3,), (4,)), ((2,), (2,))]),
     "numpy.broadcast_arrays": Case(np_broadcast_arrays, [((3, 1), (4,)), ((3,), ())]),
     "numpy.vander": Case(np_vander, [((4,),), ((2,),)], float64_inside=True),
+    # selection
+    "numpy.select": Case(np_select, TWO, "distinct"),
+    "numpy.choose": Case(np_choose, [((3, 4), (3, 4)), ((4,), (3, 1)), ((3, 4), ())]),
+    "numpy.ndarray.choose": Case(method_choose, [((3, 4), (3, 4)), ((3, 1), (4,))]),
+    "numpy.compress": Case(np_compress, ONE),
+    "numpy.ndarray.compress": Case(method_compress, ONE),
+    "numpy.extract": Case(np_extract, ONE, "distinct"),
+    "numpy.partition": Case(np_partition, ONE, "distinct"),
+    "numpy.trim_zeros": Case(np_trim_zeros, ONE, "distinct"),
+    "numpy.bincount": Case(np_bincount, [((6,),), ((4,),)]),
+    "numpy.nan_to_num": Case(
+        np_nan_to_num, [((3, 4), ()), ((5,), ()), ((3, 4), (4,))], ("with_nan", "any")
+    ),
+    "numpy.resize": Case(np_resize, ONE),
+    "numpy.ediff1d": Case(np_ediff1d, [((3, 4), (2,)), ((5,), ())]),
+    "numpy.unwrap": Case(np_unwrap, [((3, 4), ()), ((6,), ())], ("any", "positive")),
+    "numpy.nancumsum": Case(np_nancumsum, ONE, "with_nan"),
+    "numpy.nancumprod": Case(np_nancumprod, ONE, "with_nan"),
+    "numpy.matrix_transpose": Case(np_matrix_transpose, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.unstack": Case(np_unstack, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.astype": Case(np_astype, ONE, float64_inside=True),
+    "numpy.asanyarray": Case(np_asanyarray, ONE),
+    "numpy.asfortranarray": Case(np_asfortranarray, ONE),
+    "numpy.require": Case(np_require, ONE),
+    "numpy.asarray_chkfinite": Case(np_asarray_chkfinite, ONE),
+    "numpy.rollaxis": Case(np_rollaxis, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.diagflat": Case(np_diagflat, [((3,),), ((2, 2),)]),
+    **({"numpy.row_stack": Case(np_row_stack, [((3, 4), (2, 4)), ((4,), (4,))])}
+       if hasattr(np, "row_stack") else {}),  # NumPy 2 deprecates it
 }
 
 

@@ -34,7 +34,7 @@ IN_PLACE_METHODS = {
     "update", "popitem", "setdefault", "fill", "put", "itemset", "resize",
     "partition", "setfield", "setflags", "shuffle",
 }
-# functions that write into an argument
+# functions that write into an argument (and numpy.nan_to_num with copy=False)
 IN_PLACE_FUNCTIONS = {
     numpy.copyto, numpy.put, numpy.place, numpy.putmask, numpy.fill_diagonal,
     numpy.put_along_axis, numpy.random.shuffle,
@@ -102,7 +102,13 @@ def check_in_place_calls(fn, operations, source):
                 )
             else:
                 obj = operations.resolve(func)
-                in_place = isinstance(obj, Hashable) and obj in IN_PLACE_FUNCTIONS
+                in_place = isinstance(obj, Hashable) and (obj in IN_PLACE_FUNCTIONS or (
+                    obj is numpy.nan_to_num and any(  # copy=False: into its argument
+                        k.arg == "copy" and not (isinstance(k.value, gast.Constant)
+                                                 and k.value.value)
+                        for k in node.keywords
+                    )
+                ))
             what = f"{dotted(func, unknown='...')}()" if in_place else None
             if what:
                 hint = (

@@ -1,0 +1,288 @@
+"""Helpers for the rules in templates/selection.py: select, choose, compress, extract,
+partition, trim_zeros, bincount, nan_to_num, resize, ediff1d, unwrap, nancumsum,
+nancumprod, unstack and rollaxis.
+
+Like the rest of the runtime they dispatch on their inputs, so they run on NumPy, CuPy
+and Dask arrays: positions are worked out with functions of the inputs, and an index
+made on the host from a Python list is moved next to the adjoint with `like=`.
+"""
+
+import operator
+
+import numpy
+
+from . import AdjointList, returns_new_array, take_adjoint, unbroadcast, zeros_like
+from .layout import sort_adjoint
+from .reductions import cumprod_adjoint, cumsum_adjoint
+
+
+class _Shaped:
+    """Something with a shape only, for `unbroadcast` to sum down to."""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+
+def _sum_to(g, x):
+    """`g` summed down to the shape `x` was broadcast from (a number, a list or an
+    array)."""
+    return unbroadcast(g, x if hasattr(x, "shape") else _Shaped(numpy.shape(x)))
+
+
+def _as_array(g, x):
+    """`g`, an array of `x`'s dtype where it arrives as a Python number (the seed of a
+    0-d result): a Python float would make float32 work silently float64."""
+    return g if hasattr(g, "dtype") else g + zeros_like(x)
+
+
+def _beside(index, g):
+    """`index` as an array of `g`'s library (a list, or a NumPy array next to a CuPy
+    adjoint, moved there); arrays of that library are left as they are."""
+    if type(index).__module__.split(".")[0] == type(g).__module__.split(".")[0]:
+        return index
+    if hasattr(g, "__array_function__"):
+        return numpy.asarray(index, like=g)
+    return numpy.asarray(index)
+
+
+def _parts_like(parts, choices):
+    """One adjoint per choice: a list for a list or tuple of choices, an array for
+    an array whose first axis enumerates them."""
+    if isinstance(choices, (list, tuple)):
+        return AdjointList(parts)
+    return numpy.stack(parts)
+
+
+def _size(x):
+    """How many elements `x` has, read from an array (`numpy.size` would make Dask
+    compute it)."""
+    size = getattr(x, "size", None)
+    return numpy.size(x) if size is None else size
+
+
+def _masked(g, mask, x):
+    """`g` where `mask`, 0 elsewhere, summed down to `x`'s shape."""
+    return _sum_to(numpy.where(mask, g, 0), x)
+
+
+# -- select and choose --------------------------------------------------------------
+
+
+def _first_true(condlist):
+    """For `numpy.select`: one mask per condition, true where it is the first true
+    one (the one whose choice is taken), and where any condition holds."""
+    masks, taken = [], False
+    for condition in condlist:
+        masks.append(numpy.logical_and(condition, numpy.logical_not(taken)))
+        taken = numpy.logical_or(taken, condition)
+    return masks, taken
+
+
+def select_adjoints(g, condlist, choicelist):
+    """The adjoints of `choicelist` in `numpy.select(condlist, choicelist, default)`:
+    each choice gets `g` where its condition is the first true one, summed down to
+    its own shape."""
+    masks, _ = _first_true(condlist)
+    return _parts_like([_masked(g, m, c) for m, c in zip(masks, choicelist)], choicelist)
+
+
+@returns_new_array
+def select_default_adjoint(g, condlist, default=0):
+    """The adjoint of `default` in `numpy.select(condlist, choicelist, default)`: `g`
+    where no condition holds, summed down to `default`'s shape."""
+    _, taken = _first_true(condlist)
+    return _sum_to(numpy.where(taken, 0, g), default)
+
+
+def _chosen_index(a, n, mode):
+    """Which of n choices `numpy.choose(a, choices, mode=mode)` takes at each place."""
+    if mode == "wrap":
+        return numpy.mod(a, n)
+    if mode == "clip":
+        return numpy.clip(a, 0, n - 1)
+    return a  # "raise": NumPy has checked that 0 <= a < n
+
+
+def choose_adjoints(g, a, choices, mode="raise"):
+    """The adjoints of `choices` in `numpy.choose(a, choices, mode=mode)`: each choice
+    gets `g` where `a` picks it, summed down to its own shape.  An array of choices
+    gets an array (its first axis enumerates them)."""
+    index = _chosen_index(_beside(a, g), len(choices), mode)
+    parts = [_masked(g, index == i, choices[i]) for i in range(len(choices))]
+    return _parts_like(parts, choices)
+
+
+# -- compress, extract, partition, trim_zeros -------------------------------------------
+
+
+@returns_new_array
+def compress_adjoint(g, condition, a, axis=None):
+    """The adjoint of `a` in `numpy.compress(condition, a, axis)` (and of `arr` in
+    `numpy.extract(condition, arr)`, which is compress of both flattened): `g` where
+    the kept elements were, zeros elsewhere."""
+    kept = _beside(numpy.flatnonzero(condition), g)
+    return take_adjoint(g, a, kept, axis)
+
+
+@returns_new_array
+def permuted_adjoint(g, z, a, axis=-1):
+    """The adjoint of `a` in a `z` that holds `a`'s elements in another order along
+    `axis` (`numpy.partition`; `a` flattened when `axis` is None).  A stable sort of
+    `z` and one of `a` put the same values in the same places, so position i of
+    `z`'s sort came from position i of `a`'s: equal values are matched in the order
+    stable sorts give them, as `sort`'s adjoint places them."""
+    g = _as_array(g, z)
+    if axis is None:
+        flat = permuted_adjoint(g, z, numpy.reshape(a, (-1,)), 0)
+        return numpy.reshape(flat, numpy.shape(a))
+    order = numpy.argsort(z, axis=axis, kind="stable")
+    return sort_adjoint(numpy.take_along_axis(g, order, axis=axis), a, axis)
+
+
+def _axis_tuple(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    return tuple(operator.index(i) % ndim for i in axes)
+
+
+@returns_new_array
+def trim_zeros_adjoint(g, filt, trim="fb", axis=None):
+    """The adjoint of `filt` in `numpy.trim_zeros(filt, trim, axis)`: `g` in the box
+    the result was cut from, zeros on the trimmed ends.  The box starts, along each
+    trimmed axis, at the first element that is not zero (from the front) or at 0."""
+    shape = numpy.shape(filt)
+    g = _as_array(g, filt)
+    if numpy.shape(g) == shape:  # nothing trimmed
+        return g + zeros_like(filt)
+    axes = _axis_tuple(axis, len(shape)) if "f" in trim.lower() else ()
+    starts = [0] * len(shape)
+    for i in axes:  # the first place along axis i where anything is not zero (else 0)
+        line = numpy.any(filt, axis=tuple(j for j in range(len(shape)) if j != i))
+        starts[i] = int(numpy.argmax(line))
+    pads = [(s, n - s - m) for s, n, m in zip(starts, shape, numpy.shape(g))]
+    return numpy.pad(g, pads)
+
+
+# -- bincount, nan_to_num, resize, ediff1d, unwrap ---------------------------------------
+
+
+@returns_new_array
+def bincount_weights_adjoint(g, x, weights):
+    """The adjoint of `weights` in `numpy.bincount(x, weights)`: `g` at each one's bin,
+    `g[x]`.  NumPy adds the weights in float64; the adjoint comes back in their own
+    float dtype."""
+    out = numpy.take(g, _beside(x, g))
+    dtype = getattr(weights, "dtype", None)
+    if dtype is not None and dtype.kind == "f" and out.dtype != dtype:
+        out = out.astype(dtype)
+    return out
+
+
+def _refuse_in_place(copy):
+    if not copy:
+        raise NotImplementedError(
+            "s2s cannot differentiate numpy.nan_to_num(..., copy=False), which changes "
+            "its argument in place; leave copy=True"
+        )
+
+
+@returns_new_array
+def nan_to_num_adjoint(g, x, copy=True):
+    """The adjoint of `x` in `numpy.nan_to_num(x, ...)`: `g` where `x` is finite, 0
+    where a NaN or an infinity was replaced."""
+    _refuse_in_place(copy)
+    return numpy.where(numpy.isfinite(x), _as_array(g, x), 0)
+
+
+_REPLACED = {"nan": numpy.isnan, "posinf": numpy.isposinf, "neginf": numpy.isneginf}
+
+
+@returns_new_array
+def replaced_adjoint(g, x, value, which, copy=True):
+    """The adjoint of `value`, nan_to_num's `nan`, `posinf` or `neginf` (`which`):
+    the sum of `g` where it replaced an element of `x`."""
+    _refuse_in_place(copy)
+    return _masked(_as_array(g, x), _REPLACED[which](x), value)
+
+
+@returns_new_array
+def resize_adjoint(g, a):
+    """The adjoint of `a` in `numpy.resize(a, new_shape)`, which repeats `a`'s elements
+    cyclically (flattened) to fill the new shape: each element gets the sum of the
+    adjoints of its copies."""
+    n = _size(a)
+    if n == 0:
+        return zeros_like(a)
+    flat = numpy.reshape(_as_array(g, a), (-1,))
+    total = flat.shape[0]
+    copies = -(-total // n)
+    flat = numpy.pad(flat, (0, copies * n - total))
+    return numpy.reshape(numpy.sum(numpy.reshape(flat, (copies, n)), axis=0), numpy.shape(a))
+
+
+def ediff1d_adjoints(g, ary, to_end=None, to_begin=None):
+    """The adjoints of `ary`, `to_end` and `to_begin` in `numpy.ediff1d(ary, to_end,
+    to_begin)`, the differences of `ary` flattened between `to_begin` and `to_end`
+    (each flattened): the middle of `g` through diff's adjoint, its ends reshaped."""
+    before = 0 if to_begin is None else _size(to_begin)
+    after = 0 if to_end is None else _size(to_end)
+    total = numpy.shape(g)[0]
+    middle = g[before:total - after]
+    if _size(ary) == 0:
+        d_ary = numpy.reshape(middle, numpy.shape(ary))
+    else:  # element i is in differences i (+) and i - 1 (-)
+        d_ary = numpy.reshape(-numpy.diff(numpy.pad(middle, 1)), numpy.shape(ary))
+    d_end = None if to_end is None else numpy.reshape(g[total - after:], numpy.shape(to_end))
+    d_begin = None if to_begin is None else numpy.reshape(g[:before], numpy.shape(to_begin))
+    return d_ary, d_end, d_begin
+
+
+@returns_new_array
+def unwrap_period_adjoint(g, z, p, period):
+    """The adjoint of `period` in `z = numpy.unwrap(p, period=period)`: z - p is a
+    whole number of periods at each place, which moves with `period` (the number
+    itself changes only at the jumps)."""
+    turns = numpy.round((z - p) / period)
+    return _sum_to(_as_array(g, z) * turns, period)
+
+
+# -- nancumsum, nancumprod, unstack, rollaxis -------------------------------------------
+
+
+@returns_new_array
+def nancumsum_adjoint(g, a, axis=None):
+    """The adjoint of `a` in `numpy.nancumsum(a, axis)`: cumsum's, with the NaNs taken
+    as 0, and 0 at the NaNs."""
+    return numpy.where(numpy.isnan(a), 0, cumsum_adjoint(g, a, axis))
+
+
+@returns_new_array
+def nancumprod_adjoint(g, a, axis=None):
+    """The adjoint of `a` in `numpy.nancumprod(a, axis)`: cumprod's, with the NaNs
+    taken as 1, and 0 at the NaNs."""
+    nan = numpy.isnan(a)
+    return numpy.where(nan, 0, cumprod_adjoint(g, numpy.where(nan, 1, a), axis))
+
+
+@returns_new_array
+def unstack_adjoint(g, parts, axis=0):
+    """The adjoint of `x` in `parts = numpy.unstack(x, axis=axis)`: the parts'
+    adjoints stacked again (zeros for a part nothing used)."""
+    g = [
+        gi if numpy.shape(gi) == numpy.shape(p) and hasattr(gi, "dtype") else gi + zeros_like(p)
+        for gi, p in zip(g, parts)
+    ]
+    return numpy.stack(g, axis=axis)
+
+
+def rollaxis_adjoint(g, a, axis, start=0):
+    """The adjoint of `a` in `numpy.rollaxis(a, axis, start)`: `g` with the axis moved
+    back.  rollaxis is moveaxis to `start`, less one when `axis` came before it."""
+    n = numpy.ndim(a)
+    axis = operator.index(axis) % n
+    start = operator.index(start)
+    start = start + n if start < 0 else start
+    if axis < start:
+        start -= 1
+    return g if axis == start else numpy.moveaxis(g, start, axis)
