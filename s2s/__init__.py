@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from .api import grad, source, value_and_grad  # noqa: E402
+from .api import grad, hessian, hvp, jacobian, jvp, source, value_and_grad  # noqa: E402
 from .errors import S2SError, Unsupported  # noqa: E402
 from .hooks import grad_of  # noqa: E402
 from .runtime import array_namespace, stop_gradient  # noqa: E402
@@ -16,6 +16,10 @@ __all__ = [
     "d",
     "grad",
     "grad_of",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
     "nondifferentiable",
     "source",
     "stop_gradient",

@@ -1,4 +1,4 @@
-"""The Python API: `s2s.grad(f)`, `s2s.value_and_grad(f)`, `s2s.source(f)`.
+"""The Python API: `s2s.grad(f)`, `s2s.value_and_grad(f)`, `s2s.jvp(f)`, `s2s.source(f)`.
 
 Each compiles the very source the CLI would write (with the user's module-level
 objects passed in rather than imported), caches it by the function's source hash,
@@ -19,7 +19,7 @@ _compiled = {}
 
 def _wrt_tuple(f, wrt):
     """(names, single): `wrt` as parameter names, and whether one gradient is returned."""
-    params = list(inspect.signature(f).parameters)
+    params = list(inspect.signature(_code(f)).parameters)
     if wrt is None:
         return (params[0],) if params else (), True
     single = not isinstance(wrt, (tuple, list))
@@ -50,24 +50,40 @@ def _cells(f):
     return tuple(out)
 
 
-def _compile(f, names):
-    key = (f.__module__, f.__qualname__, _source_hash(f), _cells(f), names, registry_state())
+def _code(f):
+    """The function s2s reads for `f`: for a function s2s made (`s2s.grad(g)`, ...), the
+    generated function itself, so that derivatives of derivatives differentiate the
+    generated code."""
+    made = getattr(f, "s2s_generated_function", None)
+    return made() if made is not None else f
+
+
+def _compile(f, names, mode="reverse"):
+    f = _code(f)
+    key = (f.__module__, f.__qualname__, _source_hash(f), _cells(f), names, mode,
+           registry_state())
     if key in _compiled:
         generated, _, calls = _compiled[key]
         if any(_source_hash(g) != sha for g, sha in calls):  # a callee was edited
             del _compiled[key]
     if key not in _compiled:
         target = f"{f.__module__}.{f.__qualname__}"
-        command = f"s2s.value_and_grad({target}, wrt={names!r})"
-        generated = differentiate(f, names, target=target, inject=True, command=command)
-        filename = f"<s2s generated: derivative of {target}>"
+        api = "value_and_grad" if mode == "reverse" else "jvp"
+        command = f"s2s.{api}({target}, wrt={names!r})"
+        generated = differentiate(f, names, target=target, inject=True, command=command,
+                                  mode=mode)
+        # one file per derivative: tracebacks of each must find its own lines
+        kind = "derivative" if mode == "reverse" else "forward derivative"
+        filename = f"<s2s generated: {kind} of {target} wrt {','.join(names)}>"
         lines = generated.source.splitlines(keepends=True)
         linecache.cache[filename] = (len(generated.source), None, lines, filename)
         namespace = dict(generated.injected)
         namespace["__name__"] = f"s2s_generated.{f.__module__}"
         exec(compile(generated.source, filename, "exec"), namespace)
         calls = [(g, _source_hash(g)) for g in generated.calls]
-        _compiled[key] = (generated, namespace[generated.functions["value_and_grad"]], calls)
+        role = "value_and_grad" if mode == "reverse" else "jvp"
+        _compiled[key] = (generated, namespace[generated.functions[role]], calls)
+        _compiled[key][1].s2s_generated = generated
     return _compiled[key][:2]
 
 
@@ -88,6 +104,7 @@ def value_and_grad(f, wrt=None):
             grads = (grads,)
         return value, grads
 
+    run.s2s_generated_function = lambda: _compile(f, names)[1]
     return run
 
 
@@ -99,10 +116,154 @@ def grad(f, wrt=None):
     def run(*args, **kwargs):
         return value_and_grad_f(*args, **kwargs)[1]
 
+    names, _ = _wrt_tuple(f, wrt)
+    run.s2s_generated_function = lambda: _generated_function(f, names, "grad")
     return run
 
 
-def source(f, wrt=None):
-    """The generated source that `grad(f, wrt)` runs."""
+def _generated_function(f, names, role):
+    generated, compiled = _compile(f, names)
+    return compiled.__globals__[generated.functions[role]]
+
+
+def jvp(f, wrt=None):
+    """`f`'s value and its derivative along a direction (forward mode):
+    `jvp(f, wrt)(*args, *tangents) -> (value, tangent)`.  The last positional
+    arguments are the tangents, one per `wrt` parameter, unless they are given by
+    keyword under the generated function's names for them (`dx=`)."""
     names, _ = _wrt_tuple(f, wrt)
-    return _compile(f, names)[0].source
+
+    @functools.wraps(f)
+    def run(*args, **kwargs):
+        generated, compiled = _compile(f, names, "forward")
+        keys = generated.tangents
+        if not any(k in kwargs for k in keys):
+            if len(args) < len(keys):
+                raise TypeError(f"jvp of {f.__name__} takes one tangent per wrt "
+                                f"parameter ({', '.join(names)}) after the arguments")
+            args, tangents = args[:len(args) - len(keys)], args[len(args) - len(keys):]
+            kwargs.update(zip(keys, tangents))
+        return compiled(*args, **kwargs)
+
+    run.s2s_generated_function = lambda: _compile(f, names, "forward")[1]
+    return run
+
+
+def source(f, wrt=None, mode="reverse"):
+    """The generated source that `grad(f, wrt)` (`jvp(f, wrt)` for mode "forward")
+    runs."""
+    names, _ = _wrt_tuple(f, wrt)
+    return _compile(f, names, mode)[0].source
+
+
+def hvp(f, wrt=None):
+    """Hessian-vector products: `hvp(f, wrt)(*args, v)` is the derivative of `f`'s
+    gradient along `v` (one tangent per `wrt` parameter: a tuple of them where `wrt`
+    is a tuple), computed forward over reverse (forward mode over the generated
+    gradient) without forming the Hessian."""
+    names, single = _wrt_tuple(f, wrt)
+
+    @functools.wraps(f)
+    def run(*args, **kwargs):
+        *args, v = args
+        grad_f = _generated_function(f, names, "grad")
+        jvp_grad = _compile(grad_f, names, "forward")[1]
+        vs = (v,) if single else tuple(v)
+        tangents = dict(zip(jvp_grad.s2s_generated.tangents, vs))
+        _, product = jvp_grad(*args, **kwargs, **tangents)
+        return (product,) if not single and len(names) == 1 else product
+
+    return run
+
+
+def _basis(x):
+    """The unit tangents of `x`, one per element, each shaped like `x`."""
+    import numpy
+
+    x = numpy.asarray(x)
+    for i in range(x.size):
+        e = numpy.zeros(x.size, dtype=x.dtype if x.dtype.kind == "f" else float)
+        e[i] = 1.0
+        yield e.reshape(x.shape)
+
+
+def hessian(f, wrt=None):
+    """`f`'s Hessian, one Hessian-vector product per element of the `wrt` parameters
+    (for small inputs): shaped `x.shape + x.shape` for one parameter; for a tuple of
+    them, a tuple of rows of blocks `H[i][j]` shaped `x_i.shape + x_j.shape`."""
+    import numpy
+
+    names, single = _wrt_tuple(f, wrt)
+    product = hvp(f, names)
+    params = list(inspect.signature(f).parameters)
+
+    @functools.wraps(f)
+    def run(*args, **kwargs):
+        xs = [args[params.index(n)] if params.index(n) < len(args) else kwargs[n]
+              for n in names]
+        columns = []  # columns[j][k]: H v for v the k-th unit tangent of x_j
+        for j, x in enumerate(xs):
+            columns.append([
+                product(*args, tuple(e if i == j else numpy.zeros(numpy.shape(xi))
+                                     for i, xi in enumerate(xs)), **kwargs)
+                for e in _basis(x)
+            ])
+        blocks = tuple(
+            tuple(
+                numpy.moveaxis(
+                    numpy.reshape([numpy.asarray(c[i]) for c in columns[j]],
+                                  numpy.shape(xs[j]) + numpy.shape(xs[i])),
+                    list(range(numpy.ndim(xs[j]))),
+                    list(range(numpy.ndim(xs[i]), numpy.ndim(xs[i]) + numpy.ndim(xs[j]))),
+                )
+                for j in range(len(xs))
+            )
+            for i in range(len(xs))
+        )
+        return blocks[0][0] if single else blocks
+
+    return run
+
+
+def jacobian(f, wrt=None):
+    """`f`'s Jacobian, `out.shape + x.shape` (a tuple, one per parameter, where `wrt` is
+    a tuple): forward mode, one jvp per input element, when the inputs have fewer
+    elements than the result; else reverse mode, one gradient per result element."""
+    import numpy
+
+    names, single = _wrt_tuple(f, wrt)
+    params = list(inspect.signature(f).parameters)
+
+    @functools.wraps(f)
+    def run(*args, **kwargs):
+        xs = [args[params.index(n)] if params.index(n) < len(args) else kwargs[n]
+              for n in names]
+        value = f(*args, **kwargs)
+        n_in, n_out = sum(numpy.size(x) for x in xs), numpy.size(value)
+        if n_in <= n_out:
+            forward = _compile(f, names, "forward")
+            keys = forward[0].tangents
+            parts = []
+            for j, x in enumerate(xs):
+                rows = []
+                for e in _basis(x):
+                    tangents = {k: (e if i == j else numpy.zeros_like(numpy.asarray(xi, float)))
+                                for i, (k, xi) in enumerate(zip(keys, xs))}
+                    rows.append(numpy.asarray(forward[1](*args, **kwargs, **tangents)[1]))
+                part = numpy.moveaxis(numpy.reshape(rows, numpy.shape(x) + numpy.shape(value)),
+                                      list(range(numpy.ndim(x))),
+                                      list(range(numpy.ndim(value),
+                                                 numpy.ndim(value) + numpy.ndim(x))))
+                parts.append(part)
+        else:
+            reverse = _compile(f, names)[1]
+            rows = []
+            for seed in _basis(value):
+                grads = reverse(*args, **kwargs, d_result=seed)[1]
+                rows.append(grads if len(names) > 1 else (grads,))
+            parts = [numpy.reshape([numpy.asarray(r[j]) for r in rows],
+                                   numpy.shape(value) + numpy.shape(x))
+                     for j, x in enumerate(xs)]
+        return parts[0] if single else tuple(parts)
+
+    return run

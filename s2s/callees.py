@@ -28,6 +28,8 @@ class Callee:
     functions: list = field(default_factory=list)  # the generated (forward, adjoint)
     source: object = None  # its FunctionSource, once read
     checked: object = None  # its definition, checked, nested functions lifted, names bound
+    tangent_names: dict = field(default_factory=dict)  # forward mode: parameter -> tangent
+    sites: list = field(default_factory=list)  # forward mode: (call, arguments, tangent of)
 
 
 class LocalFunction:
@@ -60,8 +62,9 @@ def is_user_function(obj):
 
 
 class Callees:
-    def __init__(self, namer):
+    def __init__(self, namer, roles=("forward", "adjoint")):
         self.namer = namer  # the generated module's names
+        self.roles = roles  # reverse mode: forward_g and adjoint_g; forward mode: jvp_g
         self.by_function = {}
 
     def request(self, function, parameters, wrt):
@@ -69,10 +72,11 @@ class Callees:
         callee = self.by_function.get(function)
         if callee is None:
             name = function.__name__
+            names = [self.namer.fresh(f"{role}_{name}") for role in self.roles]
             callee = Callee(
                 function=function,
-                forward=self.namer.fresh(f"forward_{name}"),
-                adjoint=self.namer.fresh(f"adjoint_{name}"),
+                forward=names[0],
+                adjoint=names[1] if len(names) > 1 else None,
                 parameters=list(parameters),
             )
             self.by_function[function] = callee

@@ -1,4 +1,4 @@
-"""`s2s differentiate TARGET [--wrt a,b] [--mode reverse] [--templates FILE] [-o FILE]`."""
+"""`s2s differentiate TARGET [--wrt a,b] [--mode reverse|forward|hvp] [--templates FILE] [-o FILE]`."""
 
 import argparse
 import os
@@ -39,13 +39,14 @@ def parser():
     )
     diff.add_argument(
         "--mode",
-        choices=["reverse", "forward"],
+        choices=["reverse", "forward", "hvp"],
         default="reverse",
-        help="reverse (gradients, the default) or forward (Jacobian-vector products)",
+        help="reverse (gradients, the default), forward (Jacobian-vector products) or "
+        "hvp (gradients and Hessian-vector products)",
     )
     diff.add_argument(
         "--templates", metavar="FILE", action="append", default=[],
-        help="a Python file of derivative rules (@s2s.adjoint) to use, before the "
+        help="a Python file of derivative rules (@s2s.adjoint, @s2s.tangent) to use, before the "
         "built-in ones and before differentiating your functions' source; repeatable",
     )
     diff.add_argument(
@@ -78,8 +79,6 @@ def differentiate_command(args):
     from .resolve import function_from_target, load_file
     from .templating import load_builtin_templates
 
-    if args.mode != "reverse":
-        raise S2SError(f"--mode {args.mode} is not implemented yet")
     wrt = tuple(w.strip() for w in args.wrt.split(",")) if args.wrt else None
     if wrt is not None and not all(wrt):
         raise S2SError(f"--wrt {args.wrt!r}: expected comma-separated parameter names")
@@ -90,9 +89,12 @@ def differentiate_command(args):
     command = f"s2s differentiate {args.target}"
     if args.wrt:
         command += f" --wrt {','.join(wrt)}"
+    if args.mode != "reverse":
+        command += f" --mode {args.mode}"
     for path in args.templates:
         command += f" --templates {path}"
-    generated = differentiate(function, wrt, target=args.target, command=command)
+    generated = differentiate(function, wrt, target=args.target, command=command,
+                              mode=args.mode)
     if args.output:
         write_atomically(args.output, generated.source)
     else:

@@ -16,8 +16,9 @@ from .analysis.aliases import check_aliases
 from .analysis.scalars import scalar_names
 from .analysis.writes import check_in_place_calls, check_writes
 from .callees import Callees, LocalFunction
-from .emit import header, module
+from .emit import format_source, header, module, to_source
 from .errors import S2SError, Unsupported, error_at
+from .forward import ForwardMode, pass_tangents
 from .imports import Imports
 from .naming import Namer
 from .normalize.anf import to_anf
@@ -46,6 +47,8 @@ class Generated:
     injected: dict = field(default_factory=dict)  # names the API provides instead of imports
     wrt: tuple = ()
     calls: list = field(default_factory=list)  # the user's functions it differentiates through
+    tangents: tuple = ()  # forward mode: the tangent parameters, in `wrt` order
+    parts: tuple = ()  # (header, import lines, function texts), to combine modules
 
 
 def wrt_names(fn, wrt, source):
@@ -77,8 +80,10 @@ def _free_names(fn, variables):
     return found
 
 
-def differentiate(function, wrt=None, target=None, inject=False, command=None):
-    """The reverse-mode derivative module of `function` (a Python function)."""
+def differentiate(function, wrt=None, target=None, inject=False, command=None,
+                  mode="reverse"):
+    """The derivative module of `function` (a Python function): reverse mode
+    (`value_and_grad_fn`, `grad_fn`) or forward mode (`jvp_fn`)."""
     source = function_source(function, target)
     fn = parse_function(source)
     check_subset(fn, source)
@@ -92,6 +97,10 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
     fn, lifted = _lift_nested(fn, source, imports)
     _bind_free_names(fn, source, imports, fresh=False)
     _bind_lifted(lifted, source, imports)
+    if mode == "forward":
+        return _forward_module(fn, source, wrt, namer, imports, command)
+    if mode == "hvp":
+        return _hvp_module(function, wrt, source, command)
     callees = Callees(namer)
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)
     vjp = ReverseMode(
@@ -103,25 +112,123 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None):
 
     if command is None:
         command = f"s2s differentiate {source.target} --wrt {','.join(wrt)}"
-    functions = [vjp, grad] + split
+    return _generated(source, command, imports, callees, [vjp, grad], split,
+                      {"value_and_grad": vjp.name, "grad": grad.name}, wrt)
+
+
+def _generated(source, command, imports, callees, public, others, roles, wrt):
+    """The module: header, imports, the `public` functions, the lifted nested functions
+    they call as they are, and the `others` (the callees' derivatives)."""
+    functions = public + others
     used = set().union(*map(all_names, functions))
-    functions[2:2] = [  # the nested functions, lifted, where a call runs them as they are
+    functions[len(public):len(public)] = [
         f.primal for f in imports.by_name.values()
         if isinstance(f, LocalFunction) and f.__name__ in used
     ]
-    text = module(
-        header(source, command, callees.sources()),
-        imports.statements(used=set().union(*map(all_names, functions))),
-        functions,
-        [vjp.name, grad.name],
-    )
+    top = header(source, command, callees.sources())
+    lines = imports.statements(used=set().union(*map(all_names, functions)))
+    text = module(top, lines, functions, [f.name for f in public])
     return Generated(
         source=text,
-        functions={"value_and_grad": vjp.name, "grad": grad.name},
+        functions=roles,
         injected=imports.injected,
         wrt=wrt,
         calls=[c.function for c in callees.by_function.values()],
+        parts=(top, lines, [to_source(f) for f in functions]),
     )
+
+
+def _hvp_module(function, wrt, source, command):
+    """`value_and_grad_fn`, `grad_fn`, and `hvp_fn(<params>, <one vector per wrt
+    parameter>)`: forward mode over the generated gradient (s2s differentiates the code
+    it wrote), so a Hessian-vector product costs a few gradients, never a Hessian."""
+    import inspect
+    import linecache
+
+    target = source.target
+    reverse = differentiate(function, wrt, target=target, command=command)
+    filename = f"<gradient of {target}>"
+    lines = reverse.source.splitlines(keepends=True)
+    linecache.cache[filename] = (len(reverse.source), None, lines, filename)
+    namespace = {"__name__": f"s2s_generated.{source.module_name}"}
+    exec(compile(reverse.source, filename, "exec"), namespace)
+    grad = namespace[reverse.functions["grad"]]
+    forward = differentiate(grad, wrt, target=f"{target} (its gradient)", mode="forward",
+                            command=command)
+    name = f"hvp_{function.__name__}"
+    signature = inspect.signature(function)
+    vectors = {p: ("v" if len(wrt) == 1 else f"v_{p}") for p in wrt}
+    params = [str(p) for p in signature.parameters.values()]
+    keyword_only = any(p.default is not p.empty or p.kind is p.KEYWORD_ONLY
+                       for p in signature.parameters.values())
+    params += (["*"] if keyword_only and "*" not in params else []) + list(vectors.values())
+    arguments = [p.name if p.kind is not p.KEYWORD_ONLY else f"{p.name}={p.name}"
+                 for p in signature.parameters.values()]
+    arguments += [f"{t}={vectors[p]}" for p, t in zip(wrt, forward.tangents)]
+    wrapper = (
+        f"def {name}({', '.join(params)}):\n"
+        f'    """The derivative of {reverse.functions["grad"]} along the vector(s) '
+        f'{", ".join(vectors.values())}."""\n'
+        f"    return {forward.functions['jvp']}({', '.join(arguments)})[1]\n"
+    )
+    top, reverse_imports, reverse_functions = reverse.parts
+    _, forward_imports, forward_functions = forward.parts
+    imports = list(dict.fromkeys(reverse_imports + forward_imports))
+    functions = reverse_functions + [wrapper] + forward_functions
+    exported = [reverse.functions["value_and_grad"], reverse.functions["grad"], name]
+    text = format_source("\n\n\n".join(
+        [top, "\n".join(imports), "__all__ = " + repr(exported)] + functions) + "\n")
+    return Generated(
+        source=text,
+        functions={**reverse.functions, "hvp": name},
+        wrt=wrt,
+        calls=reverse.calls,
+    )
+
+
+def _forward_module(fn, source, wrt, namer, imports, command):
+    """`jvp_fn(<params>, <tangents>) -> (value, tangent)` and the jvp functions of the
+    user's functions it calls."""
+    callees = Callees(namer, roles=("jvp",))
+    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, True)
+    forward = ForwardMode(fn, source, wrt, active, operations, namer, imports, scalars,
+                          callees)
+    jvp = forward.transform()
+    made = callees.make(lambda callee: _jvp_callee(callee, imports, callees))
+    pass_tangents(callees)  # before `optimize`, which may rewrite the calls
+    jvp = optimize(jvp, _with_tangents(namer), active, set(namer.adjoints.values()), True)
+    made = [tidy(f) for f, tidy in made]
+    if command is None:
+        command = f"s2s differentiate {source.target} --wrt {','.join(wrt)} --mode forward"
+    generated = _generated(source, command, imports, callees, [jvp], made, {"jvp": jvp.name},
+                           wrt)
+    generated.tangents = tuple(forward.tangent_name(p) for p in wrt)
+    return generated
+
+
+def _with_tangents(namer):
+    """The temporaries of A-normal form and their tangents."""
+    temporaries = namer.temporaries
+    return temporaries | {namer.adjoints[t] for t in temporaries if t in namer.adjoints}
+
+
+def _jvp_callee(callee, imports, callees):
+    """The jvp function of a user's function that the generated code calls, for the
+    parameters some call needs tangents of."""
+    source, fn = _callee_definition(callee, imports)
+    module_names = set(imports.by_name) | set(imports.lines)
+    namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward})
+    wrt = [p for p in callee.parameters if p in callee.wrt]
+    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, True)
+    forward = ForwardMode(fn, source, wrt, active, operations, namer, imports, scalars,
+                          callees)
+    jvp = forward.function(callee.forward, wrt)
+    callee.tangent_names = {p: forward.tangent_name(p) for p in wrt}
+
+    def tidy(f):
+        return optimize(f, _with_tangents(namer), active, set(namer.adjoints.values()), True)
+
+    return [(jvp, tidy)]
 
 
 def _lift_nested(fn, source, imports):
@@ -166,9 +273,10 @@ def _bind_free_names(fn, source, imports, fresh):
         fn.body = [rename(stmt, renames) for stmt in fn.body]
 
 
-def _analyse(fn, source, wrt, namer, imports):
+def _analyse(fn, source, wrt, namer, imports, forward=False):
     """A checked function in the core language, how to read its operations, its
-    active names and its scalars."""
+    active names and its scalars (`forward`: for forward mode, which allows a little
+    more: popping from lists, appending to list parameters)."""
     as_written = _operations(fn, source, imports)
     check_in_place_calls(fn, as_written, source)
     fn = mark_hooks(fn, source, as_written, namer)
@@ -178,7 +286,7 @@ def _analyse(fn, source, wrt, namer, imports):
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)
     operations = _operations(fn, source, imports)
-    check_writes(fn, operations, source)
+    check_writes(fn, operations, source, forward)
     check_aliases(fn, operations, source)
     active = active_names(fn, wrt, operations, source)
     return fn, operations, active, scalar_names(fn, operations)
@@ -196,10 +304,9 @@ def _operations(fn, source, imports):
     return Operations(source.namespace, local_names(fn), imports.object_named, namespaces)
 
 
-def _split(callee, imports, callees):
-    """The forward and adjoint functions of a user's function that the generated
-    code calls (callees.py)."""
-    module_names = set(imports.by_name) | set(imports.lines)
+def _callee_definition(callee, imports):
+    """(its source, a copy of its checked definition) for a user's function that the
+    generated code calls; read once."""
     if isinstance(callee.function, LocalFunction):
         source, checked = callee.function.source, callee.function.node
     elif callee.source is None:  # read once; made again only when its `wrt` grows
@@ -212,7 +319,14 @@ def _split(callee, imports, callees):
         callee.checked = checked
     else:
         source, checked = callee.source, callee.checked
-    fn = clone(checked)
+    return source, clone(checked)
+
+
+def _split(callee, imports, callees):
+    """The forward and adjoint functions of a user's function that the generated
+    code calls (callees.py)."""
+    module_names = set(imports.by_name) | set(imports.lines)
+    source, fn = _callee_definition(callee, imports)
     namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward, callee.adjoint})
     wrt = [p for p in callee.parameters if p in callee.wrt]
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)

@@ -116,23 +116,26 @@ def eliminate_dead_code(stmts, live):
     return kept
 
 
-def inline_temporaries(stmts, temporaries, uses, active):
-    """Put each single-use, inactive temporary back into the statement right after it."""
+def inline_temporaries(stmts, temporaries, uses, active, derivatives=False):
+    """Put each single-use, inactive temporary back into the statement right after it
+    (`derivatives`: derivative statements' temporaries too, as forward mode's are)."""
     out = []
     for stmt in stmts:
         if isinstance(stmt, LOOPS):
-            stmt.body = inline_temporaries(stmt.body, temporaries, uses, active)
+            stmt.body = inline_temporaries(stmt.body, temporaries, uses, active, derivatives)
         if isinstance(stmt, gast.If):
-            stmt.body = inline_temporaries(stmt.body, temporaries, uses, active)
-            stmt.orelse = inline_temporaries(stmt.orelse, temporaries, uses, active)
-        while out and _inlinable(out[-1], temporaries, uses, active) and _reads_once(stmt, out[-1]):
+            stmt.body = inline_temporaries(stmt.body, temporaries, uses, active, derivatives)
+            stmt.orelse = inline_temporaries(stmt.orelse, temporaries, uses, active,
+                                             derivatives)
+        while (out and _inlinable(out[-1], temporaries, uses, active, derivatives)
+               and _reads_once(stmt, out[-1])):
             previous = out.pop()
             stmt = _Replace(previous.targets[0].id, previous.value).visit(stmt)
         out.append(stmt)
     return out
 
 
-def _inlinable(stmt, temporaries, uses, active):
+def _inlinable(stmt, temporaries, uses, active, derivatives=False):
     if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
         return False
     name = stmt.targets[0].id
@@ -140,7 +143,7 @@ def _inlinable(stmt, temporaries, uses, active):
         name in temporaries
         and name not in active
         and uses.get(name, 0) == 1
-        and not getattr(stmt, "s2s_adjoint", False)
+        and (derivatives or not getattr(stmt, "s2s_adjoint", False))
     )
 
 
@@ -231,10 +234,15 @@ def drop_empty_comments(stmts):
     return out
 
 
-def optimize(fn, temporaries, active, adjoint_names):
+def optimize(fn, temporaries, active, adjoint_names, forward=False):
+    """`forward`: a forward-mode function, whose tangents are computed as the values
+    are, so that a temporary used once (a value's or a tangent's) can always be put
+    back where it is used."""
     fold_constants(fn.body)
     fn.body = eliminate_dead_code(fn.body, set())
     fn = propagate_copies(fn, adjoint_names)
-    fn.body = inline_temporaries(fn.body, temporaries, count_uses(fn.body), active)
+    if forward:  # (`temporaries` holds the tangents of temporaries too)
+        active = set()
+    fn.body = inline_temporaries(fn.body, temporaries, count_uses(fn.body), active, forward)
     fn.body = drop_empty_comments(fn.body)
     return fn

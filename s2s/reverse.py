@@ -29,6 +29,7 @@ from .syntax import (
     names_read,
     names_stored,
     parameter_names,
+    popped,
     statements,
     store,
 )
@@ -89,6 +90,9 @@ class ReverseMode:
         }
         self.tape = Tape(namer)
         self.checks_before = []  # checks the forward sweep makes before a call
+        # the seed's name: `d_result`, unless a callee has a parameter of that name
+        # (a generated gradient, differentiated again)
+        self.seed = namer.fresh("d_result") if "d_result" in parameter_names(fn) else "d_result"
 
     # -- names -------------------------------------------------------------
 
@@ -204,7 +208,7 @@ class ReverseMode:
             decorator_list=[], returns=None, type_comment=None, type_params=[],
         )
         adjoint_args = gast.arguments(
-            args=[store(tape), store("d_result")], posonlyargs=[], vararg=None,
+            args=[store(tape), store(self.seed)], posonlyargs=[], vararg=None,
             kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[],
         )
         backward = gast.FunctionDef(
@@ -262,8 +266,10 @@ class ReverseMode:
             if isinstance(value, gast.Name) and value.id in self.active:
                 dname = self.adjoint_name(value.id)
                 self.initialised.add(dname)
-                return [], [mark(assign(dname, load("d_result")))]
+                return [], [mark(assign(dname, load(self.seed)))]
             return [], []
+        if isinstance(stmt, gast.Assign) and popped(stmt):
+            return self.pop(stmt)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
             if target not in self.active:
@@ -352,6 +358,28 @@ class ReverseMode:
             for item in contribution:
                 item.s2s_adjoint = False  # the pop runs even where nothing reads the item
             code += contribution or [gast.Expr(value=method_call(dbase, "pop"))]
+        return self.tape.saved([stmt], code)
+
+    def pop(self, stmt):
+        """`v = xs.pop()`: in reverse, put `v` back on `xs` (so the adjoint sees the
+        list as it was) and its adjoint on `dxs`, for the append that put it there."""
+        base, target = popped(stmt), stmt.targets[0].id
+        code = []
+        if base in self.active:
+            dbase = self.adjoint_name(base)
+            if dbase not in self.initialised:  # zeros for what is still on the list
+                code.append(mark(assign(dbase, self.call("zeros_like", load(base)))))
+                self.initialised.add(dbase)
+                self.owned.add(dbase)
+            elif dbase not in self.owned:
+                code.append(self.own(dbase))
+            dtarget = self.adjoint_name(target) if target in self.active else None
+            item = load(dtarget) if dtarget in self.initialised else self.call(
+                "zeros_like", load(target))
+            # not marked as adjoint code: the list must grow back whatever reads it
+            code.append(gast.Expr(value=method_call(dbase, "append", item)))
+            self.initialised.discard(dtarget)
+        code.insert(0, gast.Expr(value=method_call(base, "append", load(target))))
         return self.tape.saved([stmt], code)
 
     def assignment(self, stmt, target):

@@ -148,6 +148,21 @@ def appended(stmt):
     return None
 
 
+def popped(stmt):
+    """The list's name when `stmt` is `v = name.pop()` (any target), else None."""
+    value = stmt.value if isinstance(stmt, gast.Assign) else None
+    if (
+        isinstance(value, gast.Call)
+        and isinstance(value.func, gast.Attribute)
+        and value.func.attr == "pop"
+        and isinstance(value.func.value, gast.Name)
+        and not value.args
+        and not value.keywords
+    ):
+        return value.func.value.id
+    return None
+
+
 def always_returns(stmts):
     """Whether every path through the statement list ends in a `return`."""
     last = stmts[-1] if stmts else None

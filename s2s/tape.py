@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import gast
 
-from .syntax import appended, assign, clone, load, names_read, names_stored, store
+from .syntax import appended, assign, clone, load, names_read, names_stored, popped, store
 
 
 class Tape:
@@ -112,14 +112,16 @@ def method_call(name, method, *args):
 
 
 def changed_in_place(node, read=False):
-    """Names written into through an index (`y[i] = v`) or appended to; with `read`,
+    """Names written into through an index (`y[i] = v`), appended to or popped from; with `read`,
     also names read through an index: the values the adjoint sweep restores, or
     whose adjoints it updates, in place."""
     return {
         n.value.id for n in gast.walk(node)
         if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
         and (read or isinstance(n.ctx, gast.Store))
-    } | {appended(n)[0] for n in gast.walk(node) if appended(n)}
+    } | {appended(n)[0] for n in gast.walk(node) if appended(n)} | {
+        popped(n) for n in gast.walk(node) if popped(n)
+    }
 
 
 def free_reads(stmts):

@@ -75,6 +75,7 @@ def tangent(*targets):
 
     def register(fn):
         template = Template(fn, "tangent")
+        _check_tangent(template)
         for target in targets:
             _TANGENTS[_key(target)] = template
         return fn
@@ -97,13 +98,18 @@ def load_builtin_templates():
     _loaded = True
     from . import templates
 
-    for info in pkgutil.iter_modules(templates.__path__):
-        importlib.import_module(f"{templates.__name__}.{info.name}")
+    for info in pkgutil.walk_packages(templates.__path__, f"{templates.__name__}."):
+        importlib.import_module(info.name)
 
 
 def adjoint_template(obj):
     load_builtin_templates()
     return _ADJOINTS.get(_key(obj))
+
+
+def tangent_template(obj):
+    load_builtin_templates()
+    return _TANGENTS.get(_key(obj))
 
 
 def is_nondifferentiable(obj):
@@ -153,9 +159,15 @@ class Template:
             for n in gast.walk(t)
             if isinstance(n, gast.Name)
         }
-        self.differentiable = {
-            p for p in self.params if any(_adjoint_target(s) == p for s in self.tree.body)
-        }
+        if kind == "tangent":  # the arguments whose tangents `d[z] = ...` reads
+            self.differentiable = {
+                n.slice.id for n in gast.walk(self.tree)
+                if _is_d(n) and isinstance(n.slice, gast.Name) and n.slice.id != self.result
+            }
+        else:
+            self.differentiable = {
+                p for p in self.params if any(_adjoint_target(s) == p for s in self.tree.body)
+            }
 
     def __repr__(self):
         return f"<{self.kind} template {self.fn.__module__}.{self.fn.__name__}>"
@@ -221,6 +233,37 @@ class Template:
                 out.append(Contribution(bound[target], stmt.value, 1, None))
         return out
 
+    def instantiate_tangent(self, result, bound, tangent_of, temporary, global_name,
+                            scalars=()):
+        """A tangent template's code for one call site: (the statements computing its
+        locals, the expression of `d[z]`).  `tangent_of(node)` gives the tangent of an
+        argument node (a name, a tuple of them for `*args`, or a zero marker)."""
+        mapping = dict(bound)
+        mapping[self.result] = result
+        local_names = {name: temporary(name) for name in sorted(self.locals)}
+        statements, expr = [], None
+        for stmt in self.tree.body:
+            target = _adjoint_target(stmt)
+            stmt = _Substitute(
+                mapping, local_names, tangent_of, self, global_name, scalars
+            ).visit(clone(stmt))
+            if target == self.result and isinstance(stmt, gast.Assign):
+                expr = stmt.value
+            else:
+                statements.append(stmt)
+        return statements, expr
+
+
+def _check_tangent(template):
+    """A tangent template: locals that read no tangent, then `d[z] = expr`."""
+    body = template.tree.body
+    last = body[-1] if body else None
+    if not (isinstance(last, gast.Assign) and _adjoint_target(last) == template.result):
+        raise TypeError(f"{template!r} must end with `d[{template.result}] = ...`")
+    for stmt in body[:-1]:
+        if any(_is_d(n) for n in gast.walk(stmt)):
+            raise TypeError(f"{template!r}: only `d[{template.result}] = ...` may read d[...]")
+
 
 def _drop_default_arguments(call, function):
     """`helper(g, x, None, False)` is `helper(g, x)` when those are the defaults."""
@@ -283,6 +326,8 @@ class _Substitute(gast.NodeTransformer):
         if _is_d(node) and isinstance(node.slice, gast.Name):
             arg = self.mapping[node.slice.id]
             name = self.adjoint_of(arg)
+            if isinstance(name, gast.AST):  # forward mode: a tangent's expression
+                return name
             return load(name) if name else constant(0.0)
         return self.generic_visit(node)
 

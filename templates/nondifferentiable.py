@@ -7,6 +7,7 @@ import operator
 import numpy
 
 from s2s import nondifferentiable, stop_gradient
+from s2s.runtime import balanced_eq, chosen_mask, require_scalars, size_ratio, zeros_like
 
 nondifferentiable(
     # Python
@@ -52,4 +53,6 @@ nondifferentiable(
     numpy.random.poisson, numpy.random.exponential,
     # on purpose
     stop_gradient,
+    # the runtime's, in generated gradients: shapes, masks, checks and fresh zeros
+    zeros_like, size_ratio, balanced_eq, chosen_mask, require_scalars,
 )

@@ -31,7 +31,7 @@ from s2s.runtime.numerical import (
 def trapezoid(z, y, x=None, dx=1.0, axis=-1):
     d[y] += trapezoid_adjoint(d[z], y, x, dx, axis)
     d[x] += trapezoid_x_adjoint(d[z], y, x, axis)
-    d[dx] += trapezoid_dx_adjoint(d[z], y, dx, axis)
+    d[dx] += trapezoid_dx_adjoint(d[z], y, dx, axis, x)
 
 
 @adjoint(numpy.gradient)

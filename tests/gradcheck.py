@@ -27,12 +27,16 @@ def numerical_gradient(f, args, index, eps=1e-6):
     return grad
 
 
-def check_gradient(f, args, wrt=0, rtol=1e-5, atol=1e-7):
-    """Assert that s2s's gradient of `f` matches finite differences at `args`.
+def check_gradient(f, args, wrt=0, rtol=1e-5, atol=1e-7, forward=True):
+    """Assert that s2s's gradient of `f` matches finite differences at `args`, and
+    (`forward`) that its forward mode agrees: the jvp along random tangents v is
+    the sum of <gradient, v>.
 
     `wrt` is an index or a tuple of indices; returns s2s's gradients."""
     indices = wrt if isinstance(wrt, tuple) else (wrt,)
     grads = s2s.grad(f, wrt=indices)(*args)
+    if forward:
+        check_forward(f, args, indices, grads, rtol, atol)
     for index, got in zip(indices, grads):
         expected = numerical_gradient(f, args, index)
         x = args[index]
@@ -65,3 +69,70 @@ def strict_gradients(f, args, wrt=0):
     namespace["cast_like"] = cast_like
     grads = namespace[f"grad_{f.__name__}"](*args)
     return grads if isinstance(grads, tuple) else (grads,)
+
+
+def strict_jvp(f, args, tangents, wrt=0):
+    """s2s's forward mode of `f`, run from its generated source with a `cast_like`
+    that fails when the tangent arrives in another dtype than the value's: so a
+    float32 computation that silently ran in float64 is caught."""
+    indices = wrt if isinstance(wrt, tuple) else (wrt,)
+    source = s2s.source(f, wrt=indices, mode="forward")
+    namespace = dict(f.__globals__)
+    exec(compile(source, f"<strict jvp {f.__name__}>", "exec"), namespace)
+
+    def tangent_like(t, z):
+        dtype = getattr(z, "dtype", None)
+        if dtype is not None and hasattr(t, "dtype"):
+            assert t.dtype == dtype, f"tangent computed in {t.dtype} for a {dtype} value"
+        return s2s.runtime.tangent_like(t, z)
+
+    namespace["tangent_like"] = tangent_like
+    return namespace[f"jvp_{f.__name__}"](*args, *tangents)
+
+
+_rng = np.random.default_rng(5)
+
+
+def random_like(x):
+    """A random tangent with the structure, shape and dtype of `x` (None for the
+    integers and booleans in it, which have none)."""
+    if isinstance(x, (bool, int, np.integer)) or (
+        isinstance(x, np.ndarray) and x.dtype.kind in "biu"
+    ):
+        return None
+    if isinstance(x, float):
+        return float(_rng.normal())
+    if isinstance(x, np.ndarray):
+        return _rng.normal(size=x.shape).astype(x.dtype)
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return type(x)(*(random_like(v) for v in x))
+    if isinstance(x, (list, tuple)):
+        return type(x)(random_like(v) for v in x)
+    if isinstance(x, dict):
+        return {k: random_like(v) for k, v in x.items()}
+    raise TypeError(f"no random tangent for a {type(x).__name__}")
+
+
+def inner(g, v):
+    """The sum of g * v over the leaves of two like structures (None: no part)."""
+    if g is None or v is None:
+        return 0.0
+    if isinstance(v, dict):
+        return sum(inner(g[k], v[k]) for k in v)
+    if isinstance(v, (list, tuple)):
+        return sum(inner(a, b) for a, b in zip(g, v))
+    return float(np.sum(np.asarray(g, dtype=float) * np.asarray(v, dtype=float)))
+
+
+def check_forward(f, args, indices, grads, rtol=1e-5, atol=1e-7):
+    """Forward mode against reverse mode: jvp(f)(*args, *v) has the value f(*args)
+    and the tangent sum_i <grad_i, v_i>."""
+    tangents = [random_like(args[i]) for i in indices]
+    value, tangent = s2s.jvp(f, wrt=indices)(*args, *tangents)
+    np.testing.assert_allclose(value, f(*args), rtol=1e-12, atol=1e-12,
+                               err_msg=f"forward mode's value of {f.__name__}")
+    expected = sum(inner(g, v) for g, v in zip(grads, tangents))
+    np.testing.assert_allclose(
+        tangent, expected, rtol=rtol, atol=atol * max(1, len(indices)),
+        err_msg=f"forward mode of {f.__name__} against reverse mode",
+    )

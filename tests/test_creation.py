@@ -201,3 +201,11 @@ def index_functions(x):
 def test_index_and_piecewise_constant_functions_carry_no_derivative():
     x = normal(3, 3)
     check_gradient(index_functions, (x,))
+
+
+def arange_stop_and_step(h, w):
+    return np.sum(np.arange(2.0, step=h) * w)
+
+
+def test_arange_with_a_stop_and_a_step():
+    check_gradient(arange_stop_and_step, (0.45, normal(5)))  # 0, h, ..., 4h

@@ -20,9 +20,19 @@ import numpy as np
 import pytest
 
 import s2s
-from gradcheck import check_gradient, numerical_gradient, strict_gradients
+from gradcheck import (
+    check_gradient,
+    inner,
+    numerical_gradient,
+    random_like,
+    strict_gradients,
+    strict_jvp,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# numpy.row_stack is deprecated, and still has rules while NumPy has it
+pytestmark = pytest.mark.filterwarnings("ignore:`row_stack` alias is deprecated")
 
 # fixed secondary weights (float32, so they keep float32 results float32)
 ROWS = np.array([[0.3], [-1.2], [0.8]], dtype=np.float32)
@@ -1464,6 +1474,7 @@ SHAPES = [
 
 @pytest.mark.parametrize("label, shapes", SHAPES)
 def test_float64_against_finite_differences(label, shapes):
+    """And forward mode against reverse mode (check_gradient does both)."""
     case = CASES[label]
     xs, w = inputs(label, shapes)
     check_gradient(case.fn, (*xs, w), wrt=tuple(range(len(xs))))
@@ -1489,24 +1500,79 @@ def test_float32_stays_float32(label, shapes):
         )
 
 
+ONE_ACTIVE = [
+    pytest.param(label, shapes, i, id=f"{label}-{shape_id(shapes)}-input{i}")
+    for label, case in CASES.items()
+    for shapes in case.shapes[:2]
+    for i in range(len(shapes)) if len(shapes) > 1
+]
+
+
+@pytest.mark.parametrize("label, shapes, index", ONE_ACTIVE)
+def test_forward_mode_with_one_input_active(label, shapes, index):
+    """The others' tangents are zero, and dropped from the rule: what is left must
+    still be the whole tangent, in the result's shape."""
+    case = CASES[label]
+    xs, w = inputs(label, shapes)
+    args = (*xs, w)
+    v = random_like(args[index])
+    value, tangent = s2s.jvp(case.fn, wrt=index)(*args, v)
+    expected = inner(s2s.grad(case.fn, wrt=index)(*args), v)
+    np.testing.assert_allclose(tangent, expected, rtol=1e-6, atol=1e-8,
+                               err_msg=f"{label}: forward mode, input {index} alone")
+
+
+@pytest.mark.parametrize("label, shapes", SHAPES)
+def test_float32_forward_mode(label, shapes):
+    """float32 in, float32 tangent out, against reverse mode in float64 (itself checked
+    against finite differences above)."""
+    case = CASES[label]
+    xs, w = inputs(label, shapes)
+    args = [x.astype(np.float32) for x in (*xs, w)]
+    wrt = tuple(range(len(xs)))
+    tangents = [random_like(args[i]) for i in wrt]
+    if case.float64_inside:
+        value, tangent = s2s.jvp(case.fn, wrt=wrt)(*args, *tangents)
+    else:
+        value, tangent = strict_jvp(case.fn, args, tangents, wrt)
+    # float32, unless NumPy computes the value itself in float64 (float_power; an
+    # integer array times float32)
+    assert np.asarray(tangent).dtype == np.asarray(value).dtype
+    exact = [a.astype(np.float64) for a in args]
+    grads = s2s.grad(case.fn, wrt=wrt)(*exact)
+    expected = sum(inner(g, v) for g, v in zip(grads, tangents))
+    np.testing.assert_allclose(tangent, expected, rtol=RTOL32 * 4, atol=ATOL32 * 4,
+                               err_msg=f"{label}: forward mode in float32")
+
+
 # -- every rule has an entry ------------------------------------------------------------
 
 LABELS = """
+import sys
 from s2s import coverage, templating
 templating.load_builtin_templates()
 names = coverage._names()
-for key, template in templating._ADJOINTS.items():
+rules = templating._ADJOINTS if sys.argv[1] == "reverse" else templating._TANGENTS
+for key, template in rules.items():
     if template.fn.__module__.startswith("s2s.templates."):
-        print(names.get(id(key), repr(key)))
+        print(names.get(id(key)) or f"{key.__module__}.{key.__qualname__}")
 """
 
 
-def built_in_labels():
+def built_in_labels(mode="reverse", everything=False):
     # a process of its own: rules other tests register must not show up, nor hide one
     out = subprocess.run(
-        [sys.executable, "-c", LABELS], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", LABELS, mode], cwd=ROOT, capture_output=True, text=True,
+        check=True,
     ).stdout
+    if everything:
+        return set(out.split())
     return {label for label in out.split() if label.startswith(("numpy.", "operator."))}
+
+
+def test_every_reverse_rule_has_a_forward_rule():
+    missing = built_in_labels("reverse", True) - built_in_labels("forward", True)
+    assert not missing, f"reverse rules without a forward rule: {sorted(missing)}"
 
 
 def test_every_rule_has_an_entry():

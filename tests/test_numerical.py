@@ -203,3 +203,14 @@ def test_convolve_float32(mode):
                                            mode)
         for g, e in zip(got, expected):
             np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5)
+
+
+def trapezoid_x_and_dx(y, x, h):
+    return np.trapezoid(y, x, dx=h)
+
+
+def test_trapezoid_ignores_dx_where_x_is_given():
+    # NumPy ignores dx then: its derivative is 0, in both modes
+    y, x = rng.normal(size=4), np.sort(rng.normal(size=4))
+    dh = check_gradient(trapezoid_x_and_dx, (y, x, 0.5), wrt=(0, 1, 2))[2]
+    assert dh == 0.0

@@ -13,7 +13,7 @@ import gast
 
 from ..errors import Unsupported
 from ..syntax import appended, names_read, statements
-from ..templating import adjoint_template, is_nondifferentiable
+from ..templating import adjoint_template, is_nondifferentiable, tangent_template
 
 
 def derivative_operands(operation, source):
@@ -26,7 +26,8 @@ def derivative_operands(operation, source):
         return names  # copies, and what the reverse pass will reject if active
     if is_nondifferentiable(operation.key):
         return set()
-    template = adjoint_template(operation.key)
+    # (the runtime's helpers in generated gradients have forward rules only)
+    template = adjoint_template(operation.key) or tangent_template(operation.key)
     if template is None:
         return names
     try:

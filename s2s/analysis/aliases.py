@@ -21,7 +21,7 @@ import numpy
 
 from ..errors import Unsupported, error_at
 from ..runtime import indexable, stop_gradient
-from ..syntax import appended
+from ..syntax import appended, popped
 
 # functions and methods whose result may be a view of their first argument
 VIEWS = {
@@ -141,6 +141,8 @@ class _Walk:
         self.check(stmt, state)
         state = state.copy()
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            if popped(stmt):
+                state.changed(popped(stmt), stmt)
             state.assigned(stmt.targets[0].id, _shared(stmt.value, self.operations))
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             name = stmt.targets[0].value.id

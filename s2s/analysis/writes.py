@@ -18,8 +18,9 @@ from collections.abc import Hashable
 import gast
 import numpy
 
+from .. import runtime
 from ..errors import Unsupported, error_at
-from ..syntax import appended, dotted, parameter_names, statements
+from ..syntax import appended, dotted, parameter_names, popped, statements
 
 # NumPy functions and array methods that return a new array, never a view
 NEW_ARRAYS = {
@@ -27,6 +28,8 @@ NEW_ARRAYS = {
     numpy.empty_like, numpy.full, numpy.full_like, numpy.array, numpy.copy,
     numpy.eye, numpy.identity, numpy.arange, numpy.linspace, numpy.concatenate,
     numpy.stack, numpy.ndarray.copy, numpy.ndarray.astype, list, dict,
+    # in generated gradients, differentiated again
+    runtime.zeros_like, runtime.writable_like,
 }
 # methods that change their list, dict or array in place
 IN_PLACE_METHODS = {
@@ -41,7 +44,9 @@ IN_PLACE_FUNCTIONS = {
 }
 
 
-def check_writes(fn, operations, source):
+def check_writes(fn, operations, source, forward=False):
+    """(`forward`: appending to a list parameter, and popping from it, is fine: the
+    caller passes the list's tangent too, which changes alike.)"""
     stmts = [stmt for stmt, _ in statements(fn.body)]
     written = {}
     for s in stmts:
@@ -49,11 +54,13 @@ def check_writes(fn, operations, source):
             written.setdefault(s.targets[0].value.id, s)
         elif appended(s):
             written.setdefault(appended(s)[0], s)
+        elif popped(s):
+            written.setdefault(popped(s), s)
     if not written:
         return
     parameters = set(parameter_names(fn))
     for name, write in written.items():
-        if name in parameters:
+        if name in parameters and not (forward and (appended(write) or popped(write))):
             raise error_at(
                 write, f"{_verbs(write)[0]} parameter {name!r} would change the caller's "
                 f"value; {_verbs(write)[1]} a copy ({name} = {name}.copy())", source, Unsupported,
@@ -77,12 +84,16 @@ def check_writes(fn, operations, source):
 
 def check_in_place_calls(fn, operations, source):
     """Reject calls that change a value in place, other than `xs.append(v)` as a
-    statement of its own.  Runs on the function as written, so errors quote it."""
+    statement of its own and `v = xs.pop()` (with `v` a name or names): both are
+    differentiated, forward and in reverse.  Runs on the function as written, so
+    errors quote it."""
     for stmt, _ in statements(fn.body):
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             nodes = [stmt.test if not isinstance(stmt, gast.For) else stmt.iter]
         elif appended(stmt):
             nodes = [appended(stmt)[1]]
+        elif popped(stmt):
+            continue
         else:
             nodes = [stmt]
         for node in (n for part in nodes for n in gast.walk(part)):
@@ -138,6 +149,8 @@ def _check_call_for_effect(call, operations, source):
 
 def _verbs(change):
     """How to say the change: ("writing into", "write into"), or for append."""
+    if popped(change):
+        return ("popping from", "pop from")
     return ("appending to", "append to") if appended(change) else ("writing into", "write into")
 
 

@@ -7,6 +7,7 @@ In: a checked function.  Out: the same function where
   x = xs[j]`,
 - `for a, b in zip(xs, ys):` is `for i in range(min(len(xs), len(ys))): a = xs[i];
   b = ys[i]`,
+- `for x in reversed(xs):` is a loop over `xs[::-1]` (a range, too, reversed is one),
 - tuple targets unpack the element (`for a, b in pairs:`),
 - a list comprehension `[e for v in xs if c for w in ys]` (or a generator expression
   that `sum`, `min`, `max`, `any`, `all`, `list`, `tuple` consume) is a list that
@@ -115,6 +116,10 @@ class RangeLoops(gast.NodeTransformer):
 
     def visit_For(self, node):
         node.body = self.block(node.body)
+        if _is_call_of(node.iter, "reversed"):  # `reversed(xs)` is `xs[::-1]`, indexable
+            backwards = gast.Slice(lower=None, upper=None, step=constant(-1))
+            sequence = gast.Call(func=self.indexable(), args=node.iter.args, keywords=[])
+            node.iter = gast.Subscript(value=sequence, slice=backwards, ctx=gast.Load())
         if _is_call_of(node.iter, "range") and isinstance(node.target, gast.Name):
             return node
         before, count, elements = self.sequences(node)

@@ -169,7 +169,8 @@ def _check_returns(fn, source):
 
 def _is_supported_loop(node):
     """`for NAME in range(...)`, or over a sequence (`for x in xs`, tuple targets),
-    `enumerate(xs[, start])`, `zip(xs, ys, ...)`: what normalize/loops.py rewrites."""
+    `enumerate(xs[, start])`, `zip(xs, ys, ...)`, `reversed(xs)`: what
+    normalize/loops.py rewrites."""
     target, iterable = node.target, node.iter
     call = iterable.func.id if (
         isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name)
@@ -187,7 +188,9 @@ def _is_supported_loop(node):
             isinstance(target, gast.Tuple) and len(target.elts) == len(iterable.args) >= 1
             and not iterable.keywords
         )
-    return call not in ("reversed", "sorted", "iter", "map", "filter", "open")
+    if call == "reversed":  # over a sequence or a range, backwards
+        return len(iterable.args) == 1 and not iterable.keywords
+    return call not in ("sorted", "iter", "map", "filter", "open")
 
 
 def _check_comprehension(node, source):

@@ -213,6 +213,7 @@ def indexable(sequence):
 
 
 @returns_new_array
+@returns_new_array
 def snapshot(part):
     """A copy of `part` (an array, or a number, kept as it is) that later writes into
     the array it came from cannot change."""
@@ -277,6 +278,58 @@ def unbroadcast(g, x):
     if stretched:
         g = g.sum(axis=stretched, keepdims=True)
     return g
+
+
+@returns_new_array
+def cast_tangent(t, z):
+    """The tangent `t` in the dtype and shape of the value `z` it is a tangent of
+    (a list of tangents, for an array made from a list, as one array); zeros (as
+    floats) for an integer or boolean `z`, whose tangent is 0."""
+    dtype = getattr(z, "dtype", None)
+    if dtype is None:
+        return t
+    if isinstance(t, (list, tuple, int, float)):
+        t = numpy.array(t)
+    if numpy.shape(t) != numpy.shape(z):  # (ndmin=, or a list's nesting)
+        t = numpy.reshape(t, numpy.shape(z))
+    if dtype.kind in "biu":
+        return zeros_like(z)
+    # new memory, as the arrays these make: a later write into `x` changes neither
+    return t.astype(dtype, copy=True)
+
+
+def tangent_like(t, z):
+    """The tangent `t` of the value `z` a function returns, with `z`'s structure,
+    shape and dtype: records, lists, tuples and dicts part by part (a part without a
+    tangent, an integer, gets zeros)."""
+    if _is_record(z):
+        if isinstance(z, tuple):
+            return type(z)(*(tangent_like(getattr(t, n), v) for n, v in _record_fields(z)))
+        return t
+    if isinstance(z, dict):
+        return {k: tangent_like(t[k], v) for k, v in z.items()}
+    if isinstance(z, (list, tuple)):
+        return type(z)(tangent_like(ti, zi) for ti, zi in zip(t, z))
+    if isinstance(z, float) and not isinstance(t, float):
+        return float(t)
+    dtype = getattr(z, "dtype", None)
+    if dtype is not None and dtype.kind in "biu":
+        return zeros_like(z)
+    if dtype is not None and getattr(t, "dtype", dtype) != dtype:
+        return t.astype(dtype)
+    return t
+
+
+def broadcast_like(t, y, before=False):
+    """`t + 0 * y`: forward mode's `d[x] + d[y]` where `y` has no tangent, at the
+    shape broadcasting with `y` gives (or, for lists and tuples, which `+` joins,
+    with zeros for `y`'s items, `before` `t`'s where `y` came first)."""
+    if isinstance(t, (list, tuple)) or isinstance(y, (list, tuple)):
+        zeros = type(y)(zeros_like(v) for v in y)
+        return zeros + type(y)(t) if before else type(y)(t) + zeros
+    if getattr(t, "shape", ()) == getattr(y, "shape", ()):
+        return t
+    return t + zeros_like(y)
 
 
 @returns_new_array

@@ -7,6 +7,7 @@ import math
 import numpy
 
 from s2s.runtime import returns_new_array, unbroadcast, zeros_like
+from s2s.runtime.layout import result_tangent
 
 
 def _fractions(g, num, endpoint):
@@ -92,14 +93,14 @@ def _in_dtype_of(g, x):
 
 def arange_adjoints(g, start_or_stop, stop=None, step=1):
     """The adjoints of `start` and `step` in `numpy.arange(start, stop, step)`: value i is
-    start + i step.  The stop (and a lone argument, which is the stop) only sets how
-    many values there are: no derivative."""
-    if stop is None:
-        return 0.0, 0.0
+    start + i step.  The stop (and a first argument alone, `arange(stop, step=h)`,
+    which is the stop) only sets how many values there are: no derivative."""
     i = numpy.arange(numpy.shape(g)[0], like=g).astype(g.dtype)
     # (NumPy's arange makes float64 values from float32 arguments)
-    return (_in_dtype_of(unbroadcast(numpy.sum(g), start_or_stop), start_or_stop),
-            _in_dtype_of(unbroadcast(numpy.sum(g * i), step), step))
+    d_step = _in_dtype_of(unbroadcast(numpy.sum(g * i), step), step)
+    if stop is None:
+        return 0.0, d_step
+    return _in_dtype_of(unbroadcast(numpy.sum(g), start_or_stop), start_or_stop), d_step
 
 
 def meshgrid_parts(g, *xi, sparse=False, indexing="xy"):
@@ -143,3 +144,125 @@ def fill_value_adjoint(g, fill_value):
     """The adjoint of `fill_value` in `numpy.full(shape, fill_value)` (or full_like):
     `g` summed back to the fill value's shape."""
     return unbroadcast(g, fill_value)
+
+
+# -- forward mode: tangents ----------------------------------------------------------
+# Helpers for the rules in templates/tangents/creation.py, each linear in the tangents
+# it is given; each tangent comes in the dtype of the value it is the tangent of.
+
+
+def linspace_tangent(t_start, t_stop, z, num=50, endpoint=True, retstep=False, axis=0):
+    """The tangent of `z = numpy.linspace(start, stop, num, ...)` along the tangents of
+    `start` and `stop`: linspace is linear in the two together, so it is linspace of
+    the tangents (with `retstep`, the samples' and the step's)."""
+    t = numpy.linspace(t_start, t_stop, num, endpoint, retstep, axis=axis)
+    if retstep:
+        return result_tangent(t[0], z[0]), result_tangent(t[1], z[1])
+    return result_tangent(t, z)
+
+
+def _logspace_operands(start, stop, base, axis=0):
+    """`start`, `stop` and `base` as `numpy.logspace` uses them: where `base` is an
+    array, all three with as many dimensions as their broadcast shape (leading 1s),
+    and `base` with an axis for the samples at `axis`."""
+    if isinstance(base, (float, int)) or not numpy.ndim(base):
+        return start, stop, base
+    n = len(numpy.broadcast_shapes(numpy.shape(start), numpy.shape(stop), numpy.shape(base)))
+
+    def lifted(a):
+        shape = numpy.shape(a)
+        return a if len(shape) == n else numpy.reshape(a, (1,) * (n - len(shape)) + shape)
+
+    return lifted(start), lifted(stop), numpy.expand_dims(lifted(base), axis)
+
+
+@returns_new_array
+def logspace_tangent(t_start, t_stop, z, base=10.0, num=50, endpoint=True, axis=0):
+    """The tangent of `z = numpy.logspace(start, stop, num, endpoint, base, axis=axis)`
+    = base ** linspace(start, stop) along the tangents of `start` and `stop`:
+    z log(base) times linspace of the tangents."""
+    t_start, t_stop, base = _logspace_operands(t_start, t_stop, base, axis)
+    t = numpy.linspace(t_start, t_stop, num, endpoint, axis=axis)
+    return result_tangent(z * _log(base) * t, z)
+
+
+@returns_new_array
+def logspace_base_tangent(t, z, start, stop, num=50, endpoint=True, base=10.0, axis=0):
+    """The tangent of `z = numpy.logspace(start, stop, num, base=base)` along the
+    tangent `t` of `base`: d base**y / d base = z y / base."""
+    t = _logspace_operands(start, stop, t, axis)[2]
+    start, stop, base = _logspace_operands(start, stop, base, axis)
+    y = numpy.linspace(start, stop, num, endpoint, axis=axis)
+    return result_tangent(z * y / base * t, z)
+
+
+@returns_new_array
+def geomspace_tangent(t, z, start, stop, num=50, endpoint=True, axis=0, end=0):
+    """The tangent of `z = numpy.geomspace(start, stop, num)`, z_i = start (stop /
+    start) ** t_i, along the tangent `t` of `start` (of `stop` when `end` is 1):
+    z_i (1 - t_i) t / start (z_i t_i t / stop)."""
+    shape = _ends_shape(start, stop)
+    zs = numpy.moveaxis(z, axis, 0) if numpy.ndim(z) > 1 else z
+    fractions = numpy.reshape(_fractions(zs, num, endpoint), (num,) + (1,) * len(shape))
+    part = zs * (fractions if end else 1 - fractions) * (t / (stop if end else start))
+    part = numpy.moveaxis(part, 0, axis) if numpy.ndim(part) > 1 else part
+    return result_tangent(part, z)
+
+
+@returns_new_array
+def arange_tangent(t_start, t_step, z, stop=None):
+    """The tangent of `z = numpy.arange(start, stop, step)`, value i start + i step,
+    along the tangents of `start` and `step`: t_start + i t_step.  The stop only sets
+    how many values there are, and a lone argument is the stop: its tangent is not
+    read (value i is then i step)."""
+    dtype = getattr(z, "dtype", None)
+    if dtype is not None and dtype.kind in "biu":
+        return zeros_like(z)
+    i = numpy.arange(numpy.shape(z)[0], like=z).astype(z.dtype)
+    if stop is None:
+        return result_tangent(i * t_step, z)
+    return result_tangent(t_start + i * t_step, z)
+
+
+@returns_new_array
+def full_tangent(t, z):
+    """The tangent of `z = numpy.full(shape, fill_value)` (or full_like) along the
+    tangent `t` of `fill_value`: `t` broadcast to z's shape, in its dtype."""
+    dtype = getattr(z, "dtype", None)
+    if dtype is not None and dtype.kind in "biu":
+        return zeros_like(z)
+    return result_tangent(t + numpy.zeros_like(z), z)
+
+
+def _parts_like(parts, z):
+    """One tangent per part of a tuple (or list) result `z`, each in that part's dtype."""
+    parts = [result_tangent(p, zk) for p, zk in zip(parts, z)]
+    return tuple(parts) if isinstance(z, tuple) else parts
+
+
+def meshgrid_tangent(t, z, copy=True, sparse=False, indexing="xy"):
+    """The tangent of `z = numpy.meshgrid(*xi, ...)` along the tangents `t` of the
+    vectors: meshgrid of the tangents, one grid per vector."""
+    options = {} if copy else {"copy": False}  # (Dask's meshgrid takes no `copy`)
+    return _parts_like(numpy.meshgrid(*t, sparse=sparse, indexing=indexing, **options), z)
+
+
+def broadcast_tangent(t, z):
+    """The tangent of `z = numpy.broadcast_arrays(*args)` along the tangents `t` of
+    the arrays: the tangents broadcast the same way."""
+    return _parts_like(numpy.broadcast_arrays(*t), z)
+
+
+@returns_new_array
+def vander_tangent(t, z, x, N=None, increasing=False):
+    """The tangent of `z = numpy.vander(x, N, increasing)`, z_ij = x_i ** p_j, along
+    the tangent `t` of `x`: t_i p_j x_i ** (p_j - 1) (0 in the p = 0 column)."""
+    n = numpy.shape(x)[0] if N is None else N
+    dtype = getattr(z, "dtype", None)
+    if dtype is not None and dtype.kind in "biu":
+        return zeros_like(z)
+    p = numpy.arange(n, like=z).astype(z.dtype)
+    if not increasing:
+        p = p[::-1]
+    lower = numpy.maximum(p - 1, 0)
+    return result_tangent(t[:, None] * p * x[:, None] ** lower, z)

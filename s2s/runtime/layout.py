@@ -425,3 +425,102 @@ def block_parts(g, arrays):
         return AdjointList(parts(p, a, depth - 1) for p, a in zip(pieces, arrays))
 
     return parts(g, arrays, depth)
+
+
+# -- forward mode: tangents ----------------------------------------------------------
+# Helpers for the rules in templates/tangents/layout.py (and a few other families'),
+# each linear in the tangents it is given.
+
+
+def result_tangent(t, z):
+    """The tangent `t` in the dtype of the value `z` it is the tangent of (float32
+    stays float32 where NumPy's own computation widened it, or the other way round);
+    zeros (floats) for an integer or boolean `z`, whose tangent is 0.  A Python
+    number or a list becomes an array where `z` is one."""
+    dtype = getattr(z, "dtype", None)
+    if dtype is None:
+        return t
+    if dtype.kind in "biu":
+        return zeros_like(z)
+    if getattr(t, "dtype", None) == dtype:
+        return t
+    if hasattr(t, "astype"):
+        return t.astype(dtype, copy=False)
+    if hasattr(z, "__array_function__"):
+        return numpy.asarray(t, dtype=dtype, like=z)
+    return numpy.asarray(t, dtype=dtype)
+
+
+def einsum_tangent(t, position, *args, optimize=False, dtype=None, casting="safe"):
+    """The tangent of `numpy.einsum(*args)` along the tangent `t` of its positional
+    argument `position` alone: einsum with that operand replaced by `t` (einsum is
+    linear in each operand).  A position that holds subscripts or labels: 0."""
+    args = [a for a in args if a is not None]
+    positions, _, _ = _einsum_spec(args)
+    if position not in positions:
+        return 0.0
+    args[position] = t
+    return numpy.einsum(*args, optimize=optimize, dtype=dtype, casting=casting)
+
+
+def einsum_tangents(tangents, *args, optimize=False, dtype=None, casting="safe"):
+    """The tangent of `numpy.einsum(*args)` along `tangents`, one per argument after
+    the first (the subscripts, or an operand in the sublist form): the sum over every
+    operand among them of einsum with that operand replaced by its tangent (those of
+    label lists are not read)."""
+    positions, _, _ = _einsum_spec(list(args))
+    out = None
+    for position in positions:
+        if position == 0:
+            continue
+        term = einsum_tangent(tangents[position - 1], position, *args, optimize=optimize,
+                              dtype=dtype, casting=casting)
+        out = term if out is None else out + term
+    return out
+
+
+def _check_pad_mode(mode, reflect_type):
+    if mode != "constant" and (
+        mode not in _COPYING or (mode in ("reflect", "symmetric") and reflect_type != "even")
+    ):
+        raise NotImplementedError(
+            f"s2s differentiates numpy.pad with mode 'constant', {sorted(_COPYING)} "
+            f"(reflect_type 'even'), not mode={mode!r}, reflect_type={reflect_type!r}"
+        )
+
+
+@returns_new_array
+def pad_tangent(t, t_value, pad_width, mode="constant", reflect_type="even"):
+    """The tangent of `numpy.pad(x, pad_width, mode, constant_values=c)` along the
+    tangents `t` of `x` and `t_value` of `c`: `t` padded the same way, with `t_value`
+    in the padding for mode "constant" (pad is linear in the two together); the
+    modes that copy x's elements copy t's.  The modes `pad_adjoint` refuses are
+    refused."""
+    _check_pad_mode(mode, reflect_type)
+    if mode == "constant":
+        return numpy.pad(t, pad_width, constant_values=t_value)
+    return numpy.pad(t, pad_width, mode)
+
+
+@returns_new_array
+def sort_tangent(t, x, axis=-1):
+    """The tangent of `numpy.sort(x, axis)` along `t`: `t` in the order a stable sort
+    of `x` puts x's elements (equal elements as `sort_adjoint` places them)."""
+    if axis is None:
+        return sort_tangent(numpy.reshape(t, (-1,)), numpy.reshape(x, (-1,)), 0)
+    order = numpy.argsort(x, axis=axis, kind="stable")
+    return numpy.take_along_axis(t, order, axis=axis)
+
+
+def _plain_lists(t):
+    """Nested lists of tangents as plain lists (numpy.block reads only `list` itself
+    as a level of nesting; an AdjointList is a subclass)."""
+    if isinstance(t, list):
+        return [_plain_lists(part) for part in t]
+    return t
+
+
+def block_tangent(t, z):
+    """The tangent of `z = numpy.block(arrays)` along the tangents `t` of the arrays,
+    nested as they are: `numpy.block` of them."""
+    return result_tangent(numpy.block(_plain_lists(t)), z)

@@ -28,6 +28,21 @@ __all__ = [
     "solve_transposed",
     "trace_adjoint",
     "transposed",
+    "cholesky_tangent",
+    "eigh_tangent",
+    "eigvalsh_tangent",
+    "matrix_power_tangent",
+    "matrix_trace",
+    "multi_dot_tangent",
+    "norm_tangent",
+    "pinv_tangent",
+    "qr_tangent",
+    "record_like",
+    "residuals_tangent",
+    "solve_columns",
+    "svd_tangent",
+    "tensorinv_tangent",
+    "tensorsolve_tangent",
 ]
 
 
@@ -379,3 +394,224 @@ def tensorsolve_adjoints(g, z, a, b, axes=None):
     da = -gb[:, None] * numpy.reshape(z, (-1,))[None, :]
     da = numpy.transpose(numpy.reshape(da, numpy.shape(moved)), numpy.argsort(order))
     return da, numpy.reshape(gb, numpy.shape(b))
+
+
+# -- forward mode: tangents (templates/tangents/linalg.py) --------------------------------
+#
+# Each helper is linear in its first argument `t`, the tangent of the argument, and
+# gives the tangent of the result with the result's shape and dtype.
+
+
+_TANGENT_RECORDS = {}
+
+
+def _tangent_record(kind):
+    """`kind` (a NamedTuple type), whose items may also be read by field name, as
+    cast_like reads a record's tangent."""
+    if kind not in _TANGENT_RECORDS:
+        def __getitem__(self, key):
+            return getattr(self, key) if isinstance(key, str) else kind.__getitem__(self, key)
+
+        _TANGENT_RECORDS[kind] = type(kind.__name__, (kind,),
+                                      {"__slots__": (), "__getitem__": __getitem__})
+    return _TANGENT_RECORDS[kind]
+
+
+def record_like(z, parts):
+    """The tangent of a result `z` made of parts, `parts` in `z`'s own type: a NumPy
+    result record (EighResult, SVDResult, ...) where `z` is one, so that reading a
+    field by attribute, by position or by name works on the tangent; else a tuple."""
+    if isinstance(z, tuple) and hasattr(z, "_fields"):
+        return _tangent_record(type(z))(*parts)
+    return tuple(parts)
+
+
+def matrix_trace(x):
+    """The trace of each matrix of the stack `x`."""
+    return numpy.trace(x, 0, -2, -1)
+
+
+@returns_new_array
+def solve_columns(a, x, b):
+    """a^-1 x, with `x` as `as_columns` gives it, shaped like `solve(a, b)`."""
+    out = numpy.linalg.solve(a, x)
+    return out[..., 0] if numpy.ndim(b) == 1 else out
+
+
+@returns_new_array
+def matrix_power_tangent(t, a, n):
+    """The tangent of `matrix_power(a, n)`: the sum over k of a^k t a^(n-1-k); through
+    inv(a), whose tangent is -inv(a) t inv(a), for a negative `n`."""
+    if n < 0:
+        b = numpy.linalg.inv(a)
+        return matrix_power_tangent(-(b @ t @ b), b, -n)
+    if n == 0:
+        return numpy.zeros_like(t)
+    out, power = t, a  # the sum for n = 1, and a^1
+    for m in range(1, n):  # the sum for m + 1 from the sum for m: out a + a^m t
+        out = out @ a + power @ t
+        power = power @ a
+    return out if n > 1 else numpy.copy(t)  # new memory, as promised
+
+
+@returns_new_array
+def norm_tangent(t, x, z, ord=None, axis=None, keepdims=False, matrix=None):
+    """The tangent of `z = numpy.linalg.norm(x, ord, axis, keepdims)`: the derivative
+    norm_adjoint uses (0 at kinks, ties split evenly), times `t`, summed over the
+    reduced axes.  `matrix` as for norm_adjoint."""
+    axes = _norm_axes(x, ord, axis)
+    if axes is not None and not keepdims and numpy.ndim(z):
+        z = numpy.expand_dims(z, axes)
+    if matrix is None:
+        matrix = axes is not None and len(axes) == 2
+    if matrix:
+        derivative = _matrix_norm_derivative(x, z, ord, axes)
+    else:
+        derivative = _vector_norm_derivative(x, z, ord, axes)
+    return numpy.sum(derivative * t, axis=axes, keepdims=keepdims)
+
+
+@returns_new_array
+def cholesky_tangent(t, z, upper=False):
+    """The tangent of `z = cholesky(a)` for the symmetric part S of `t` (as the adjoint
+    is symmetric): with L = z, L Phi(L^-1 S L^-T), Phi the lower triangle with the
+    diagonal halved (an upper `z` is L^T, its tangent transposed)."""
+    low = transposed(z) if upper else z
+    s = (t + transposed(t)) * 0.5
+    m = numpy.linalg.solve(low, transposed(numpy.linalg.solve(low, s)))  # L^-1 S L^-T
+    out = low @ _tril_half_diagonal(m)
+    return transposed(out) if upper else out
+
+
+def _eigh_tangents(t, w, v, vectors=True):
+    """(dw, dv) for `w, v = eigh(a)` along the symmetric part S of `t`: dw the
+    diagonal of v^T S v, dv = v (F o v^T S v) with F_ij = 1 / (w_j - w_i) off the
+    diagonal and 0 where w_i = w_j exactly (as eigh_adjoint)."""
+    m = transposed(v) @ t @ v
+    dw = numpy.diagonal(m, 0, -2, -1).copy()  # the same for t and its symmetric part
+    if not vectors:
+        return dw
+    s = (m + transposed(m)) * 0.5  # v^T S v
+    gap = w[..., None, :] - w[..., :, None]  # w_j - w_i
+    gap = numpy.where(gap == 0, numpy.inf, gap)  # the diagonal, and exact ties
+    return dw, v @ (s / gap)
+
+
+@returns_new_array
+def eigh_tangent(t, z):
+    """The tangent of `z = eigh(a)` (eigenvalues, eigenvectors), in z's type."""
+    return record_like(z, _eigh_tangents(t, z[0], z[1]))
+
+
+@returns_new_array
+def eigvalsh_tangent(t, v):
+    """The tangent of `eigvalsh(a)`, given `a`'s eigenvectors `v`: diag(v^T t v)."""
+    return _eigh_tangents(t, None, v, vectors=False)
+
+
+@returns_new_array
+def pinv_tangent(t, z, a):
+    """The tangent of `z = pinv(a)` for an `a` whose rank does not change near it
+    (Golub and Pereyra): -z t z + z z^T t^T (I - a z) + (I - z a) t^T z^T z."""
+    zt, tt = transposed(z), transposed(t)
+    left = z @ (zt @ tt)  # z z^T t^T, then times (I - a z), with no identity made
+    right = (tt @ zt) @ z  # t^T z^T z, after (I - z a)
+    return -(z @ t @ z) + left - (left @ a) @ z + right - z @ (a @ right)
+
+
+def _singular_values_tangent(t, u, vh):
+    """The diagonal of u^T t v: the tangent of the singular values."""
+    return numpy.diagonal(transposed(u) @ t @ transposed(vh), 0, -2, -1).copy()
+
+
+@returns_new_array
+def svd_tangent(t, z, a, full_matrices=True, compute_uv=True):
+    """The tangent of `z = svd(a)` ((u, s, vh), or s for `compute_uv=False`), for
+    distinct, nonzero singular values (Townsend; as JAX's rule): with dP = u^T t v,
+    ds = diag(dP), du = u (F o (dP s + s dP^T)) + (I - u u^T) t v s^-1,
+    dv = v (F o (s dP + dP^T s)) + (I - v v^T) t^T u s^-1, F_ij = 1 / (s_j^2 - s_i^2)
+    off the diagonal (0 on it and at ties, as svd_adjoint)."""
+    if not compute_uv:
+        u, s, vh = numpy.linalg.svd(a, full_matrices=False)
+        return _singular_values_tangent(t, u, vh)
+    _no_full_matrices(a, full_matrices)
+    u, s, vh = z[0], z[1], z[2]  # square if full_matrices: the reduced factors
+    m, n = numpy.shape(a)[-2:]
+    v = transposed(vh)
+    dp = transposed(u) @ t @ v
+    ds = numpy.diagonal(dp, 0, -2, -1).copy()
+    f = _off_diagonal_inverse_gaps(s)
+    dps = dp * s[..., None, :]  # dP s
+    sdp = s[..., :, None] * dp  # s dP
+    du = u @ (f * (dps + transposed(dps)))
+    dv = v @ (f * (sdp + transposed(sdp)))
+    if m > n:  # (I - u u^T) t v s^-1
+        tv = t @ v
+        du = du + (tv - u @ (transposed(u) @ tv)) / s[..., None, :]
+    if n > m:  # (I - v v^T) t^T u s^-1
+        ttu = transposed(t) @ u
+        dv = dv + (ttu - v @ (vh @ ttu)) / s[..., None, :]
+    return record_like(z, (du, ds, transposed(dv)))
+
+
+@returns_new_array
+def qr_tangent(t, z, a, mode="reduced"):
+    """The tangent of `z = qr(a)` ((q, r), or r for mode 'r'; m >= n, full column
+    rank; as JAX's rule): with X = q^T t r^-1 and dO = tril(X, -1) - tril(X, -1)^T,
+    dq = q (dO - X) + t r^-1 and dr = (X - dO) r."""
+    _no_wide_or_complete(a, mode)
+    q, r = numpy.linalg.qr(a) if mode == "r" else (z[0], z[1])
+    t_rinv = transposed(numpy.linalg.solve(transposed(r), transposed(t)))  # t r^-1
+    x = transposed(q) @ t_rinv
+    low = numpy.tril(x, -1)
+    do = low - transposed(low)
+    dr = (x - do) @ r
+    if mode == "r":
+        return dr
+    return record_like(z, (q @ (do - x) + t_rinv, dr))
+
+
+@returns_new_array
+def residuals_tangent(t, z, a, b):
+    """The tangent of the residuals in `z = lstsq(a, b)`, the sum over rows of r^2,
+    r = b - a x, given `t` the tangent of r with x held fixed (as lstsq_adjoints:
+    a^T r = 0 at the least-squares x, so x's own tangent adds nothing); zeros where
+    lstsq gives no residuals."""
+    residuals = z[1]
+    if not numpy.size(residuals):
+        return numpy.zeros_like(residuals)
+    r = b - a @ z[0]
+    out = 2 * numpy.sum(r * t, axis=0)
+    return numpy.reshape(out, numpy.shape(residuals))
+
+
+@returns_new_array
+def multi_dot_tangent(t, arrays):
+    """The tangent of `multi_dot(arrays)`, `t` the arrays' tangents: the sum over i of
+    the chain with the i-th array replaced by its tangent."""
+    arrays = list(arrays)
+    out = None
+    for i, ti in enumerate(t):
+        part = numpy.linalg.multi_dot(arrays[:i] + [ti] + arrays[i + 1:])
+        out = part if out is None else out + part
+    return out
+
+
+@returns_new_array
+def tensorinv_tangent(t, z, a, ind=2):
+    """The tangent of `z = tensorinv(a, ind)`: inv's, -Z T Z, on `a` read as the square
+    matrix NumPy inverts (the first `ind` axes as rows)."""
+    rows = int(numpy.prod(numpy.shape(a)[:ind]))
+    zm, tm = numpy.reshape(z, (-1, rows)), numpy.reshape(t, (rows, -1))
+    return numpy.reshape(-(zm @ tm @ zm), numpy.shape(z))
+
+
+@returns_new_array
+def tensorsolve_tangent(t, z, a, b, axes=None):
+    """The part of the tangent of `z = tensorsolve(a, b, axes)` from `a`'s tangent `t`:
+    solve's, -M^-1 T x, on `a` read as the square matrix M NumPy solves with."""
+    order = _tensorsolve_order(a, axes)
+    matrix = numpy.reshape(numpy.transpose(a, order), (numpy.size(b), -1))
+    tm = numpy.reshape(numpy.transpose(t, order), (numpy.size(b), -1))
+    out = numpy.linalg.solve(matrix, tm @ numpy.reshape(z, (-1,)))
+    return numpy.reshape(-out, numpy.shape(z))

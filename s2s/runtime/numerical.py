@@ -4,7 +4,7 @@ so they run on NumPy, CuPy and Dask arrays."""
 
 import numpy
 
-from s2s.runtime import add_at, returns_new_array, unbroadcast, zeros_like
+from s2s.runtime import AdjointList, add_at, returns_new_array, unbroadcast, zeros_like
 from s2s.runtime.layout import diff_adjoint
 
 
@@ -55,9 +55,12 @@ def trapezoid_x_adjoint(g, y, x, axis=-1):
 
 
 @returns_new_array
-def trapezoid_dx_adjoint(g, y, dx, axis=-1):
+def trapezoid_dx_adjoint(g, y, dx, axis=-1, x=None):
     """The adjoint of `dx` in `numpy.trapezoid(y, dx=dx, axis=axis)`: `g` times the
-    sum of the mean heights."""
+    sum of the mean heights; 0 where sample points `x` are given (NumPy then ignores
+    `dx`)."""
+    if x is not None:
+        return zeros_like(dx)
     _, heights = _trapezoid_parts(y, None, dx, axis)
     return unbroadcast(_expanded(g, y, axis) * heights, dx)
 
@@ -265,3 +268,120 @@ def polyval_p_adjoint(g, p, x):
     degree = numpy.shape(p)[0] - 1
     powers = numpy.expand_dims(x, -1) ** _exponents(x, degree)
     return numpy.tensordot(g + zeros_like(x), powers, axes=numpy.ndim(x))
+
+
+# -- forward mode (templates/tangents/numerical.py): each helper is linear in `t`,
+# the tangent of one argument, and gives the tangent of the result ----------------
+
+
+@returns_new_array
+def trapezoid_dx_tangent(t, y, x=None, axis=-1):
+    """The tangent of `numpy.trapezoid(y, x, dx, axis)` along `t` for `dx`: `t` times
+    the sum of the mean heights (0 when `x` is given: NumPy then ignores `dx`)."""
+    out = numpy.trapezoid(y, dx=t, axis=axis)
+    return out if x is None else zeros_like(out)
+
+
+def _tangent_parts(parts, one):
+    """One tangent per axis of `numpy.gradient`: the array itself for one axis, else
+    a list whose `+` adds axis by axis (as tuples would not)."""
+    return parts[0] if one else AdjointList(parts)
+
+
+@returns_new_array
+def gradient_tangent(t, spacing=(), axis=None, edge_order=1):
+    """The tangent of `numpy.gradient(f, *spacing, axis, edge_order)` along `t` for
+    `f`: the same differences of `t` (`numpy.gradient` is linear in `f`)."""
+    out = numpy.gradient(t, *spacing, axis=axis, edge_order=edge_order)
+    if isinstance(out, (tuple, list)):
+        return _tangent_parts(list(out), False)
+    return out
+
+
+@returns_new_array
+def gradient_spacing_tangent(ts, z, f, spacing, axis=None, edge_order=1):
+    """The tangent of `z = numpy.gradient(f, *spacing)` along `ts`, the tangents of
+    the scalar spacings: each axis's result is inversely proportional to its spacing,
+    so its tangent is -z dh / h."""
+    axes = _gradient_axes(f, axis)
+    every = _uniform_spacings(f, spacing, axes)
+    tangents = tuple(ts) * len(axes) if len(spacing) == 1 else tuple(ts)
+    results = (z,) if len(axes) == 1 else z
+    parts = []
+    for zi, dh, h in zip(results, tangents, every):
+        part = zi * (-dh / h)
+        dtype = getattr(zi, "dtype", None)
+        parts.append(part.astype(dtype, copy=False) if dtype is not None else part)
+    return _tangent_parts(parts, len(axes) == 1)
+
+
+@returns_new_array
+def interp_x_tangent(t, x, xp, fp, left=None, right=None, period=None):
+    """The tangent of `numpy.interp(x, xp, fp)` along `t` for `x`: `t` times the slope
+    of x's segment (at a knot, the segment to its right; at the last knot, to its
+    left), 0 outside xp."""
+    _no_period(period)
+    j, _, width, below, above = _segments(x, xp)
+    slope = (fp[j + 1] - fp[j]) / width
+    return _interp_dtype(numpy.where(below | above, 0, t * slope))
+
+
+@returns_new_array
+def interp_fp_tangent(t, x, xp, fp, left=None, right=None, period=None):
+    """The tangent of `numpy.interp(x, xp, fp, left, right)` along `t` for `fp`: the
+    tangents at the two ends of x's segment mixed as 1 - t and t; outside xp, that
+    of fp[0] (fp[-1]) unless `left` (`right`) was given."""
+    _no_period(period)
+    j, frac, _, below, above = _segments(x, xp)
+    out = numpy.where(below | above, 0, t[j] * (1 - frac) + t[j + 1] * frac)
+    if left is None:
+        out = out + numpy.where(below, t[0], 0)
+    if right is None:
+        out = out + numpy.where(above, t[-1], 0)
+    return _interp_dtype(out)
+
+
+@returns_new_array
+def interp_xp_tangent(t, x, xp, fp, left=None, right=None, period=None):
+    """The tangent of `numpy.interp(x, xp, fp)` along `t` for `xp`: with s the slope
+    of x's segment, -s ((1 - t) dxp_j + t dxp_(j+1)); 0 outside xp."""
+    _no_period(period)
+    j, frac, width, below, above = _segments(x, xp)
+    slope = (fp[j + 1] - fp[j]) / width
+    return _interp_dtype(
+        numpy.where(below | above, 0, -slope * (t[j] * (1 - frac) + t[j + 1] * frac))
+    )
+
+
+def _end_tangent(t, x, xp, right):
+    outside = x > xp[-1] if right else x < xp[0]
+    return _interp_dtype(numpy.where(outside, t, 0.0))
+
+
+@returns_new_array
+def interp_left_tangent(t, x, xp, fp, left=None, right=None, period=None):
+    """The tangent of `numpy.interp(x, xp, fp, left, right)` along `t` for `left`:
+    `t` where x is left of xp, 0 elsewhere."""
+    _no_period(period)
+    return _end_tangent(t, x, xp, False)
+
+
+@returns_new_array
+def interp_right_tangent(t, x, xp, fp, left=None, right=None, period=None):
+    """The tangent of `numpy.interp(x, xp, fp, left, right)` along `t` for `right`:
+    `t` where x is right of xp, 0 elsewhere."""
+    _no_period(period)
+    return _end_tangent(t, x, xp, True)
+
+
+def _interp_dtype(t):
+    """A tangent of `numpy.interp` in its result's dtype: float64 (complex128 for a
+    complex fp) whatever the inputs, as NumPy computes it."""
+    return t.astype(numpy.result_type(t, numpy.float64), copy=False)
+
+
+@returns_new_array
+def polyval_slope(p, x):
+    """The derivative p'(x) of the polynomial `numpy.polyval(p, x)` in x."""
+    degree = numpy.shape(p)[0] - 1
+    return numpy.polyval(p[:-1] * _exponents(p, degree)[:-1], x)

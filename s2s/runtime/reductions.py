@@ -2,11 +2,12 @@
 ptp (templates/reductions.py).  Like the rest of the runtime they dispatch on their
 inputs, so they run on NumPy, CuPy and Dask arrays."""
 
+import builtins
 import math
 
 import numpy
 
-from s2s.runtime import _axes, chosen_mask, expand_reduced, returns_new_array
+from s2s.runtime import _axes, chosen_mask, expand_reduced, returns_new_array, zeros_like
 
 
 def _count(a, axis):
@@ -147,3 +148,134 @@ def ptp_adjoint(g, a, axis=None, keepdims=False):
     low = numpy.min(a, axis=axis, keepdims=True)
     mask = chosen_mask(a, high, axis, True) - chosen_mask(a, low, axis, True)
     return expand_reduced(g, a, axis, keepdims) * mask
+
+
+# -- forward mode (templates/tangents/reductions.py): each helper is linear in `t`,
+# the tangent of the reduced array, and gives the tangent of the result ------------
+
+
+def _weighted_sum(t, weights, axis, keepdims):
+    """sum(t * weights) over `axis`: the tangent of a reduction whose derivative with
+    respect to each element is `weights` (an array like `t`)."""
+    return numpy.sum(t * weights, axis=axis, keepdims=keepdims)
+
+
+def _var_weights(a, axis, ddof, mean, correction):
+    """d var / d a: 2 (a - mean) / (n - ddof), in `a`'s dtype."""
+    if mean is None:
+        mean = numpy.mean(a, axis=axis, keepdims=True)
+    ddof = ddof if correction is None else correction
+    return (a - mean) * (2.0 / (_count(a, axis) - ddof))
+
+
+def _half_over(z):
+    """1 / (2 z), and 0 where z is 0 (std's derivative there), in z's dtype."""
+    zero = z == 0
+    half = numpy.where(zero, 0.0, 0.5 / numpy.where(zero, 1.0, z))
+    dtype = getattr(z, "dtype", None)
+    return half.astype(dtype, copy=False) if dtype is not None else half
+
+
+@returns_new_array
+def var_tangent(t, a, axis=None, ddof=0, keepdims=False, mean=None, correction=None):
+    """The tangent of `z = numpy.var(a, axis, ddof=ddof)`: sum(t 2 (a - mean)) /
+    (n - ddof).  A `mean=` passed in is taken to be the mean (no tangent of its own)."""
+    return _weighted_sum(t, _var_weights(a, axis, ddof, mean, correction), axis, keepdims)
+
+
+@returns_new_array
+def std_tangent(t, z, a, axis=None, ddof=0, keepdims=False, mean=None, correction=None):
+    """The tangent of `z = numpy.std(a, ...)`: var's over 2 z; 0 where z is 0."""
+    return var_tangent(t, a, axis, ddof, keepdims, mean, correction) * _half_over(z)
+
+
+@returns_new_array
+def cumprod_tangent(t, a, axis=None, include_initial=False):
+    """The tangent of `z = numpy.cumprod(a, axis)`, exact where `a` has zeros.
+
+    dz_i is the sum over k <= i of t_k times the product of a_j over j <= i, j != k.
+    With the first zero along the axis at f replaced by 1 (giving the cumulative
+    product p): before f, dz_i = p_i sum_(k<=i) t_k / a_k; from f on, only k = f
+    leaves no zero in the product, so dz_i = p_i t_f.  `include_initial`:
+    `numpy.cumulative_prod`'s leading 1, whose tangent is 0."""
+    if axis is None:
+        flat = cumprod_tangent(numpy.reshape(t, (-1,)), numpy.reshape(a, (-1,)), 0)
+        return _initial_prepended(flat, 0, include_initial)
+    zeros_so_far = numpy.cumsum(a == 0, axis=axis)
+    first = (a == 0) & (zeros_so_far == 1)
+    before = zeros_so_far == 0
+    p = numpy.cumprod(numpy.where(first, 1, a), axis=axis)
+    ratios = numpy.cumsum(numpy.where(before, t / numpy.where(before, a, 1), 0), axis=axis)
+    at_first = numpy.sum(numpy.where(first, t, 0), axis=axis, keepdims=True)
+    out = p * numpy.where(before, ratios, at_first)
+    return _initial_prepended(out, axis, include_initial)
+
+
+def _initial_prepended(t, axis, include_initial):
+    """`t` with a zero slice first along `axis`: the tangent of an initial value."""
+    if not include_initial:
+        return t
+    index = (slice(None),) * (axis % numpy.ndim(t)) + (slice(0, 1),)
+    return numpy.concatenate([numpy.zeros_like(t[index]), t], axis=axis)
+
+
+@returns_new_array
+def nanmean_tangent(t, a, axis=None, keepdims=False):
+    """The tangent of `z = numpy.nanmean(a, axis)`: the mean of `t` over the values
+    that are not NaN (the NaNs it skips contribute nothing)."""
+    kept = ~numpy.isnan(a)
+    count = numpy.sum(kept, axis=axis, keepdims=keepdims)
+    total = numpy.sum(numpy.where(kept, t, 0), axis=axis, keepdims=keepdims)
+    return total / numpy.where(count == 0, 1, count).astype(total.dtype)
+
+
+@returns_new_array
+def average_tangent(t, a, axis=None, weights=None, returned=False, keepdims=False):
+    """The tangent of `z = numpy.average(a, axis, weights)` along `t` for `a`:
+    sum(t w) / sum(w)."""
+    _no_returned(returned)
+    if weights is None:
+        return numpy.mean(t, axis=axis, keepdims=keepdims)
+    w = _full_weights(weights, a, axis)
+    return _weighted_sum(t, w, axis, keepdims) / numpy.sum(w, axis=axis, keepdims=keepdims)
+
+
+@returns_new_array
+def average_weights_tangent(t, z, a, axis=None, weights=None, returned=False,
+                            keepdims=False):
+    """The tangent of `z = numpy.average(a, axis, weights)` along `t` for `weights`:
+    sum((a - z) t) / sum(w)."""
+    _no_returned(returned)
+    w, tw = _full_weights(weights, a, axis), _full_weights(t, a, axis)
+    if not keepdims and numpy.ndim(z):  # (a scalar `z` broadcasts as it is)
+        z = numpy.expand_dims(z, _axes(axis, numpy.ndim(a)))
+    return _weighted_sum(tw, a - z, axis, keepdims) / numpy.sum(w, axis=axis, keepdims=keepdims)
+
+
+@returns_new_array
+def ptp_tangent(t, a, axis=None, keepdims=False):
+    """The tangent of `numpy.ptp(a, axis)` (max - min): tied values share, as in max
+    and min (the mean of the tied elements' tangents)."""
+    high = numpy.max(a, axis=axis, keepdims=True)
+    low = numpy.min(a, axis=axis, keepdims=True)
+    mask = chosen_mask(a, high, axis, True) - chosen_mask(a, low, axis, True)
+    return _weighted_sum(t, mask, axis, keepdims)
+
+
+@returns_new_array
+def sum_start_tangent(t, x):
+    """The tangent of `z = sum(x, start)` (Python's sum over x's items) along `t` for
+    `start`: `t`, at the shape the items' sum has."""
+    if isinstance(x, (list, tuple)):
+        return builtins.sum((zeros_like(item) for item in x), t)
+    return t + zeros_like(x[0]) if len(x) else t  # an array: summed over its first axis
+
+
+@returns_new_array
+def nansum_initial_tangent(t, a, axis=None, keepdims=False):
+    """The tangent of `numpy.nansum(a, axis, keepdims=keepdims, initial=initial)`
+    along `t` for `initial`: `t` at the result's shape."""
+    shape = numpy.shape(a)
+    axes = _axes(axis, len(shape))
+    kept = tuple(1 if i in axes else n for i, n in enumerate(shape) if keepdims or i not in axes)
+    return t + numpy.zeros_like(a, shape=kept)

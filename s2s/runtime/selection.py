@@ -12,7 +12,7 @@ import operator
 import numpy
 
 from . import AdjointList, returns_new_array, take_adjoint, unbroadcast, zeros_like
-from .layout import sort_adjoint
+from .layout import result_tangent, sort_adjoint
 from .reductions import cumprod_adjoint, cumsum_adjoint
 
 
@@ -286,3 +286,140 @@ def rollaxis_adjoint(g, a, axis, start=0):
     if axis < start:
         start -= 1
     return g if axis == start else numpy.moveaxis(g, start, axis)
+
+
+# -- forward mode: tangents ----------------------------------------------------------
+# Helpers for the rules in templates/tangents/selection.py, each linear in the
+# tangents it is given; each tangent comes in the dtype of the value it is the
+# tangent of.
+
+
+def array_tangent(t, z):
+    """The tangent `t` (an array, a number, or nested lists of them) as the tangent of
+    the array `z` made from its value (`numpy.asanyarray(x)` and kin): an array of
+    z's dtype."""
+    if isinstance(t, (list, tuple)):
+        t = numpy.asarray(t, like=z) if hasattr(z, "__array_function__") else numpy.asarray(t)
+    return result_tangent(t, z)
+
+
+@returns_new_array
+def choose_tangent(a, t, z, mode="raise"):
+    """The tangent of `z = numpy.choose(a, choices, mode=mode)` along the tangents `t`
+    of the choices: the same choice among the tangents at each place."""
+    options = {} if mode == "raise" else {"mode": mode}  # (Dask's choose takes no `mode`)
+    return result_tangent(numpy.choose(a, t, **options), z)
+
+
+@returns_new_array
+def partition_tangent(t, z, a, axis=-1):
+    """The tangent of `z = numpy.partition(a, kth, axis)` (`a` flattened when `axis` is
+    None) along the tangent `t` of `a`: position i of a stable sort of `z` holds the
+    element at position i of a stable sort of `a`, so equal values are matched in the
+    order stable sorts give them, as `permuted_adjoint` matches them."""
+    if axis is None:
+        return partition_tangent(numpy.reshape(t, (-1,)), z, numpy.reshape(a, (-1,)), 0)
+    t = _as_array(t, a)
+    in_order = numpy.take_along_axis(t, numpy.argsort(a, axis=axis, kind="stable"), axis=axis)
+    order = numpy.argsort(z, axis=axis, kind="stable")
+    return numpy.take_along_axis(in_order, numpy.argsort(order, axis=axis), axis=axis)
+
+
+def trim_zeros_tangent(t, z, filt, trim="fb", axis=None):
+    """The tangent of `z = numpy.trim_zeros(filt, trim, axis)` along the tangent `t`
+    of `filt`: the part of `t` in the box `z` was cut from (which starts, along each
+    trimmed axis, at the first element that is not zero (from the front) or at 0),
+    a list where `filt` is one."""
+    shape = numpy.shape(filt)
+    if numpy.shape(z) == shape:  # nothing trimmed
+        return t
+    axes = _axis_tuple(axis, len(shape)) if "f" in trim.lower() else ()
+    starts = [0] * len(shape)
+    for i in axes:  # the first place along axis i where anything is not zero (else 0)
+        line = numpy.any(filt, axis=tuple(j for j in range(len(shape)) if j != i))
+        starts[i] = int(numpy.argmax(line))
+    box = tuple(slice(s, s + m) for s, m in zip(starts, numpy.shape(z)))
+    return t[box[0]] if len(box) == 1 else t[box]
+
+
+@returns_new_array
+def nan_to_num_tangent(t, x, copy=True):
+    """The tangent of `numpy.nan_to_num(x, ...)` along the tangent `t` of `x`: `t`
+    where `x` is finite, 0 where a NaN or an infinity was replaced."""
+    _refuse_in_place(copy)
+    return numpy.where(numpy.isfinite(x), _as_array(t, x), 0)
+
+
+@returns_new_array
+def replaced_tangent(t, x, which, copy=True):
+    """The tangent of `numpy.nan_to_num(x, ...)` along the tangent `t` of the value
+    `which` names ("nan", "posinf" or "neginf"): `t` where it replaced an element of
+    `x`, 0 elsewhere; in the float dtype of the result."""
+    _refuse_in_place(copy)
+    out = numpy.where(_REPLACED[which](x), t, 0)
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and dtype.kind == "f" and out.dtype != dtype:
+        out = out.astype(dtype)
+    return out
+
+
+def _flat(t, z):
+    """The tangent `t` flattened (a Python number: an array of one, beside `z`)."""
+    if hasattr(t, "shape"):
+        return numpy.reshape(t, (-1,))
+    return numpy.full((1,), t, dtype=z.dtype, like=z)
+
+
+@returns_new_array
+def ediff1d_tangent(t, z, ary, to_end=None, to_begin=None, part="ary"):
+    """The tangent of `z = numpy.ediff1d(ary, to_end, to_begin)` along the tangent `t`
+    of `ary` (of `to_end` or `to_begin` where `part` names it): the differences of `t`
+    flattened, zeros where `to_begin` and `to_end` are (`t` flattened where its own
+    part is, zeros elsewhere)."""
+    before = 0 if to_begin is None else _size(to_begin)
+    after = 0 if to_end is None else _size(to_end)
+    total = numpy.shape(z)[0]
+    if part == "ary":
+        return numpy.pad(result_tangent(numpy.diff(_flat(t, z)), z), (before, after))
+    t = result_tangent(_flat(t, z), z)
+    return numpy.pad(t, (total - after, 0) if part == "to_end" else (0, total - before))
+
+
+@returns_new_array
+def unwrap_period_tangent(t, z, p, period):
+    """The tangent of `z = numpy.unwrap(p, period=period)` along the tangent `t` of
+    `period`: z - p is a whole number of periods at each place (which changes only
+    at the jumps), so `t` times that number."""
+    turns = numpy.round((z - p) / period)
+    return result_tangent(turns * t, z)
+
+
+@returns_new_array
+def nancumsum_tangent(t, z, a, axis=None):
+    """The tangent of `z = numpy.nancumsum(a, axis)` along the tangent `t` of `a`:
+    cumsum's, with the NaNs' tangents taken as 0."""
+    t = numpy.where(numpy.isnan(a), 0, _as_array(t, a))
+    return result_tangent(numpy.cumsum(t, axis=axis), z)
+
+
+@returns_new_array
+def nancumprod_tangent(t, z, a, axis=None):
+    """The tangent of `z = numpy.nancumprod(a, axis)` along the tangent `t` of `a`,
+    with the NaNs taken as 1 (their tangents as 0); exact where `a` has zeros.
+
+    Along the axis, with b the factors: before the first zero f, z_k (the sum of t_j /
+    b_j up to k); from f on, t_f times the product of the factors up to k but f
+    (0 from a second zero on)."""
+    if axis is None:
+        return nancumprod_tangent(numpy.reshape(t, (-1,)), z, numpy.reshape(a, (-1,)), 0)
+    nan = numpy.isnan(a)
+    b = numpy.where(nan, 1, a)
+    t = numpy.where(nan, 0, _as_array(t, a))
+    zero = b == 0
+    seen = numpy.cumsum(zero, axis=axis)  # how many zeros up to here
+    first = numpy.logical_and(zero, seen == 1)
+    others = numpy.cumprod(numpy.where(first, 1, b), axis=axis)
+    ratios = numpy.where(zero, 0, t / numpy.where(zero, 1, b))
+    at_first = numpy.sum(numpy.where(first, t, 0), axis=axis, keepdims=True)
+    out = numpy.where(seen == 0, others * numpy.cumsum(ratios, axis=axis), at_first * others)
+    return result_tangent(out, z)

@@ -148,3 +148,122 @@ def corrcoef_adjoint(g, m, y=None, rowvar=True, first=True):
     ds = -(numpy.sum(gr, axis=1) + numpy.sum(gr, axis=0)) / s
     dc = g / s[:, None] / s[None, :] + numpy.diag(ds / (2 * s))
     return _cov_adjoints(dc, m, y, rowvar, False, None)[0 if first else 1]
+
+
+# -- forward mode (templates/tangents/statistics.py): each helper is linear in `t`,
+# the tangent of one argument, and gives the tangent of the result ----------------
+
+
+@returns_new_array
+def quantile_tangent(t, z, a, q, axis=None, method="linear", keepdims=False, weights=None,
+                     percent=False):
+    """The tangent of `z = numpy.quantile(a, q, axis)` along `t` (`numpy.percentile`
+    when `percent`; `numpy.median` is q = 0.5): each quantile mixes two order
+    statistics, and so mixes their tangents.  Equal values are placed as a stable sort
+    places them (as `sort` does, and the reverse rule).  In z's dtype: float64 for
+    float32 `a` where `q` is an array of float64."""
+    if weights is not None:
+        raise NotImplementedError("s2s cannot differentiate a quantile with weights=")
+    shape = numpy.shape(a)
+    axes = _axes(axis, len(shape))
+    rest = tuple(i for i in range(len(shape)) if i not in axes)
+    rest_shape = tuple(shape[i] for i in rest)
+    n = math.prod(shape[i] for i in axes)
+    flat_a = numpy.reshape(numpy.transpose(a, rest + axes), rest_shape + (n,))
+    flat_t = numpy.reshape(numpy.transpose(t, rest + axes), rest_shape + (n,))
+    order = numpy.argsort(flat_a, axis=-1, kind="stable")
+    ordered = numpy.take_along_axis(flat_t, order, axis=-1)
+    dtype = getattr(z, "dtype", ordered.dtype)
+    ordered = ordered.astype(dtype, copy=False)
+    w = numpy.asarray(_order_weights(q, n, method, percent), dtype=dtype, like=ordered)
+    out = numpy.moveaxis(numpy.tensordot(ordered, w, axes=([-1], [1])), -1, 0)
+    if keepdims:  # the reduced axes kept as 1s, after q's
+        rest_shape = tuple(1 if i in axes else s for i, s in enumerate(shape))
+    return numpy.reshape(out, numpy.shape(q) + rest_shape)
+
+
+def _nanvar_weights(a, axis, ddof, correction, dtype):
+    """d nanvar / d a: 2 (a - mean) / (count - ddof) over the values that are not NaN
+    (NaN at the NaNs), in `dtype`."""
+    ddof = ddof if correction is None else correction
+    mean = numpy.nanmean(a, axis=axis, keepdims=True)
+    scale = 2.0 / (_nan_count(a, axis) - ddof)
+    return ((a - mean) * scale).astype(dtype, copy=False)
+
+
+@returns_new_array
+def nanvar_tangent(t, a, axis=None, ddof=0, keepdims=False, correction=None):
+    """The tangent of `numpy.nanvar(a, axis, ddof=ddof)`: var's over the values that
+    are not NaN; the NaNs it skips contribute nothing."""
+    weights = _nanvar_weights(a, axis, ddof, correction, numpy.result_type(t))
+    return numpy.sum(numpy.where(numpy.isnan(a), 0, t * weights), axis=axis,
+                     keepdims=keepdims)
+
+
+@returns_new_array
+def nanstd_tangent(t, z, a, axis=None, ddof=0, keepdims=False, correction=None):
+    """The tangent of `z = numpy.nanstd(a, ...)`: nanvar's over 2 z, 0 where z is 0."""
+    zero = z == 0
+    half = numpy.where(zero, 0.0, 0.5 / numpy.where(zero, 1.0, z)).astype(z.dtype)
+    return nanvar_tangent(t, a, axis, ddof, keepdims, correction) * half
+
+
+@returns_new_array
+def nanprod_tangent(t, a, axis=None, keepdims=False):
+    """The tangent of `numpy.nanprod(a, axis)`: prod's with the NaNs taken as 1; the
+    NaNs contribute nothing."""
+    nan = numpy.isnan(a)
+    others = others_product(numpy.where(nan, 1, a), axis)
+    return numpy.sum(numpy.where(nan, 0, t * others), axis=axis, keepdims=keepdims)
+
+
+def _cov_tangent(dx, x, count_ddof, shape, dtype):
+    """The tangent of `c = X_c X_c^T / (N - ddof)` along `dx`, for the centred
+    variables `x` (one per row), shaped and typed as the result."""
+    x = x.astype(dtype, copy=False)
+    dx = dx.astype(dtype, copy=False)
+    xc = x - numpy.mean(x, axis=1, keepdims=True)
+    dxc = dx - numpy.mean(dx, axis=1, keepdims=True)
+    product = dxc @ xc.T
+    return numpy.reshape((product + product.T) / count_ddof, shape)
+
+
+def _cov_parts(t, m, y, rowvar, first):
+    """The variables of `numpy.cov(m, y)` (one per row, `y`'s after `m`'s), and the
+    tangent `t` of `m` (of `y` unless `first`) placed among zeros for the others."""
+    xm = _variables(m, rowvar)
+    xy = None if y is None else _variables(y, rowvar)
+    tt = _variables(t, rowvar)
+    if y is None:
+        return xm, tt
+    x = numpy.concatenate([xm, xy], axis=0)
+    zeros = numpy.zeros_like(xy if first else xm, dtype=tt.dtype)
+    return x, numpy.concatenate([tt, zeros] if first else [zeros, tt], axis=0)
+
+
+@returns_new_array
+def cov_tangent(t, z, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
+                aweights=None, first=True):
+    """The tangent of `z = numpy.cov(m, y, ...)` along `t` for `m` (for `y` unless
+    `first`): (dX_c X_c^T + X_c dX_c^T) / (N - ddof), in z's dtype (float64, as
+    NumPy computes it, for float32 inputs too)."""
+    _no_weights(fweights, aweights)
+    x, dx = _cov_parts(t, m, y, rowvar, first)
+    ddof = (0 if bias else 1) if ddof is None else ddof
+    dtype = getattr(z, "dtype", numpy.result_type(x, 1.0))
+    return _cov_tangent(dx, x, numpy.shape(x)[1] - ddof, numpy.shape(z), dtype)
+
+
+@returns_new_array
+def corrcoef_tangent(t, z, m, y=None, rowvar=True, first=True):
+    """The tangent of `r = numpy.corrcoef(m, y)` along `t` for `m` (for `y` unless
+    `first`), through r_ij = c_ij / (s_i s_j), s = sqrt(diag c), c = numpy.cov(m, y):
+    dr_ij = dc_ij / (s_i s_j) - r_ij (ds_i / s_i + ds_j / s_j), ds = d(diag c) / (2 s)."""
+    c = numpy.atleast_2d(numpy.cov(m, y, rowvar))
+    x, dx = _cov_parts(t, m, y, rowvar, first)
+    dc = _cov_tangent(dx, x, numpy.shape(x)[1] - 1, c.shape, c.dtype)
+    s = numpy.sqrt(numpy.diagonal(c))
+    r = c / s[:, None] / s[None, :]
+    rel = numpy.diagonal(dc) / (2 * s * s)  # ds / s
+    dr = dc / s[:, None] / s[None, :] - r * rel[:, None] - r * rel[None, :]
+    return numpy.reshape(dr, numpy.shape(z)).astype(getattr(z, "dtype", dr.dtype), copy=False)

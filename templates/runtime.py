@@ -1,0 +1,54 @@
+"""The runtime's helpers that generated gradients call (`unbroadcast`, the products'
+adjoints, ...), so that a generated gradient can be differentiated again in reverse
+mode: `s2s.grad(s2s.grad(f))`.
+
+Each helper is linear in the adjoint `g` it is given (the products' adjoints in the
+other operand too): broadcasting back is summing, summing back is broadcasting.
+"""
+
+import numpy
+
+from s2s import adjoint, d
+from s2s.runtime import (
+    cast_like,
+    expand_reduced,
+    matmul_lhs_adjoint,
+    matmul_rhs_adjoint,
+    snapshot,
+    unbroadcast,
+    writable_like,
+)
+
+
+@adjoint(unbroadcast)
+def unbroadcast_(z, g, x):
+    d[g] += d[z] + numpy.zeros_like(g)
+
+
+@adjoint(expand_reduced)
+def expand_reduced_(z, g, x, axis=None, keepdims=False):
+    d[g] += unbroadcast(numpy.sum(d[z], axis=axis, keepdims=keepdims), g)
+
+
+@adjoint(cast_like, writable_like)
+def cast_like_(z, g, x, copy=False):
+    d[g] += d[z]
+
+
+@adjoint(snapshot)
+def snapshot_(z, part):
+    d[part] += d[z]
+
+
+@adjoint(matmul_lhs_adjoint)
+def matmul_lhs_adjoint_(z, g, x, y):
+    # z = g y^T, at x's shape
+    d[g] += unbroadcast(numpy.matmul(d[z], y), g)
+    d[y] += matmul_rhs_adjoint(g, d[z], y)
+
+
+@adjoint(matmul_rhs_adjoint)
+def matmul_rhs_adjoint_(z, g, x, y):
+    # z = x^T g, at y's shape
+    d[g] += unbroadcast(numpy.matmul(x, d[z]), g)
+    d[x] += matmul_lhs_adjoint(g, x, d[z])
