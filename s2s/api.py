@@ -60,7 +60,10 @@ def _code(f):
 
 def _compile(f, names, mode="reverse"):
     f = _code(f)
-    key = (f.__module__, f.__qualname__, _source_hash(f), _cells(f), names, mode,
+    # (the file too: generated functions of one name and text, made for different
+    # `wrt`, call different functions)
+    filename = getattr(getattr(f, "__code__", None), "co_filename", None)
+    key = (f.__module__, f.__qualname__, filename, _source_hash(f), _cells(f), names, mode,
            registry_state())
     if key in _compiled:
         generated, _, calls = _compiled[key]

@@ -189,6 +189,7 @@ def _hvp_module(function, wrt, source, command):
 def _forward_module(fn, source, wrt, namer, imports, command):
     """`jvp_fn(<params>, <tangents>) -> (value, tangent)` and the jvp functions of the
     user's functions it calls."""
+    namer.reserve(f"jvp_{fn.name}")  # a recursive call's is another: `jvp_fn_1`
     callees = Callees(namer, roles=("jvp",))
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, True)
     forward = ForwardMode(fn, source, wrt, active, operations, namer, imports, scalars,
@@ -288,7 +289,7 @@ def _analyse(fn, source, wrt, namer, imports, forward=False):
     operations = _operations(fn, source, imports)
     check_writes(fn, operations, source, forward)
     check_aliases(fn, operations, source)
-    active = active_names(fn, wrt, operations, source)
+    active = active_names(fn, wrt, operations, source, forward)
     return fn, operations, active, scalar_names(fn, operations)
 
 

@@ -11,8 +11,9 @@ straight-line code and a safe over-approximation where names are reassigned.
 
 import gast
 
+from ..callees import is_user_function
 from ..errors import Unsupported
-from ..syntax import appended, names_read, statements
+from ..syntax import appended, names_read, parameter_names, popped, statements
 from ..templating import adjoint_template, is_nondifferentiable, tangent_template
 
 
@@ -65,14 +66,28 @@ def _returned(stmts):
     return {s.value.id for s in stmts if isinstance(s, gast.Return) and isinstance(s.value, gast.Name)}
 
 
-def active_names(fn, wrt, operations, source):
+def active_names(fn, wrt, operations, source, forward=False):
+    """(`forward`: in forward mode a user's function may append to a list it is given,
+    or pop from it, as generated gradients do with their tape: such a call may change
+    each list the function made that it is passed, with what the others hold; and
+    such a list parameter is, like the result, what the function gives back.)"""
     flows = []
+    parameters = set(parameter_names(fn))
+    lists = {  # the lists the function makes
+        s.targets[0].id for s, _ in statements(fn.body)
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+        and isinstance(s.value, gast.List)
+    }
     for target, value in _assignments(fn.body):
         if isinstance(value, _Change):  # `y[i] = v`: y's new value depends on v and on y
             flows.append((target, {target} | names_read(value.value)))
             continue
         operation = operations.classify(value)
         flows.append((target, derivative_operands(operation, source)))
+        if forward and operation.kind == "apply" and is_user_function(operation.key):
+            arguments = {a.id for a in operation.args + list(operation.keywords.values())
+                         if isinstance(a, gast.Name)}
+            flows += [(a, arguments | {a}) for a in arguments & lists]
 
     varied = set(wrt)
     changed = True
@@ -84,6 +99,9 @@ def active_names(fn, wrt, operations, source):
                 changed = True
 
     useful = _returned(fn.body)
+    if forward:
+        useful |= {t for t, v in _assignments(fn.body) if isinstance(v, _Change)} & parameters
+        useful |= {popped(s) for s, _ in statements(fn.body) if popped(s)} & parameters
     changed = True
     while changed:
         changed = False
