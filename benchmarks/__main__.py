@@ -2,9 +2,11 @@
 
 import argparse
 
-from . import gpu, mlp, pendulum, recursion
+from . import gpu, hvp, mlp, pendulum, recursion
 
-WORKLOADS = {"mlp": mlp, "pendulum": pendulum, "recursion": recursion, "gpu": gpu}
+WORKLOADS = {
+    "mlp": mlp, "hvp": hvp, "pendulum": pendulum, "recursion": recursion, "gpu": gpu,
+}
 
 
 def main():

@@ -61,6 +61,15 @@ def is_user_function(obj):
     return module not in ("numpy", "s2s", "math", "builtins")
 
 
+def is_runtime_helper(obj):
+    """One of s2s.runtime's functions (which generated gradients call): forward mode
+    differentiates its source where it has no rule, for derivatives of gradients."""
+    module = getattr(obj, "__module__", None) or ""
+    return isinstance(obj, types.FunctionType) and (
+        module == "s2s.runtime" or module.startswith("s2s.runtime.")
+    )
+
+
 class Callees:
     def __init__(self, namer, roles=("forward", "adjoint")):
         self.namer = namer  # the generated module's names

@@ -279,7 +279,7 @@ def _analyse(fn, source, wrt, namer, imports, forward=False):
     active names and its scalars (`forward`: for forward mode, which allows a little
     more: popping from lists, appending to list parameters)."""
     as_written = _operations(fn, source, imports)
-    check_in_place_calls(fn, as_written, source)
+    check_in_place_calls(fn, as_written, source, forward)
     fn = mark_hooks(fn, source, as_written, namer)
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
     fn = flag_control(fn, namer)

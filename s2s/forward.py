@@ -14,7 +14,8 @@ a whole array.
 import gast
 
 from . import runtime
-from .callees import is_user_function
+from .analysis.writes import added_at
+from .callees import is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
 from .reverse import _declared_numbers, _parameters, comment, mark
 from .syntax import (
@@ -228,6 +229,13 @@ class ForwardMode:
             grow = gast.Expr(value=method_call(self.tangent_name(base), "append",
                                                self.materialized(value)))
             return [stmt, mark(grow)]
+        if added_at(stmt, self.operations):  # a generated gradient's `add_at(g, i, v)`
+            base, index, value = added_at(stmt, self.operations)
+            if base.id not in self.active:
+                return [stmt]
+            mirror = self.call("add_at", load(self.tangent_name(base.id)), clone(index),
+                               self.materialized(value))
+            return [stmt, mark(gast.Expr(value=mirror))]
         if hasattr(stmt, "s2s_hook"):
             raise error_at(stmt, "s2s.grad_of hooks in forward mode are not supported",
                            self.source, Unsupported)
@@ -269,7 +277,9 @@ class ForwardMode:
                                    "resolved statically,")
         elif not is_nondifferentiable(operation.key):
             template = tangent_template(operation.key)
-            if template is None and is_user_function(operation.key) and self.callees is not None:
+            if template is None and self.callees is not None and (
+                is_user_function(operation.key) or is_runtime_helper(operation.key)
+            ):
                 return self.user_call(stmt, target, operation)
             if template is None and isinstance(operation.key, type):
                 raise self.unsupported(node, f"making a {operation.label} object from "

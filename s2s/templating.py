@@ -336,6 +336,12 @@ class _Substitute(gast.NodeTransformer):
         if obj is unbroadcast and self._same_shape(node.args[1]):
             return self.visit(node.args[0])
         self.generic_visit(node)
+        # `f(*(a, b))`, a `*operands` parameter passed on: `f(a, b)`
+        node.args = [
+            e for a in node.args
+            for e in (a.value.elts if isinstance(a, gast.Starred)
+                      and isinstance(a.value, gast.Tuple) else [a])
+        ]
         if callable(obj) and not node.keywords:
             _drop_default_arguments(node, obj)
             if getattr(obj, "__module__", None) == "math" and all(map(_is_number, node.args)):

@@ -60,6 +60,15 @@ def _assignments(stmts):
         elif appended(stmt):
             name, value = appended(stmt)
             yield name, _Change(value)
+        elif _adds_at(stmt):  # a generated gradient's `add_at(g, index, v)`
+            yield stmt.value.args[0].id, _Change(stmt.value.args[2])
+
+
+def _adds_at(stmt):
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    return (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)
+            and call.func.id == "add_at" and len(call.args) == 3
+            and isinstance(call.args[0], gast.Name))
 
 
 def _returned(stmts):

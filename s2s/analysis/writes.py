@@ -82,11 +82,12 @@ def check_writes(fn, operations, source, forward=False):
             )
 
 
-def check_in_place_calls(fn, operations, source):
+def check_in_place_calls(fn, operations, source, forward=False):
     """Reject calls that change a value in place, other than `xs.append(v)` as a
     statement of its own and `v = xs.pop()` (with `v` a name or names): both are
-    differentiated, forward and in reverse.  Runs on the function as written, so
-    errors quote it."""
+    differentiated, forward and in reverse (`forward`: and the runtime's
+    `add_at(g, index, v)`, of generated gradients, forward mode mirrors).  Runs on
+    the function as written, so errors quote it."""
     for stmt, _ in statements(fn.body):
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             nodes = [stmt.test if not isinstance(stmt, gast.For) else stmt.iter]
@@ -131,7 +132,18 @@ def check_in_place_calls(fn, operations, source):
                     source, Unsupported,
                 )
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and not appended(stmt):
-            _check_call_for_effect(stmt.value, operations, source)
+            if not (forward and added_at(stmt, operations)):
+                _check_call_for_effect(stmt.value, operations, source)
+
+
+def added_at(stmt, operations):
+    """(g, index, value) when `stmt` is `add_at(g, index, value)` (s2s.runtime's, as
+    generated gradients call it), else None."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if (isinstance(call, gast.Call) and operations.resolve(call.func) is runtime.add_at
+            and len(call.args) == 3 and isinstance(call.args[0], gast.Name)):
+        return tuple(call.args)
+    return None
 
 
 def _check_call_for_effect(call, operations, source):

@@ -252,6 +252,15 @@ def stop_gradient(x):
     return x
 
 
+def check(helper):
+    """Mark `helper` as a check: it returns nothing, changes nothing, and raises where
+    its arguments are not what the derivative supports.  A call of it for its effect
+    may then be differentiated again (derivatives of generated gradients)."""
+    helper.s2s_check = True
+    return helper
+
+
+@check
 def require_scalars(**parameters):
     """Fail clearly when a parameter annotated `float`/`int` holds an array: the
     generated code relies on the annotation (it skips undoing broadcasting)."""

@@ -6,7 +6,7 @@ the runtime, every helper dispatches on its inputs, so it runs on CuPy and Dask 
 
 import numpy
 
-from s2s.runtime import chosen_mask, items_like, returns_new_array
+from s2s.runtime import check, chosen_mask, items_like, returns_new_array
 
 __all__ = [
     "as_columns",
@@ -253,6 +253,7 @@ def _off_diagonal_inverse_gaps(s):
     return numpy.where(gaps == 0, 0, 1 / safe)
 
 
+@check
 def _no_full_matrices(a, full_matrices):
     m, n = numpy.shape(a)[-2:]
     if full_matrices and m != n:
@@ -291,6 +292,7 @@ def svd_adjoint(g, a, full_matrices=True, compute_uv=True):
     return out
 
 
+@check
 def _no_wide_or_complete(a, mode):
     m, n = numpy.shape(a)[-2:]
     if mode not in ("reduced", "r") or m < n:

@@ -4,7 +4,7 @@ so they run on NumPy, CuPy and Dask arrays."""
 
 import numpy
 
-from s2s.runtime import AdjointList, add_at, returns_new_array, unbroadcast, zeros_like
+from s2s.runtime import check, AdjointList, add_at, returns_new_array, unbroadcast, zeros_like
 from s2s.runtime.layout import diff_adjoint
 
 
@@ -153,6 +153,7 @@ def _like(g, x):
     return g if dtype is None else g.astype(dtype, copy=False)
 
 
+@check
 def _no_period(period):
     if period is not None:
         raise NotImplementedError("s2s cannot differentiate numpy.interp with period=")

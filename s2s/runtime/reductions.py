@@ -7,7 +7,7 @@ import math
 
 import numpy
 
-from s2s.runtime import _axes, chosen_mask, expand_reduced, returns_new_array, zeros_like
+from s2s.runtime import check, _axes, chosen_mask, expand_reduced, returns_new_array, zeros_like
 
 
 def _count(a, axis):
@@ -105,6 +105,7 @@ def _full_weights(weights, a, axis):
     return numpy.reshape(w, tuple(n if i in axes else 1 for i, n in enumerate(numpy.shape(a))))
 
 
+@check
 def _no_returned(returned):
     if returned:
         raise NotImplementedError(

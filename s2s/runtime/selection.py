@@ -11,7 +11,7 @@ import operator
 
 import numpy
 
-from . import AdjointList, returns_new_array, take_adjoint, unbroadcast, zeros_like
+from . import AdjointList, check, returns_new_array, take_adjoint, unbroadcast, zeros_like
 from .layout import result_tangent, sort_adjoint
 from .reductions import cumprod_adjoint, cumsum_adjoint
 
@@ -179,6 +179,7 @@ def bincount_weights_adjoint(g, x, weights):
     return out
 
 
+@check
 def _refuse_in_place(copy):
     if not copy:
         raise NotImplementedError(

@@ -6,7 +6,7 @@ import math
 
 import numpy
 
-from s2s.runtime import _axes, expand_reduced, others_product, returns_new_array
+from s2s.runtime import _axes, check, expand_reduced, others_product, returns_new_array
 from s2s.runtime.layout import sort_adjoint
 
 
@@ -101,6 +101,7 @@ def _variables_back(dx, m, rowvar):
     return numpy.reshape(dx, numpy.shape(m)).astype(m.dtype, copy=False)
 
 
+@check
 def _no_weights(fweights, aweights):
     if fweights is not None or aweights is not None:
         raise NotImplementedError(
