@@ -17,7 +17,7 @@ from . import runtime
 from .analysis.writes import added_at
 from .callees import is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
-from .reverse import _declared_numbers, _parameters, comment, mark
+from .reverse import _declared_numbers, call_arguments, comment, describe, mark
 from .syntax import (
     appended,
     assign,
@@ -159,7 +159,7 @@ class ForwardMode:
             codes = [self.statement(stmt) for stmt in run]
             if any(getattr(s, "s2s_adjoint", False) for code in codes for s in code):
                 if line is not None and line != self.last_line:
-                    out.append(comment(self.describe(line)))
+                    out.append(comment(describe(self.source, line)))
             self.last_line = line if line is not None else self.last_line
             pending = []
             for code in codes:
@@ -179,12 +179,6 @@ class ForwardMode:
                     out.append(stmt)
             out += pending
         return out
-
-    def describe(self, line):
-        text = self.source.line(line)
-        if len(text) > 72:
-            text = text[:69] + "..."
-        return f"d of: {text}  ({self.source.basename}:{line})"
 
     def statement(self, stmt):
         """One primal statement and, after it, its tangent statements."""
@@ -311,13 +305,7 @@ class ForwardMode:
         the tangents of `g`'s parameters that some call needs, zeros where this call
         passes a value without one."""
         function, node = operation.key, operation.node
-        parameters = _parameters(function, node, self.source)
-        arguments = dict(zip(parameters, operation.args))
-        for keyword, value in operation.keywords.items():
-            if keyword not in parameters:
-                raise error_at(node, f"{function.__name__}() has no parameter {keyword!r}",
-                               self.source, Unsupported)
-            arguments[keyword] = value
+        parameters, arguments = call_arguments(operation, self.source)
         wrt = [p for p, value in arguments.items()
                if isinstance(value, gast.Name) and value.id in self.active]
         callee = self.callees.request(function, parameters, wrt)

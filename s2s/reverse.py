@@ -54,6 +54,14 @@ def is_comment(stmt):
     )
 
 
+def describe(source, line):
+    """The text of the comment heading a primal line's derivative code."""
+    text = source.line(line)
+    if len(text) > 72:
+        text = text[:69] + "..."
+    return f"d of: {text}  ({source.basename}:{line})"
+
+
 def mark(stmt):
     """Flag `stmt` as adjoint code, which the optimizer may remove when unused."""
     stmt.s2s_adjoint = True
@@ -254,10 +262,7 @@ class ReverseMode:
         return [s for forward in reversed(forwards) for s in forward], out
 
     def describe(self, line):
-        text = self.source.line(line)
-        if len(text) > 72:
-            text = text[:69] + "..."
-        return f"d of: {text}  ({self.source.basename}:{line})"
+        return describe(self.source, line)
 
     def statement(self, stmt):
         """(forward code, adjoint code) of one statement."""
@@ -444,13 +449,7 @@ class ReverseMode:
         `forward_g(tape, x, y)`, the adjoint sweep `adjoint_g(tape, dz)`, whose
         gradients (one per parameter of `g`) go to the arguments."""
         function, node = operation.key, operation.node
-        parameters = _parameters(function, node, self.source)
-        arguments = dict(zip(parameters, operation.args))
-        for keyword, value in operation.keywords.items():
-            if keyword not in parameters:
-                raise error_at(node, f"{function.__name__}() has no parameter {keyword!r}",
-                               self.source, Unsupported)
-            arguments[keyword] = value
+        parameters, arguments = call_arguments(operation, self.source)
         wrt = [
             p for p, value in arguments.items()
             if isinstance(value, gast.Name) and value.id in self.active
@@ -649,6 +648,20 @@ def _declared_numbers(function):
         name for name, annotation in getattr(function, "__annotations__", {}).items()
         if annotation in (float, int, "float", "int") and name != "return"
     }
+
+
+def call_arguments(operation, source):
+    """(the parameters of the user's function a call calls, parameter -> the node the
+    call passes it)."""
+    function, node = operation.key, operation.node
+    parameters = _parameters(function, node, source)
+    arguments = dict(zip(parameters, operation.args))
+    for keyword, value in operation.keywords.items():
+        if keyword not in parameters:
+            raise error_at(node, f"{function.__name__}() has no parameter {keyword!r}",
+                           source, Unsupported)
+        arguments[keyword] = value
+    return parameters, arguments
 
 
 def _parameters(function, node, source):
