@@ -28,7 +28,7 @@ NEW_ARRAYS = {
     numpy.empty_like, numpy.full, numpy.full_like, numpy.array, numpy.copy,
     numpy.eye, numpy.identity, numpy.arange, numpy.linspace, numpy.concatenate,
     numpy.stack, numpy.ndarray.copy, numpy.ndarray.astype, list, dict,
-    # in generated gradients, differentiated again
+    # in generated gradients, differentiated again (and helpers `returns_new_array`)
     runtime.zeros_like, runtime.writable_like,
 }
 # methods that change their list, dict or array in place
@@ -65,13 +65,17 @@ def check_writes(fn, operations, source, forward=False):
                 write, f"{_verbs(write)[0]} parameter {name!r} would change the caller's "
                 f"value; {_verbs(write)[1]} a copy ({name} = {name}.copy())", source, Unsupported,
             )
-    for stmt in stmts:
-        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
-            continue
+    assignments = [s for s in stmts
+                   if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)]
+    owned = _owned(assignments, operations, parameters)
+    for stmt in assignments:
         # (a name made from a changed one, `z = y`, is checked where it is read:
-        # analysis/aliases.py)
+        # analysis/aliases.py; `y_1 = y` between versions of a `y` the function made
+        # is fine: `y` is not read after it)
         target, value = stmt.targets[0].id, stmt.value
-        if target in written and not _makes_new_array(value, operations):
+        if target in written and not _makes_new_array(value, operations) and not (
+            getattr(stmt, "s2s_version_copy", False) and value.id in owned
+        ):
             fix = f"{target} = {value.id}.copy()" if isinstance(value, gast.Name) else (
                 f"{target} = (...).copy()"
             )
@@ -168,6 +172,24 @@ def _verbs(change):
     return ("appending to", "append to") if appended(change) else ("writing into", "write into")
 
 
+def _owned(assignments, operations, parameters):
+    """The names every assignment gives an array the function made: a new one, or,
+    by a copy between versions of one variable (normalize/versions.py), one such
+    name's."""
+    owned = {s.targets[0].id for s in assignments} - parameters
+    changed = True
+    while changed:
+        changed = False
+        for s in assignments:
+            target, value = s.targets[0].id, s.value
+            if target in owned and not _makes_new_array(value, operations) and not (
+                getattr(s, "s2s_version_copy", False) and value.id in owned
+            ):
+                owned.discard(target)
+                changed = True
+    return owned
+
+
 def _makes_new_array(value, operations):
     if isinstance(value, (gast.BinOp, gast.UnaryOp)):
         return True
@@ -175,5 +197,6 @@ def _makes_new_array(value, operations):
         return True
     if isinstance(value, gast.Call):
         operation = operations.classify(value)
-        return operation.key in NEW_ARRAYS
+        # (and the runtime's helpers that say so, in generated gradients)
+        return operation.key in NEW_ARRAYS or getattr(operation.key, "returns_new_array", False)
     return False

@@ -53,7 +53,7 @@ class Versions:
         before = []
         for name in carried:
             version = self.namer.fresh(name)
-            before.append(assign(version, load(env[name]), like=stmt))
+            before.append(_version_copy(assign(version, load(env[name]), like=stmt)))
             env[name] = version
         if isinstance(stmt, gast.For):
             stmt.iter = rename(stmt.iter, env)
@@ -67,7 +67,7 @@ class Versions:
         body_env = dict(env)
         stmt.body = self.block(stmt.body, body_env)
         copies = [
-            assign(env[name], load(body_env[name]), like=stmt)
+            _version_copy(assign(env[name], load(body_env[name]), like=stmt))
             for name in carried
             if body_env[name] != env[name]
         ]
@@ -84,7 +84,7 @@ class Versions:
 
     def copy(self, block, target, source, like):
         """`target = source` at the end of a branch."""
-        block.append(assign(target, load(source), like=like))
+        block.append(_version_copy(assign(target, load(source), like=like)))
 
     def merge(self, stmt, env, body_env, else_env):
         """After `if`, one version per name, assigned on both paths."""
@@ -104,6 +104,13 @@ class Versions:
             else:  # both assigned it: the else branch uses the body's version
                 stmt.orelse = [rename(s, {in_else: in_body}) for s in stmt.orelse]
                 env[name] = in_body
+
+
+def _version_copy(stmt):
+    """Mark `new = old` between two versions of one variable: `old` is not read after
+    it, so the two sharing memory is as if the variable had kept its name."""
+    stmt.s2s_version_copy = True
+    return stmt
 
 
 def assign_versions(fn, namer):

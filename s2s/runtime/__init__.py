@@ -355,6 +355,8 @@ def zeros_like(x):
         return AdjointRecord(zeros, names)
     if isinstance(x, (list, tuple)):
         return AdjointList(zeros_like(v) for v in x)  # a list: parts added in place
+    if isinstance(x, AdjointRecord):  # (a record's adjoint, differentiated again)
+        return AdjointRecord({k: zeros_like(v) for k, v in x.items()}, x.fields)
     if isinstance(x, dict):
         return AdjointDict({k: zeros_like(v) for k, v in x.items()})
     dtype = getattr(x, "dtype", None)
