@@ -265,6 +265,16 @@ def _check_tangent(template):
             raise TypeError(f"{template!r}: only `d[{template.result}] = ...` may read d[...]")
 
 
+def _unstarred(arg):
+    """The arguments `*(a, b)` (or `*()`, an empty `*args`) passes: [a, b]."""
+    if isinstance(arg, gast.Starred) and isinstance(arg.value, gast.Tuple):
+        return list(arg.value.elts)
+    if (isinstance(arg, gast.Starred) and isinstance(arg.value, gast.Constant)
+            and isinstance(arg.value.value, tuple)):
+        return [constant(v) for v in arg.value.value]
+    return [arg]
+
+
 def _drop_default_arguments(call, function):
     """`helper(g, x, None, False)` is `helper(g, x)` when those are the defaults."""
     try:
@@ -337,11 +347,7 @@ class _Substitute(gast.NodeTransformer):
             return self.visit(node.args[0])
         self.generic_visit(node)
         # `f(*(a, b))`, a `*operands` parameter passed on: `f(a, b)`
-        node.args = [
-            e for a in node.args
-            for e in (a.value.elts if isinstance(a, gast.Starred)
-                      and isinstance(a.value, gast.Tuple) else [a])
-        ]
+        node.args = [e for a in node.args for e in _unstarred(a)]
         if callable(obj) and not node.keywords:
             _drop_default_arguments(node, obj)
             if getattr(obj, "__module__", None) == "math" and all(map(_is_number, node.args)):

@@ -3,7 +3,10 @@ nanstd, nanprod, cov and corrcoef.
 
 Conventions: a quantile interpolates two order statistics, whose adjoints are sent
 back to where they came from; equal values are placed as a stable sort places them
-(as `sort` does, and as JAX's sort-based quantile does).  nanstd has derivative 0
+(as `sort` does, and as JAX's sort-based quantile does).  `q` gets the gap between
+the two times how fast the position moves with q (at an order statistic itself, the
+gap to the next one); the methods that jump (lower, nearest, inverted_cdf, ...) have
+derivative 0 in q.  nanstd has derivative 0
 where it is 0; the nan- functions give the NaNs they skip a zero adjoint.  cov and
 corrcoef compute in float64 as NumPy does; the gradient comes back in the input's
 dtype.  cov's `fweights=` and `aweights=` are refused when the gradient is computed.
@@ -19,6 +22,7 @@ from s2s.runtime.statistics import (
     nanstd_adjoint,
     nanvar_adjoint,
     quantile_adjoint,
+    quantile_q_adjoint,
 )
 
 
@@ -33,6 +37,7 @@ def quantile(z, a, q, axis=None, out=None, overwrite_input=False, method="linear
              keepdims=False, *, weights=None):
     """Equal values: placed as a stable sort places them; `weights=` is refused."""
     d[a] += quantile_adjoint(d[z], a, q, axis, method, keepdims, weights)
+    d[q] += quantile_q_adjoint(d[z], a, q, axis, method, keepdims)
 
 
 @adjoint(numpy.percentile)
@@ -40,6 +45,7 @@ def percentile(z, a, q, axis=None, out=None, overwrite_input=False, method="line
                keepdims=False, *, weights=None):
     """As quantile, with q in percent."""
     d[a] += quantile_adjoint(d[z], a, q, axis, method, keepdims, weights, True)
+    d[q] += quantile_q_adjoint(d[z], a, q, axis, method, keepdims, True)
 
 
 @adjoint(numpy.nanvar)

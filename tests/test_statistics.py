@@ -222,3 +222,41 @@ def test_cov_weights_are_refused():
 
     with pytest.raises(NotImplementedError, match="aweights"):
         s2s.grad(weighted)(rng.normal(size=(2, 4)), np.ones(4))
+
+
+# -- q --------------------------------------------------------------------------
+
+
+def quantile_in_q(q, a, w, method):
+    return np.sum(np.quantile(a, q, axis=0, method=method) * w)
+
+
+def percentile_in_q(q, a, w):
+    return np.sum(np.percentile(a, q, axis=-1, keepdims=True) * w)
+
+
+@pytest.mark.parametrize("method", ["linear", "hazen", "weibull", "median_unbiased",
+                                    "normal_unbiased", "interpolated_inverted_cdf"])
+def test_quantiles_move_with_q(method):
+    a = distinct(7, 2)
+    check_gradient(quantile_in_q, (np.array([0.23, 0.61]), a, rng.normal(size=(2, 2)),
+                                   method), wrt=(0, 1))
+    check_gradient(quantile_in_q, (0.44, a, rng.normal(size=2), method), wrt=(0, 1))
+
+
+def test_percentile_moves_with_q():
+    check_gradient(percentile_in_q, (np.array([[17.0], [66.0]]), distinct(3, 5),
+                                     rng.normal(size=(2, 1, 3, 1))), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("method", ["lower", "nearest", "inverted_cdf", "midpoint"])
+def test_quantiles_that_jump_have_no_derivative_in_q(method):
+    a = distinct(6, 2)
+    g = s2s.grad(quantile_in_q)(np.array([0.3, 0.7]), a, np.ones((2, 2)), method)
+    np.testing.assert_array_equal(g, [0.0, 0.0])
+
+
+def test_second_derivatives_through_q_are_refused():
+    with pytest.raises(NotImplementedError, match="with respect to q"):
+        s2s.hvp(quantile_in_q)(np.array([0.3, 0.7]), distinct(6, 2), np.ones((2, 2)),
+                               "linear", np.ones(2))

@@ -114,6 +114,48 @@ def einsum_adjoint(g, position, *args, optimize=False):
     return out
 
 
+def einsum_adjoint_tangent(g, tangents, position, *args, optimize=False):
+    """The tangent of `einsum_adjoint(g, position, *args)` along the `tangents` of
+    `args` (one per argument; anything else, such as a single zero, for none): the
+    adjoint is linear in each operand other than the one at `position` (which gives
+    only its shape), so the sum over those of the adjoint with that operand replaced
+    by its tangent."""
+    pairs = [(a, t) for a, t in zip(args, _tangent_list(tangents, len(args))) if a is not None]
+    args = [a for a, _ in pairs]
+    positions, _, _ = _einsum_spec(args)
+    if position not in positions:
+        return 0.0  # a list of labels, as einsum_adjoint
+    out = None
+    for p in positions:
+        t = pairs[p][1]
+        if p == position or t is None:
+            continue  # the operand differentiated, or one without a tangent
+        replaced = list(args)
+        replaced[p] = t
+        term = einsum_adjoint(g, position, *replaced, optimize=optimize)
+        out = term if out is None else out + term
+    return zeros_like(args[position]) if out is None else out
+
+
+def _tangent_list(tangents, n):
+    """The tangents of n `*args` as a list (None for each where the rule got a single
+    zero in their place: none of them had a tangent)."""
+    if isinstance(tangents, (tuple, list)) and len(tangents) == n:
+        return list(tangents)
+    return [None] * n
+
+
+def einsum_operand_adjoints_tangent(t_g, tangents, g, *args, optimize=False):
+    """The tangent of `einsum_operand_adjoints(g, *args)` along the tangent `t_g` of
+    `g` and the `tangents` of `args`: one per operand's adjoint, `einsum_adjoint` of
+    `t_g` and `einsum_adjoint_tangent`."""
+    return tuple(
+        einsum_adjoint(t_g, k, *args, optimize=optimize)
+        + einsum_adjoint_tangent(g, tangents, k, *args, optimize=optimize)
+        for k in range(1, len(args))
+    )
+
+
 def _diagonal_mask(x, i, j):
     """True where index i equals index j, shaped to broadcast against `x`."""
     n, ndim = numpy.shape(x)[i], numpy.ndim(x)

@@ -386,3 +386,140 @@ def polyval_slope(p, x):
     """The derivative p'(x) of the polynomial `numpy.polyval(p, x)` in x."""
     degree = numpy.shape(p)[0] - 1
     return numpy.polyval(p[:-1] * _exponents(p, degree)[:-1], x)
+
+
+# -- second order (templates/tangents/runtime_reductions.py): tangents of the adjoint
+# helpers above, for forward mode over a generated gradient (Hessian-vector products);
+# each is linear in the tangents it is given ------------------------------------------
+
+
+def _spacing_tangents(ts, spacing, axes):
+    """The tangent of each axis's spacing (one spacing given: the same for every axis;
+    a number: a zero for every spacing, as forward mode passes where none has one)."""
+    if not isinstance(ts, (tuple, list)):
+        ts = (ts,) * len(spacing)
+    return tuple(ts) * len(axes) if len(spacing) == 1 else tuple(ts)
+
+
+def _scaled(part, factor):
+    """`part` times a number, in part's dtype (a NumPy float64 number would widen a
+    float32 array)."""
+    out = part * factor
+    dtype = getattr(part, "dtype", None)
+    return out.astype(dtype, copy=False) if dtype is not None else out
+
+
+@returns_new_array
+def gradient_adjoint_spacing_tangent(g, ts, f, spacing, axis=None, edge_order=1):
+    """The tangent of `gradient_adjoint(g, f, *spacing, ...)` along `ts`, the tangents
+    of the scalar spacings: each axis's part is inversely proportional to its spacing
+    h, so its tangent is itself times -dh / h."""
+    axes = _gradient_axes(f, axis)
+    every = _uniform_spacings(f, spacing, axes)
+    tangents = _spacing_tangents(ts, spacing, axes)
+    parts = _gradient_parts(g, f, axes)
+    out = zeros_like(f)
+    for gi, dh, h, a in zip(parts, tangents, every, axes):
+        out = out + _gradient_transposed(_scaled(gi, -dh / h), h, a, edge_order)
+    return out
+
+
+def gradient_spacing_adjoints_tangent(g, tg, z, tz, ts, f, spacing, axis=None, edge_order=1):
+    """The tangent of `gradient_spacing_adjoints(g, z, f, *spacing, ...)` along `tg`,
+    `tz` and `ts` (the tangents of `g`, `z` and the spacings): each term
+    -sum(g z) / h has the tangent -(sum(tg z) + sum(g tz)) / h + sum(g z) dh / h^2.
+    A tuple, as the adjoints are."""
+    axes = _gradient_axes(f, axis)
+    every = _uniform_spacings(f, spacing, axes)
+    tangents = _spacing_tangents(ts, spacing, axes)
+    parts, t_parts = _gradient_parts(g, f, axes), _gradient_parts(tg, f, axes)
+    results, t_results = ((z,), (tz,)) if len(axes) == 1 else (z, tz)
+    terms = [
+        (numpy.sum(gi * zi) * (dh / h) - numpy.sum(tgi * zi) - numpy.sum(gi * tzi)) / h
+        for gi, tgi, zi, tzi, dh, h in zip(parts, t_parts, results, t_results, tangents, every)
+    ]
+    if len(spacing) == 1:
+        return (sum(terms),)
+    return tuple(terms)
+
+
+def _segment_tangents(tx, txp, x, xp):
+    """For `numpy.interp`: x's segment j, fraction t along it, width and outside mask
+    (as `_segments` gives them), with the tangents of the width and of t along those
+    of x and xp."""
+    j, t, width, below, above = _segments(x, xp)
+    t_width = txp[j + 1] - txp[j]
+    t_t = (tx - txp[j] - t * t_width) / width
+    return j, t, width, t_width, t_t, below | above
+
+
+def _slope_tangent(tfp, fp, j, width, t_width):
+    """The slope of x's segment and its tangent, along `tfp` and the width's tangent."""
+    slope = (fp[j + 1] - fp[j]) / width
+    return slope, (tfp[j + 1] - tfp[j] - slope * t_width) / width
+
+
+@returns_new_array
+def interp_x_adjoint_tangent(g, txp, tfp, x, xp, fp, left=None, right=None, period=None):
+    """The tangent of `interp_x_adjoint(g, x, xp, fp)` along `txp` and `tfp`: `g`
+    times the slope's tangent (x only picks the segment: no tangent along it)."""
+    _no_period(period)
+    j, _, width, t_width, _, outside = _segment_tangents(0.0, txp, x, xp)
+    _, t_slope = _slope_tangent(tfp, fp, j, width, t_width)
+    return _like(numpy.where(outside, 0, g * t_slope), x)
+
+
+@returns_new_array
+def interp_fp_adjoint_tangent(g, tx, txp, x, xp, fp, left=None, right=None, period=None):
+    """The tangent of `interp_fp_adjoint(g, x, xp, fp, ...)` along `tx` and `txp`:
+    inside xp, g (1 - t) and g t move with the fraction t; outside, nothing moves."""
+    _no_period(period)
+    j, _, _, _, t_t, outside = _segment_tangents(tx, txp, x, xp)
+    moved = numpy.where(outside, 0, g * t_t)
+    out = add_at(numpy.zeros_like(fp, dtype=moved.dtype), j, -moved)
+    return _like(add_at(out, j + 1, moved), fp)
+
+
+@returns_new_array
+def interp_xp_adjoint_tangent(g, tx, txp, tfp, x, xp, fp, left=None, right=None,
+                              period=None):
+    """The tangent of `interp_xp_adjoint(g, x, xp, fp)` along `tx`, `txp` and `tfp`:
+    -g s (1 - t) and -g s t, differentiated in the slope s and the fraction t."""
+    _no_period(period)
+    j, t, width, t_width, t_t, outside = _segment_tangents(tx, txp, x, xp)
+    slope, t_slope = _slope_tangent(tfp, fp, j, width, t_width)
+    gs = numpy.where(outside, 0, -g * slope)
+    t_gs = numpy.where(outside, 0, -g * t_slope)
+    out = add_at(numpy.zeros_like(xp, dtype=gs.dtype), j, t_gs * (1 - t) - gs * t_t)
+    return _like(add_at(out, j + 1, t_gs * t + gs * t_t), xp)
+
+
+@returns_new_array
+def convolve_adjoint_tangent(g, ta, tv, a, v, mode="full", first=True):
+    """The tangent of `convolve_adjoint(g, a, v, mode, first)` along `ta` and `tv`: it
+    is linear in the other operand, and reads its own operand's length only."""
+    return convolve_adjoint(g, a, tv, mode) if first else convolve_adjoint(g, ta, v, mode, False)
+
+
+@returns_new_array
+def correlate_adjoint_tangent(g, ta, tv, a, v, mode="valid", first=True):
+    """The tangent of `correlate_adjoint(g, a, v, mode, first)` along `ta` and `tv`: it
+    is linear in the other operand, and reads its own operand's length only."""
+    return correlate_adjoint(g, a, tv, mode) if first else correlate_adjoint(g, ta, v, mode, False)
+
+
+@returns_new_array
+def polyval_curvature(p, x):
+    """The second derivative p''(x) of the polynomial `numpy.polyval(p, x)` in x."""
+    degree = numpy.shape(p)[0] - 1
+    return polyval_slope(p[:-1] * _exponents(p, degree)[:-1], x)
+
+
+@returns_new_array
+def polyval_p_adjoint_tangent(g, t, p, x):
+    """The tangent of `polyval_p_adjoint(g, p, x)` along `t` for `x`: coefficient i
+    gets `g` times k x**(k - 1) t (k = n - 1 - i), summed over x (0 for k = 0)."""
+    degree = numpy.shape(p)[0] - 1
+    k = _exponents(x, degree)
+    slopes = numpy.expand_dims(x, -1) ** numpy.maximum(k - 1, 0) * k
+    return numpy.tensordot(g * t + zeros_like(x), slopes, axes=numpy.ndim(x))

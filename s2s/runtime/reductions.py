@@ -280,3 +280,80 @@ def nansum_initial_tangent(t, a, axis=None, keepdims=False):
     axes = _axes(axis, len(shape))
     kept = tuple(1 if i in axes else n for i, n in enumerate(shape) if keepdims or i not in axes)
     return t + numpy.zeros_like(a, shape=kept)
+
+
+# -- second order (templates/tangents/runtime_reductions.py): tangents of the adjoint
+# helpers above, for forward mode over a generated gradient (Hessian-vector products);
+# each is linear in `t`, the tangent of one of the helper's arguments ----------------
+
+
+@returns_new_array
+def reciprocal_or_zero(z):
+    """1 / z, and 0 where z is 0, in z's dtype: std's adjoint scales by 1 / (2 z) (0 at
+    0), and that factor's tangent is its own value times -dz / z (0 at 0 too)."""
+    zero = z == 0
+    out = numpy.where(zero, 0.0, 1.0 / numpy.where(zero, 1.0, z))
+    dtype = getattr(z, "dtype", None)
+    return out.astype(dtype, copy=False) if dtype is not None else out
+
+
+@returns_new_array
+def cumprod_adjoint_tangent(g, t, a, axis=None, include_initial=False):
+    """The tangent of `cumprod_adjoint(g, a, axis)` along `t` for `a`, exact where `a`
+    has zeros.
+
+    cumprod_adjoint(g, a)_k = sum over i >= k of g_i prod(a_j, j <= i, j != k), so its
+    tangent is the sum over m != k of t_m times the sum over i >= max(k, m) of
+    g_i prod(a_j, j <= i, j not in {k, m}).  A product is not 0 only where the zeros
+    among a_0 .. a_i are all in {k, m}: with the first two zeros along the axis (at f1,
+    f2) taken as 1 (giving b, its cumulative product q and w = g q), it is q_i / (b_k b_m)
+    there.  Split by how many zeros a_0 .. a_i hold: none (every k, m), one (k or m is
+    f1), two (k and m are f1 and f2); more gives 0."""
+    g = _initial_dropped(g, axis, include_initial)
+    if axis is None:
+        flat = cumprod_adjoint_tangent(g, numpy.reshape(t, (-1,)), numpy.reshape(a, (-1,)), 0)
+        return numpy.reshape(flat, numpy.shape(a))
+    zeros_so_far = numpy.cumsum(a == 0, axis=axis)
+    first = (a == 0) & (zeros_so_far == 1)
+    second = (a == 0) & (zeros_so_far == 2)
+    b = numpy.where(first | second, 1, a)
+    safe = numpy.where(b == 0, 1, b)  # a third zero on: the terms there are all 0
+    w = g * numpy.cumprod(b, axis=axis)
+    c = numpy.cumsum(t / safe, axis=axis)  # sum of t_m / b_m over m <= i
+
+    def total(x):
+        return numpy.sum(x, axis=axis, keepdims=True)
+
+    w0 = numpy.where(zeros_so_far == 0, w, 0)
+    w1 = numpy.where(zeros_so_far == 1, w, 0)
+    w2 = total(numpy.where(zeros_so_far == 2, w, 0))
+    t1 = total(numpy.where(first, t, 0))
+    t2 = total(numpy.where(second, t, 0))
+    # no zero up to i: any m <= i but k
+    none = _reverse_cumsum(w0 * c, axis) - t / safe * _reverse_cumsum(w0, axis)
+    # one: k = f1 and any m <= i but f1, or m = f1
+    one = numpy.where(first, total(w1 * c) - t1 * total(w1), t1 * _reverse_cumsum(w1, axis))
+    # two: {k, m} = {f1, f2}
+    two = numpy.where(first, t2 * w2, 0) + numpy.where(second, t1 * w2, 0)
+    return (none + one + two) / safe
+
+
+@returns_new_array
+def average_adjoint_tangent(g, t, a, axis=None, weights=None, keepdims=False):
+    """The tangent of `average_adjoint(g, a, axis, weights)` (g w / sum(w)) along `t`
+    for `weights`: g (t - w sum(t) / sum(w)) / sum(w)."""
+    g = expand_reduced(g, a, axis, keepdims)
+    w, tw = _full_weights(weights, a, axis), _full_weights(t, a, axis)
+    total = numpy.sum(w, axis=axis, keepdims=True)
+    return g * (tw - w * (numpy.sum(tw, axis=axis, keepdims=True) / total)) / total
+
+
+@returns_new_array
+def average_weights_adjoint_tangent(g, t, z, a, axis=None, weights=None, keepdims=False):
+    """The tangent of `average_weights_adjoint(g, z, a, axis, weights)` along `t` for
+    `weights`: that adjoint divides by sum(w), so its tangent is itself times
+    -sum(t) / sum(w), the ratio taken per result (where `g` is)."""
+    w, tw = _full_weights(weights, a, axis), _full_weights(t, a, axis)
+    ratio = (numpy.sum(tw, axis=axis, keepdims=keepdims)
+             / numpy.sum(w, axis=axis, keepdims=keepdims))
+    return average_weights_adjoint(-g * ratio, z, a, axis, weights, keepdims)

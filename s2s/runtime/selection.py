@@ -13,7 +13,7 @@ import numpy
 
 from . import AdjointList, check, returns_new_array, take_adjoint, unbroadcast, zeros_like
 from .layout import result_tangent, sort_adjoint
-from .reductions import cumprod_adjoint, cumsum_adjoint
+from .reductions import _reverse_cumsum, cumprod_adjoint, cumsum_adjoint
 
 
 class _Shaped:
@@ -264,6 +264,62 @@ def nancumprod_adjoint(g, a, axis=None):
     taken as 1, and 0 at the NaNs."""
     nan = numpy.isnan(a)
     return numpy.where(nan, 0, cumprod_adjoint(g, numpy.where(nan, 1, a), axis))
+
+
+@returns_new_array
+def nancumprod_adjoint_tangent(t, g, a, axis=None):
+    """The tangent of `nancumprod_adjoint(g, a, axis)` along the tangent `t` of `a`,
+    `g` held (NaNs taken as 1, with tangent 0; 0 at the NaNs); exact where `a` has
+    zeros.  See `cumprod_adjoint_tangent`."""
+    if axis is None:
+        flat = nancumprod_adjoint_tangent(numpy.reshape(t, (-1,)), g, numpy.reshape(a, (-1,)), 0)
+        return numpy.reshape(flat, numpy.shape(a))
+    nan = numpy.isnan(a)
+    t = numpy.where(nan, 0, _as_array(t, a))
+    return numpy.where(nan, 0, cumprod_adjoint_tangent(t, g, numpy.where(nan, 1, a), axis))
+
+
+@returns_new_array
+def cumprod_adjoint_tangent(t, g, b, axis):
+    """The tangent of `cumprod_adjoint(g, b, axis)` (the adjoint of `b` in `z =
+    numpy.cumprod(b, axis)`) along the tangent `t` of `b`, `g` held; exact where `b`
+    has zeros.
+
+    Along the axis, the adjoint is A_k = sum over i >= k of g_i times the product of
+    b_j over j <= i, j != k; its tangent is the sum over m != k of t_m H_km, with
+    H_km = sum over i >= max(k, m) of g_i times the product of b_j over j <= i, j not
+    k or m.  That product is 0 unless the zeros up to i are among k and m: with the
+    first two zeros z1 < z2 replaced by 1 (c, its cumulative product P, S = g P),
+    it is P_i / (c_k c_m) before z1, P_i / c_(the other one) from z1 to z2 where z1
+    is one of k and m, and P_i from z2 to the third zero where k, m are z1, z2."""
+    t = _as_array(t, b)
+    zero = b == 0
+    count = numpy.cumsum(zero, axis=axis)  # zeros up to here
+    before, one, two = count == 0, count == 1, count == 2  # i < z1, z1 <= i < z2, ...
+    first, second = numpy.logical_and(zero, one), numpy.logical_and(zero, two)
+    c = numpy.where(numpy.logical_and(zero, count <= 2), 1, b)
+    inv = numpy.where(count <= 2, 1 / numpy.where(count <= 2, c, 1), 0)
+    s = g * numpy.cumprod(c, axis=axis)
+    r0 = _reverse_cumsum(numpy.where(before, s, 0), axis)
+    r1 = _reverse_cumsum(numpy.where(one, s, 0), axis)
+    r1_total = numpy.sum(numpy.where(one, s, 0), axis=axis, keepdims=True)
+    r2_total = numpy.sum(numpy.where(two, s, 0), axis=axis, keepdims=True)
+
+    # k and m before z1
+    u = numpy.where(before, t * inv, 0)
+    earlier = numpy.cumsum(u, axis=axis) - u
+    later = _reverse_cumsum(u * r0, axis) - u * r0
+    out = numpy.where(before, inv * (r0 * earlier + later), 0)
+    # k or m at z1, the other before z2
+    after_first = numpy.logical_and(one, numpy.logical_not(first))
+    at_first = (r1_total * numpy.sum(u, axis=axis, keepdims=True)
+                + numpy.sum(numpy.where(after_first, t * inv * r1, 0), axis=axis, keepdims=True))
+    t_first = numpy.sum(numpy.where(first, t, 0), axis=axis, keepdims=True)
+    t_second = numpy.sum(numpy.where(second, t, 0), axis=axis, keepdims=True)
+    out = out + numpy.where(first, at_first + t_second * r2_total, 0)
+    out = out + t_first * inv * numpy.where(before, r1_total, numpy.where(after_first, r1, 0))
+    # k and m at z1 and z2
+    return out + numpy.where(second, t_first * r2_total, 0)
 
 
 @returns_new_array

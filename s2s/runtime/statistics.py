@@ -8,6 +8,7 @@ import numpy
 
 from s2s.runtime import _axes, check, expand_reduced, others_product, returns_new_array
 from s2s.runtime.layout import sort_adjoint
+from s2s.runtime.reductions import cumprod_tangent
 
 
 def _order_weights(q, n, method, percent):
@@ -268,3 +269,198 @@ def corrcoef_tangent(t, z, m, y=None, rowvar=True, first=True):
     rel = numpy.diagonal(dc) / (2 * s * s)  # ds / s
     dr = dc / s[:, None] / s[None, :] - r * rel[:, None] - r * rel[None, :]
     return numpy.reshape(dr, numpy.shape(z)).astype(getattr(z, "dtype", dr.dtype), copy=False)
+
+
+# -- second order (templates/tangents/runtime_reductions.py): tangents of the adjoint
+# helpers above, for forward mode over a generated gradient (Hessian-vector products);
+# each is linear in `t`, the tangent of one of the helper's arguments ----------------
+
+
+@returns_new_array
+def nanvar_adjoint_tangent(g, t, a, axis=None, ddof=0, keepdims=False, correction=None):
+    """The tangent of `nanvar_adjoint(g, a, ...)` along `t` for `a`: 2 (t - mean(t)) /
+    (count - ddof) times `g`, the mean over the values that are not NaN; 0 at the NaNs
+    (whatever `t` holds there)."""
+    ddof = ddof if correction is None else correction
+    kept = ~numpy.isnan(a)
+    count = _nan_count(a, axis)
+    t = numpy.where(kept, t, 0)
+    mean = numpy.sum(t, axis=axis, keepdims=True) / numpy.where(count == 0, 1, count)
+    g = expand_reduced(g, a, axis, keepdims)
+    return numpy.where(kept, g * ((t - mean) * (2.0 / (count - ddof))).astype(g.dtype), 0)
+
+
+@returns_new_array
+def nanstd_adjoint_tangent(g, t, z, a, axis=None, ddof=0, keepdims=False, correction=None):
+    """The tangent of `nanstd_adjoint(g, z, a, ...)` along `t` for `a` (z held): that of
+    nanvar's, with `g` times 1 / (2 z) (0 where z is 0)."""
+    zero = z == 0
+    half = numpy.where(zero, 0.0, 0.5 / numpy.where(zero, 1.0, z)).astype(z.dtype)
+    return nanvar_adjoint_tangent(g * half, t, a, axis, ddof, keepdims, correction)
+
+
+def _others_product_tangent(t, x, axis):
+    """The tangent of `others_product(x, axis)` along `t`, exact where `x` has zeros:
+    the products before and after each element are cumulative products, whose
+    tangents `cumprod_tangent` gives exactly."""
+    if axis is None:
+        flat = _others_product_tangent(numpy.reshape(t, (-1,)), numpy.reshape(x, (-1,)), 0)
+        return numpy.reshape(flat, numpy.shape(x))
+    if isinstance(axis, tuple):
+        moved = numpy.moveaxis(x, axis, tuple(range(-len(axis), 0)))
+        moved_t = numpy.moveaxis(t, axis, tuple(range(-len(axis), 0)))
+        kept = moved.shape[: moved.ndim - len(axis)] + (-1,)
+        out = _others_product_tangent(numpy.reshape(moved_t, kept), numpy.reshape(moved, kept), -1)
+        return numpy.moveaxis(numpy.reshape(out, moved.shape), tuple(range(-len(axis), 0)), axis)
+
+    def shifted(v, start):  # `start`, then v but its last element, along the axis
+        return numpy.concatenate([start, numpy.delete(v, -1, axis=axis)], axis=axis)
+
+    ones = numpy.ones_like(numpy.take(x, [0], axis=axis))
+    zeros = numpy.zeros_like(numpy.take(t, [0], axis=axis))
+    xb, tb = shifted(x, ones), shifted(t, zeros)
+    xa = shifted(numpy.flip(x, axis=axis), ones)
+    ta = shifted(numpy.flip(t, axis=axis), zeros)
+    before, after = numpy.cumprod(xb, axis=axis), numpy.flip(numpy.cumprod(xa, axis=axis), axis=axis)
+    d_before = cumprod_tangent(tb, xb, axis)
+    d_after = numpy.flip(cumprod_tangent(ta, xa, axis), axis=axis)
+    return d_before * after + before * d_after
+
+
+@returns_new_array
+def nanprod_adjoint_tangent(g, t, a, axis=None, keepdims=False):
+    """The tangent of `nanprod_adjoint(g, a, ...)` along `t` for `a`: that of the
+    product of the others, the NaNs taken as 1 (with no tangent); 0 at the NaNs."""
+    nan = numpy.isnan(a)
+    others = _others_product_tangent(numpy.where(nan, 0, t), numpy.where(nan, 1, a), axis)
+    return numpy.where(nan, 0, expand_reduced(g, a, axis, keepdims) * others)
+
+
+@returns_new_array
+def cov_adjoint_tangent(g, t, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
+                        aweights=None, first=True, of_first=True):
+    """The tangent of `cov_adjoint(g, m, y, ..., first)` along `t` for `m` (for `y`
+    unless `of_first`): (G + G^T) X_c / (N - ddof) is linear in the variables, so it
+    is itself with `t` for them (zeros for the other operand's)."""
+    _no_weights(fweights, aweights)
+    x, tx = _cov_parts(t, m, y, rowvar, of_first)
+    k, count = numpy.shape(x)
+    ddof = (0 if bias else 1) if ddof is None else ddof
+    tc = tx - numpy.mean(tx, axis=1, keepdims=True)
+    g = numpy.reshape(g, (k, k)).astype(tc.dtype, copy=False)
+    dx = (g + g.T) @ tc / (count - ddof)
+    rows = _variables(m, rowvar).shape[0]
+    if first:
+        return _variables_back(dx[:rows], m, rowvar)
+    return _variables_back(dx[rows:], y, rowvar)
+
+
+@returns_new_array
+def corrcoef_adjoint_tangent(g, t, m, y=None, rowvar=True, first=True, of_first=True):
+    """The tangent of `corrcoef_adjoint(g, m, y, rowvar, first)` along `t` for `m` (for
+    `y` unless `of_first`).  With c = cov, s = sqrt(diag c), r = c / (s s^T) and the
+    adjoint (dc + dc^T) X_c / (N - 1), dc = G / (s s^T) + diag(ds / (2 s)),
+    ds = -(rows + columns of G r) / s: each of these differentiated in turn."""
+    c = numpy.atleast_2d(numpy.cov(m, y, rowvar))
+    x, tx = _cov_parts(t, m, y, rowvar, of_first)
+    x, tx = x.astype(c.dtype, copy=False), tx.astype(c.dtype, copy=False)
+    count = numpy.shape(x)[1] - 1
+    xc = x - numpy.mean(x, axis=1, keepdims=True)
+    tc = tx - numpy.mean(tx, axis=1, keepdims=True)
+    product = tc @ xc.T
+    dc_t = (product + product.T) / count  # the tangent of c
+    s = numpy.sqrt(numpy.diagonal(c))
+    outer = s[:, None] * s[None, :]
+    r = c / outer
+    rel = numpy.diagonal(dc_t) / (2 * s * s)  # (the tangent of s) / s
+    both = rel[:, None] + rel[None, :]
+    r_t = dc_t / outer - r * both
+    g = numpy.reshape(g, r.shape).astype(c.dtype, copy=False)
+    gr, gr_t = g * r, g * r_t
+    ds = -(numpy.sum(gr, axis=1) + numpy.sum(gr, axis=0)) / s
+    ds_t = -(numpy.sum(gr_t, axis=1) + numpy.sum(gr_t, axis=0)) / s - ds * rel
+    dc = g / outer + numpy.diag(ds / (2 * s))
+    dc_tt = -g / outer * both + numpy.diag((ds_t - ds * rel) / (2 * s))
+    dx = ((dc_tt + dc_tt.T) @ xc + (dc + dc.T) @ tc) / count
+    rows = _variables(m, rowvar).shape[0]
+    if first:
+        return _variables_back(dx[:rows], m, rowvar)
+    return _variables_back(dx[rows:], y, rowvar)
+
+
+# -- a quantile's derivative in q --------------------------------------------------------
+
+# d(virtual index)/dq for the methods whose quantile moves continuously with q: NumPy's
+# index is n q + alpha + q (1 - alpha - beta) - 1, so the slope is n + 1 - alpha - beta
+# (then clipped to [0, n - 1]); the other methods are piecewise constant in q
+_INDEX_SLOPE = {
+    "linear": -1.0, "hazen": 0.0, "weibull": 1.0, "median_unbiased": 1.0 / 3.0,
+    "normal_unbiased": 0.25, "interpolated_inverted_cdf": 0.0,
+}
+
+
+def _quantile_slopes(a, q, axis, method, keepdims, percent, values=None):
+    """d quantile / d q, shaped like the quantiles: the gap between the two order
+    statistics a quantile mixes, times how fast its position moves with q (at an
+    order statistic itself, the gap to the next one; 0 where the position is clipped,
+    and for the methods that jump).  `values`: gaps of these instead (tangents),
+    ordered as `a` is."""
+    values = a if values is None else values
+    shape = numpy.shape(a)
+    axes = _axes(axis, len(shape))
+    rest = tuple(i for i in range(len(shape)) if i not in axes)
+    rest_shape = tuple(shape[i] for i in rest)
+    n = math.prod(shape[i] for i in axes)
+    flat_a = numpy.reshape(numpy.transpose(a, rest + axes), rest_shape + (n,))
+    flat_v = numpy.reshape(numpy.transpose(values, rest + axes), rest_shape + (n,))
+    ordered = numpy.take_along_axis(flat_v, numpy.argsort(flat_a, axis=-1, kind="stable"), -1)
+    at = numpy.reshape((numpy.percentile if percent else numpy.quantile)(
+        numpy.arange(n, dtype=float), numpy.asarray(q, dtype=float), method=method), (-1,))
+    low = numpy.minimum(numpy.floor(at).astype(int), max(n - 2, 0))
+    high = numpy.minimum(low + 1, n - 1)
+    speed = (n + _INDEX_SLOPE[method]) if method in _INDEX_SLOPE else 0.0
+    if percent:
+        speed = speed / 100.0
+    moving = (at > 0) & (at < n - 1) if speed else numpy.zeros(at.shape, bool)
+    gaps = numpy.take(ordered, high, axis=-1) - numpy.take(ordered, low, axis=-1)
+    slopes = numpy.moveaxis(gaps * numpy.where(moving, speed, 0.0).astype(gaps.dtype), -1, 0)
+    if keepdims:
+        rest_shape = tuple(1 if i in axes else s for i, s in enumerate(shape))
+    return numpy.reshape(slopes, numpy.shape(q) + rest_shape)
+
+
+@returns_new_array
+def quantile_q_adjoint(g, a, q, axis=None, method="linear", keepdims=False, percent=False):
+    """The adjoint of `q` in `z = numpy.quantile(a, q, axis)`: `g` times dz/dq, summed
+    over the quantiles each q gives (one per slice of `a`)."""
+    part = g * _quantile_slopes(a, q, axis, method, keepdims, percent)
+    total = numpy.sum(numpy.reshape(part, numpy.shape(q) + (-1,)), axis=-1)
+    return float(total) if isinstance(q, (int, float)) else total.astype(
+        getattr(q, "dtype", total.dtype), copy=False)
+
+
+@returns_new_array
+def quantile_q_tangent(t, z, a, q, axis=None, method="linear", keepdims=False,
+                       percent=False):
+    """The tangent of `z = numpy.quantile(a, q, axis)` along a tangent `t` of `q`."""
+    slopes = _quantile_slopes(a, q, axis, method, keepdims, percent)
+    t = numpy.reshape(t, numpy.shape(q) + (1,) * (numpy.ndim(slopes) - numpy.ndim(q)))
+    return (t * slopes).astype(getattr(z, "dtype", slopes.dtype), copy=False)
+
+
+@returns_new_array
+def quantile_q_adjoint_tangent(t, g, a, q, axis=None, method="linear", keepdims=False,
+                               percent=False):
+    """quantile_q_adjoint's tangent along a tangent `t` of `a` (the gaps move with the
+    values; which values a quantile mixes does not)."""
+    part = g * _quantile_slopes(a, q, axis, method, keepdims, percent, values=t)
+    return numpy.sum(numpy.reshape(part, numpy.shape(q) + (-1,)), axis=-1)
+
+
+@check
+def no_second_derivative_in_q(t):
+    """Refuse a quantile's second derivatives through `q` (its gradient's tangent in q)."""
+    raise NotImplementedError(
+        "s2s does not differentiate a quantile's gradient with respect to q (second "
+        "derivatives through q)"
+    )

@@ -18,6 +18,7 @@ from s2s.runtime.statistics import (
     nanprod_tangent,
     nanstd_tangent,
     nanvar_tangent,
+    quantile_q_tangent,
     quantile_tangent,
 )
 
@@ -32,14 +33,16 @@ def median(z, a, axis=None, out=None, overwrite_input=False, keepdims=False):
 def quantile(z, a, q, axis=None, out=None, overwrite_input=False, method="linear",
              keepdims=False, *, weights=None):
     """Equal values: placed as a stable sort places them; `weights=` is refused."""
-    d[z] = quantile_tangent(d[a], z, a, q, axis, method, keepdims, weights)
+    d[z] = (quantile_tangent(d[a], z, a, q, axis, method, keepdims, weights)
+            + quantile_q_tangent(d[q], z, a, q, axis, method, keepdims))
 
 
 @tangent(numpy.percentile)
 def percentile(z, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                keepdims=False, *, weights=None):
     """As quantile, with q in percent."""
-    d[z] = quantile_tangent(d[a], z, a, q, axis, method, keepdims, weights, True)
+    d[z] = (quantile_tangent(d[a], z, a, q, axis, method, keepdims, weights, True)
+            + quantile_q_tangent(d[q], z, a, q, axis, method, keepdims, True))
 
 
 @tangent(numpy.nanvar)
