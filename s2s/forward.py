@@ -17,7 +17,7 @@ from . import runtime
 from .analysis.writes import added_at
 from .callees import is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
-from .reverse import _declared_numbers, call_arguments, comment, describe, mark
+from .reverse import _declared_numbers, call_arguments, comment, describe, mark, number_checks
 from .syntax import (
     appended,
     assign,
@@ -119,12 +119,9 @@ class ForwardMode:
     def checks(self):
         """`require_scalars(...)` for parameters annotated as numbers, which the
         generated code relies on."""
-        names = [n for n in parameter_names(self.fn) if n in self.scalars]
-        if not names:
-            return []
-        check = self.call("require_scalars")
-        check.keywords = [gast.keyword(arg=n, value=load(n)) for n in names]
-        return [gast.Expr(value=check)]
+        return number_checks(
+            self.call, {n: load(n) for n in parameter_names(self.fn) if n in self.scalars}
+        )
 
     def function(self, name, wrt):
         """`name(<params>, <one tangent per `wrt` parameter>) -> (value, tangent)`.
@@ -314,11 +311,7 @@ class ForwardMode:
                 isinstance(arguments[p], gast.Name) and arguments[p].id in self.scalars
             )
         ]
-        out = []
-        if checks:
-            check = self.call("require_scalars")
-            check.keywords = [gast.keyword(arg=p, value=clone(arguments[p])) for p in checks]
-            out.append(gast.Expr(value=check))
+        out = number_checks(self.call, {p: clone(arguments[p]) for p in checks})
         call = gast.Call(func=load(callee.forward), args=list(node.args),
                          keywords=list(node.keywords))
         # the tangents it passes are added once every callee is made (`pass_tangents`):

@@ -54,6 +54,16 @@ def is_comment(stmt):
     )
 
 
+def number_checks(call, values):
+    """`require_scalars(name=value, ...)` (`call(helper)` makes the runtime call), or
+    nothing where there is nothing to check."""
+    if not values:
+        return []
+    check = call("require_scalars")
+    check.keywords = [gast.keyword(arg=n, value=v) for n, v in values.items()]
+    return [gast.Expr(value=check)]
+
+
 def describe(source, line):
     """The text of the comment heading a primal line's derivative code."""
     text = source.line(line)
@@ -138,11 +148,7 @@ class ReverseMode:
         generated code relies on (`values`: parameter name -> the value to check)."""
         if values is None:
             values = {n: load(n) for n in parameter_names(self.fn) if n in self.scalars}
-        if not values:
-            return []
-        check = self.call("require_scalars")
-        check.keywords = [gast.keyword(arg=n, value=v) for n, v in values.items()]
-        return [gast.Expr(value=check)]
+        return number_checks(self.call, values)
 
     def transform(self):
         """`value_and_grad_fn(<params>, d_result=1.0) -> (value, grads)`."""
