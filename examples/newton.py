@@ -58,6 +58,6 @@ if __name__ == "__main__":
     x, y = data()
     start = np.zeros(x.shape[1])
     for method in (newton, newton_cg):
-        w, history = method(start, x, y, 1e-3)
+        w, history = method(start, x, y, 1e-2, steps=7)
         norms = ", ".join(f"{h:.1e}" for h in history)
         print(f"{method.__name__:9s} |gradient| per step: {norms}")

@@ -10,6 +10,8 @@ import hashlib
 import inspect
 import linecache
 
+import numpy
+
 from .compiler import differentiate
 from .errors import S2SError
 from .templating import registry_state
@@ -181,8 +183,6 @@ def hvp(f, wrt=None):
 
 def _basis(x):
     """The unit tangents of `x`, one per element, each shaped like `x`."""
-    import numpy
-
     x = numpy.asarray(x)
     for i in range(x.size):
         e = numpy.zeros(x.size, dtype=x.dtype if x.dtype.kind == "f" else float)
@@ -190,37 +190,40 @@ def _basis(x):
         yield e.reshape(x.shape)
 
 
+def _values(f, names, args, kwargs):
+    """The arguments a call passes for the parameters `names`."""
+    params = list(inspect.signature(_code(f)).parameters)
+    return [args[params.index(n)] if params.index(n) < len(args) else kwargs[n]
+            for n in names]
+
+
+def _columns_last(columns, shape, column_shape):
+    """Arrays of `shape`, one per element of an array of `column_shape`, as one array
+    of `shape + column_shape`."""
+    stacked = numpy.reshape([numpy.asarray(c) for c in columns], column_shape + shape)
+    ndim = len(column_shape)
+    return numpy.moveaxis(stacked, list(range(ndim)), list(range(len(shape), len(shape) + ndim)))
+
+
 def hessian(f, wrt=None):
     """`f`'s Hessian, one Hessian-vector product per element of the `wrt` parameters
     (for small inputs): shaped `x.shape + x.shape` for one parameter; for a tuple of
     them, a tuple of rows of blocks `H[i][j]` shaped `x_i.shape + x_j.shape`."""
-    import numpy
-
     names, single = _wrt_tuple(f, wrt)
     product = hvp(f, names)
-    params = list(inspect.signature(f).parameters)
 
     @functools.wraps(f)
     def run(*args, **kwargs):
-        xs = [args[params.index(n)] if params.index(n) < len(args) else kwargs[n]
-              for n in names]
-        columns = []  # columns[j][k]: H v for v the k-th unit tangent of x_j
-        for j, x in enumerate(xs):
-            columns.append([
-                product(*args, tuple(e if i == j else numpy.zeros(numpy.shape(xi))
-                                     for i, xi in enumerate(xs)), **kwargs)
-                for e in _basis(x)
-            ])
+        xs = _values(f, names, args, kwargs)
+        columns = [  # columns[j]: H v for each unit tangent v of x_j (zeros elsewhere)
+            [product(*args, tuple(e if i == j else numpy.zeros(numpy.shape(xi))
+                                  for i, xi in enumerate(xs)), **kwargs)
+             for e in _basis(x)]
+            for j, x in enumerate(xs)
+        ]
         blocks = tuple(
-            tuple(
-                numpy.moveaxis(
-                    numpy.reshape([numpy.asarray(c[i]) for c in columns[j]],
-                                  numpy.shape(xs[j]) + numpy.shape(xs[i])),
-                    list(range(numpy.ndim(xs[j]))),
-                    list(range(numpy.ndim(xs[i]), numpy.ndim(xs[i]) + numpy.ndim(xs[j]))),
-                )
-                for j in range(len(xs))
-            )
+            tuple(_columns_last([c[i] for c in columns[j]], numpy.shape(xs[i]),
+                                numpy.shape(xs[j])) for j in range(len(xs)))
             for i in range(len(xs))
         )
         return blocks[0][0] if single else blocks
@@ -232,37 +235,27 @@ def jacobian(f, wrt=None):
     """`f`'s Jacobian, `out.shape + x.shape` (a tuple, one per parameter, where `wrt` is
     a tuple): forward mode, one jvp per input element, when the inputs have fewer
     elements than the result; else reverse mode, one gradient per result element."""
-    import numpy
-
     names, single = _wrt_tuple(f, wrt)
-    params = list(inspect.signature(f).parameters)
 
     @functools.wraps(f)
     def run(*args, **kwargs):
-        xs = [args[params.index(n)] if params.index(n) < len(args) else kwargs[n]
-              for n in names]
+        xs = _values(f, names, args, kwargs)
         value = f(*args, **kwargs)
-        n_in, n_out = sum(numpy.size(x) for x in xs), numpy.size(value)
-        if n_in <= n_out:
-            forward = _compile(f, names, "forward")
-            keys = forward[0].tangents
+        if sum(numpy.size(x) for x in xs) <= numpy.size(value):
+            generated, jvp_f = _compile(f, names, "forward")
             parts = []
             for j, x in enumerate(xs):
                 rows = []
                 for e in _basis(x):
-                    tangents = {k: (e if i == j else numpy.zeros_like(numpy.asarray(xi, float)))
-                                for i, (k, xi) in enumerate(zip(keys, xs))}
-                    rows.append(numpy.asarray(forward[1](*args, **kwargs, **tangents)[1]))
-                part = numpy.moveaxis(numpy.reshape(rows, numpy.shape(x) + numpy.shape(value)),
-                                      list(range(numpy.ndim(x))),
-                                      list(range(numpy.ndim(value),
-                                                 numpy.ndim(value) + numpy.ndim(x))))
-                parts.append(part)
+                    tangents = {k: (e if i == j else numpy.zeros(numpy.shape(xi)))
+                                for i, (k, xi) in enumerate(zip(generated.tangents, xs))}
+                    rows.append(jvp_f(*args, **kwargs, **tangents)[1])
+                parts.append(_columns_last(rows, numpy.shape(value), numpy.shape(x)))
         else:
-            reverse = _compile(f, names)[1]
+            value_and_grad_f = _compile(f, names)[1]
             rows = []
             for seed in _basis(value):
-                grads = reverse(*args, **kwargs, d_result=seed)[1]
+                grads = value_and_grad_f(*args, **kwargs, d_result=seed)[1]
                 rows.append(grads if len(names) > 1 else (grads,))
             parts = [numpy.reshape([numpy.asarray(r[j]) for r in rows],
                                    numpy.shape(value) + numpy.shape(x))
