@@ -11,10 +11,14 @@ Each callee is made once, for every parameter any of its calls needs a gradient
 for (a later call may add some: it is then made again).
 """
 
+import inspect
+import textwrap
 import types
 from dataclasses import dataclass, field
 
 import gast
+
+from .syntax import appended, popped
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Callee:
     functions: list = field(default_factory=list)  # the generated (forward, adjoint)
     source: object = None  # its FunctionSource, once read
     checked: object = None  # its definition, checked, nested functions lifted, names bound
+    shared: list = field(default_factory=list)  # list parameters it appends to or pops from
     tangent_names: dict = field(default_factory=dict)  # forward mode: parameter -> tangent
     sites: list = field(default_factory=list)  # forward mode: (call, arguments, tangent of)
 
@@ -70,6 +75,22 @@ def is_runtime_helper(obj):
     )
 
 
+def changed_lists(function, parameters):
+    """The parameters `function` appends to or pops from, in order: lists it shares
+    with its caller (a generated gradient's tape).  Their adjoints are shared too:
+    the caller passes its own to the adjoint function, which changes it in place."""
+    if isinstance(function, LocalFunction):
+        node = function.node
+    else:
+        try:
+            node = gast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+        except (OSError, TypeError, SyntaxError):
+            return []
+    changed = {appended(n)[0] for n in gast.walk(node) if appended(n)}
+    changed |= {popped(n) for n in gast.walk(node) if popped(n)}
+    return [p for p in parameters if p in changed]
+
+
 class Callees:
     def __init__(self, namer, roles=("forward", "adjoint")):
         self.namer = namer  # the generated module's names
@@ -87,6 +108,7 @@ class Callees:
                 forward=names[0],
                 adjoint=names[1] if len(names) > 1 else None,
                 parameters=list(parameters),
+                shared=changed_lists(function, parameters),
             )
             self.by_function[function] = callee
         callee.wrt |= set(wrt)

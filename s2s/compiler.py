@@ -274,10 +274,11 @@ def _bind_free_names(fn, source, imports, fresh):
         fn.body = [rename(stmt, renames) for stmt in fn.body]
 
 
-def _analyse(fn, source, wrt, namer, imports, forward=False):
+def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False):
     """A checked function in the core language, how to read its operations, its
     active names and its scalars (`forward`: for forward mode, which allows a little
-    more: popping from lists, appending to list parameters)."""
+    more; `callee`: a function s2s differentiates where another calls it, which may
+    append to a list it is given, or pop from it)."""
     as_written = _operations(fn, source, imports)
     check_in_place_calls(fn, as_written, source, forward)
     fn = mark_hooks(fn, source, as_written, namer)
@@ -287,12 +288,12 @@ def _analyse(fn, source, wrt, namer, imports, forward=False):
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)
     operations = _operations(fn, source, imports)
-    check_writes(fn, operations, source, forward)
+    check_writes(fn, operations, source, forward or callee)
     if not (forward and source.module_name.startswith("s2s_generated")):
         # (a generated gradient saves values that later writes change, and puts the
         # writes back before it reads them: forward mode, which mirrors both, may too)
         check_aliases(fn, operations, source)
-    active = active_names(fn, wrt, operations, source, forward)
+    active = active_names(fn, wrt, operations, source)
     return fn, operations, active, scalar_names(fn, operations)
 
 
@@ -333,7 +334,7 @@ def _split(callee, imports, callees):
     source, fn = _callee_definition(callee, imports)
     namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward, callee.adjoint})
     wrt = [p for p in callee.parameters if p in callee.wrt]
-    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)
+    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, callee=True)
     reverse = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees)
     functions = reverse.split(callee)
     adjoints = set(namer.adjoints.values())

@@ -18,7 +18,7 @@ import inspect
 import gast
 
 from . import runtime
-from .callees import LocalFunction, is_user_function
+from .callees import LocalFunction, changed_lists, is_user_function
 from .errors import Unsupported, error_at
 from .syntax import (
     appended,
@@ -191,14 +191,20 @@ class ReverseMode:
 
     def split(self, callee):
         """`forward_g(tape, <params>) -> value`, which runs `g` and pushes what the
-        adjoint needs, and `adjoint_g(tape, d_result) -> (one gradient per parameter)`,
-        which pops it (None for parameters no call needs a gradient for)."""
+        adjoint needs, and `adjoint_g(tape, d_result, <the adjoints of the lists g
+        appends to or pops from>) -> (one gradient per parameter)`, which pops it
+        (None for parameters no call needs a gradient for, and for those lists)."""
         fn = self.fn
+        # the lists it appends to or pops from: their adjoints are the caller's,
+        # passed in and changed in place (so they stay in step across functions)
+        shared = [self.adjoint_name(p) for p in callee.shared]
+        self.initialised |= set(shared)
+        self.owned |= set(shared)
         primal, adjoint, returned = self.sweeps()
         grads = []
         for name in callee.parameters:
             dname = self.adjoint_name(name)
-            if name not in self.wrt:
+            if name not in self.wrt or name in callee.shared:
                 grads.append(constant(None))
             elif dname in self.initialised:
                 grads.append(load(dname))
@@ -222,7 +228,8 @@ class ReverseMode:
             decorator_list=[], returns=None, type_comment=None, type_params=[],
         )
         adjoint_args = gast.arguments(
-            args=[store(tape), store(self.seed)], posonlyargs=[], vararg=None,
+            args=[store(tape), store(self.seed)] + [store(d) for d in shared],
+            posonlyargs=[], vararg=None,
             kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[],
         )
         backward = gast.FunctionDef(
@@ -286,6 +293,13 @@ class ReverseMode:
             if target not in self.active:
                 return [stmt], []
             dtarget = self.adjoint_name(target)
+            if dtarget not in self.initialised and self.changes_active_lists(stmt.value):
+                # the call's result is unused, not what it did to a list: its adjoint
+                # is zero, the list's is not
+                self.zeros({dtarget})
+                prefix = [mark(assign(dtarget, self.call("zeros_like", load(target))))]
+                forward, code = self.statement(stmt)
+                return forward, prefix + code
             if dtarget not in self.initialised:
                 return [stmt], []  # its adjoint is zero: nothing flows back
             self.checks_before = []
@@ -370,6 +384,18 @@ class ReverseMode:
                 item.s2s_adjoint = False  # the pop runs even where nothing reads the item
             code += contribution or [gast.Expr(value=method_call(dbase, "pop"))]
         return self.tape.saved([stmt], code)
+
+    def changes_active_lists(self, value):
+        """Whether `value` calls a user's function that appends to, or pops from, a
+        list with an adjoint that this call passes it."""
+        operation = self.operations.classify(value)
+        if operation.kind != "apply" or not is_user_function(operation.key):
+            return False
+        parameters, arguments = call_arguments(operation, self.source)
+        return any(
+            isinstance(arguments.get(p), gast.Name) and arguments[p].id in self.active
+            for p in changed_lists(operation.key, parameters)
+        )
 
     def pop(self, stmt):
         """`v = xs.pop()`: in reverse, put `v` back on `xs` (so the adjoint sees the
@@ -480,8 +506,19 @@ class ReverseMode:
             func=load(callee.adjoint),
             args=[load(tape), load(self.adjoint_name(target))], keywords=[],
         )
+        code = []
+        for p in callee.shared:  # lists it changes: it changes their adjoints too
+            value = arguments.get(p)
+            if isinstance(value, gast.Name) and value.id in self.active:
+                dname = self.adjoint_name(value.id)
+                code += self.zeros({dname} - self.initialised)
+                if dname not in self.owned:
+                    code.append(self.own(dname))
+                backward.args.append(load(dname))
+            else:
+                backward.args.append(self.call("zeros_like", clone(value)))
         parts, later, first = {}, [], set()
-        for p in wrt:
+        for p in (p for p in wrt if p not in callee.shared):
             dname = self.adjoint_name(arguments[p].id)
             if dname in self.initialised or dname in first:
                 parts[p] = self.namer.fresh(f"d{p}_{function.__name__}")
@@ -493,7 +530,7 @@ class ReverseMode:
         self.owned -= first  # it may share memory with another gradient
         targets = [store(parts[p]) if p in parts else store("_") for p in parameters]
         # not marked as adjoint code: it pops the callee's values, so it always runs
-        code = [assign(gast.Tuple(elts=targets, ctx=gast.Store()), backward)]
+        code.append(assign(gast.Tuple(elts=targets, ctx=gast.Store()), backward))
         for item in later:
             code += self.contribute(item)
         return code

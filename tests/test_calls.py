@@ -345,3 +345,22 @@ def test_callee_state_made_by_the_transform_reaches_its_adjoint():
     """What the forward keeps for itself (an overwritten part, a loop count) goes
     into its frame on the tape, like the callee's own values."""
     check_gradient(calls_a_writer, (rng.normal(size=3), 0.7), wrt=(0, 1))
+
+
+def push_twice(xs, v):
+    xs.append(v * 2.0)
+    xs.append(v * v)
+    return v
+
+
+def fills_a_list_through_a_call(x):
+    xs = []
+    a = push_twice(xs, x)
+    _ = push_twice(xs, x * 0.5)  # what it returns is unused; what it appends is not
+    return xs[0] * xs[3] + a * xs[2]
+
+
+def test_a_callee_may_append_to_a_list_it_is_given():
+    # the adjoint function takes the caller's adjoint of the list and pops from it
+    check_gradient(fills_a_list_through_a_call, (1.3,))
+    check_gradient(fills_a_list_through_a_call, (-0.7,))

@@ -119,6 +119,25 @@ def _mixed_difference(f, args, eps=1e-6):
     return (dfdx(x, y + eps) - dfdx(x, y - eps)) / (2 * eps)
 
 
+def helper(x, a):
+    return np.sin(x * a) + x * x
+
+
+def calls_a_helper(x, a):
+    return helper(x, a) * helper(a, x)
+
+
+@pytest.mark.parametrize("f, args", [(recursion.iterate, (0.3, 1.7, 6)),
+                                     (calls_a_helper, (0.4, 1.2))],
+                         ids=["recursion", "calls"])
+def test_grad_of_grad_through_calls_and_recursion(f, args):
+    # the gradient passes its tape to forward_g and adjoint_g, which append to it and
+    # pop from it: differentiated again, they share the tape's adjoint with the caller
+    second = s2s.grad(s2s.grad(f))(*args)
+    np.testing.assert_allclose(second, gradient_difference(f, args, 0, 1.0), rtol=1e-6)
+    np.testing.assert_allclose(s2s.hvp(f)(*args, 1.0), second, rtol=1e-10)
+
+
 def test_jvp_of_grad_is_the_hvp():
     x, a = rng.normal(size=3), rng.normal(size=(3, 3))
     v = rng.normal(size=3)

@@ -187,3 +187,19 @@ def test_wrt_forms():
     assert isinstance(s2s.grad(swap, wrt=("a",))(x, y), tuple)
     expected = numerical_gradient(swap, (x, y), 0)
     assert s2s.grad(swap)(x, y) == pytest.approx(expected)
+
+
+def reassigned_in_one_branch(d, c, a, x):
+    # the body's one version of `y` and the else branch's first have the same name:
+    # the merged value needs a name of its own (found differentiating a gradient)
+    if c:
+        y = d
+    else:
+        y = x * 0.5
+        y = y + math.cos(x) * a
+    return y * x
+
+
+def test_a_name_assigned_once_in_one_branch_and_twice_in_the_other():
+    check_gradient(reassigned_in_one_branch, (1.0, False, 1.3, 0.7), wrt=(0, 2, 3))
+    check_gradient(reassigned_in_one_branch, (1.0, True, 1.3, 0.7), wrt=(0, 2, 3))

@@ -75,12 +75,13 @@ def _returned(stmts):
     return {s.value.id for s in stmts if isinstance(s, gast.Return) and isinstance(s.value, gast.Name)}
 
 
-def active_names(fn, wrt, operations, source, forward=False):
-    """(`forward`: in forward mode a user's function may append to a list it is given,
-    or pop from it, as generated gradients do with their tape: such a call may change
-    each list the function made that it is passed, with what the others hold; and
-    such a list parameter is, like the result, what the function gives back.)"""
+def active_names(fn, wrt, operations, source):
+    """(A user's function may append to a list it is given, or pop from it, as
+    generated gradients do with their tape: such a call may change each list the
+    function made that it is passed, with what the others hold; and such a list
+    parameter is, like the result, what the function gives back.)"""
     flows = []
+    changes = []  # (the result of a call, the lists it may change)
     parameters = set(parameter_names(fn))
     lists = {  # the lists the function makes
         s.targets[0].id for s, _ in statements(fn.body)
@@ -93,10 +94,12 @@ def active_names(fn, wrt, operations, source, forward=False):
             continue
         operation = operations.classify(value)
         flows.append((target, derivative_operands(operation, source)))
-        if forward and operation.kind == "apply" and is_user_function(operation.key):
+        if operation.kind == "apply" and is_user_function(operation.key):
             arguments = {a.id for a in operation.args + list(operation.keywords.values())
                          if isinstance(a, gast.Name)}
             flows += [(a, arguments | {a}) for a in arguments & lists]
+            if arguments & lists:
+                changes.append((target, arguments & lists))
 
     varied = set(wrt)
     changed = True
@@ -108,15 +111,19 @@ def active_names(fn, wrt, operations, source, forward=False):
                 changed = True
 
     useful = _returned(fn.body)
-    if forward:
-        useful |= {t for t, v in _assignments(fn.body) if isinstance(v, _Change)} & parameters
-        useful |= {popped(s) for s, _ in statements(fn.body) if popped(s)} & parameters
+    useful |= {t for t, v in _assignments(fn.body) if isinstance(v, _Change)} & parameters
+    useful |= {popped(s) for s, _ in statements(fn.body) if popped(s)} & parameters
     changed = True
     while changed:
         changed = False
         for target, operands in reversed(flows):
             if target in useful and not operands <= useful:
                 useful |= operands
+                changed = True
+        for target, lists_changed in changes:
+            # a call that changes a list the result depends on counts, whatever it returns
+            if target not in useful and lists_changed & useful:
+                useful.add(target)
                 changed = True
 
     return varied & useful

@@ -44,9 +44,11 @@ IN_PLACE_FUNCTIONS = {
 }
 
 
-def check_writes(fn, operations, source, forward=False):
-    """(`forward`: appending to a list parameter, and popping from it, is fine: the
-    caller passes the list's tangent too, which changes alike.)"""
+def check_writes(fn, operations, source, shared_lists=False):
+    """(`shared_lists`: appending to a list parameter, and popping from it, is fine:
+    in forward mode the caller passes the list's tangent too, which changes alike; in
+    a function s2s differentiates where another calls it, the caller passes the list's
+    adjoint, which its adjoint function changes alike.)"""
     stmts = [stmt for stmt, _ in statements(fn.body)]
     written = {}
     for s in stmts:
@@ -60,7 +62,7 @@ def check_writes(fn, operations, source, forward=False):
         return
     parameters = set(parameter_names(fn))
     for name, write in written.items():
-        if name in parameters and not (forward and (appended(write) or popped(write))):
+        if name in parameters and not (shared_lists and (appended(write) or popped(write))):
             raise error_at(
                 write, f"{_verbs(write)[0]} parameter {name!r} would change the caller's "
                 f"value; {_verbs(write)[1]} a copy ({name} = {name}.copy())", source, Unsupported,
@@ -97,8 +99,9 @@ def check_in_place_calls(fn, operations, source, forward=False):
             nodes = [stmt.test if not isinstance(stmt, gast.For) else stmt.iter]
         elif appended(stmt):
             nodes = [appended(stmt)[1]]
-        elif popped(stmt):
-            continue
+        elif popped(stmt) or (isinstance(stmt, gast.Expr) and popped(
+                gast.Assign(targets=[], value=stmt.value))):
+            continue  # `v = xs.pop()`, or `xs.pop()` (desugared to the first)
         else:
             nodes = [stmt]
         for node in (n for part in nodes for n in gast.walk(part)):

@@ -7,6 +7,8 @@ In: a checked `FunctionDef`.  Out: the same function where every assignment is
 - `a = b = e` is `a = e; b = a`,
 - `a, b = e1, e2` is `t1 = e1; t2 = e2; a = t1; b = t2` (so swaps are right),
 - `a, b = e` is `t = e; a = t[0]; b = t[1]`,
+- `xs.pop()` as a statement is `t = xs.pop()` (the item is what its derivative
+  puts back),
 - the docstring and `pass` are gone.
 """
 
@@ -21,6 +23,7 @@ from ..syntax import (
     located,
     names_read,
     names_stored,
+    popped,
     store,
 )
 
@@ -58,6 +61,11 @@ class Desugar(gast.NodeTransformer):
 
     def visit_Pass(self, node):
         return None
+
+    def visit_Expr(self, node):
+        if popped(gast.Assign(targets=[], value=node.value)):
+            return located(assign(self.namer.temporary(), node.value), node)
+        return node
 
     def visit_AnnAssign(self, node):
         if node.value is None:

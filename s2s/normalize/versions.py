@@ -101,9 +101,15 @@ class Versions:
             elif in_body == env.get(name):  # only the else branch assigned it
                 env[name] = in_else
                 self.copy(stmt.body, in_else, in_body, stmt)
-            else:  # both assigned it: the else branch uses the body's version
+            elif in_body not in names_stored(stmt.orelse):
+                # both assigned it: the else branch uses the body's version
                 stmt.orelse = [rename(s, {in_else: in_body}) for s in stmt.orelse]
                 env[name] = in_body
+            else:  # ... unless the else branch has that name for a version of its own
+                merged = self.namer.fresh(name)
+                self.copy(stmt.body, merged, in_body, stmt)
+                self.copy(stmt.orelse, merged, in_else, stmt)
+                env[name] = merged
 
 
 def _version_copy(stmt):
