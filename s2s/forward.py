@@ -14,7 +14,7 @@ a whole array.
 import gast
 
 from . import runtime
-from .analysis.writes import added_at
+from .analysis.writes import mirrored
 from .callees import is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
 from .reverse import _declared_numbers, call_arguments, comment, describe, mark, number_checks
@@ -220,12 +220,12 @@ class ForwardMode:
             grow = gast.Expr(value=method_call(self.tangent_name(base), "append",
                                                self.materialized(value)))
             return [stmt, mark(grow)]
-        if added_at(stmt, self.operations):  # a generated gradient's `add_at(g, i, v)`
-            base, index, value = added_at(stmt, self.operations)
+        if mirrored(stmt, self.operations):  # a generated gradient's `add_at(g, i, v)`
+            helper, base, place, value = mirrored(stmt, self.operations)
             if base.id not in self.active:
                 return [stmt]
-            mirror = self.call("add_at", load(self.tangent_name(base.id)), clone(index),
-                               self.materialized(value))
+            mirror = gast.Call(func=self.imports.reference(helper), keywords=[], args=[
+                load(self.tangent_name(base.id)), clone(place), self.materialized(value)])
             return [stmt, mark(gast.Expr(value=mirror))]
         if hasattr(stmt, "s2s_hook"):
             raise error_at(stmt, "s2s.grad_of hooks in forward mode are not supported",

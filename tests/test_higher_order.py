@@ -210,3 +210,18 @@ def test_newton_converges():
     for method in (newton.newton, newton.newton_cg):
         w, history = method(np.zeros(3), x, y, 1e-2, steps=6)
         assert history[-1] < 1e-8 * history[0]  # quadratic convergence
+
+
+def dict_writes(x):
+    d = {}
+    d["a"] = x * x
+    d["b"] = np.sin(x)
+    d["a"] = d["a"] * d["b"]
+    return np.sum(d["a"] + d["b"])
+
+
+def test_hvp_through_dict_writes():
+    # the gradient saves and restores the dict's items (saved_item, restore_item)
+    x, v = rng.normal(size=3), rng.normal(size=3)
+    expected = gradient_difference(dict_writes, (x,), 0, v)
+    np.testing.assert_allclose(s2s.hvp(dict_writes)(x, v), expected, rtol=1e-6, atol=1e-8)

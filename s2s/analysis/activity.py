@@ -60,14 +60,16 @@ def _assignments(stmts):
         elif appended(stmt):
             name, value = appended(stmt)
             yield name, _Change(value)
-        elif _adds_at(stmt):  # a generated gradient's `add_at(g, index, v)`
+        elif _changes_in_place(stmt):  # a generated gradient's `add_at(g, index, v)`
             yield stmt.value.args[0].id, _Change(stmt.value.args[2])
 
 
-def _adds_at(stmt):
+def _changes_in_place(stmt):
+    """`add_at(g, index, v)` or `restore_item(d, key, saved)`, by name (a user's
+    function of such a name only makes more names active)."""
     call = stmt.value if isinstance(stmt, gast.Expr) else None
     return (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)
-            and call.func.id == "add_at" and len(call.args) == 3
+            and call.func.id in ("add_at", "restore_item") and len(call.args) == 3
             and isinstance(call.args[0], gast.Name))
 
 

@@ -92,7 +92,8 @@ def check_in_place_calls(fn, operations, source, forward=False):
     """Reject calls that change a value in place, other than `xs.append(v)` as a
     statement of its own and `v = xs.pop()` (with `v` a name or names): both are
     differentiated, forward and in reverse (`forward`: and the runtime's
-    `add_at(g, index, v)`, of generated gradients, forward mode mirrors).  Runs on
+    `add_at(g, index, v)` and `restore_item(d, key, saved)`, of generated gradients,
+    forward mode mirrors).  Runs on
     the function as written, so errors quote it."""
     for stmt, _ in statements(fn.body):
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
@@ -139,18 +140,25 @@ def check_in_place_calls(fn, operations, source, forward=False):
                     source, Unsupported,
                 )
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and not appended(stmt):
-            if not (forward and added_at(stmt, operations)):
+            if not (forward and mirrored(stmt, operations)):
                 _check_call_for_effect(stmt.value, operations, source)
 
 
-def added_at(stmt, operations):
-    """(g, index, value) when `stmt` is `add_at(g, index, value)` (s2s.runtime's, as
-    generated gradients call it), else None."""
+# the runtime's helpers that generated gradients call to change a value in place,
+# `helper(base, place, value)`: forward mode mirrors them on the tangents
+MIRRORED = (runtime.add_at, runtime.restore_item)
+
+
+def mirrored(stmt, operations):
+    """(helper, base, place, value) when `stmt` is `add_at(g, index, v)` or
+    `restore_item(d, key, saved)` (s2s.runtime's, as generated gradients call them),
+    else None."""
     call = stmt.value if isinstance(stmt, gast.Expr) else None
-    if (isinstance(call, gast.Call) and operations.resolve(call.func) is runtime.add_at
-            and len(call.args) == 3 and isinstance(call.args[0], gast.Name)):
-        return tuple(call.args)
-    return None
+    if not (isinstance(call, gast.Call) and len(call.args) == 3
+            and isinstance(call.args[0], gast.Name)):
+        return None
+    helper = operations.resolve(call.func)
+    return (helper, *call.args) if any(helper is m for m in MIRRORED) else None
 
 
 def _check_call_for_effect(call, operations, source):

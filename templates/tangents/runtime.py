@@ -20,6 +20,7 @@ from s2s.runtime import (
     items_like,
     matmul_lhs_adjoint,
     matmul_rhs_adjoint,
+    saved_item,
     snapshot,
     stacked_parts,
     sum_adjoint,
@@ -151,3 +152,8 @@ def cross_adjoint_(z, g, other, axisa=-1, axisb=-1, axisc=-1, axis=None, first=T
     d[z] = cross_adjoint(d[g], other, axisa, axisb, axisc, axis, first) + cross_adjoint(
         g, d[other], axisa, axisb, axisc, axis, first
     )
+
+
+@tangent(saved_item)
+def saved_item_(z, container, key):
+    d[z] = saved_item(d[container], key)
