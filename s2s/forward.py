@@ -220,7 +220,7 @@ class ForwardMode:
             grow = gast.Expr(value=method_call(self.tangent_name(base), "append",
                                                self.materialized(value)))
             return [stmt, mark(grow)]
-        if mirrored(stmt, self.operations):  # a generated gradient's `add_at(g, i, v)`
+        if mirrored(stmt, self.operations):  # a gradient's add_at or restore_item
             helper, base, place, value = mirrored(stmt, self.operations)
             if base.id not in self.active:
                 return [stmt]
