@@ -1,4 +1,5 @@
-"""`s2s differentiate TARGET [--wrt a,b] [--mode reverse|forward|hvp] [--templates FILE] [-o FILE]`."""
+"""`s2s differentiate TARGET [--wrt a,b] [--mode reverse|forward|hvp] [--templates FILE] [-o FILE]`
+and `s2s check [PATH ...]`."""
 
 import argparse
 import os
@@ -53,6 +54,15 @@ def parser():
         "-o", "--output", metavar="FILE",
         help="write to FILE atomically (default: standard output)",
     )
+    check = commands.add_parser(
+        "check",
+        help="check that generated modules are what their recorded commands make now",
+        description="Regenerate each module s2s wrote under the PATHs (files and "
+        "directories; default: the current directory) with the command recorded in its "
+        "header, run from the current directory, and compare. Exit status 1, listing "
+        "them, when any is stale; 0 when all are fresh.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", default=["."])
     return p
 
 
@@ -75,6 +85,15 @@ def write_atomically(path, text):
 
 
 def differentiate_command(args):
+    text = generate(args)
+    if args.output:
+        write_atomically(args.output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def generate(args):
+    """The text of the module `s2s differentiate` with these arguments writes."""
     from .compiler import differentiate
     from .resolve import function_from_target, load_file
     from .templating import load_builtin_templates
@@ -93,12 +112,8 @@ def differentiate_command(args):
         command += f" --mode {args.mode}"
     for path in args.templates:
         command += f" --templates {path}"
-    generated = differentiate(function, wrt, target=args.target, command=command,
-                              mode=args.mode)
-    if args.output:
-        write_atomically(args.output, generated.source)
-    else:
-        sys.stdout.write(generated.source)
+    return differentiate(function, wrt, target=args.target, command=command,
+                         mode=args.mode).source
 
 
 def main(argv=None):
@@ -108,6 +123,10 @@ def main(argv=None):
         p.print_help()
         return 2
     try:
+        if args.command == "check":
+            from .check import check_command
+
+            return check_command(args.paths)
         differentiate_command(args)
     except S2SError as exc:
         # editors jump to `file:line:col: message`; without a location, say who speaks
