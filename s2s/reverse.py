@@ -379,10 +379,18 @@ class ReverseMode:
             code.append(self.own(dbase))  # shaped like `xs` with the item still on it
         code.append(gast.Expr(value=method_call(base, "pop")))
         if dbase in self.initialised:
-            contribution = self.contribute(Contribution(value, method_call(dbase, "pop")))
-            for item in contribution:
-                item.s2s_adjoint = False  # the pop runs even where nothing reads the item
-            code += contribution or [gast.Expr(value=method_call(dbase, "pop"))]
+            # the item's adjoint, taken off as a statement of its own (`v = dxs.pop()`,
+            # so that this code can be differentiated again); the pop runs even where
+            # nothing reads the item
+            dvalue = self.adjoint_of(value)
+            if dvalue is not None and dvalue not in self.initialised:
+                code.append(assign(dvalue, method_call(dbase, "pop")))  # its first
+                self.initialised.add(dvalue)
+                self.owned.discard(dvalue)
+            else:
+                item = self.namer.fresh(f"{dbase}_item")
+                code.append(assign(item, method_call(dbase, "pop")))
+                code += self.contribute(Contribution(value, load(item)))
         return self.tape.saved([stmt], code)
 
     def changes_active_lists(self, value):

@@ -77,7 +77,7 @@ def check_writes(fn, operations, source, shared_lists=False):
         target, value = stmt.targets[0].id, stmt.value
         if target in written and not _makes_new_array(value, operations) and not (
             getattr(stmt, "s2s_version_copy", False) and value.id in owned
-        ):
+        ) and not _passes_owned(value, operations, owned):
             fix = f"{target} = {value.id}.copy()" if isinstance(value, gast.Name) else (
                 f"{target} = (...).copy()"
             )
@@ -195,15 +195,24 @@ def _owned(assignments, operations, parameters):
             target, value = s.targets[0].id, s.value
             if target in owned and not _makes_new_array(value, operations) and not (
                 getattr(s, "s2s_version_copy", False) and value.id in owned
-            ):
+            ) and not _passes_owned(value, operations, owned):
                 owned.discard(target)
                 changed = True
     return owned
 
 
+def _passes_owned(value, operations, owned):
+    """A call of a helper that returns its first argument or a new array, on an array
+    the function made (`unbroadcast(g, x)` in generated gradients)."""
+    if not (isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name)):
+        return False
+    helper = operations.classify(value).key
+    return getattr(helper, "returns_argument_or_new_array", False) and value.args[0].id in owned
+
+
 def _makes_new_array(value, operations):
-    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
-        return True
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Constant)):
+        return True  # (a constant shares no memory: `t = None` holds a name's place)
     if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
         return True
     if isinstance(value, gast.Call):

@@ -341,6 +341,10 @@ def broadcast_like(t, y, before=False):
     return t + zeros_like(y)
 
 
+# `g` itself, or a new array: new where `g` is
+unbroadcast.returns_argument_or_new_array = True
+
+
 @returns_new_array
 def zeros_like(x):
     """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise."""

@@ -1,0 +1,226 @@
+"""Random programs, to hunt wrong derivatives: `python -m s2s.fuzz --count 10000`.
+
+Each program is a module of its own: a function `f(x, y, s)` of two vectors and a
+float, with straight-line code, branches, `for` and `while` loops with `break` and
+`continue`, calls to generated helper functions, a recursion whose base case depends
+on the data, lists built by `append`, tuples, dicts and in-place writes into a
+buffer, over smooth, bounded operations.  For each, at a random point:
+
+- the gradient (reverse mode) against central finite differences;
+- the directional derivative (forward mode) against the gradient;
+- the Hessian-vector product against differences of gradients.
+
+A point where finite differences with two steps disagree is near a kink (a branch
+flips): it is skipped, not counted.  `programs(random)` makes the source from any
+`random.Random`, so hypothesis can drive it (`hypothesis.strategies.randoms()`), as
+tests/test_random_programs.py does, and shrink what fails.
+"""
+
+import argparse
+import importlib.util
+import itertools
+import os
+import random as random_module
+import sys
+import tempfile
+import time
+
+import numpy
+
+UNARY = ["np.sin({0})", "np.tanh({0})", "np.cos({0}) * 0.5", "np.log1p({0} * {0})",
+         "np.sqrt(1.0 + {0} * {0})", "np.exp(np.tanh({0}))", "{0} ** 2", "-{0}"]
+BINARY = ["{0} + {1}", "{0} - {1}", "{0} * {1}", "{0} / (1.5 + {1} * {1})",
+          "np.hypot({0}, {1}) * 0.5", "np.arctan2({0}, 2.0 + {1} * {1})",
+          "np.maximum({0}, {1})"]
+REDUCE = ["np.sum({0})", "np.mean({0})", "np.max({0})", "np.prod(np.tanh({0}))"]
+
+
+class _Writer:
+    def __init__(self, rng):
+        self.rng = rng
+        self.lines = []
+        self.count = itertools.count()
+
+    def fresh(self):
+        return f"v{next(self.count)}"
+
+    def expression(self, names, depth=2):
+        rng = self.rng
+        if depth == 0 or rng.random() < 0.3:
+            return rng.choice(names)
+        if rng.random() < 0.5:
+            return rng.choice(UNARY).format(f"({self.expression(names, depth - 1)})")
+        left, right = self.expression(names, depth - 1), self.expression(names, depth - 1)
+        return rng.choice(BINARY).format(f"({left})", f"({right})")
+
+    def statements(self, names, indent):
+        """Append a few statements; return the names they define."""
+        rng, pad = self.rng, " " * indent
+        kind = rng.choice(["assign", "branch", "for", "while", "call", "recursion",
+                           "list", "dict", "write"])
+        name = self.fresh()
+        e = self.expression
+        if kind == "assign":
+            self.lines.append(f"{pad}{name} = {e(names)}")
+        elif kind == "branch":
+            test = rng.choice(names)
+            self.lines += [f"{pad}if np.sum({test}) > {rng.uniform(-1, 1):.2f}:",
+                           f"{pad}    {name} = {e(names)}",
+                           f"{pad}else:",
+                           f"{pad}    {name} = {e(names)}",
+                           f"{pad}    {name} = {name} * 0.5 + {e(names, 1)}"]
+        elif kind == "for":
+            self.lines += [f"{pad}{name} = {rng.choice(names)}",
+                           f"{pad}for i in range({rng.randint(1, 4)}):",
+                           f"{pad}    if i == {rng.randint(0, 3)}:",
+                           f"{pad}        continue",
+                           f"{pad}    {name} = {name} * 0.5 + {e(names + [name], 1)}"]
+        elif kind == "while":
+            self.lines += [f"{pad}{name} = {rng.choice(names)}",
+                           f"{pad}k = 0",
+                           f"{pad}while k < {rng.randint(1, 4)}:",
+                           f"{pad}    k = k + 1",
+                           f"{pad}    {name} = np.tanh({name}) + {e(names, 1)} * 0.3",
+                           f"{pad}    if np.sum({name} * {name}) > 40.0:",
+                           f"{pad}        break"]
+        elif kind == "call":
+            self.lines.append(f"{pad}{name} = helper({rng.choice(names)}, {rng.choice(names)})")
+        elif kind == "recursion":
+            self.lines.append(f"{pad}{name} = settle({rng.choice(names)}, {rng.randint(0, 4)})")
+        elif kind == "list":
+            self.lines += [f"{pad}{name}_items = []",
+                           f"{pad}for item in ({rng.choice(names)}, {rng.choice(names)}):",
+                           f"{pad}    {name}_items.append({e(['item'] + names, 1)})",
+                           f"{pad}first, second = {name}_items[0], {name}_items[1]",
+                           f"{pad}{name} = first * second"]
+        elif kind == "dict":
+            self.lines += [f"{pad}{name}_parts = {{'a': {rng.choice(names)}}}",
+                           f"{pad}{name}_parts['b'] = {e(names, 1)}",
+                           f"{pad}{name} = {name}_parts['a'] - {name}_parts['b'] * 0.5"]
+        else:  # a buffer written element by element
+            self.lines += [f"{pad}{name} = np.zeros(3)",
+                           f"{pad}for i in range(3):",
+                           f"{pad}    {name}[i] = np.sum({rng.choice(names)}) * 0.1 "
+                           f"+ x[i] * {name}[i - 1]"]
+        return [name]
+
+
+def programs(rng):
+    """The source of a random module defining `f(x, y, s)` (and its helpers)."""
+    writer = _Writer(rng)
+    names = ["x", "y", "s"]
+    for _ in range(rng.randint(1, 5)):
+        names += writer.statements(names, 4)
+    result = rng.choice(REDUCE).format(writer.expression(names, 1))
+    helper = writer.expression(["a", "b"], 2)
+    return (
+        "import numpy as np\n\n\n"
+        f"def helper(a, b):\n    return {helper}\n\n\n"
+        "def settle(v, n):\n"
+        "    if n <= 0 or np.sum(v * v) > 50.0:\n"
+        "        return v\n"
+        "    return settle(np.tanh(v) + v * 0.5, n - 1)\n\n\n"
+        "def f(x, y, s):\n" + "\n".join(writer.lines) + f"\n    return {result}\n"
+    )
+
+
+_modules = itertools.count()
+
+
+def load(source, directory):
+    """The function `f` of `source`, from a module file of its own (s2s reads it)."""
+    path = os.path.join(directory, f"fuzz_program_{os.getpid()}_{next(_modules)}.py")
+    with open(path, "w") as out:
+        out.write(source)
+    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.f
+
+
+def _differences(f, args, index, eps):
+    x = args[index]
+    if isinstance(x, float):
+        plus, minus = list(args), list(args)
+        plus[index], minus[index] = x + eps, x - eps
+        return (f(*plus) - f(*minus)) / (2 * eps)
+    out = numpy.zeros_like(x)
+    for i in numpy.ndindex(x.shape):
+        plus, minus = list(args), list(args)
+        step = numpy.zeros_like(x)
+        step[i] = eps
+        plus[index], minus[index] = x + step, x - step
+        out[i] = (f(*plus) - f(*minus)) / (2 * eps)
+    return out
+
+
+def check(f, rng, rtol=1e-4, atol=1e-6):
+    """"ok", "skipped" (near a kink, or not finite), or a string saying what failed."""
+    import s2s
+
+    nrng = numpy.random.default_rng(rng.randrange(2**32))
+    args = [nrng.uniform(-1.5, 1.5, 3), nrng.uniform(-1.5, 1.5, 3),
+            float(nrng.uniform(-1.5, 1.5))]
+    with numpy.errstate(all="ignore"):
+        value = f(*args)
+        if not numpy.isfinite(value):
+            return "skipped"
+        expected = [_differences(f, args, i, 1e-6) for i in range(3)]
+        coarse = [_differences(f, args, i, 1e-4) for i in range(3)]
+    if not all(numpy.allclose(a, b, rtol=1e-3, atol=1e-5) for a, b in zip(expected, coarse)):
+        return "skipped"  # finite differences disagree with themselves: a kink
+    wrt = (0, 1, 2)
+    grads = s2s.grad(f, wrt=wrt)(*args)
+    for i, (g, e) in enumerate(zip(grads, expected)):
+        if not numpy.allclose(g, e, rtol=rtol, atol=atol):
+            return f"gradient in argument {i}: {g!r}, finite differences {e!r}"
+    vs = [nrng.normal(size=3), nrng.normal(size=3), float(nrng.normal())]
+    _, tangent = s2s.jvp(f, wrt=wrt)(*args, *vs)
+    along = sum(float(numpy.sum(g * v)) for g, v in zip(grads, vs))
+    if not numpy.isclose(tangent, along, rtol=1e-7, atol=1e-9):
+        return f"forward mode: {tangent!r}, reverse mode {along!r}"
+    products = s2s.hvp(f, wrt=wrt)(*args, tuple(vs))
+    grad, eps = s2s.grad(f, wrt=wrt), 1e-6
+    plus = grad(*(a + eps * v for a, v in zip(args, vs)))
+    minus = grad(*(a - eps * v for a, v in zip(args, vs)))
+    for i, (h, p, m) in enumerate(zip(products, plus, minus)):
+        if not numpy.allclose(h, (numpy.asarray(p) - m) / (2 * eps), rtol=1e-3, atol=1e-5):
+            return f"Hessian-vector product in argument {i}: {h!r}"
+    return "ok"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m s2s.fuzz", description=__doc__.split(
+        "\n\n")[0])
+    parser.add_argument("--count", type=int, default=1000, help="programs to check")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", metavar="DIR", help="write failing programs here")
+    args = parser.parse_args(argv)
+    rng = random_module.Random(args.seed)
+    counts = {"ok": 0, "skipped": 0, "failed": 0}
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as directory:
+        sys.path.insert(0, directory)
+        for n in range(args.count):
+            source = programs(rng)
+            try:
+                outcome = check(load(source, directory), rng)
+            except Exception as exc:  # a crash is a failure too: say which program
+                outcome = f"{type(exc).__name__}: {exc}"
+            if outcome in ("ok", "skipped"):
+                counts[outcome] += 1
+                continue
+            counts["failed"] += 1
+            print(f"program {n} failed: {outcome}\n{source}", file=sys.stderr)
+            if args.keep:
+                os.makedirs(args.keep, exist_ok=True)
+                with open(os.path.join(args.keep, f"failed_{n}.py"), "w") as out:
+                    out.write(source)
+    seconds = time.perf_counter() - start
+    print(f"{args.count} programs in {seconds:.0f} s: {counts['ok']} checked, "
+          f"{counts['skipped']} skipped (near a kink), {counts['failed']} failed")
+    return 1 if counts["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
