@@ -36,7 +36,10 @@ def _wrt_tuple(f, wrt):
 
 
 def _source_hash(f):
-    source = inspect.getsource(f) if hasattr(f, "__code__") else repr(f)
+    try:
+        source = inspect.getsource(f) if hasattr(f, "__code__") else repr(f)
+    except (OSError, TypeError):  # no source: differentiating it says so clearly
+        source = repr(f)
     return hashlib.sha256(source.encode()).hexdigest()
 
 
@@ -72,7 +75,7 @@ def _compile(f, names, mode="reverse"):
         if any(_source_hash(g) != sha for g, sha in calls):  # a callee was edited
             del _compiled[key]
     if key not in _compiled:
-        target = f"{f.__module__}.{f.__qualname__}"
+        target = f"{f.__module__}.{f.__qualname__}" if f.__module__ else f.__qualname__
         api = "value_and_grad" if mode == "reverse" else "jvp"
         command = f"s2s.{api}({target}, wrt={names!r})"
         generated = differentiate(f, names, target=target, inject=True, command=command,
@@ -104,7 +107,8 @@ def value_and_grad(f, wrt=None):
     @functools.wraps(f)
     def run(*args, **kwargs):
         generated, compiled = _compile(f, names)
-        value, grads = compiled(*args, **kwargs)
+        _check_kinds(f, names, args, kwargs)
+        value, grads = _run(generated, compiled, args, kwargs, _code(f))
         if not single and len(names) == 1:
             grads = (grads,)
         return value, grads
@@ -113,13 +117,98 @@ def value_and_grad(f, wrt=None):
     return run
 
 
+def _check_kinds(f, names, args, kwargs):
+    """A clear error, naming the parameter, where a gradient is asked for with respect
+    to an integer, boolean or complex value."""
+    from .runtime import _kind
+
+    try:
+        bound = inspect.signature(_code(f)).bind_partial(*args, **kwargs).arguments
+    except TypeError:
+        return  # the call itself will say what is wrong with it
+    for name in names:
+        kind = _kind(bound.get(name))
+        if kind is not None:
+            raise TypeError(
+                f"{getattr(f, '__name__', f)}: a gradient with respect to {name!r} was asked "
+                f"for, which holds a {kind} value; {kind}s carry no gradient: pass floats "
+                f"({name}.astype(float), or float({name}))"
+            )
+
+
+def _run(generated, compiled, args, kwargs, f=None):
+    """Call generated code; an error it raises gets a note naming the line of the
+    user's source it came from: the line whose derivative was being computed, or, in
+    the function's own statements, the line `f` itself fails at."""
+    try:
+        return compiled(*args, **kwargs)
+    except Exception as exc:
+        note = _user_line(exc, generated.source) or _own_line(exc, f, args, kwargs)
+        if note:
+            exc.add_note(note)
+        raise
+
+
+def _own_line(exc, f, args, kwargs):
+    """Where `f` itself raises what its derivative raised, running it again."""
+    if f is None:
+        return None
+    kwargs = {k: v for k, v in kwargs.items() if k != "d_result"}
+    try:
+        f(*args, **kwargs)
+    except type(exc) as again:
+        frames = [tb for tb in _frames(again.__traceback__)
+                  if tb.tb_frame.f_code is getattr(f, "__code__", None)]
+        if frames:
+            code = frames[-1].tb_frame.f_code
+            line = frames[-1].tb_lineno
+            text = linecache.getline(code.co_filename, line).strip()
+            return f"in {f.__name__} ({code.co_filename}:{line}): {text}"
+    except Exception:
+        return None
+    return None
+
+
+def _frames(tb):
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
+
+
+def _user_line(exc, source):
+    """`while computing the derivative of file:line: text`, from the `# d of:` comment
+    above the generated line the error came from."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<s2s generated"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if line is None:
+        return None
+    lines = source.splitlines()
+    for text in reversed(lines[:line]):
+        text = text.strip()
+        if text.startswith("# d of: "):
+            quoted, _, where = text[len("# d of: "):].rpartition("  (")
+            return f"while computing the derivative of {where.rstrip(')')}: {quoted}"
+    return None
+
+
 def grad(f, wrt=None):
     """`f`'s gradient: `grad(f, wrt)(*args) -> grads` (see `value_and_grad`)."""
     value_and_grad_f = value_and_grad(f, wrt)
 
     @functools.wraps(f)
     def run(*args, **kwargs):
-        return value_and_grad_f(*args, **kwargs)[1]
+        value, grads = value_and_grad_f(*args, **kwargs)
+        if "d_result" not in kwargs and getattr(value, "shape", ()) != ():
+            raise ValueError(
+                f"grad({getattr(f, '__name__', f)}): its result is an array of shape "
+                f"{value.shape}, not a number; a gradient is of a number (np.sum(...)), or "
+                "use value_and_grad(...)(..., d_result=<an array of that shape>) for a "
+                "vector-Jacobian product"
+            )
+        return grads
 
     names, _ = _wrt_tuple(f, wrt)
     run.s2s_generated_function = lambda: _generated_function(f, names, "grad")
@@ -148,7 +237,7 @@ def jvp(f, wrt=None):
                                 f"parameter ({', '.join(names)}) after the arguments")
             args, tangents = args[:len(args) - len(keys)], args[len(args) - len(keys):]
             kwargs.update(zip(keys, tangents))
-        return compiled(*args, **kwargs)
+        return _run(generated, compiled, args, kwargs, _code(f))
 
     run.s2s_generated_function = lambda: _compile(f, names, "forward")[1]
     return run

@@ -1,0 +1,118 @@
+"""Errors that surface only when generated code runs name the user's source line, and
+awkward inputs either work or get a clear error (no traceback from the CLI, no hang)."""
+
+import subprocess
+import sys
+import traceback
+
+import numpy as np
+import pytest
+
+import s2s
+
+
+def singular(a):
+    b = a * 2.0
+    return np.linalg.det(b) * 3.0
+
+
+def mismatched(x, y):
+    z = x * 2.0
+    w = z @ y
+    return np.sum(w)
+
+
+def vector(x):
+    return x * 2.0
+
+
+def notes(exc):
+    return "".join(traceback.format_exception_only(exc))
+
+
+def test_an_error_in_the_derivative_names_the_users_line():
+    with pytest.raises(np.linalg.LinAlgError) as failure:
+        s2s.grad(singular)(np.ones((2, 2)))  # det's adjoint inverts a singular matrix
+    assert "while computing the derivative of test_diagnostics.py:" in notes(failure.value)
+    assert "np.linalg.det(b) * 3.0" in notes(failure.value)
+
+
+def test_an_error_in_the_functions_own_statements_names_its_line():
+    with pytest.raises(ValueError) as failure:
+        s2s.grad(mismatched)(np.ones(3), np.ones((4, 2)))
+    assert "in mismatched (" in notes(failure.value) and "w = z @ y" in notes(failure.value)
+
+
+def test_a_gradient_for_an_integer_names_the_parameter():
+    with pytest.raises(TypeError, match="with respect to 'x'.*integer"):
+        s2s.grad(mismatched)(np.arange(3), np.ones((3, 2)))
+
+
+def test_a_gradient_of_a_non_scalar_result_is_refused():
+    with pytest.raises(ValueError, match=r"shape \(3,\), not a number"):
+        s2s.grad(vector)(np.ones(3))
+    value, g = s2s.value_and_grad(vector)(np.ones(3), d_result=np.ones(3))  # a VJP is fine
+    np.testing.assert_array_equal(g, 2.0 * np.ones(3))
+
+
+def test_a_function_without_source_is_refused_clearly():
+    namespace = {}
+    exec("def made(x):\n    return x * x\n", namespace)
+    with pytest.raises(s2s.S2SError, match="no source file"):
+        s2s.grad(namespace["made"])(1.0)
+    with pytest.raises(s2s.S2SError, match="not a Python function"):
+        s2s.grad(np.sin)(1.0)
+
+
+SOURCES = {
+    "long": "import numpy as np\n\n\ndef f(x):\n    s = x\n" + "".join(
+        f"    s = s * 0.999 + np.sin(x) * {i % 7 + 1}e-4\n" for i in range(300)
+    ) + "    return np.sum(s)\n",
+    "deep": "import numpy as np\n\n\ndef f(x):\n    s = x\n" + "".join(
+        "    " * (i + 1) + f"if np.sum(x) > -{i + 100}:\n" for i in range(20)
+    ) + "    " * 21 + "s = s * 2.0\n    return np.sum(s * s)\n",
+    "fstring": "import numpy as np\n\n\ndef f(x):\n    label = f'{len(x)} values'\n"
+               "    return np.sum(x * x)\n",
+    "walrus": "import numpy as np\n\n\ndef f(x):\n    if (n := len(x)) > 2:\n"
+              "        return np.sum(x) * n\n    return np.sum(x)\n",
+    "starred": "def f(x, y):\n    parts = [*x, *y]\n    return sum(parts)\n",
+    "match": "import numpy as np\n\n\ndef f(x, k):\n    match k:\n        case 1:\n"
+             "            return np.sum(x)\n        case _:\n            return np.sum(x * x)\n",
+    "broken": "raise RuntimeError('import-time failure')\n\n\ndef f(x):\n    return x\n",
+}
+EXPECTED = {  # None: works
+    "long": None, "deep": None, "fstring": None,
+    "walrus": "walrus.py:5:9: assignment expressions (:=) are not supported",
+    "starred": "starred.py:2:14: star-unpacking (*x) is not supported",
+    "match": "match.py:5:5: match statements are not supported",
+    "broken": "importing broken failed: RuntimeError: import-time failure",
+}
+
+
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_awkward_inputs(name, tmp_path):
+    (tmp_path / f"{name}.py").write_text(SOURCES[name])
+    out = tmp_path / "out.py"
+    out.write_text("kept\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "s2s", "differentiate", f"{name}.f", "-o", str(out)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert "Traceback" not in run.stderr
+    if EXPECTED[name] is None:
+        assert run.returncode == 0, run.stderr
+        namespace = {}
+        exec(compile(out.read_text(), str(out), "exec"), namespace)
+        sys.path.insert(0, str(tmp_path))
+        try:
+            module = __import__(name)
+            x = np.linspace(0.1, 0.9, 4)
+            expected = (module.f(x + 1e-6 * np.eye(4)[0]) - module.f(x - 1e-6 * np.eye(4)[0])) / 2e-6
+            np.testing.assert_allclose(namespace["grad_f"](x)[0], expected, rtol=1e-5)
+        finally:
+            sys.path.remove(str(tmp_path))
+            sys.modules.pop(name, None)
+    else:
+        assert run.returncode == 2
+        assert EXPECTED[name] in run.stderr
+        assert out.read_text() == "kept\n"  # untouched
