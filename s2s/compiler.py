@@ -288,10 +288,12 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False):
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)
     operations = _operations(fn, source, imports)
-    check_writes(fn, operations, source, forward or callee)
-    if not (forward and source.module_name.startswith("s2s_generated")):
-        # (a generated gradient saves values that later writes change, and puts the
-        # writes back before it reads them: forward mode, which mirrors both, may too)
+    # forward mode over a generated gradient: its adjoints share memory only with values
+    # it no longer reads, and it saves values that later writes change, putting the
+    # writes back before it reads them; forward mode mirrors both on the tangents
+    generated = forward and source.module_name.startswith("s2s_generated")
+    check_writes(fn, operations, source, forward or callee, sharing=not generated)
+    if not generated:
         check_aliases(fn, operations, source)
     active = active_names(fn, wrt, operations, source)
     return fn, operations, active, scalar_names(fn, operations)

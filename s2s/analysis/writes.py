@@ -44,11 +44,13 @@ IN_PLACE_FUNCTIONS = {
 }
 
 
-def check_writes(fn, operations, source, shared_lists=False):
+def check_writes(fn, operations, source, shared_lists=False, sharing=True):
     """(`shared_lists`: appending to a list parameter, and popping from it, is fine:
     in forward mode the caller passes the list's tangent too, which changes alike; in
     a function s2s differentiates where another calls it, the caller passes the list's
-    adjoint, which its adjoint function changes alike.)"""
+    adjoint, which its adjoint function changes alike.  `sharing=False`: do not check
+    that what is written into shares memory with nothing else, for generated code,
+    whose adjoints share only with values it no longer reads.)"""
     stmts = [stmt for stmt, _ in statements(fn.body)]
     written = {}
     for s in stmts:
@@ -67,6 +69,8 @@ def check_writes(fn, operations, source, shared_lists=False):
                 write, f"{_verbs(write)[0]} parameter {name!r} would change the caller's "
                 f"value; {_verbs(write)[1]} a copy ({name} = {name}.copy())", source, Unsupported,
             )
+    if not sharing:
+        return
     assignments = [s for s in stmts
                    if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)]
     owned = _owned(assignments, operations, parameters)
