@@ -7,7 +7,8 @@ on the data, lists built by `append`, tuples, dicts and in-place writes into a
 buffer, over smooth, bounded operations.  For each, at a random point:
 
 - the gradient (reverse mode) against central finite differences;
-- the directional derivative (forward mode) against the gradient;
+- the directional derivative (forward mode) against finite differences along a random
+  direction, and against the gradient;
 - the Hessian-vector product against differences of gradients.
 
 A point where finite differences with two steps disagree is near a kink (a branch
@@ -179,6 +180,11 @@ def check(f, rng, rtol=1e-4, atol=1e-6):
     along = sum(float(numpy.sum(g * v)) for g, v in zip(grads, vs))
     if not numpy.isclose(tangent, along, rtol=1e-7, atol=1e-9):
         return f"forward mode: {tangent!r}, reverse mode {along!r}"
+    with numpy.errstate(all="ignore"):
+        directional = (f(*(a + 1e-6 * v for a, v in zip(args, vs)))
+                       - f(*(a - 1e-6 * v for a, v in zip(args, vs)))) / 2e-6
+    if not numpy.isclose(tangent, directional, rtol=rtol, atol=atol):
+        return f"forward mode: {tangent!r}, finite differences {directional!r}"
     products = s2s.hvp(f, wrt=wrt)(*args, tuple(vs))
     grad, eps = s2s.grad(f, wrt=wrt), 1e-6
     plus = grad(*(a + eps * v for a, v in zip(args, vs)))

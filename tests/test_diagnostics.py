@@ -116,3 +116,40 @@ def test_awkward_inputs(name, tmp_path):
         assert run.returncode == 2
         assert EXPECTED[name] in run.stderr
         assert out.read_text() == "kept\n"  # untouched
+
+
+UNSUPPORTED = {  # source of f -> the message, at (line, column) of the construct
+    "async": ("async def f(x):\n    return x\n", None, None,
+              "u_async.py: u_async.f is not defined by a def statement"),
+    "await": ("async def g(x):\n    return x\n\n\ndef f(x):\n    y = await g(x)\n    return y\n",
+              None, None, "s2s: error: importing u_await failed: SyntaxError: 'await' outside "
+              "async function (u_await.py, line 6)"),  # Python refuses it first
+    "yield_from": ("def f(x):\n    yield from [x]\n", 2, 5,
+                   "generators (yield from) are not supported"),
+    "nonlocal": ("def f(x):\n    def g():\n        nonlocal x\n        return x\n    return g()\n",
+                 3, 9, "nonlocal statements are not supported"),
+    "del": ("def f(x):\n    y = x * 2.0\n    del y\n    return x\n", 3, 5, "del is not supported"),
+    "import": ("def f(x):\n    import math\n    return math.sin(x)\n", 2, 5,
+               "imports inside the function are not supported"),
+    "from_import": ("def f(x):\n    from math import sin\n    return sin(x)\n", 2, 5,
+                    "imports inside the function are not supported"),
+    "class": ("def f(x):\n    class C:\n        pass\n    return x\n", 2, 5,
+              "class definitions inside the function are not supported"),
+    "set": ("def f(x):\n    s = {x, 2.0}\n    return x\n", 2, 9, "set literals are not supported"),
+}
+
+
+@pytest.mark.parametrize("name", list(UNSUPPORTED))
+def test_every_unsupported_construct_is_named_where_it_is(name, tmp_path):
+    source, line, column, message = UNSUPPORTED[name]
+    (tmp_path / f"u_{name}.py").write_text(source)
+    out = tmp_path / "out.py"
+    out.write_text("kept\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "s2s", "differentiate", f"u_{name}.f", "-o", str(out)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 2
+    where = f"u_{name}.py:{line}:{column}: " if line else ""
+    assert run.stderr.strip() == where + message
+    assert out.read_text() == "kept\n"
