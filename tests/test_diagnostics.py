@@ -153,3 +153,17 @@ def test_every_unsupported_construct_is_named_where_it_is(name, tmp_path):
     where = f"u_{name}.py:{line}:{column}: " if line else ""
     assert run.stderr.strip() == where + message
     assert out.read_text() == "kept\n"
+
+
+def test_a_module_written_by_the_cli_names_an_integer_parameter(tmp_path):
+    (tmp_path / "model.py").write_text(
+        "import numpy as np\n\n\ndef loss(w, x):\n    return np.sum((x @ w) ** 2)\n"
+    )
+    out = tmp_path / "grad_loss.py"
+    run = subprocess.run([sys.executable, "-m", "s2s", "differentiate", "model.loss",
+                          "-o", str(out)], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    namespace = {}
+    exec(compile(out.read_text(), str(out), "exec"), namespace)
+    with pytest.raises(TypeError, match="with respect to 'w', which holds a integer value"):
+        namespace["grad_loss"](np.arange(3), np.ones((2, 3)))

@@ -8,6 +8,7 @@ cheap for Python floats.
 import copy
 import dataclasses
 import itertools
+import sys
 import types
 
 import numpy
@@ -414,6 +415,18 @@ def stacked_parts(g, arrays, axis=0):
     return items_like(numpy.moveaxis(g, axis, 0), arrays)
 
 
+def _parameter_holding(x):
+    """"'name', which holds " for the parameter of the generated function that called
+    (a module s2s wrote, run as it is) whose value is `x`; "" where none is."""
+    frame = sys._getframe(2)
+    code = frame.f_code
+    parameters = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    for name in parameters:
+        if frame.f_locals.get(name) is x:
+            return f"{name!r}, which holds "
+    return ""
+
+
 def cast_like(g, x, copy=False):
     """The gradient `g` with the type, shape and dtype of its parameter `x`; a new
     array when `copy` is set (`g` may share memory with something else).  Integers
@@ -424,7 +437,8 @@ def cast_like(g, x, copy=False):
     kind = _kind(x)
     if kind in ("integer", "boolean", "complex"):
         raise TypeError(
-            f"a gradient with respect to a {kind} value ({type(x).__name__}) was asked for: "
+            f"a gradient with respect to {_parameter_holding(x)}a {kind} value "
+            f"({type(x).__name__}) was asked for: "
             + ("complex numbers are not supported" if kind == "complex" else
                f"{kind}s carry no gradient; pass floats (astype(float))")
         )
