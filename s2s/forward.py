@@ -376,7 +376,7 @@ def _new_value(expr, imports):
         return True
     if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name):
         helper = imports.object_named(expr.func.id)
-        return getattr(helper, "returns_new_array", False) or helper is runtime.zeros_like
+        return getattr(helper, "returns_new_array", False)
     return False
 
 

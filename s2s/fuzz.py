@@ -28,6 +28,8 @@ import time
 
 import numpy
 
+from .testing import finite_differences, moved_along
+
 UNARY = ["np.sin({0})", "np.tanh({0})", "np.cos({0}) * 0.5", "np.log1p({0} * {0})",
          "np.sqrt(1.0 + {0} * {0})", "np.exp(np.tanh({0}))", "{0} ** 2", "-{0}"]
 BINARY = ["{0} + {1}", "{0} - {1}", "{0} * {1}", "{0} / (1.5 + {1} * {1})",
@@ -139,22 +141,6 @@ def load(source, directory):
     return module.f
 
 
-def _differences(f, args, index, eps):
-    x = args[index]
-    if isinstance(x, float):
-        plus, minus = list(args), list(args)
-        plus[index], minus[index] = x + eps, x - eps
-        return (f(*plus) - f(*minus)) / (2 * eps)
-    out = numpy.zeros_like(x)
-    for i in numpy.ndindex(x.shape):
-        plus, minus = list(args), list(args)
-        step = numpy.zeros_like(x)
-        step[i] = eps
-        plus[index], minus[index] = x + step, x - step
-        out[i] = (f(*plus) - f(*minus)) / (2 * eps)
-    return out
-
-
 def check(f, rng, rtol=1e-4, atol=1e-6):
     """"ok", "skipped" (near a kink, or not finite), or a string saying what failed."""
     import s2s
@@ -166,8 +152,8 @@ def check(f, rng, rtol=1e-4, atol=1e-6):
         value = f(*args)
         if not numpy.isfinite(value):
             return "skipped"
-        expected = [_differences(f, args, i, 1e-6) for i in range(3)]
-        coarse = [_differences(f, args, i, 1e-4) for i in range(3)]
+        expected = [finite_differences(f, args, i, 1e-6) for i in range(3)]
+        coarse = [finite_differences(f, args, i, 1e-4) for i in range(3)]
     if not all(numpy.allclose(a, b, rtol=1e-3, atol=1e-5) for a, b in zip(expected, coarse)):
         return "skipped"  # finite differences disagree with themselves: a kink
     wrt = (0, 1, 2)
@@ -180,16 +166,15 @@ def check(f, rng, rtol=1e-4, atol=1e-6):
     along = sum(float(numpy.sum(g * v)) for g, v in zip(grads, vs))
     if not numpy.isclose(tangent, along, rtol=1e-7, atol=1e-9):
         return f"forward mode: {tangent!r}, reverse mode {along!r}"
+    eps = 1e-6
+    plus, minus = moved_along(args, wrt, vs, eps)
     with numpy.errstate(all="ignore"):
-        directional = (f(*(a + 1e-6 * v for a, v in zip(args, vs)))
-                       - f(*(a - 1e-6 * v for a, v in zip(args, vs)))) / 2e-6
+        directional = (f(*plus) - f(*minus)) / (2 * eps)
     if not numpy.isclose(tangent, directional, rtol=rtol, atol=atol):
         return f"forward mode: {tangent!r}, finite differences {directional!r}"
     products = s2s.hvp(f, wrt=wrt)(*args, tuple(vs))
-    grad, eps = s2s.grad(f, wrt=wrt), 1e-6
-    plus = grad(*(a + eps * v for a, v in zip(args, vs)))
-    minus = grad(*(a - eps * v for a, v in zip(args, vs)))
-    for i, (h, p, m) in enumerate(zip(products, plus, minus)):
+    grad = s2s.grad(f, wrt=wrt)
+    for i, (h, p, m) in enumerate(zip(products, grad(*plus), grad(*minus))):
         if not numpy.allclose(h, (numpy.asarray(p) - m) / (2 * eps), rtol=1e-3, atol=1e-5):
             return f"Hessian-vector product in argument {i}: {h!r}"
     return "ok"

@@ -40,7 +40,7 @@ def _moved(args, index, step):
     return moved
 
 
-def _differences(f, args, index, eps):
+def finite_differences(f, args, index, eps=1e-6):
     """d f / d args[index], element by element, by central differences."""
     x = args[index]
     if isinstance(x, float):
@@ -51,6 +51,14 @@ def _differences(f, args, index, eps):
         step[i] = eps
         out[i] = (f(*_moved(args, index, step)) - f(*_moved(args, index, -step))) / (2 * eps)
     return out
+
+
+def moved_along(args, indices, directions, eps):
+    """The arguments moved by +eps and by -eps along `directions` (one per index)."""
+    plus, minus = list(args), list(args)
+    for i, v in zip(indices, directions):
+        plus[i], minus[i] = args[i] + eps * v, args[i] - eps * v
+    return plus, minus
 
 
 def _compare(got, expected, what, name, rtol, atol):
@@ -90,16 +98,13 @@ def check_grads(f, args, wrt=0, order=1, rtol=1e-5, atol=1e-7, eps=1e-6, seed=0)
     names = [params[i] for i in indices]
     grads = api.grad(f, wrt=tuple(indices))(*args)
     for i, name, g in zip(indices, names, grads):
-        _compare(g, _differences(f, args, i, eps), "the gradient (reverse mode)", name, rtol,
+        _compare(g, finite_differences(f, args, i, eps), "the gradient (reverse mode)", name, rtol,
                  atol)
     rng = numpy.random.default_rng(seed)
     directions = [rng.normal(size=numpy.shape(args[i])) if numpy.ndim(args[i])
                   else float(rng.normal()) for i in indices]
     _, tangent = api.jvp(f, wrt=tuple(indices))(*args, *directions)
-    eps_step = [eps * v for v in directions]
-    plus, minus = list(args), list(args)
-    for i, step in zip(indices, eps_step):
-        plus[i], minus[i] = args[i] + step, args[i] - step
+    plus, minus = moved_along(args, indices, directions, eps)
     _compare(tangent, (f(*plus) - f(*minus)) / (2 * eps),
              "the directional derivative (forward mode)", ", ".join(names), rtol, atol)
     if order == 2:

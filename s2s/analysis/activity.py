@@ -15,6 +15,7 @@ from ..callees import is_user_function
 from ..errors import Unsupported
 from ..syntax import appended, names_read, parameter_names, popped, statements
 from ..templating import adjoint_template, is_nondifferentiable, tangent_template
+from .writes import mirrored
 
 
 def derivative_operands(operation, source):
@@ -51,7 +52,7 @@ class _Change:
         self.value = value
 
 
-def _assignments(stmts):
+def _assignments(stmts, operations):
     for stmt, _ in statements(stmts):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             yield stmt.targets[0].id, stmt.value
@@ -60,17 +61,9 @@ def _assignments(stmts):
         elif appended(stmt):
             name, value = appended(stmt)
             yield name, _Change(value)
-        elif _changes_in_place(stmt):  # a generated gradient's `add_at(g, index, v)`
-            yield stmt.value.args[0].id, _Change(stmt.value.args[2])
-
-
-def _changes_in_place(stmt):
-    """`add_at(g, index, v)` or `restore_item(d, key, saved)`, by name (a user's
-    function of such a name only makes more names active)."""
-    call = stmt.value if isinstance(stmt, gast.Expr) else None
-    return (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)
-            and call.func.id in ("add_at", "restore_item") and len(call.args) == 3
-            and isinstance(call.args[0], gast.Name))
+        elif mirrored(stmt, operations):  # a generated gradient's add_at or restore_item
+            _, base, _, value = mirrored(stmt, operations)
+            yield base.id, _Change(value)
 
 
 def _returned(stmts):
@@ -90,7 +83,7 @@ def active_names(fn, wrt, operations, source):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
         and isinstance(s.value, gast.List)
     }
-    for target, value in _assignments(fn.body):
+    for target, value in _assignments(fn.body, operations):
         if isinstance(value, _Change):  # `y[i] = v`: y's new value depends on v and on y
             flows.append((target, {target} | names_read(value.value)))
             continue
@@ -113,7 +106,7 @@ def active_names(fn, wrt, operations, source):
                 changed = True
 
     useful = _returned(fn.body)
-    useful |= {t for t, v in _assignments(fn.body) if isinstance(v, _Change)} & parameters
+    useful |= {t for t, v in _assignments(fn.body, operations) if isinstance(v, _Change)} & parameters
     useful |= {popped(s) for s, _ in statements(fn.body) if popped(s)} & parameters
     changed = True
     while changed:

@@ -28,9 +28,7 @@ NEW_ARRAYS = {
     numpy.empty_like, numpy.full, numpy.full_like, numpy.array, numpy.copy,
     numpy.eye, numpy.identity, numpy.arange, numpy.linspace, numpy.concatenate,
     numpy.stack, numpy.ndarray.copy, numpy.ndarray.astype, list, dict,
-    # in generated gradients, differentiated again (and helpers `returns_new_array`)
-    runtime.zeros_like, runtime.writable_like,
-}
+}  # (and the runtime's helpers marked `returns_new_array`, in generated gradients)
 # methods that change their list, dict or array in place
 IN_PLACE_METHODS = {
     "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
