@@ -9,13 +9,16 @@ from s2s.runtime import (
     cast_like,
     expand_reduced,
     matmul_rhs_adjoint,
+    require_number_result,
     size_ratio,
     unbroadcast,
 )
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_loss", "grad_loss"]
 
 
+@with_source_notes
 def value_and_grad_loss(w, b, x, y, d_result=1.0):
     t1 = x @ w
     t2 = t1 + b
@@ -38,5 +41,8 @@ def value_and_grad_loss(w, b, x, y, d_result=1.0):
     return (t5, (cast_like(dw, w), cast_like(db, b, copy=True)))
 
 
+@with_source_notes
 def grad_loss(w, b, x, y):
-    return value_and_grad_loss(w, b, x, y)[1]
+    value, grads = value_and_grad_loss(w, b, x, y)
+    require_number_result(value, "loss")
+    return grads

@@ -5,11 +5,20 @@
 
 
 import numpy as np
-from s2s.runtime import cast_like, snapshot, unbroadcast, writable_like, zeros_like
+from s2s.runtime import (
+    cast_like,
+    require_number_result,
+    snapshot,
+    unbroadcast,
+    writable_like,
+    zeros_like,
+)
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_matmul", "grad_matmul"]
 
 
+@with_source_notes
 def value_and_grad_matmul(a, b, d_result=1.0):
     tape = []
     c = np.zeros_like(a, shape=(a.shape[0], b.shape[1]))
@@ -54,5 +63,8 @@ def value_and_grad_matmul(a, b, d_result=1.0):
     return (value, (cast_like(da, a), cast_like(db, b)))
 
 
+@with_source_notes
 def grad_matmul(a, b):
-    return value_and_grad_matmul(a, b)[1]
+    value_1, grads = value_and_grad_matmul(a, b)
+    require_number_result(value_1, "matmul")
+    return grads

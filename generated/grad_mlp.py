@@ -11,13 +11,16 @@ from s2s.runtime import (
     expand_reduced,
     matmul_lhs_adjoint,
     matmul_rhs_adjoint,
+    require_number_result,
     size_ratio,
     unbroadcast,
 )
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_loss", "grad_loss"]
 
 
+@with_source_notes
 def value_and_grad_loss(w1, b1, w2, b2, x, y, d_result=1.0):
     t1 = x @ w1
     t2 = t1 + b1
@@ -56,5 +59,8 @@ def value_and_grad_loss(w1, b1, w2, b2, x, y, d_result=1.0):
     )
 
 
+@with_source_notes
 def grad_loss(w1, b1, w2, b2, x, y):
-    return value_and_grad_loss(w1, b1, w2, b2, x, y)[1]
+    value, grads = value_and_grad_loss(w1, b1, w2, b2, x, y)
+    require_number_result(value, "loss")
+    return grads

@@ -5,11 +5,13 @@
 
 
 import math
-from s2s.runtime import cast_like, require_scalars
+from s2s.runtime import cast_like, require_number_result, require_scalars
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_energy", "grad_energy"]
 
 
+@with_source_notes
 def value_and_grad_energy(
     theta: float,
     omega: float,
@@ -88,6 +90,7 @@ def value_and_grad_energy(
     )
 
 
+@with_source_notes
 def grad_energy(
     theta: float,
     omega: float,
@@ -96,4 +99,6 @@ def grad_energy(
     dt: float = 0.01,
     steps: int = 2000,
 ):
-    return value_and_grad_energy(theta, omega, k, damping, dt, steps)[1]
+    value, grads = value_and_grad_energy(theta, omega, k, damping, dt, steps)
+    require_number_result(value, "energy")
+    return grads

@@ -6,11 +6,13 @@
 
 
 import math
-from s2s.runtime import cast_like, require_scalars, zeros_like
+from s2s.runtime import cast_like, require_number_result, require_scalars, zeros_like
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_iterate", "grad_iterate"]
 
 
+@with_source_notes
 def value_and_grad_iterate(x: float, a: float, depth: int, d_result=1.0):
     require_scalars(x=x, a=a, depth=depth)
     tape = []
@@ -41,8 +43,11 @@ def value_and_grad_iterate(x: float, a: float, depth: int, d_result=1.0):
     return (result, (cast_like(dx, x, copy=True), cast_like(da, a)))
 
 
+@with_source_notes
 def grad_iterate(x: float, a: float, depth: int):
-    return value_and_grad_iterate(x, a, depth)[1]
+    value, grads = value_and_grad_iterate(x, a, depth)
+    require_number_result(value, "iterate")
+    return grads
 
 
 def forward_iterate(tape, x: float, a: float, depth: int):

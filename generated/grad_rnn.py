@@ -10,15 +10,18 @@ from s2s.runtime import (
     expand_reduced,
     matmul_lhs_adjoint,
     matmul_rhs_adjoint,
+    require_number_result,
     size_ratio,
     snapshot,
     unbroadcast,
     zeros_like,
 )
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_loss", "grad_loss"]
 
 
+@with_source_notes
 def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
     tape = []
     steps = xs.shape[0]
@@ -87,5 +90,8 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
     )
 
 
+@with_source_notes
 def grad_loss(Wx, Wh, b, Wy, xs, ys):
-    return value_and_grad_loss(Wx, Wh, b, Wy, xs, ys)[1]
+    value, grads = value_and_grad_loss(Wx, Wh, b, Wy, xs, ys)
+    require_number_result(value, "loss")
+    return grads

@@ -5,11 +5,19 @@
 
 
 import numpy as np
-from s2s.runtime import cast_like, matmul_lhs_adjoint, matmul_rhs_adjoint, unbroadcast
+from s2s.runtime import (
+    cast_like,
+    matmul_lhs_adjoint,
+    matmul_rhs_adjoint,
+    require_number_result,
+    unbroadcast,
+)
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_score", "grad_score"]
 
 
+@with_source_notes
 def value_and_grad_score(W, b, u, x, d_result=1.0):
     t1 = W @ x
     z = t1 + b
@@ -45,5 +53,8 @@ def value_and_grad_score(W, b, u, x, d_result=1.0):
     )
 
 
+@with_source_notes
 def grad_score(W, b, u, x):
-    return value_and_grad_score(W, b, u, x)[1]
+    value, grads = value_and_grad_score(W, b, u, x)
+    require_number_result(value, "score")
+    return grads

@@ -11,9 +11,11 @@ from s2s.runtime import (
     expand_reduced,
     matmul_lhs_adjoint,
     matmul_rhs_adjoint,
+    require_number_result,
     size_ratio,
     unbroadcast,
 )
+from s2s.runtime.notes import with_source_notes
 from s2s.runtime import (
     balanced_eq,
     broadcast_like,
@@ -21,6 +23,7 @@ from s2s.runtime import (
     expand_reduced,
     matmul_lhs_adjoint,
     matmul_rhs_adjoint,
+    require_number_result,
     size_ratio,
     tangent_like,
     unbroadcast,
@@ -29,6 +32,7 @@ from s2s.runtime import (
 __all__ = ["value_and_grad_loss", "grad_loss", "hvp_loss"]
 
 
+@with_source_notes
 def value_and_grad_loss(w1, b1, w2, b2, x, y, d_result=1.0):
     t1 = x @ w1
     t2 = t1 + b1
@@ -67,10 +71,14 @@ def value_and_grad_loss(w1, b1, w2, b2, x, y, d_result=1.0):
     )
 
 
+@with_source_notes
 def grad_loss(w1, b1, w2, b2, x, y):
-    return value_and_grad_loss(w1, b1, w2, b2, x, y)[1]
+    value, grads = value_and_grad_loss(w1, b1, w2, b2, x, y)
+    require_number_result(value, "loss")
+    return grads
 
 
+@with_source_notes
 def hvp_loss(w1, b1, w2, b2, x, y, v_w1, v_b1, v_w2, v_b2):
     """The derivative of grad_loss along the vector(s) v_w1, v_b1, v_w2, v_b2."""
     return jvp_grad_loss(w1, b1, w2, b2, x, y, dw1=v_w1, db1=v_b1, dw2=v_w2, db2=v_b2)[
@@ -79,94 +87,97 @@ def hvp_loss(w1, b1, w2, b2, x, y, v_w1, v_b1, v_w2, v_b2):
 
 
 def jvp_grad_loss(w1, b1, w2, b2, x, y, dw1, db1, dw2, db2):
-    # d of: return value_and_grad_loss(w1, b1, w2, b2, x, y)[1]  (<gradient of examples.mlp.loss>:60)
+    # d of: value, grads = value_and_grad_loss(w1, b1, w2, b2, x, y)  (<gradient of examples.mlp.loss>:64)
     t1, dt1 = jvp_value_and_grad_loss(
         w1, b1, w2, b2, x, y, d_w1=dw1, d_b1=db1, d_w2=dw2, d_b2=db2
     )
-    t2 = t1[1]
-    return (t2, tangent_like(dt1[1], t2))
+    value = t1[0]
+    grads = t1[1]
+    dgrads = dt1[1]
+    require_number_result(value, "loss")
+    return (grads, tangent_like(dgrads, grads))
 
 
 def jvp_value_and_grad_loss(
     w1, b1, w2, b2, x, y, d_result=1.0, *, d_w1, d_b1, d_w2, d_b2
 ):
-    # d of: t1 = x @ w1  (<gradient of examples.mlp.loss>:22)
+    # d of: t1 = x @ w1  (<gradient of examples.mlp.loss>:25)
     t1 = x @ w1
     d_t1 = x @ d_w1
 
-    # d of: t2 = t1 + b1  (<gradient of examples.mlp.loss>:23)
+    # d of: t2 = t1 + b1  (<gradient of examples.mlp.loss>:26)
     t2 = t1 + b1
     d_t2 = d_t1 + d_b1
 
-    # d of: h = np.maximum(t2, 0.0)  (<gradient of examples.mlp.loss>:24)
+    # d of: h = np.maximum(t2, 0.0)  (<gradient of examples.mlp.loss>:27)
     h = np.maximum(t2, 0.0)
     d_h = d_t2 * balanced_eq(t2, h, 0.0)
 
-    # d of: t3 = h @ w2  (<gradient of examples.mlp.loss>:25)
+    # d of: t3 = h @ w2  (<gradient of examples.mlp.loss>:28)
     t3 = h @ w2
     d_t3 = d_h @ w2 + h @ d_w2
 
-    # d of: out = t3 + b2  (<gradient of examples.mlp.loss>:26)
+    # d of: out = t3 + b2  (<gradient of examples.mlp.loss>:29)
     out = t3 + b2
     d_out = d_t3 + d_b2
 
-    # d of: t4 = out - y  (<gradient of examples.mlp.loss>:27)
+    # d of: t4 = out - y  (<gradient of examples.mlp.loss>:30)
     t4 = out - y
     d_t4 = broadcast_like(d_out, y)
 
-    # d of: t5 = t4**2  (<gradient of examples.mlp.loss>:28)
+    # d of: t5 = t4**2  (<gradient of examples.mlp.loss>:31)
     t5 = t4**2
     d_t5 = d_t4 * 2 * t4
 
-    # d of: t6 = np.mean(t5)  (<gradient of examples.mlp.loss>:29)
+    # d of: t6 = np.mean(t5)  (<gradient of examples.mlp.loss>:32)
     t6 = np.mean(t5)
     d_t6 = np.mean(d_t5, axis=None, keepdims=False)
     dt6 = d_result
     dt5 = expand_reduced(dt6, t5) * size_ratio(t6, t5)
 
-    # d of: dt4 = dt5 * 2 * t4  (<gradient of examples.mlp.loss>:34)
+    # d of: dt4 = dt5 * 2 * t4  (<gradient of examples.mlp.loss>:37)
     t9 = dt5 * 2
     dt4 = t9 * t4
     ddt4 = t9 * d_t4
 
-    # d of: dout = unbroadcast(dt4, out)  (<gradient of examples.mlp.loss>:35)
+    # d of: dout = unbroadcast(dt4, out)  (<gradient of examples.mlp.loss>:38)
     dout = unbroadcast(dt4, out)
     ddout = unbroadcast(ddt4, out)
 
-    # d of: dt3 = unbroadcast(dout, t3)  (<gradient of examples.mlp.loss>:38)
+    # d of: dt3 = unbroadcast(dout, t3)  (<gradient of examples.mlp.loss>:41)
     dt3 = unbroadcast(dout, t3)
     ddt3 = unbroadcast(ddout, t3)
 
-    # d of: db2 = unbroadcast(dout, b2)  (<gradient of examples.mlp.loss>:39)
+    # d of: db2 = unbroadcast(dout, b2)  (<gradient of examples.mlp.loss>:42)
     db2 = unbroadcast(dout, b2)
     ddb2 = unbroadcast(ddout, b2)
 
-    # d of: dh = matmul_lhs_adjoint(dt3, h, w2)  (<gradient of examples.mlp.loss>:40)
+    # d of: dh = matmul_lhs_adjoint(dt3, h, w2)  (<gradient of examples.mlp.loss>:43)
     dh = matmul_lhs_adjoint(dt3, h, w2)
     ddh = matmul_lhs_adjoint(ddt3, h, w2) + matmul_lhs_adjoint(dt3, h, d_w2)
 
-    # d of: dw2 = matmul_rhs_adjoint(dt3, h, w2)  (<gradient of examples.mlp.loss>:41)
+    # d of: dw2 = matmul_rhs_adjoint(dt3, h, w2)  (<gradient of examples.mlp.loss>:44)
     dw2 = matmul_rhs_adjoint(dt3, h, w2)
     ddw2 = matmul_rhs_adjoint(ddt3, h, w2) + matmul_rhs_adjoint(dt3, d_h, w2)
 
-    # d of: dt2 = dh * balanced_eq(t2, h, 0.0)  (<gradient of examples.mlp.loss>:44)
+    # d of: dt2 = dh * balanced_eq(t2, h, 0.0)  (<gradient of examples.mlp.loss>:47)
     t10 = balanced_eq(t2, h, 0.0)
     dt2 = dh * t10
     ddt2 = ddh * t10
 
-    # d of: dt1 = unbroadcast(dt2, t1)  (<gradient of examples.mlp.loss>:45)
+    # d of: dt1 = unbroadcast(dt2, t1)  (<gradient of examples.mlp.loss>:48)
     dt1 = unbroadcast(dt2, t1)
     ddt1 = unbroadcast(ddt2, t1)
 
-    # d of: db1 = unbroadcast(dt2, b1)  (<gradient of examples.mlp.loss>:46)
+    # d of: db1 = unbroadcast(dt2, b1)  (<gradient of examples.mlp.loss>:49)
     db1 = unbroadcast(dt2, b1)
     ddb1 = unbroadcast(ddt2, b1)
 
-    # d of: dw1 = matmul_rhs_adjoint(dt1, x, w1)  (<gradient of examples.mlp.loss>:47)
+    # d of: dw1 = matmul_rhs_adjoint(dt1, x, w1)  (<gradient of examples.mlp.loss>:50)
     dw1 = matmul_rhs_adjoint(dt1, x, w1)
     ddw1 = matmul_rhs_adjoint(ddt1, x, w1)
 
-    # d of: return (  (<gradient of examples.mlp.loss>:48)
+    # d of: return (  (<gradient of examples.mlp.loss>:51)
     t16 = (
         t6,
         (

@@ -6,10 +6,12 @@
 
 import math
 from s2s.runtime import require_scalars, tangent_like
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["jvp_energy"]
 
 
+@with_source_notes
 def jvp_energy(
     theta: float,
     omega: float,

@@ -14,6 +14,7 @@ import numpy
 
 from .compiler import differentiate
 from .errors import S2SError
+from .runtime import notes
 from .templating import registry_state
 
 _compiled = {}
@@ -60,7 +61,7 @@ def _code(f):
     generated function itself, so that derivatives of derivatives differentiate the
     generated code."""
     made = getattr(f, "s2s_generated_function", None)
-    return made() if made is not None else f
+    return notes.unwrapped(made()) if made is not None else f
 
 
 def _compile(f, names, mode="reverse"):
@@ -85,6 +86,7 @@ def _compile(f, names, mode="reverse"):
         filename = f"<s2s generated: {kind} of {target} wrt {','.join(names)}>"
         lines = generated.source.splitlines(keepends=True)
         linecache.cache[filename] = (len(generated.source), None, lines, filename)
+        notes.register(filename, generated.lines)
         namespace = dict(generated.injected)
         namespace["__name__"] = f"s2s_generated.{f.__module__}"
         exec(compile(generated.source, filename, "exec"), namespace)
@@ -108,7 +110,7 @@ def value_and_grad(f, wrt=None):
     def run(*args, **kwargs):
         generated, compiled = _compile(f, names)
         _check_kinds(f, names, args, kwargs)
-        value, grads = _run(generated, compiled, args, kwargs, _code(f))
+        value, grads = compiled(*args, **kwargs)
         if not single and len(names) == 1:
             grads = (grads,)
         return value, grads
@@ -136,64 +138,6 @@ def _check_kinds(f, names, args, kwargs):
             )
 
 
-def _run(generated, compiled, args, kwargs, f=None):
-    """Call generated code; an error it raises gets a note naming the line of the
-    user's source it came from: the line whose derivative was being computed, or, in
-    the function's own statements, the line `f` itself fails at."""
-    try:
-        return compiled(*args, **kwargs)
-    except Exception as exc:
-        note = _user_line(exc, generated.source) or _own_line(exc, f, args, kwargs)
-        if note:
-            exc.add_note(note)
-        raise
-
-
-def _own_line(exc, f, args, kwargs):
-    """Where `f` itself raises what its derivative raised, running it again."""
-    if f is None:
-        return None
-    kwargs = {k: v for k, v in kwargs.items() if k != "d_result"}
-    try:
-        f(*args, **kwargs)
-    except type(exc) as again:
-        frames = [tb for tb in _frames(again.__traceback__)
-                  if tb.tb_frame.f_code is getattr(f, "__code__", None)]
-        if frames:
-            code = frames[-1].tb_frame.f_code
-            line = frames[-1].tb_lineno
-            text = linecache.getline(code.co_filename, line).strip()
-            return f"in {f.__name__} ({code.co_filename}:{line}): {text}"
-    except Exception:
-        return None
-    return None
-
-
-def _frames(tb):
-    while tb is not None:
-        yield tb
-        tb = tb.tb_next
-
-
-def _user_line(exc, source):
-    """`while computing the derivative of file:line: text`, from the `# d of:` comment
-    above the generated line the error came from."""
-    tb, line = exc.__traceback__, None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.startswith("<s2s generated"):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    if line is None:
-        return None
-    lines = source.splitlines()
-    for text in reversed(lines[:line]):
-        text = text.strip()
-        if text.startswith("# d of: "):
-            quoted, _, where = text[len("# d of: "):].rpartition("  (")
-            return f"while computing the derivative of {where.rstrip(')')}: {quoted}"
-    return None
-
-
 def grad(f, wrt=None):
     """`f`'s gradient: `grad(f, wrt)(*args) -> grads` (see `value_and_grad`)."""
     value_and_grad_f = value_and_grad(f, wrt)
@@ -217,7 +161,7 @@ def grad(f, wrt=None):
 
 def _generated_function(f, names, role):
     generated, compiled = _compile(f, names)
-    return compiled.__globals__[generated.functions[role]]
+    return notes.unwrapped(compiled).__globals__[generated.functions[role]]
 
 
 def jvp(f, wrt=None):
@@ -237,7 +181,7 @@ def jvp(f, wrt=None):
                                 f"parameter ({', '.join(names)}) after the arguments")
             args, tangents = args[:len(args) - len(keys)], args[len(args) - len(keys):]
             kwargs.update(zip(keys, tangents))
-        return _run(generated, compiled, args, kwargs, _code(f))
+        return compiled(*args, **kwargs)
 
     run.s2s_generated_function = lambda: _compile(f, names, "forward")[1]
     return run

@@ -49,24 +49,43 @@ def recorded_arguments(text):
     return None
 
 
+def recorded_command(text):
+    """The parsed `s2s differentiate` arguments in a module's header (None when it has
+    none); ValueError when they are not ones s2s takes."""
+    from .cli import parser
+
+    arguments = recorded_arguments(text)
+    if arguments is None:
+        return None
+    try:
+        return parser().parse_args(arguments)
+    except SystemExit:  # argparse has said what is wrong with it
+        raise ValueError("its recorded command is not one s2s takes") from None
+
+
+def regenerated(text):
+    """The module (`Generated`) that the command in the header of the module `text`
+    makes now, or None when it records none."""
+    from .cli import generated
+
+    args = recorded_command(text)
+    return None if args is None else generated(args)
+
+
 def staleness(path):
     """Why the module at `path` is stale, or None when it is fresh."""
-    from .cli import generate, parser
-
     with open(path, encoding="utf-8") as f:
         recorded = f.read()
-    arguments = recorded_arguments(recorded)
-    if arguments is None:
-        return "its header records no `s2s differentiate` command (made by the Python API?)"
     try:
-        args = parser().parse_args(arguments)
-    except SystemExit:  # argparse has said what is wrong with it
-        return "its recorded command is not one s2s takes"
-    try:
-        current = generate(args)
+        current = regenerated(recorded)
+    except ValueError as exc:
+        return str(exc)
     except S2SError as exc:
-        return f"`s2s {shlex.join(arguments)}` fails: {exc}"
-    if current != recorded:
+        command = shlex.join(recorded_arguments(recorded))
+        return f"`s2s {command}` fails: {exc}"
+    if current is None:
+        return "its header records no `s2s differentiate` command (made by the Python API?)"
+    if current.source != recorded:
         return "differs from what its command writes now"
     return None
 

@@ -94,6 +94,11 @@ def differentiate_command(args):
 
 def generate(args):
     """The text of the module `s2s differentiate` with these arguments writes."""
+    return generated(args).source
+
+
+def generated(args):
+    """The module (`Generated`) `s2s differentiate` with these arguments writes."""
     from .compiler import differentiate
     from .resolve import function_from_target, load_file
     from .templating import load_builtin_templates
@@ -113,7 +118,7 @@ def generate(args):
     for path in args.templates:
         command += f" --templates {path}"
     return differentiate(function, wrt, target=args.target, command=command,
-                         mode=args.mode).source
+                         mode=args.mode)
 
 
 def main(argv=None):

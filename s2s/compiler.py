@@ -16,7 +16,7 @@ from .analysis.aliases import check_aliases
 from .analysis.scalars import scalar_names
 from .analysis.writes import check_in_place_calls, check_writes
 from .callees import Callees, LocalFunction
-from .emit import format_source, header, module, to_source
+from .emit import header, module
 from .errors import S2SError, Unsupported, error_at
 from .forward import ForwardMode, pass_tangents
 from .imports import Imports
@@ -34,8 +34,10 @@ from .optimize import optimize
 from .parse import parse_function
 from .resolve import function_source
 from .reverse import ReverseMode
-from .runtime import array_namespace
-from .syntax import all_names, clone, load, local_names, parameter_names, rename, statements
+from .runtime import array_namespace, notes
+from .syntax import (
+    all_names, clone, load, local_names, parameter_names, rename, statements, store,
+)
 
 
 @dataclass
@@ -48,7 +50,8 @@ class Generated:
     wrt: tuple = ()
     calls: list = field(default_factory=list)  # the user's functions it differentiates through
     tangents: tuple = ()  # forward mode: the tangent parameters, in `wrt` order
-    parts: tuple = ()  # (header, import lines, function texts), to combine modules
+    parts: tuple = ()  # (header, import lines, functions (gast)), to combine modules
+    lines: dict = field(default_factory=dict)  # its line -> the user's line it comes from
 
 
 def wrt_names(fn, wrt, source):
@@ -107,7 +110,8 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
         fn, source, wrt, active, operations, namer, imports, scalars, callees
     ).transform()
     vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()))
-    grad = _grad_function(fn.name, vjp.name, signature)
+    grad = _grad_function(fn, vjp.name, signature, imports)
+    vjp.s2s_source = grad.s2s_source = source
     split = callees.make(lambda callee: _split(callee, imports, callees))
 
     if command is None:
@@ -125,16 +129,20 @@ def _generated(source, command, imports, callees, public, others, roles, wrt):
         f.primal for f in imports.by_name.values()
         if isinstance(f, LocalFunction) and f.__name__ in used
     ]
+    noted = imports.reference(notes.with_source_notes).id
+    for f in public:
+        f.decorator_list = [load(noted)]
     top = header(source, command, callees.sources())
     lines = imports.statements(used=set().union(*map(all_names, functions)))
-    text = module(top, lines, functions, [f.name for f in public])
+    text, line_notes = module(top, lines, functions, [f.name for f in public])
     return Generated(
         source=text,
         functions=roles,
         injected=imports.injected,
         wrt=wrt,
         calls=[c.function for c in callees.by_function.values()],
-        parts=(top, lines, [to_source(f) for f in functions]),
+        parts=(top, lines, functions),
+        lines=line_notes,
     )
 
 
@@ -150,6 +158,7 @@ def _hvp_module(function, wrt, source, command):
     filename = f"<gradient of {target}>"
     lines = reverse.source.splitlines(keepends=True)
     linecache.cache[filename] = (len(reverse.source), None, lines, filename)
+    notes.register(filename, reverse.lines)  # what the forward mode over it reads
     namespace = {"__name__": f"s2s_generated.{source.module_name}"}
     exec(compile(reverse.source, filename, "exec"), namespace)
     grad = namespace[reverse.functions["grad"]]
@@ -165,24 +174,28 @@ def _hvp_module(function, wrt, source, command):
     arguments = [p.name if p.kind is not p.KEYWORD_ONLY else f"{p.name}={p.name}"
                  for p in signature.parameters.values()]
     arguments += [f"{t}={vectors[p]}" for p, t in zip(wrt, forward.tangents)]
-    wrapper = (
+    top, reverse_imports, reverse_functions = reverse.parts
+    _, forward_imports, forward_functions = forward.parts
+    noted = reverse_functions[0].decorator_list[0].id  # `with_source_notes`
+    wrapper = gast.parse(
+        f"@{noted}\n"
         f"def {name}({', '.join(params)}):\n"
         f'    """The derivative of {reverse.functions["grad"]} along the vector(s) '
         f'{", ".join(vectors.values())}."""\n'
         f"    return {forward.functions['jvp']}({', '.join(arguments)})[1]\n"
-    )
-    top, reverse_imports, reverse_functions = reverse.parts
-    _, forward_imports, forward_functions = forward.parts
+    ).body[0]
+    for f in forward_functions:
+        f.decorator_list = []  # called by `hvp_fn`, which says where errors come from
     imports = list(dict.fromkeys(reverse_imports + forward_imports))
     functions = reverse_functions + [wrapper] + forward_functions
     exported = [reverse.functions["value_and_grad"], reverse.functions["grad"], name]
-    text = format_source("\n\n\n".join(
-        [top, "\n".join(imports), "__all__ = " + repr(exported)] + functions) + "\n")
+    text, line_notes = module(top, imports, functions, exported)
     return Generated(
         source=text,
         functions={**reverse.functions, "hvp": name},
         wrt=wrt,
         calls=reverse.calls,
+        lines=line_notes,
     )
 
 
@@ -198,6 +211,7 @@ def _forward_module(fn, source, wrt, namer, imports, command):
     made = callees.make(lambda callee: _jvp_callee(callee, imports, callees))
     pass_tangents(callees)  # before `optimize`, which may rewrite the calls
     jvp = optimize(jvp, _with_tangents(namer), active, set(namer.adjoints.values()), True)
+    jvp.s2s_source = source
     made = [tidy(f) for f, tidy in made]
     if command is None:
         command = f"s2s differentiate {source.target} --wrt {','.join(wrt)} --mode forward"
@@ -227,7 +241,9 @@ def _jvp_callee(callee, imports, callees):
     callee.tangent_names = {p: forward.tangent_name(p) for p in wrt}
 
     def tidy(f):
-        return optimize(f, _with_tangents(namer), active, set(namer.adjoints.values()), True)
+        f = optimize(f, _with_tangents(namer), active, set(namer.adjoints.values()), True)
+        f.s2s_source = source
+        return f
 
     return [(jvp, tidy)]
 
@@ -338,25 +354,35 @@ def _split(callee, imports, callees):
     wrt = [p for p in callee.parameters if p in callee.wrt]
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, callee=True)
     reverse = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees)
-    functions = reverse.split(callee)
-    adjoints = set(namer.adjoints.values())
-    return [optimize(f, namer.temporaries, active, adjoints) for f in functions]
+    functions = [optimize(f, namer.temporaries, active, set(namer.adjoints.values()))
+                 for f in reverse.split(callee)]
+    for f in functions:
+        f.s2s_source = source
+    return functions
 
 
-def _grad_function(name, vjp_name, signature):
-    """`grad_fn(<params>)`: the gradients alone, from `value_and_grad_fn`."""
+def _grad_function(fn, vjp_name, signature, imports):
+    """`grad_fn(<params>)`: the gradients alone, from `value_and_grad_fn`, of a function
+    whose result is a number (where it is an array, `d_result` says along what)."""
+    value, grads = (imports.namer.fresh(n) for n in ("value", "grads"))
     positional = [load(a.id) for a in signature.posonlyargs + signature.args]
     keywords = [gast.keyword(arg=a.id, value=load(a.id)) for a in signature.kwonlyargs]
     call = gast.Call(func=load(vjp_name), args=positional, keywords=keywords)
-    result = gast.Subscript(value=call, slice=gast.Constant(value=1, kind=None), ctx=gast.Load())
+    check = gast.Call(
+        func=imports.reference(runtime.require_number_result),
+        args=[load(value), gast.Constant(value=fn.name, kind=None)], keywords=[],
+    )
+    body = [
+        gast.Assign(targets=[gast.Tuple(elts=[store(value), store(grads)], ctx=gast.Store())],
+                    value=call, type_comment=None),
+        gast.Expr(value=check),
+        gast.Return(value=load(grads)),
+    ]
+    for stmt in body:  # an error here is the function's, as a whole
+        gast.copy_location(stmt, fn)
     return gast.FunctionDef(
-        name=f"grad_{name}",
-        args=signature,
-        body=[gast.Return(value=result)],
-        decorator_list=[],
-        returns=None,
-        type_comment=None,
-        type_params=[],
+        name=f"grad_{fn.name}", args=signature, body=body, decorator_list=[], returns=None,
+        type_comment=None, type_params=[],
     )
 
 

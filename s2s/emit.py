@@ -12,7 +12,7 @@ import black
 import gast
 
 from . import __version__
-from .reverse import COMMENT
+from .reverse import COMMENT, is_comment
 
 _COMMENT_LINE = re.compile(rf"^(\s*){COMMENT}\((.*)\)$")
 
@@ -48,10 +48,45 @@ def header(source, command, callees=()):
 
 
 def module(header_text, import_lines, functions, exported):
+    """(the module's text, its line notes): see `line_notes`."""
     parts = [header_text, "\n".join(import_lines)]
     parts.append("__all__ = [" + ", ".join(repr(name) for name in exported) + "]")
     parts += [to_source(fn) for fn in functions]
-    return format_source("\n\n\n".join(p for p in parts if p) + "\n")
+    text = format_source("\n\n\n".join(p for p in parts if p) + "\n")
+    return text, line_notes(text, functions)
+
+
+def line_notes(text, functions):
+    """{line of `text`: where it comes from in the user's source} for the statements of
+    `functions` (gast, as `text` has them, in order) that a user's statement made: each
+    function made from a user's function has that `FunctionSource` as `s2s_source`.
+    Black keeps the syntax tree, so `text`'s statements are those of `functions`."""
+    emitted = [n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef)]
+    notes = {}
+    for fn, node in zip(functions, emitted):
+        source = getattr(fn, "s2s_source", None)
+        made = [s for s in _statements(fn.body) if not is_comment(s)]
+        lines = list(_statements(node.body))
+        if source is None or len(made) != len(lines):
+            continue
+        for stmt, written in zip(made, lines):
+            lineno = getattr(stmt, "lineno", None)
+            if lineno is None:
+                continue  # derivative code: its `# d of:` comment says where
+            body = getattr(written, "body", None)
+            last = body[0].lineno - 1 if body else written.end_lineno
+            note = source.note(lineno)
+            for line in range(written.lineno, last + 1):
+                notes[line] = note
+    return notes
+
+
+def _statements(body):
+    """The statements of `body`, nested ones after the statement holding them."""
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse", "handlers", "finalbody"):
+            yield from _statements(getattr(stmt, field, None) or [])
 
 
 def format_source(text):

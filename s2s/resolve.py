@@ -16,6 +16,7 @@ import types
 from dataclasses import dataclass, field
 
 from .errors import S2SError
+from .runtime import notes
 
 _MISSING = object()
 
@@ -58,6 +59,14 @@ class FunctionSource:
         index = lineno - self.first_line
         return lines[index].strip() if 0 <= index < len(lines) else ""
 
+    def note(self, lineno):
+        """Where file line `lineno` of this function is, for an error raised by code
+        made from it; through its own notes where s2s generated this function."""
+        filename = self.function.__code__.co_filename
+        if notes.is_registered(filename):
+            return notes.note_at(filename, lineno)
+        return f"in {self.name} ({self.basename}:{lineno}): {self.line(lineno)}"
+
 
 class Namespace:
     """What the free names of a function refer to: closure cells, globals, builtins."""
@@ -75,7 +84,7 @@ class Namespace:
     def lookup(self, name, default=_MISSING):
         for scope in (self.closure, self.globals, vars(builtins)):
             if name in scope:
-                return scope[name]
+                return notes.unwrapped(scope[name])
         if default is _MISSING:
             raise KeyError(name)
         return default

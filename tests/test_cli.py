@@ -171,7 +171,8 @@ def test_every_spelling_finds_the_rule_and_imports_only_what_it_uses(tmp_path):
     imports = sorted(line for line in text.splitlines() if line.startswith(("import", "from")))
     assert imports == [
         "from numpy import tanh",
-        "from s2s.runtime import cast_like, expand_reduced, unbroadcast",
+        "from s2s.runtime import cast_like, expand_reduced, require_number_result, unbroadcast",
+        "from s2s.runtime.notes import with_source_notes",
         "from spellings import SCALE",
         "import math as m",
         "import numpy",

@@ -167,3 +167,89 @@ def test_a_module_written_by_the_cli_names_an_integer_parameter(tmp_path):
     exec(compile(out.read_text(), str(out), "exec"), namespace)
     with pytest.raises(TypeError, match="with respect to 'w', which holds a integer value"):
         namespace["grad_loss"](np.arange(3), np.ones((2, 3)))
+
+
+MODEL = '''import numpy as np
+
+
+def loss(w, x):
+    h = x @ w
+    return np.sum(np.tanh(h))
+
+
+def vector(w, x):
+    return np.tanh(x @ w)
+'''
+
+CALLS = '''
+import traceback
+import numpy as np
+from {module} import *
+
+def notes(call):
+    try:
+        call()
+    except Exception as exc:
+        print("".join(traceback.format_exception_only(exc)).strip())
+        print("--")
+
+w, x = np.ones(3), np.ones((2, 3))
+{calls}
+'''
+
+
+def _run_generated(tmp_path, target, module, calls, mode="reverse", model=MODEL):
+    """What each call (Python source, one per line) raises, with its notes, run in a
+    fresh process that imports the module `s2s differentiate` wrote."""
+    (tmp_path / "model.py").write_text(MODEL)
+    made = subprocess.run(
+        [sys.executable, "-m", "s2s", "differentiate", target, "--mode", mode,
+         "-o", str(tmp_path / f"{module}.py")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    (tmp_path / "model.py").write_text(model)
+    script = CALLS.format(module=module, calls="\n".join(f"notes(lambda: {c})" for c in calls))
+    run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.split("--\n")[:-1]
+
+
+def test_a_module_written_by_the_cli_names_the_users_lines(tmp_path):
+    own, derivative = _run_generated(tmp_path, "model.loss", "grad_loss", [
+        "grad_loss(w, np.ones((2, 4)))",
+        "value_and_grad_loss(w, x, d_result=np.ones(7))",
+    ])
+    assert "matmul" in own and own.endswith("in loss (model.py:5): h = x @ w\n"), own
+    assert derivative.endswith(
+        "while computing the derivative of model.py:6: return np.sum(np.tanh(h))\n"
+    ), derivative
+
+
+def test_grad_of_a_module_written_by_the_cli_refuses_an_array_result(tmp_path):
+    [refused] = _run_generated(tmp_path, "model.vector", "grad_vector", ["grad_vector(w, x)"])
+    assert refused.startswith(
+        "ValueError: grad_vector: vector returned an array of shape (2,), not a number"
+    ), refused
+    assert "value_and_grad_vector(..., d_result=" in refused
+    assert refused.endswith("in vector (model.py:9): def vector(w, x):\n"), refused
+
+
+def test_a_stale_module_says_so_in_its_notes(tmp_path):
+    edited = MODEL.replace("h = x @ w", "h = x @ w  # edited")
+    [own] = _run_generated(tmp_path, "model.loss", "grad_loss",
+                           ["grad_loss(w, np.ones((2, 4)))"], model=edited)
+    assert "has changed since: regenerate the module" in own, own
+
+
+def test_a_hessian_vector_product_module_names_the_users_lines(tmp_path):
+    [own] = _run_generated(tmp_path, "model.loss", "hvp_loss",
+                           ["hvp_loss(w, np.ones((2, 4)), w)"], mode="hvp")
+    assert own.endswith("in loss (model.py:5): h = x @ w\n"), own
+
+
+def test_errors_in_a_forward_mode_module_name_the_users_lines(tmp_path):
+    [own] = _run_generated(tmp_path, "model.loss", "jvp_loss",
+                           ["jvp_loss(w, np.ones((2, 4)), w)"], mode="forward")
+    assert own.endswith("in loss (model.py:5): h = x @ w\n"), own

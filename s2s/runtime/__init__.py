@@ -35,6 +35,7 @@ __all__ = [
     "matmul_lhs_adjoint",
     "matmul_rhs_adjoint",
     "others_product",
+    "require_number_result",
     "require_scalars",
     "restore_item",
     "returns_new_array",
@@ -271,6 +272,20 @@ def require_scalars(**parameters):
                 f"parameter {name!r} is annotated as a number but holds an array of "
                 f"shape {value.shape}; remove the annotation or pass a number"
             )
+
+
+@check
+def require_number_result(value, function_name):
+    """`grad_fn` is the gradient of a function whose result is a number; of one whose
+    result is an array, the derivative along some direction is a vector-Jacobian
+    product, which `value_and_grad_fn(..., d_result=<that direction>)` computes."""
+    if getattr(value, "shape", ()) != ():
+        raise ValueError(
+            f"grad_{function_name}: {function_name} returned an array of shape "
+            f"{value.shape}, not a number; a gradient is of a number (np.sum(...)), or "
+            f"call value_and_grad_{function_name}(..., d_result=<an array of that shape>) "
+            "for a vector-Jacobian product"
+        )
 
 
 def unbroadcast(g, x):

@@ -5,11 +5,13 @@
 
 
 import math
-from s2s.runtime import cast_like, unbroadcast
+from s2s.runtime import cast_like, require_number_result, unbroadcast
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_branches", "grad_branches"]
 
 
+@with_source_notes
 def value_and_grad_branches(x, y, d_result=1.0):
     cond = x > y
     if cond:
@@ -44,5 +46,8 @@ def value_and_grad_branches(x, y, d_result=1.0):
     return (t1, (cast_like(dx, x, copy=True), cast_like(dy, y)))
 
 
+@with_source_notes
 def grad_branches(x, y):
-    return value_and_grad_branches(x, y)[1]
+    value, grads = value_and_grad_branches(x, y)
+    require_number_result(value, "branches")
+    return grads

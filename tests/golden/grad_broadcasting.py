@@ -10,13 +10,16 @@ from s2s.runtime import (
     expand_reduced,
     matmul_lhs_adjoint,
     matmul_rhs_adjoint,
+    require_number_result,
     unbroadcast,
     zeros_like,
 )
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_broadcasting", "grad_broadcasting"]
 
 
+@with_source_notes
 def value_and_grad_broadcasting(x, b, c, d_result=1.0):
     t1 = x + b
     h = np.tanh(t1)
@@ -52,5 +55,8 @@ def value_and_grad_broadcasting(x, b, c, d_result=1.0):
     )
 
 
+@with_source_notes
 def grad_broadcasting(x, b, c):
-    return value_and_grad_broadcasting(x, b, c)[1]
+    value, grads = value_and_grad_broadcasting(x, b, c)
+    require_number_result(value, "broadcasting")
+    return grads

@@ -9,6 +9,7 @@ from s2s.runtime import (
     cast_like,
     expand_reduced,
     indexable,
+    require_number_result,
     restore_item,
     saved_item,
     snapshot,
@@ -17,10 +18,12 @@ from s2s.runtime import (
     writable_like,
     zeros_like,
 )
+from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_collections", "grad_collections"]
 
 
+@with_source_notes
 def value_and_grad_collections(xs, w, d_result=1.0):
     tape = []
     t2 = None
@@ -107,5 +110,8 @@ def value_and_grad_collections(xs, w, d_result=1.0):
     return (t11, (cast_like(dxs, xs), cast_like(dw, w)))
 
 
+@with_source_notes
 def grad_collections(xs, w):
-    return value_and_grad_collections(xs, w)[1]
+    value, grads = value_and_grad_collections(xs, w)
+    require_number_result(value, "collections")
+    return grads

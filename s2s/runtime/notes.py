@@ -1,0 +1,114 @@
+"""Errors raised in generated code name the line of the user's source they come from.
+
+A generated module's public functions are decorated with `with_source_notes`: an
+error raised inside one (a shape that does not broadcast, a wrong `d_result`, ...)
+gets a note like
+
+    in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)
+    while computing the derivative of mlp.py:9: return np.mean((out - y) ** 2)
+
+The first kind comes from the module's line notes (which generated line came from
+which line of the user's function), registered by whoever made the module: the Python
+API, or, for a module the CLI wrote, s2s itself, regenerating it from the command in
+its header at the first error (only then, and only to read where its lines came from).
+The second kind reads the `# d of:` comment heading the derivative code that failed.
+"""
+
+import functools
+import linecache
+
+_line_notes = {}  # generated file -> {generated line: note}
+_stale = set()  # modules the CLI wrote whose header's command now makes other text
+_REGENERATE_AT_MOST = 3000  # lines: larger modules take seconds to make again
+
+_PREFIXES = ("in ", "while computing the derivative of ")
+
+
+def register(filename, notes):
+    """The notes of the generated module at `filename`, by line."""
+    _line_notes[filename] = notes
+
+
+def is_registered(filename):
+    return filename in _line_notes
+
+
+def with_source_notes(function):
+    """`function` (a generated function), whose errors get a note naming the user's
+    source line they come from."""
+
+    @functools.wraps(function)
+    def noted(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception as exc:
+            add_note(exc, function.__code__.co_filename)
+            raise
+
+    noted.s2s_source_notes = True  # s2s reads the function itself, not this wrapper
+    return noted
+
+
+def unwrapped(obj):
+    """The generated function itself, for one decorated with `with_source_notes`."""
+    return obj.__wrapped__ if getattr(obj, "s2s_source_notes", False) else obj
+
+
+def add_note(exc, filename):
+    if any(note.startswith(_PREFIXES) for note in getattr(exc, "__notes__", ())):
+        return  # an inner generated function has said where
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    note = note_at(filename, line) if line is not None else None
+    if note:
+        exc.add_note(note)
+
+
+def note_at(filename, line):
+    """Where line `line` of a generated module comes from in the user's source: the
+    line it computes, or the one whose derivative it computes; None when unknown."""
+    if filename not in _line_notes:
+        _line_notes[filename] = _regenerated_notes(filename)
+    note = _line_notes[filename].get(line)
+    note = note or derivative_note(linecache.getlines(filename), line)
+    if note is None and filename in _stale:
+        note = ("in the function this module was generated from, which has changed "
+                "since: regenerate the module (s2s check lists stale ones)")
+    return note
+
+
+def derivative_note(lines, line):
+    """From the `# d of:` comment heading the derivative code at `line` (1-based), in the
+    same function."""
+    for text in reversed(lines[:line]):
+        if text.startswith(("def ", "@")):
+            return None
+        text = text.strip()
+        if text.startswith("# d of: "):
+            quoted, _, where = text[len("# d of: "):].rpartition("  (")
+            return f"while computing the derivative of {where.rstrip(')')}: {quoted}"
+    return None
+
+
+def _regenerated_notes(filename):
+    """The line notes of a module the CLI wrote, made again from its header's command;
+    none when that fails or makes other text (the module is stale)."""
+    lines = linecache.getlines(filename)
+    if len(lines) > _REGENERATE_AT_MOST:
+        return {}
+    try:
+        from ..check import regenerated
+
+        generated = regenerated("".join(lines))
+    except Exception:  # noqa: BLE001 - an error is on its way already; add nothing
+        return {}
+    if generated is None:
+        return {}
+    if generated.source != "".join(lines):
+        _stale.add(filename)
+        return {}
+    return generated.lines
