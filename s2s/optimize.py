@@ -175,43 +175,60 @@ def count_uses(stmts):
 
 def propagate_copies(fn, adjoint_names):
     """`dt3 = dt4` between adjoints: read `dt4` where `dt3` was read, when `dt3` is
-    assigned only there and `dt4` never again afterwards (so they hold one value)."""
-    while True:
-        stmts = list(statements(fn.body))
-        last_store, stores = {}, {}
-        for position, (stmt, _) in enumerate(stmts):
-            targets = stmt.targets if isinstance(stmt, gast.Assign) else (
-                [stmt.target] if isinstance(stmt, gast.AugAssign) else []
-            )
-            for target in targets:
-                for node in gast.walk(target):
-                    if isinstance(node, gast.Name):
-                        last_store[node.id] = position
-                        stores[node.id] = stores.get(node.id, 0) + 1
-        for position, (stmt, in_loop) in enumerate(stmts):
-            if (
-                not in_loop  # a loop's next iteration may read the copy after the original changed
-                and getattr(stmt, "s2s_adjoint", False)
-                and isinstance(stmt, gast.Assign)
-                and isinstance(stmt.targets[0], gast.Name)
-                and isinstance(stmt.value, gast.Name)
-                and {stmt.targets[0].id, stmt.value.id} <= adjoint_names
-                and stores[stmt.targets[0].id] == 1
-                and last_store.get(stmt.value.id, -1) < position
-            ):
-                copy, original = stmt.targets[0].id, stmt.value.id
-                fn.body = _without(fn.body, stmt)
-                _Replace(copy, gast.Name(id=original, ctx=gast.Load(), annotation=None,
-                                         type_comment=None)).visit(fn)
-                break
-        else:
-            return fn
+    assigned only there and `dt4` never again afterwards (so they hold one value).
+    Replacing reads changes no name's stores, so every such copy is found in one scan
+    (a chain `dt2 = dt3`, `dt3 = dt4` reads `dt4` for both)."""
+    stmts = list(statements(fn.body))
+    last_store, stores = {}, {}
+    for position, (stmt, _) in enumerate(stmts):
+        targets = stmt.targets if isinstance(stmt, gast.Assign) else (
+            [stmt.target] if isinstance(stmt, gast.AugAssign) else []
+        )
+        for target in targets:
+            for node in gast.walk(target):
+                if isinstance(node, gast.Name):
+                    last_store[node.id] = position
+                    stores[node.id] = stores.get(node.id, 0) + 1
+    copies = {}  # copy -> (original, the statement copying)
+    for position, (stmt, in_loop) in enumerate(stmts):
+        if (
+            not in_loop  # a loop's next iteration may read the copy after the original changed
+            and getattr(stmt, "s2s_adjoint", False)
+            and isinstance(stmt, gast.Assign)
+            and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Name)
+            and {stmt.targets[0].id, stmt.value.id} <= adjoint_names
+            and stores[stmt.targets[0].id] == 1
+            and last_store.get(stmt.value.id, -1) < position
+        ):
+            copies[stmt.targets[0].id] = (stmt.value.id, stmt)
+    if not copies:
+        return fn
+
+    def original(name):
+        while name in copies:
+            name = copies[name][0]
+        return name
+
+    fn.body = _without(fn.body, {id(stmt) for _, stmt in copies.values()})
+    _Rename({copy: original(copy) for copy in copies}).visit(fn)
+    return fn
+
+
+class _Rename(gast.NodeTransformer):
+    def __init__(self, names):
+        self.names = names
+
+    def visit_Name(self, node):
+        if node.id in self.names:
+            node.id = self.names[node.id]
+        return node
 
 
 def _without(stmts, removed):
     out = []
     for stmt in stmts:
-        if stmt is removed:
+        if id(stmt) in removed:
             continue
         if isinstance(stmt, (gast.If,) + LOOPS):
             stmt.body = _without(stmt.body, removed) or [gast.Pass()]

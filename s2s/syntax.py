@@ -1,7 +1,5 @@
 """Small builders and queries for gast trees, so passes read as what they build."""
 
-import copy
-
 import gast
 
 
@@ -47,7 +45,28 @@ def located(node, like):
 
 
 def clone(node):
-    return copy.deepcopy(node)
+    """A deep copy of `node` (a gast node, or a list of them) with the attributes passes
+    set on its nodes; a node it holds twice is copied once, as `copy.deepcopy` does.
+    Objects other than nodes and containers are shared: copying them is slow (most of
+    the time s2s spends instantiating templates) and changes nothing."""
+    return _clone(node, {})
+
+
+def _clone(value, memo):
+    if isinstance(value, gast.AST):
+        key = id(value)
+        if key not in memo:
+            new = memo[key] = value.__class__.__new__(value.__class__)
+            for name, field in value.__dict__.items():
+                setattr(new, name, _clone(field, memo))
+        return memo[key]
+    if isinstance(value, list):
+        return [_clone(v, memo) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_clone(v, memo) for v in value)
+    if isinstance(value, dict):
+        return {k: _clone(v, memo) for k, v in value.items()}
+    return value
 
 
 def is_atom(node):

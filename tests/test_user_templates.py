@@ -122,3 +122,13 @@ def test_values_without_derivatives():
     dmu = s2s.grad(draws)(np.ones(3))
     np.random.seed(3)
     np.testing.assert_allclose(dmu, np.random.normal(np.ones(3), 1.0))
+
+
+def test_every_built_in_tangent_rule_has_the_form_a_users_must():
+    """s2s reads its own rules only when a derivative uses them, so their form (locals,
+    then `d[z] = ...`) is checked here rather than when they are registered."""
+    templating.load_builtin_templates()
+    rules = set(templating._TANGENTS.values())
+    assert len(rules) > 200
+    for rule in rules:
+        templating._check_tangent(rule)
