@@ -21,7 +21,7 @@ def jvp_energy(
     steps: int = 2000,
     *,
     dtheta,
-    domega
+    domega,
 ):
     require_scalars(theta=theta, omega=omega, k=k, damping=damping, dt=dt, steps=steps)
 

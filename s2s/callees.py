@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from .syntax import appended, popped
+from .syntax import appended, popped, walk
 
 
 @dataclass
@@ -86,8 +86,8 @@ def changed_lists(function, parameters):
             node = gast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
         except (OSError, TypeError, SyntaxError):
             return []
-    changed = {appended(n)[0] for n in gast.walk(node) if appended(n)}
-    changed |= {popped(n) for n in gast.walk(node) if popped(n)}
+    changed = {appended(n)[0] for n in walk(node) if appended(n)}
+    changed |= {popped(n) for n in walk(node) if popped(n)}
     return [p for p in parameters if p in changed]
 
 

@@ -37,6 +37,7 @@ from .reverse import ReverseMode
 from .runtime import array_namespace, notes
 from .syntax import (
     all_names, clone, load, local_names, parameter_names, rename, statements, store,
+    walk,
 )
 
 
@@ -77,7 +78,7 @@ def _free_names(fn, variables):
     found = {}
     nodes = list(fn.args.defaults) + [d for d in fn.args.kw_defaults if d is not None] + fn.body
     for node in nodes:
-        for n in gast.walk(node):
+        for n in walk(node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id not in variables:
                 found.setdefault(n.id, n)
     return found

@@ -89,5 +89,11 @@ def _statements(body):
             yield from _statements(getattr(stmt, field, None) or [])
 
 
+# The Pythons s2s supports: telling Black spares it inferring them from each module
+_MODE = black.Mode(target_versions={
+    v for v in black.TargetVersion if v.value >= black.TargetVersion.PY310.value
+})
+
+
 def format_source(text):
-    return black.format_str(text, mode=black.Mode())
+    return black.format_str(text, mode=_MODE)

@@ -29,6 +29,7 @@ from .syntax import (
     parameter_names,
     popped,
     store,
+    walk,
 )
 from .tangents import is_zero, simplified, zero
 from .tape import changed_in_place, method_call
@@ -103,7 +104,7 @@ class ForwardMode:
             # what a sum of tangents of x and y is shaped like, where y's vanished
             for p in primals:
                 if wide(p):
-                    read = {n.id for n in gast.walk(term) if isinstance(n, gast.Name)}
+                    read = {n.id for n in walk(term) if isinstance(n, gast.Name)}
                     if p.id not in read:
                         term = self.call("broadcast_like", term, clone(p))
                         if before:
@@ -355,7 +356,7 @@ def _in_place(stmt):
 def _changes(stmt):
     """The names a primal statement assigns or changes in place."""
     changed = set(names_stored(stmt))
-    for node in gast.walk(stmt):
+    for node in walk(stmt):
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
             base = node.value
             while isinstance(base, (gast.Subscript, gast.Attribute)):

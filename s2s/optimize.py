@@ -16,7 +16,7 @@ import operator
 import gast
 
 from .reverse import is_comment
-from .syntax import names_read, statements
+from .syntax import names_read, statements, walk
 
 FOLD = {
     gast.Add: operator.add,
@@ -152,7 +152,7 @@ def _reads_once(stmt, previous):
     if isinstance(stmt, (gast.If,) + LOOPS):
         return False  # conditions and loop bounds stay named; both sweeps read them
     return sum(
-        1 for n in gast.walk(stmt) if isinstance(n, gast.Name) and n.id == name
+        1 for n in walk(stmt) if isinstance(n, gast.Name) and n.id == name
     ) == 1
 
 
@@ -167,7 +167,7 @@ class _Replace(gast.NodeTransformer):
 def count_uses(stmts):
     uses = {}
     for stmt in stmts:
-        for node in gast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                 uses[node.id] = uses.get(node.id, 0) + 1
     return uses
@@ -185,7 +185,7 @@ def propagate_copies(fn, adjoint_names):
             [stmt.target] if isinstance(stmt, gast.AugAssign) else []
         )
         for target in targets:
-            for node in gast.walk(target):
+            for node in walk(target):
                 if isinstance(node, gast.Name):
                     last_store[node.id] = position
                     stores[node.id] = stores.get(node.id, 0) + 1

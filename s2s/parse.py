@@ -7,6 +7,7 @@ In: a `FunctionSource`.  Out: a `gast.FunctionDef` without decorators.
 import gast
 
 from .errors import S2SError
+from .syntax import walk
 
 
 def parse_function(source):
@@ -22,7 +23,7 @@ def parse_function(source):
     fn = module.body[0]
     if not isinstance(fn, gast.FunctionDef):
         raise S2SError(f"{source.target} is not defined by a def statement", source.path)
-    for node in gast.walk(fn):
+    for node in walk(fn):
         if hasattr(node, "lineno") and node.lineno is not None:
             node.lineno += source.first_line - 1
             node.end_lineno = (node.end_lineno or node.lineno) + source.first_line - 1

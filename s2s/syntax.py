@@ -1,6 +1,25 @@
 """Small builders and queries for gast trees, so passes read as what they build."""
 
+from collections import deque
+
 import gast
+
+
+def walk(node):
+    """Every node inside `node`, breadth first, as `ast.walk` gives them (reading the
+    fields directly: s2s walks its trees often enough for that to matter)."""
+    todo = deque([node])
+    while todo:
+        node = todo.popleft()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        todo.append(item)
+            elif isinstance(value, gast.AST):
+                todo.append(value)
+        yield node
 
 
 def load(name):
@@ -37,7 +56,7 @@ def stmt(source):
 
 def located(node, like):
     """Give `node` and its children without a location the location of `like`."""
-    for child in gast.walk(node):
+    for child in walk(node):
         for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
             if getattr(child, attr, None) is None and hasattr(like, attr):
                 setattr(child, attr, getattr(like, attr))
@@ -80,7 +99,7 @@ def names_read(node):
         return set().union(*map(names_read, node)) if node else set()
     return {
         n.id
-        for n in gast.walk(node)
+        for n in walk(node)
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
     }
 
@@ -92,7 +111,7 @@ def names_stored(node):
         return set().union(*map(names_stored, node)) if node else set()
     return {
         n.id
-        for n in gast.walk(node)
+        for n in walk(node)
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
     }
 
@@ -109,7 +128,7 @@ def local_names(fn):
 
 
 def all_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, gast.Name)}
 
 
 class Renamer(gast.NodeTransformer):

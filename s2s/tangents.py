@@ -10,6 +10,8 @@ zero left next to a nonzero tangent in a call or display becomes `zeros_like(x)`
 
 import gast
 
+from .syntax import walk
+
 ZERO = "_s2s_zero_"
 
 
@@ -48,7 +50,7 @@ class _Simplify:
     def holds_tangent(self, node):
         return any(
             is_zero(n) or (isinstance(n, gast.Name) and n.id in self.tangents)
-            for n in gast.walk(node)
+            for n in walk(node)
         )
 
     def value(self, node):
@@ -62,7 +64,7 @@ class _Simplify:
         """A simplified operand where a value is needed: zeros where it vanished."""
         if node is not None:
             return node
-        markers = [n for n in gast.walk(original) if is_zero(n)]
+        markers = [n for n in walk(original) if is_zero(n)]
         return self.zeros_like(markers[0].args[0])
 
     def BinOp(self, node):
@@ -71,14 +73,14 @@ class _Simplify:
             if left is None and right is None:
                 return None
             gone = node.left if left is None else node.right
-            primals = [n.args[0] for n in gast.walk(gone) if is_zero(n)]
+            primals = [n.args[0] for n in walk(gone) if is_zero(n)]
             if not any(map(self.wide, primals)):  # numbers: the sum keeps its shape
                 if right is None:
                     return left
                 return right if isinstance(node.op, gast.Add) else gast.UnaryOp(
                     op=gast.USub(), operand=right)
             kept = left if right is None else right
-            read = {n.id for n in gast.walk(kept) if isinstance(n, gast.Name)}
+            read = {n.id for n in walk(kept) if isinstance(n, gast.Name)}
             if not _bare(gone) and not read & {p.id for p in primals if self.wide(p)}:
                 # a term like `sum(d[x])` is not shaped like `x`: its zeros are
                 # computed, so that the sum has the shape it would have had (unless

@@ -17,7 +17,9 @@ from contextlib import contextmanager
 
 import gast
 
-from .syntax import appended, assign, clone, load, names_read, names_stored, popped, store
+from .syntax import (
+    appended, assign, clone, load, names_read, names_stored, popped, store, walk,
+)
 
 
 class Tape:
@@ -116,11 +118,11 @@ def changed_in_place(node, read=False):
     also names read through an index: the values the adjoint sweep restores, or
     whose adjoints it updates, in place."""
     return {
-        n.value.id for n in gast.walk(node)
+        n.value.id for n in walk(node)
         if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
         and (read or isinstance(n.ctx, gast.Store))
-    } | {appended(n)[0] for n in gast.walk(node) if appended(n)} | {
-        popped(n) for n in gast.walk(node) if popped(n)
+    } | {appended(n)[0] for n in walk(node) if appended(n)} | {
+        popped(n) for n in walk(node) if popped(n)
     }
 
 
@@ -188,7 +190,7 @@ def _without_dropped(stmts):
 
 def _assignment_counts(loop):
     counts = {}
-    for node in gast.walk(loop):
+    for node in walk(loop):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             counts[node.id] = counts.get(node.id, 0) + 1
     return counts
@@ -209,10 +211,10 @@ def _loop_variant(loop, carried):
     if isinstance(loop, gast.For):
         variant.add(loop.target.id)
     candidates = [  # a list the loop appends to is a new list every iteration
-        s for s in gast.walk(loop)
+        s for s in walk(loop)
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
         and counts[s.targets[0].id] == 1 and s.targets[0].id not in written
-        and not any(isinstance(n, gast.Call) for n in gast.walk(s.value))
+        and not any(isinstance(n, gast.Call) for n in walk(s.value))
     ]
     variant |= assigned - {s.targets[0].id for s in candidates}
     grew = True
@@ -233,7 +235,7 @@ def _rereadable(loop, variant):
     no list but others: `xs[i]` reads in the adjoint sweep what it read in the forward
     sweep.  Name -> its assignment."""
     if any(
-        isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) for n in gast.walk(loop)
+        isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) for n in walk(loop)
     ):
         return {}
     appended_to = changed_in_place(loop)

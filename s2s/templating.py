@@ -29,7 +29,7 @@ import gast
 
 from .errors import Unsupported, error_at
 from .runtime import unbroadcast
-from .syntax import clone, constant, load
+from .syntax import clone, constant, load, walk
 
 
 class _Adjoint:
@@ -170,7 +170,7 @@ class Template:
             n.id
             for s in self.tree.body
             for t in getattr(s, "targets", [])
-            for n in gast.walk(t)
+            for n in walk(t)
             if isinstance(n, gast.Name)
         }
 
@@ -178,7 +178,7 @@ class Template:
     def differentiable(self):
         if self.kind == "tangent":  # the arguments whose tangents `d[z] = ...` reads
             return {
-                n.slice.id for n in gast.walk(self.tree)
+                n.slice.id for n in walk(self.tree)
                 if _is_d(n) and isinstance(n.slice, gast.Name) and n.slice.id != self.result
             }
         return {p for p in self.params if any(_adjoint_target(s) == p for s in self.tree.body)}
@@ -275,7 +275,7 @@ def _check_tangent(template):
     if not (isinstance(last, gast.Assign) and _adjoint_target(last) == template.result):
         raise TypeError(f"{template!r} must end with `d[{template.result}] = ...`")
     for stmt in body[:-1]:
-        if any(_is_d(n) for n in gast.walk(stmt)):
+        if any(_is_d(n) for n in walk(stmt)):
             raise TypeError(f"{template!r}: only `d[{template.result}] = ...` may read d[...]")
 
 

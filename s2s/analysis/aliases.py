@@ -21,7 +21,7 @@ import numpy
 
 from ..errors import Unsupported, error_at
 from ..runtime import indexable, stop_gradient
-from ..syntax import appended, popped
+from ..syntax import appended, popped, walk
 
 # functions and methods whose result may be a view of their first argument
 VIEWS = {
@@ -38,7 +38,7 @@ VIEW_ATTRIBUTES = {"T", "real", "imag", "flat", "base", "mT"}
 
 def check_aliases(fn, operations, source):
     containers = {  # lists and dicts: a write into one makes it hold the value
-        node.targets[0].id for node in gast.walk(fn)
+        node.targets[0].id for node in walk(fn)
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name)
         and (
             isinstance(node.value, (gast.List, gast.Dict))
@@ -170,6 +170,6 @@ class _Walk:
 
 def _reads(node):
     return [
-        n for n in gast.walk(node)
+        n for n in walk(node)
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
     ]

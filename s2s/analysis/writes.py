@@ -20,7 +20,7 @@ import numpy
 
 from .. import runtime
 from ..errors import Unsupported, error_at
-from ..syntax import appended, dotted, parameter_names, popped, statements
+from ..syntax import appended, dotted, parameter_names, popped, statements, walk
 
 # NumPy functions and array methods that return a new array, never a view
 NEW_ARRAYS = {
@@ -107,7 +107,7 @@ def check_in_place_calls(fn, operations, source, forward=False):
             continue  # `v = xs.pop()`, or `xs.pop()` (desugared to the first)
         else:
             nodes = [stmt]
-        for node in (n for part in nodes for n in gast.walk(part)):
+        for node in (n for part in nodes for n in walk(part)):
             if not isinstance(node, gast.Call):
                 continue
             if any(k.arg == "out" for k in node.keywords):

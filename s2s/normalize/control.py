@@ -16,7 +16,7 @@ decision as an `if` whose condition it can record.
 
 import gast
 
-from ..syntax import always_returns, assign, constant, load, located
+from ..syntax import always_returns, assign, constant, load, located, walk
 
 
 def _contains(stmts, kinds, into_loops):
@@ -90,7 +90,7 @@ class Control:
 
     def function(self, fn):
         body = _nest_tails(fn.body)
-        returns = [n for n in gast.walk(fn) if isinstance(n, gast.Return)]
+        returns = [n for n in walk(fn) if isinstance(n, gast.Return)]
         if returns != body[-1:] and _tails_only(body):
             # each return ends its path: it assigns the result, no flag needed
             self.result = self.namer.fresh("result")

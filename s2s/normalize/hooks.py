@@ -13,13 +13,13 @@ import gast
 
 from ..errors import Unsupported, error_at
 from ..hooks import grad_of
-from ..syntax import load, local_names, located, names_read, names_stored, rename
+from ..syntax import load, local_names, located, names_read, names_stored, rename, walk
 
 MARKER = "_s2s_grad_of_"
 
 
 def mark_hooks(fn, source, operations, namer):
-    hooks = [n for n in gast.walk(fn) if isinstance(n, gast.With)]
+    hooks = [n for n in walk(fn) if isinstance(n, gast.With)]
     if not hooks:
         return fn
     variables = local_names(fn)
@@ -29,7 +29,7 @@ def mark_hooks(fn, source, operations, namer):
     outside = variables - inside
     for hook in hooks:
         gradient = _target(hook, source, operations)
-        for inner in gast.walk(gast.Module(body=hook.body, type_ignores=[])):
+        for inner in walk(gast.Module(body=hook.body, type_ignores=[])):
             if isinstance(inner, (gast.Return, gast.Break, gast.Continue, gast.With)):
                 raise error_at(inner, f"{type(inner).__name__.lower()} inside a gradient "
                                "hook is not supported", source, Unsupported)
@@ -63,7 +63,7 @@ def _target(hook, source, operations):
 
 
 def _replace(node, old, new):
-    for parent in gast.walk(node):
+    for parent in walk(node):
         for field in ("body", "orelse"):
             stmts = getattr(parent, field, None)
             if isinstance(stmts, list) and old in stmts:

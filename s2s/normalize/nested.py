@@ -14,14 +14,14 @@ import gast
 
 from ..callees import LocalFunction
 from ..errors import Unsupported, error_at
-from ..syntax import always_returns, load, local_names, located, names_read, store
+from ..syntax import always_returns, load, local_names, located, names_read, store, walk
 
 
 def lift_nested(fn, source, module_name):
     """(`fn` without nested definitions, the lifted functions by their new names);
     `module_name(name)` gives a function its name in the generated module."""
     found = {}  # name in the user's code -> FunctionDef
-    for node in gast.walk(fn):
+    for node in walk(fn):
         definition = _definition(node)
         if definition is None or definition is fn:
             continue
@@ -31,7 +31,7 @@ def lift_nested(fn, source, module_name):
         if definition.decorator_list:
             raise error_at(node, "decorators on nested functions are not supported",
                            source, Unsupported)
-        for inner in gast.walk(definition):
+        for inner in walk(definition):
             if inner is not definition and _definition(inner) is not None:
                 raise error_at(inner, "functions nested two deep are not supported yet",
                                source, Unsupported)

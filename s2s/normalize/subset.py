@@ -7,7 +7,7 @@ In: the parsed `FunctionDef`.  Out: the same tree, unchanged, or an `Unsupported
 import gast
 
 from ..errors import Unsupported, error_at
-from ..syntax import always_returns
+from ..syntax import always_returns, walk
 
 # Statements and expressions the pipeline understands, and what to call the rest.
 STATEMENTS = (
@@ -84,17 +84,17 @@ def check_subset(fn, source):
     if args.kwarg is not None:
         raise error_at(args.kwarg, "**kwargs parameters are not supported", source, Unsupported)
     consumed = {
-        id(node.args[0]) for node in gast.walk(fn)
+        id(node.args[0]) for node in walk(fn)
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
         and node.func.id in CONSUMERS and node.args
     }
     named = {  # `f = lambda v: ...`: a nested function with a name
-        id(node.value) for node in gast.walk(fn)
+        id(node.value) for node in walk(fn)
         if isinstance(node, gast.Assign) and len(node.targets) == 1
         and isinstance(node.targets[0], gast.Name) and isinstance(node.value, gast.Lambda)
     }
     for stmt in fn.body:
-        for node in gast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, gast.Lambda) and id(node) not in named:
                 raise error_at(node, "lambda is supported only as `name = lambda ...`",
                                source, Unsupported)
@@ -124,7 +124,7 @@ def _check_node(node, source):
         else [node.test] if isinstance(node, gast.While) else []
     )
     for part in conditional:
-        for inner in gast.walk(part):
+        for inner in walk(part):
             if isinstance(inner, (gast.ListComp, gast.GeneratorExp, gast.DictComp)):
                 raise error_at(inner, "a comprehension evaluated conditionally or repeatedly "
                                "(in a conditional expression, and/or, or a while condition) "
@@ -144,7 +144,7 @@ def _check_node(node, source):
         for target in targets:
             if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 continue  # `y[i] = v`, `y[i] += v`: checked by analysis/writes.py
-            for part in gast.walk(target):
+            for part in walk(target):
                 if isinstance(part, gast.Subscript) and isinstance(part.ctx, gast.Store):
                     raise error_at(
                         part, "this assignment into an element or slice is not supported "
@@ -157,7 +157,7 @@ def _check_node(node, source):
 
 
 def _check_returns(fn, source):
-    for node in gast.walk(fn):
+    for node in walk(fn):
         if isinstance(node, gast.Return) and node.value is None:
             raise error_at(node, "the function must return a value", source, Unsupported)
     if not always_returns(fn.body):
