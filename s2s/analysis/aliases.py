@@ -138,8 +138,7 @@ class _Walk:
                 if merged.same(state):
                     return merged
                 state = merged
-        self.check(stmt, state)
-        state = state.copy()
+        self.check(stmt, state)  # (a simple statement changes the state it is given)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             if popped(stmt):
                 state.changed(popped(stmt), stmt)
