@@ -1,12 +1,17 @@
 """The recursion example's gradient (examples/recursion.py) at two depths, 150 and
 600 calls: the cost must grow linearly (about 4x), as the split forward/adjoint
 form promises, not quadratically (16x).  Against a hand-written adjoint (the
-forward recursion keeps each x on a list, the backward pass walks it back) and,
-where installed, PyTorch eager."""
+forward recursion keeps each x on a list, the backward pass walks it back) and the
+peers that are installed (JAX jit unrolls the recursion while it traces)."""
 
 import math
+import sys
 
-from .common import interleaved, load_generated
+from examples import recursion
+
+from .common import (
+    HAND, PRIMAL, S2S, Result, interleaved, jit_compile_notes, load_generated, peer,
+)
 
 A = 1.3
 DEPTHS = (150, 600)
@@ -32,29 +37,38 @@ def hand_value_and_grad(x, a, depth):
     return value, (dx, da)
 
 
+def _iterate(np, x, a, depth):
+    """examples/recursion.py's iterate on a peer's NumPy (`np`)."""
+    if depth == 0:
+        return x
+    return _iterate(np, np.sin(a * x) + 0.5 * x, a, depth - 1)
+
+
 def candidates(depth):
     generated = load_generated("grad_recursion")
     runs = {
-        "hand-written Python": lambda: hand_value_and_grad(0.4, A, depth),
-        "s2s generated": lambda: generated.value_and_grad_iterate(0.4, A, depth),
+        PRIMAL: lambda: recursion.iterate(0.4, A, depth),
+        HAND: lambda: hand_value_and_grad(0.4, A, depth),
+        S2S: lambda: generated.value_and_grad_iterate(0.4, A, depth),
     }
-    try:
-        import torch
-    except ImportError:
-        return runs
+    torch, jax, autograd = peer("torch"), peer("jax"), peer("autograd")
+    if torch is not None:
 
-    def torch_eager():
-        x0, a = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (0.4, A))
+        def torch_eager():
+            x0, a = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (0.4, A))
+            _iterate(torch, x0, a, depth).backward()
+            return x0.grad, a.grad
 
-        def iterate(x, depth):
-            if depth == 0:
-                return x
-            return iterate(torch.sin(a * x) + 0.5 * x, depth - 1)
-
-        iterate(x0, depth).backward()
-        return x0.grad, a.grad
-
-    runs["PyTorch eager (CPU)"] = torch_eager
+        runs["PyTorch eager"] = torch_eager
+    if jax is not None:
+        f = jax.value_and_grad(lambda x, a: _iterate(jax.numpy, x, a, depth), argnums=(0, 1))
+        jitted = jax.jit(f)  # the recursion unrolls while tracing: `depth` is a constant
+        runs["JAX eager"] = lambda: jax.block_until_ready(f(0.4, A))
+        runs["JAX jit"] = lambda: jax.block_until_ready(jitted(0.4, A))
+    if autograd is not None:
+        value_and_grad = autograd.value_and_grad(
+            lambda xa: _iterate(autograd.numpy, xa[0], xa[1], depth))
+        runs["autograd"] = lambda: value_and_grad((0.4, A))
     return runs
 
 
@@ -69,24 +83,15 @@ def check():
 
 
 def main(repeats=15, quick=False):
+    """Depth 600 against the peers, and s2s's and the hand-written gradient's time at
+    depth 150: growth from 150 to 600 should be about 4x (linear)."""
     check()
-    medians = {}
-    for depth in DEPTHS:
-        runs = candidates(depth)
-        if quick:
-            runs.pop("PyTorch eager (CPU)", None)
-        medians[depth] = interleaved(runs, repeats)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))  # the peers' frames nest
     small, large = DEPTHS
-    lines = [
-        f"Recursion gradient (examples/recursion.py), depth {small} and {large}",
-        f"  {'':28s} {'depth ' + str(small):>10s} {'depth ' + str(large):>10s}"
-        f" {'ratio':>8s} {'/ hand-written':>15s}",
-    ]
-    for label in medians[large]:
-        t_small, t_large = medians[small][label], medians[large][label]
-        lines.append(
-            f"  {label:28s} {t_small * 1e3:8.3f}ms {t_large * 1e3:8.3f}ms"
-            f" {t_large / t_small:7.2f}x"
-            f" {t_large / medians[large]['hand-written Python']:14.2f}x"
-        )
-    return "\n".join(lines), medians
+    runs = candidates(large)
+    medians = interleaved(runs, repeats)
+    notes = jit_compile_notes(runs)
+    shallow = interleaved({k: v for k, v in candidates(small).items() if k in (HAND, S2S)},
+                          repeats)
+    notes[f"s2s time, depth {large} / depth {small} (4 is linear)"] = medians[S2S] / shallow[S2S]
+    return Result(f"Recursion gradient (examples/recursion.py, depth {large})", medians, notes)
