@@ -556,8 +556,11 @@ def balanced_eq(x, z, y):
     dtype = getattr(z, "dtype", None)
     if dtype is None:  # Python numbers: stay Python numbers
         return (x == z) / (1.0 + (x == y))
-    # where x ties with y, x is z too: one `where` instead of a division in float64
-    return numpy.where(x == y, 0.5, x == z).astype(dtype, copy=False)
+    tie, won = x == y, x == z
+    if type(tie) is numpy.ndarray and not tie.any():  # (NumPy: asking costs little)
+        return won  # a boolean mask: multiplying by it keeps the adjoint's dtype
+    # where x ties with y, x is z too; 0.5 of z's dtype keeps float32 work in float32
+    return numpy.where(tie, dtype.type(0.5), won)
 
 
 def _axes(axis, ndim):
@@ -633,6 +636,8 @@ def inverse_axes(axes):
 @returns_new_array
 def matmul_lhs_adjoint(g, x, y):
     """Adjoint of `x` in `z = x @ y`: `g @ y.T`, with NumPy's 1-D and batch rules."""
+    if getattr(x, "ndim", 0) == 2 and getattr(y, "ndim", 0) == 2:  # (the common case, fast)
+        return g @ y.T
     if numpy.ndim(y) == 1:
         out = g[..., None] * y if numpy.ndim(x) > 1 else g * y
     elif numpy.ndim(x) == 1:
@@ -645,6 +650,8 @@ def matmul_lhs_adjoint(g, x, y):
 @returns_new_array
 def matmul_rhs_adjoint(g, x, y):
     """Adjoint of `y` in `z = x @ y`: `x.T @ g`, with NumPy's 1-D and batch rules."""
+    if getattr(x, "ndim", 0) == 2 and getattr(y, "ndim", 0) == 2:  # (the common case, fast)
+        return x.T @ g
     if numpy.ndim(x) == 1:
         out = x[:, None] * g[..., None, :] if numpy.ndim(y) > 1 else g * x
     elif numpy.ndim(y) == 1:
