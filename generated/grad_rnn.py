@@ -41,7 +41,6 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
         t13 = np.tanh(t12)
         tape.append(t13)
         t14 = t + 1
-        tape.append(snapshot(h[t14]))
         h[t14] = t13
         tape.append(t14)
     t15 = h[1:]
@@ -67,7 +66,6 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
     for t in reversed(range(steps)):
         # d of: h[t + 1] = np.tanh(xs[t] @ Wx + h[t] @ Wh + b)  (rnn.py:11)
         t14 = tape.pop()
-        h[t14] = tape.pop()
         dt13 = snapshot(dh[t14])
         dh[t14] = 0.0
         t13 = tape.pop()

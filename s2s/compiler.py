@@ -13,6 +13,7 @@ import gast
 from . import runtime
 from .analysis.activity import active_names
 from .analysis.aliases import check_aliases
+from .analysis.restores import needless_restores
 from .analysis.scalars import scalar_names
 from .analysis.writes import check_in_place_calls, check_writes
 from .callees import Callees, LocalFunction
@@ -108,7 +109,8 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     callees = Callees(namer)
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)
     vjp = ReverseMode(
-        fn, source, wrt, active, operations, namer, imports, scalars, callees
+        fn, source, wrt, active, operations, namer, imports, scalars, callees,
+        needless_restores(fn, operations),
     ).transform()
     vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()))
     grad = _grad_function(fn, vjp.name, signature, imports)
@@ -354,7 +356,8 @@ def _split(callee, imports, callees):
     namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward, callee.adjoint})
     wrt = [p for p in callee.parameters if p in callee.wrt]
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, callee=True)
-    reverse = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees)
+    reverse = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees,
+                          needless_restores(fn, operations))
     functions = [optimize(f, namer.temporaries, active, set(namer.adjoints.values()))
                  for f in reverse.split(callee)]
     for f in functions:

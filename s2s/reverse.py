@@ -80,9 +80,11 @@ def mark(stmt):
 
 class ReverseMode:
     def __init__(
-        self, fn, source, wrt, active, operations, namer, imports, scalars=(), callees=None
+        self, fn, source, wrt, active, operations, namer, imports, scalars=(), callees=None,
+        unrestored=frozenset(),
     ):
         self.fn = fn
+        self.unrestored = unrestored  # ids of writes whose overwritten part needs no saving
         self.callees = callees  # the user's functions this one calls, in split form
         self.scalars = scalars
         self.source = source
@@ -327,7 +329,9 @@ class ReverseMode:
         did not reach the result through it)."""
         target = stmt.targets[0]
         base, index, value = target.value.id, target.slice, stmt.value
-        if base in self.dicts:  # the key may be new: in reverse, remove it again
+        if id(stmt) in self.unrestored:  # nothing reads the old part back (restores.py)
+            save, restore = None, None
+        elif base in self.dicts:  # the key may be new: in reverse, remove it again
             save, saved = self.tape.keep(self.call("saved_item", load(base), clone(index)))
             restore = gast.Expr(value=self.call("restore_item", load(base), clone(index), saved))
         else:
@@ -336,7 +340,7 @@ class ReverseMode:
             restore = assign(
                 gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()), saved
             )
-        code = [restore]
+        code = [restore] if restore else []
         dbase = self.adjoint_name(base) if base in self.active else None
         if dbase in self.initialised:
             if _is_basic_index(index, self.scalars):
@@ -349,7 +353,7 @@ class ReverseMode:
                 code.append(self.own(dbase))
             zero = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Store())
             code.append(mark(assign(zero, constant(0.0))))
-        return self.tape.saved([save, stmt], code)
+        return self.tape.saved([save, stmt] if save else [stmt], code)
 
     def hook(self, stmt):
         """`with s2s.grad_of(h) as g: body` (normalize/hooks.py): in the adjoint sweep,

@@ -1,0 +1,155 @@
+"""Restores: writes into an array whose overwritten part the adjoint sweep never needs
+back, so the forward sweep need not save it and the adjoint sweep need not put it back.
+
+In: a function in the core language.  Out: the set of `id`s of such `y[i] = v`
+statements.
+
+The adjoint sweep puts back what each write overwrote so that whatever it reads of
+`y` (views of it on the tape, `y` itself) holds what the forward sweep read.  The
+common time-stepping pattern needs none of that:
+
+    y = np.zeros(...)
+    for t in range(n):
+        y[t + 1] = step(y[t])
+
+Each iteration writes a row no other iteration writes (`t + 1`, one more each time)
+and reads only rows written before it (`t`, below `t + 1`), so every row holds the
+one value anything ever read from it, from its write to the end.  The adjoint sweep
+of iteration `t` runs after those of the later iterations, which would have put back
+rows above `t + 1` only.  Accepted, conservatively, when:
+- the loop is `for t in range(...)` with step 1, not inside another loop;
+- the array is made inside the function (not a parameter) by a function that makes
+  a new array, and before the loop the function only writes into it (`y[0] = x`);
+- inside the loop, the array is only written by that one statement, at `t + c`, and
+  only read as `y[t + d]` with `d < c` (indices computed from `t` and constants);
+- the loop makes no views of it (`y[1:]`), appends it to nothing, passes it nowhere.
+After the loop, anything goes: the adjoint of what follows runs before any put-back.
+Likewise a write outside loops into an array made in the function, where nothing
+before it reads the array (`y[0] = x` before such a loop).
+"""
+
+import gast
+
+from ..syntax import walk
+from .writes import NEW_ARRAYS
+
+
+def needless_restores(fn, operations):
+    found = set()
+    for position, stmt in enumerate(fn.body):
+        if isinstance(stmt, gast.For) and _counts_by_one(stmt, operations):
+            found |= _in_loop(stmt, fn.body[:position], operations)
+        elif (  # `y[0] = x` outside loops, where nothing before it reads `y`
+            isinstance(stmt, gast.Assign)
+            and isinstance(stmt.targets[0], gast.Subscript)
+            and isinstance(stmt.targets[0].value, gast.Name)
+            and _made_here(stmt.targets[0].value.id, fn.body[:position + 1], operations)
+        ):
+            found.add(id(stmt))
+    return found
+
+
+def _counts_by_one(loop, operations):
+    """`for t in range(stop)` or `range(start, stop)`."""
+    call = loop.iter
+    return (
+        isinstance(loop.target, gast.Name)
+        and isinstance(call, gast.Call)
+        and operations.classify(call).key is range
+        and 1 <= len(call.args) <= 2
+        and not call.keywords
+    )
+
+
+def _in_loop(loop, before, operations):
+    counter = loop.target.id
+    offsets = _offsets(loop, counter)
+    writes, reads, other = {}, {}, set()
+    for node in walk(loop):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
+            target = node.targets[0]
+            if isinstance(target.value, gast.Name):
+                offset = _offset(target.slice, offsets)
+                writes.setdefault(target.value.id, []).append((node, offset))
+    for node in walk(loop):
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
+                and isinstance(node.ctx, gast.Load):
+            reads.setdefault(node.value.id, []).append(_offset(node.slice, offsets))
+    indexed = {id(n.value) for n in walk(loop) if isinstance(n, gast.Subscript)}
+    for node in walk(loop):
+        if isinstance(node, gast.Name) and node.id in writes and id(node) not in indexed:
+            other.add(node.id)  # the array itself passed, aliased, appended, ...
+    found = set()
+    for name, written in writes.items():
+        if len(written) != 1 or name in other or not _made_here(name, before, operations):
+            continue
+        stmt, c = written[0]
+        if c is None or any(d is None or d >= c for d in reads.get(name, [])):
+            continue
+        found.add(id(stmt))
+    return found
+
+
+def _offsets(loop, counter):
+    """Names the loop body assigns exactly once as `counter + constant` (A-normal form
+    names `t + 1` before indexing with it): name -> the constant."""
+    assigned = {}
+    for node in walk(loop):
+        if isinstance(node, gast.Assign):
+            for target in node.targets:
+                for n in walk(target):
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                        assigned.setdefault(n.id, []).append(node.value)
+    offsets = {counter: 0}
+    changed = True
+    while changed:
+        changed = False
+        for name, values in assigned.items():
+            if name in offsets or name == counter or len(values) != 1:
+                continue
+            offset = _offset(values[0], offsets)
+            if offset is not None:
+                offsets[name] = offset
+                changed = True
+    return offsets
+
+
+def _offset(node, offsets):
+    """`c` where `node` is `counter + c` (c an integer), through `offsets`; else None."""
+    if isinstance(node, gast.Name):
+        return offsets.get(node.id)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub)):
+        left, right = node.left, node.right
+        sign = 1 if isinstance(node.op, gast.Add) else -1
+        if _integer(right) and _offset(left, offsets) is not None:
+            return _offset(left, offsets) + sign * right.value
+        if sign == 1 and _integer(left) and _offset(right, offsets) is not None:
+            return _offset(right, offsets) + left.value
+    return None
+
+
+def _integer(node):
+    return isinstance(node, gast.Constant) and type(node.value) is int
+
+
+def _made_here(name, before, operations):
+    """The statements before the loop mention `name` only to make it a new array and
+    to write into it (`y[0] = x`): they read nothing of it that a later write could
+    change."""
+    made = False
+    for stmt in before:
+        mentions = [n for n in walk(stmt) if isinstance(n, gast.Name) and n.id == name]
+        if not mentions:
+            continue
+        if len(mentions) != 1 or not isinstance(stmt, gast.Assign):
+            return False
+        target = stmt.targets[0]
+        if (
+            target is mentions[0]
+            and isinstance(stmt.value, gast.Call)
+            and operations.classify(stmt.value).key in NEW_ARRAYS
+        ):
+            made = True
+        elif not (made and isinstance(target, gast.Subscript) and target.value is mentions[0]):
+            return False
+    return made
