@@ -14,15 +14,15 @@ import os
 import platform
 import sys
 
-from . import generation, gpu, hvp, mlp, pendulum, recursion, rnn
+from . import checkpointing, generation, gpu, hvp, mlp, pendulum, recursion, rnn
 from .common import HAND, PEERS, PRIMAL, ROOT, S2S, Result, report
 
 WORKLOADS = {
     "mlp": mlp, "pendulum": pendulum, "rnn": rnn, "recursion": recursion,
-    "generation": generation, "hvp": hvp, "gpu": gpu,
+    "generation": generation, "checkpointing": checkpointing, "hvp": hvp, "gpu": gpu,
 }
 # generation first, before the peers' thread pools exist; hvp and gpu when named
-DEFAULT = ("generation", "mlp", "pendulum", "rnn", "recursion")
+DEFAULT = ("generation", "mlp", "pendulum", "rnn", "recursion", "checkpointing")
 COLORS = {PRIMAL: "lightgray", HAND: "tab:blue", S2S: "tab:red", "PyTorch eager": "tab:orange",
           "JAX eager": "tab:green", "JAX jit": "tab:olive", "autograd": "tab:purple"}
 RESULTS = os.path.join(ROOT, "benchmarks", "results.json")
@@ -132,7 +132,7 @@ def main():
         if isinstance(out, Result):
             results[name] = out
             print(report(out), flush=True)
-        else:  # (hvp, gpu: their own tables)
+        else:  # (checkpointing, hvp, gpu: their own tables)
             print(out[0], flush=True)
     if not results:
         return 0

@@ -3,6 +3,7 @@
 __version__ = "0.1.0"
 
 from .api import grad, hessian, hvp, jacobian, jvp, source, value_and_grad  # noqa: E402
+from .checkpoint import checkpoint  # noqa: E402
 from .errors import S2SError, Unsupported  # noqa: E402
 from .hooks import grad_of  # noqa: E402
 from .runtime import array_namespace, stop_gradient  # noqa: E402
@@ -13,6 +14,7 @@ __all__ = [
     "Unsupported",
     "adjoint",
     "array_namespace",
+    "checkpoint",
     "d",
     "grad",
     "grad_of",

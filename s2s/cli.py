@@ -46,6 +46,12 @@ def parser():
         "hvp (gradients and Hessian-vector products)",
     )
     diff.add_argument(
+        "--checkpoint", action="store_true",
+        help="checkpoint every `for` loop of the function (see s2s.checkpoint): the "
+        "gradient keeps about sqrt(n) iterations' values instead of n, and runs each "
+        "loop once more",
+    )
+    diff.add_argument(
         "--templates", metavar="FILE", action="append", default=[],
         help="a Python file of derivative rules (@s2s.adjoint, @s2s.tangent) to use, before the "
         "built-in ones and before differentiating your functions' source; repeatable",
@@ -115,10 +121,12 @@ def generated(args):
         command += f" --wrt {','.join(wrt)}"
     if args.mode != "reverse":
         command += f" --mode {args.mode}"
+    if args.checkpoint:
+        command += " --checkpoint"
     for path in args.templates:
         command += f" --templates {path}"
     return differentiate(function, wrt, target=args.target, command=command,
-                         mode=args.mode)
+                         mode=args.mode, checkpoint=args.checkpoint)
 
 
 def main(argv=None):

@@ -23,6 +23,7 @@ from .forward import ForwardMode, pass_tangents
 from .imports import Imports
 from .naming import Namer
 from .normalize.anf import to_anf
+from .normalize.checkpoints import mark_checkpoints
 from .normalize.control import flag_control
 from .normalize.desugar import desugar
 from .normalize.hooks import mark_hooks
@@ -86,9 +87,10 @@ def _free_names(fn, variables):
 
 
 def differentiate(function, wrt=None, target=None, inject=False, command=None,
-                  mode="reverse"):
+                  mode="reverse", checkpoint=False):
     """The derivative module of `function` (a Python function): reverse mode
-    (`value_and_grad_fn`, `grad_fn`) or forward mode (`jvp_fn`)."""
+    (`value_and_grad_fn`, `grad_fn`) or forward mode (`jvp_fn`); `checkpoint`: every
+    loop of the function checkpointed (s2s/checkpoint.py)."""
     source = function_source(function, target)
     fn = parse_function(source)
     check_subset(fn, source)
@@ -105,9 +107,10 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     if mode == "forward":
         return _forward_module(fn, source, wrt, namer, imports, command)
     if mode == "hvp":
-        return _hvp_module(function, wrt, source, command)
+        return _hvp_module(function, wrt, source, command, checkpoint)
     callees = Callees(namer)
-    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports)
+    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports,
+                                               checkpoint=checkpoint)
     vjp = ReverseMode(
         fn, source, wrt, active, operations, namer, imports, scalars, callees,
         needless_restores(fn, operations),
@@ -149,7 +152,7 @@ def _generated(source, command, imports, callees, public, others, roles, wrt):
     )
 
 
-def _hvp_module(function, wrt, source, command):
+def _hvp_module(function, wrt, source, command, checkpoint=False):
     """`value_and_grad_fn`, `grad_fn`, and `hvp_fn(<params>, <one vector per wrt
     parameter>)`: forward mode over the generated gradient (s2s differentiates the code
     it wrote), so a Hessian-vector product costs a few gradients, never a Hessian."""
@@ -157,7 +160,8 @@ def _hvp_module(function, wrt, source, command):
     import linecache
 
     target = source.target
-    reverse = differentiate(function, wrt, target=target, command=command)
+    reverse = differentiate(function, wrt, target=target, command=command,
+                            checkpoint=checkpoint)
     filename = f"<gradient of {target}>"
     lines = reverse.source.splitlines(keepends=True)
     linecache.cache[filename] = (len(reverse.source), None, lines, filename)
@@ -293,12 +297,15 @@ def _bind_free_names(fn, source, imports, fresh):
         fn.body = [rename(stmt, renames) for stmt in fn.body]
 
 
-def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False):
+def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
+             checkpoint=False):
     """A checked function in the core language, how to read its operations, its
     active names and its scalars (`forward`: for forward mode, which allows a little
     more; `callee`: a function s2s differentiates where another calls it, which may
-    append to a list it is given, or pop from it)."""
+    append to a list it is given, or pop from it; `checkpoint`: each loop of its own
+    statements marked for checkpointing)."""
     as_written = _operations(fn, source, imports)
+    fn = mark_checkpoints(fn, source, as_written, checkpoint, allowed=not callee)
     check_in_place_calls(fn, as_written, source, forward)
     fn = mark_hooks(fn, source, as_written, namer)
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))

@@ -32,6 +32,7 @@ from .syntax import (
     popped,
     statements,
     store,
+    walk,
 )
 from .tape import Tape, changed_in_place, free_reads, method_call, set_saved_names
 from .templating import Contribution, adjoint_template, is_nondifferentiable
@@ -645,6 +646,10 @@ class ReverseMode:
         owned_at_start = self.owned & crossing
         # a range loop left by `break` runs fewer times than its range: count it
         counted = isinstance(stmt, gast.While) or _breaks(stmt.body)
+        checkpointed = hasattr(stmt, "s2s_checkpoint")
+        if checkpointed:
+            self.check_checkpointable(stmt, counted)
+            primal_body = _without_markers(clone(stmt.body))
         with self.tape.loop(stmt, counted):
             forward_body, body = self.block(stmt.body)
         body += self.zeros(crossing - self.initialised)
@@ -656,6 +661,8 @@ class ReverseMode:
         if not any(not is_comment(s) for s in body):
             self.initialised, self.owned = state  # no adjoint code: nothing was zeroed
             return [_with_body(stmt, forward_body)], []
+        if checkpointed:
+            return self.checkpointed(stmt, primal_body, forward_body, before, body)
         if not counted:
             backwards = gast.Call(func=load("reversed"), args=[stmt.iter], keywords=[])
             code = before + [mark(gast.For(
@@ -673,6 +680,79 @@ class ReverseMode:
             type_comment=None,
         ))]
         return self.tape.saved(forward, code)
+
+    def check_checkpointable(self, loop, counted):
+        """A checkpointed loop runs each segment again in the adjoint sweep: that must
+        compute what it computed the first time."""
+        def refuse(node, why):
+            raise error_at(node, f"s2s.checkpoint: {why}", self.source, Unsupported)
+
+        call = loop.iter
+        if not (isinstance(call, gast.Call) and self.operations.classify(call).key is range
+                and 1 <= len(call.args) <= 2 and not call.keywords):
+            refuse(loop, "the loop must be `for i in range(stop)` or `range(start, stop)`")
+        if counted:
+            refuse(loop, "a loop that `break` can leave early is not supported")
+        if self.tape.depth:
+            refuse(loop, "a loop inside another loop is not supported")
+        for node in walk(gast.Module(body=loop.body, type_ignores=[])):
+            if appended(node) or popped(node):
+                refuse(node, "appending to or popping from a list in the loop is not "
+                       "supported (running a segment again would do it twice)")
+            if (isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript)
+                    and id(node) not in self.unrestored):
+                refuse(node, "of writes into an array, only `y[t + 1] = f(y[t])` (each "
+                       "iteration writing its own part, into an array the function made, "
+                       "reading only parts written before) is supported: running a segment "
+                       "again must read what it read the first time")
+
+    def checkpointed(self, loop, primal_body, forward_body, before, body):
+        """A checkpointed loop (s2s/checkpoint.py), in segments: the forward sweep runs
+        the loop as written and keeps its carried values at each segment's start; the
+        adjoint sweep, segment by segment from the last, puts those back, runs the
+        segment's forward code (saving what its adjoint reads), then its adjoint."""
+        start, stop = (loop.iter.args if len(loop.iter.args) == 2
+                       else [constant(0), loop.iter.args[0]])
+        counter = loop.target.id
+        segment, first = self.namer.fresh("segment"), self.namer.fresh("segment_start")
+        every = loop.s2s_checkpoint
+        if every is None:
+            count = stop if _is_zero(start) else gast.BinOp(
+                left=clone(stop), op=gast.Sub(), right=clone(start))
+            every = self.call("segment_length", clone(count))
+        forward = [assign(segment, every)]
+        carried = list(getattr(loop, "carried", ()))
+        restore = []
+        if carried:
+            checkpoints = self.namer.fresh("checkpoints")
+            forward.append(assign(checkpoints, gast.List(elts=[], ctx=gast.Load())))
+            offset = load(counter) if _is_zero(start) else gast.BinOp(
+                left=load(counter), op=gast.Sub(), right=clone(start))
+            at_start = gast.Compare(
+                left=gast.BinOp(left=offset, op=gast.Mod(), right=load(segment)),
+                ops=[gast.Eq()], comparators=[constant(0)])
+            values = gast.Tuple(elts=[load(n) for n in carried], ctx=gast.Load())
+            keep = gast.Expr(value=method_call(checkpoints, "append", values))
+            primal_body = [gast.If(test=at_start, body=[keep], orelse=[])] + primal_body
+            targets = gast.Tuple(elts=[store(n) for n in carried], ctx=gast.Store())
+            restore = [assign(targets, method_call(checkpoints, "pop"))]
+        forward.append(gast.For(target=store(counter), iter=clone(loop.iter), body=primal_body,
+                                orelse=[], type_comment=None))
+        end = gast.Call(func=load("min"), args=[
+            gast.BinOp(left=load(first), op=gast.Add(), right=load(segment)), clone(stop)],
+            keywords=[])
+        iterations = gast.Call(func=load("range"), args=[load(first), end], keywords=[])
+        again = gast.For(target=store(counter), iter=iterations, body=forward_body or
+                         [gast.Pass()], orelse=[], type_comment=None)
+        backwards = gast.For(
+            target=store(counter), orelse=[], type_comment=None, body=body,
+            iter=gast.Call(func=load("reversed"), args=[clone(iterations)], keywords=[]))
+        starts = gast.Call(func=load("range"), args=[clone(start), clone(stop), load(segment)],
+                           keywords=[])
+        segments = gast.For(
+            target=store(first), orelse=[], type_comment=None, body=restore + [again, backwards],
+            iter=gast.Call(func=load("reversed"), args=[starts], keywords=[]))
+        return forward, before + [mark(segments)]
 
     def own(self, dname):
         """`dx = writable_like(dx, x)`: the adjoint in new memory shaped like `x`,
@@ -743,6 +823,24 @@ def _breaks(stmts):
         isinstance(s, gast.Break) or (isinstance(s, gast.If) and _breaks(s.body + s.orelse))
         for s in stmts
     )
+
+
+def _is_zero(node):
+    return isinstance(node, gast.Constant) and node.value == 0
+
+
+def _without_markers(stmts):
+    """The statements without gradient hooks' markers (normalize/hooks.py), which only
+    the adjoint sweep runs."""
+    kept = []
+    for stmt in stmts:
+        if hasattr(stmt, "s2s_hook"):
+            continue
+        for field in ("body", "orelse"):
+            if getattr(stmt, field, None):
+                setattr(stmt, field, _without_markers(getattr(stmt, field)) or [gast.Pass()])
+        kept.append(stmt)
+    return kept
 
 
 def _with_body(loop, body):

@@ -8,6 +8,7 @@ cheap for Python floats.
 import copy
 import dataclasses
 import itertools
+import math
 import sys
 import types
 
@@ -37,6 +38,7 @@ __all__ = [
     "others_product",
     "require_number_result",
     "require_scalars",
+    "segment_length",
     "restore_item",
     "returns_new_array",
     "saved_item",
@@ -286,6 +288,13 @@ def require_number_result(value, function_name):
             f"call value_and_grad_{function_name}(..., d_result=<an array of that shape>) "
             "for a vector-Jacobian product"
         )
+
+
+def segment_length(count):
+    """Iterations per segment of a checkpointed loop of `count` iterations (s2s.checkpoint):
+    about sqrt(count), so that the segments' checkpoints and one segment's tape are each
+    about sqrt(count) iterations' values."""
+    return max(1, math.isqrt(max(int(count), 0)))
 
 
 def unbroadcast(g, x):
