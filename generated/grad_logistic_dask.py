@@ -29,7 +29,7 @@ def value_and_grad_loss(w, b, x, y, d_result=1.0):
 
     # d of: return np.mean(np.logaddexp(0.0, -margin))  (logistic_dask.py:18)
     dt5 = d_result
-    dt4 = expand_reduced(dt5, t4) * size_ratio(t5, t4)
+    dt4 = expand_reduced(dt5 * size_ratio(t5, t4), t4)
     dt3 = dt4 * np.exp(t3 - t4)
     dmargin = -dt3
 

@@ -47,7 +47,7 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
 
     # d of: return np.mean((out - ys) ** 2)  (rnn.py:13)
     dt18 = d_result
-    dt17 = expand_reduced(dt18, t17) * size_ratio(t18, t17)
+    dt17 = expand_reduced(dt18 * size_ratio(t18, t17), t17)
     dt16 = dt17 * 2 * t16
     dout = unbroadcast(dt16, out)
 

@@ -45,7 +45,7 @@ def value_and_grad_loss(w1, b1, w2, b2, x, y, d_result=1.0):
 
     # d of: return np.mean((out - y) ** 2)  (mlp.py:9)
     dt6 = d_result
-    dt5 = expand_reduced(dt6, t5) * size_ratio(t6, t5)
+    dt5 = expand_reduced(dt6 * size_ratio(t6, t5), t5)
     dt4 = dt5 * 2 * t4
     dout = unbroadcast(dt4, out)
 
@@ -133,7 +133,7 @@ def jvp_value_and_grad_loss(
     t6 = np.mean(t5)
     d_t6 = np.mean(d_t5, axis=None, keepdims=False)
     dt6 = d_result
-    dt5 = expand_reduced(dt6, t5) * size_ratio(t6, t5)
+    dt5 = expand_reduced(dt6 * size_ratio(t6, t5), t5)
 
     # d of: dt4 = dt5 * 2 * t4  (<gradient of examples.mlp.loss>:37)
     t9 = dt5 * 2

@@ -13,8 +13,10 @@ import gast
 from . import runtime
 from .analysis.activity import active_names
 from .analysis.aliases import check_aliases
+from .analysis.purity import pure_assignments
 from .analysis.restores import needless_restores
 from .analysis.scalars import scalar_names
+from .analysis.shapes import shape_facts
 from .analysis.writes import check_in_place_calls, check_writes
 from .callees import Callees, LocalFunction
 from .emit import header, module
@@ -29,6 +31,7 @@ from .normalize.desugar import desugar
 from .normalize.hooks import mark_hooks
 from .normalize.loops import range_loops
 from .normalize.nested import lift_nested
+from .normalize.numbers import fold_numbers
 from .normalize.subset import check_subset
 from .normalize.versions import assign_versions
 from .operations import Operations
@@ -115,7 +118,8 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
         fn, source, wrt, active, operations, namer, imports, scalars, callees,
         needless_restores(fn, operations),
     ).transform()
-    vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()))
+    vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()),
+                   removable=pure_assignments(fn, operations))
     grad = _grad_function(fn, vjp.name, signature, imports)
     vjp.s2s_source = grad.s2s_source = source
     split = callees.make(lambda callee: _split(callee, imports, callees))
@@ -311,6 +315,7 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
     fn = flag_control(fn, namer)
     fn = desugar(fn, namer)
+    fn = fold_numbers(fn)
     fn = to_anf(fn, namer)
     fn = assign_versions(fn, namer)
     operations = _operations(fn, source, imports)
@@ -322,7 +327,7 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     if not generated:
         check_aliases(fn, operations, source)
     active = active_names(fn, wrt, operations, source)
-    return fn, operations, active, scalar_names(fn, operations)
+    return fn, operations, active, shape_facts(fn, operations, scalar_names(fn, operations))
 
 
 def _operations(fn, source, imports):
@@ -365,8 +370,9 @@ def _split(callee, imports, callees):
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, callee=True)
     reverse = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees,
                           needless_restores(fn, operations))
-    functions = [optimize(f, namer.temporaries, active, set(namer.adjoints.values()))
-                 for f in reverse.split(callee)]
+    removable = pure_assignments(fn, operations)
+    functions = [optimize(f, namer.temporaries, active, set(namer.adjoints.values()),
+                          removable=removable) for f in reverse.split(callee)]
     for f in functions:
         f.s2s_source = source
     return functions

@@ -2,13 +2,14 @@
 
 In: the function the reverse (or forward) transform wrote.  Out: the same function
 - with arithmetic on constants folded (`x ** (2 - 1)` is `x`),
-- without adjoint statements whose values nothing reads (dead code),
+- without adjoint statements whose values nothing reads (dead code), nor the
+  function's own pure assignments that nothing reads (analysis/purity.py),
 - without copies between adjoints (`dt3 = dt4`) where one name can serve,
 - with each single-use, derivative-free temporary of A-normal form put back into
   the statement that uses it (`n = x.shape[0]` rather than `t1 = x.shape; n = t1[0]`),
 - without comments that head no code.
-Only statements the transform marked as adjoint code are ever removed, so the user's
-own statements (and their side effects) stay as written.
+Of the user's own statements, only pure assignments are ever removed, so their side
+effects stay as written.
 """
 
 import operator
@@ -30,14 +31,21 @@ FOLD = {
 class Fold(gast.NodeTransformer):
     """Fold arithmetic on numeric constants; `e ** 1`, `e * 1`, `1 * e`, `e / 1` are `e`.
 
-    An assignment's whole value is never folded into a bare name: `dx = dz * 1.0`
-    makes a new array that the reverse pass may update in place, `dx = dz` would not.
+    An assignment's whole value is folded into a bare name only where neither name
+    is updated in place (`changed`): `dx = dz * 1.0` makes a new array that the
+    reverse pass may update in place, `dx = dz` would not.
     """
+
+    def __init__(self, changed=frozenset()):
+        self.changed = changed
 
     def visit_Assign(self, node):
         value = node.value
         folded = self.visit(value)
-        if not (isinstance(folded, gast.Name) and not isinstance(value, gast.Name)):
+        if not (isinstance(folded, gast.Name) and not isinstance(value, gast.Name)) or (
+            isinstance(node.targets[0], gast.Name)
+            and not {node.targets[0].id, folded.id} & self.changed
+        ):
             node.value = folded
         return node
 
@@ -65,31 +73,53 @@ def _number(node):
     return isinstance(node, gast.Constant) and type(node.value) in (int, float)
 
 
-def fold_constants(stmts):
+def fold_constants(stmts, changed):
+    """`changed`: the names updated in place (`changed_in_place`)."""
     for stmt in stmts:
         if getattr(stmt, "s2s_adjoint", False) and not isinstance(stmt, LOOPS):
-            Fold().visit(stmt)
+            Fold(changed).visit(stmt)
         elif isinstance(stmt, (gast.If,) + LOOPS):
-            fold_constants(stmt.body)
-            fold_constants(stmt.orelse)
+            fold_constants(stmt.body, changed)
+            fold_constants(stmt.orelse, changed)
 
 
-def eliminate_dead_code(stmts, live):
-    """Remove adjoint assignments whose targets are not read later; `live` holds the
+def changed_in_place(fn):
+    """Names whose values something may change in place: written into, `+=`-ed,
+    passed to a call made for its effect (`add_at(dx, i, g)`), appended to or popped;
+    and what the function returns, which its caller may change (the gradients it
+    hands back are new arrays unless `cast_like` copies them)."""
+    changed = set()
+    for node in walk(fn):
+        if isinstance(node, gast.Return):
+            changed |= names_read(node)
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+            changed |= {n.id for n in walk(node.value) if isinstance(n, gast.Name)}
+        elif isinstance(node, gast.AugAssign):
+            changed |= {n.id for n in walk(node.target) if isinstance(n, gast.Name)}
+        elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call):
+            changed |= {n.id for n in walk(node.value) if isinstance(n, gast.Name)}
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
+            changed |= {n.id for n in walk(node.func.value) if isinstance(n, gast.Name)}
+    return changed
+
+
+def eliminate_dead_code(stmts, live, removable=frozenset()):
+    """Remove adjoint assignments, and the pure ones among the function's own
+    (`removable`: their ids), whose targets are not read later; `live` holds the
     names read after `stmts`.  Returns the kept statements and updates `live`."""
     kept = []
     for stmt in reversed(stmts):
         if isinstance(stmt, LOOPS):
             # what the body reads may be read again on the next iteration
             live |= names_read(stmt)
-            stmt.body = eliminate_dead_code(stmt.body, set(live)) or [gast.Pass()]
+            stmt.body = eliminate_dead_code(stmt.body, set(live), removable) or [gast.Pass()]
             live |= names_read(stmt)
             kept.append(stmt)
             continue
         if isinstance(stmt, gast.If):
             live_body, live_else = set(live), set(live)
-            stmt.body = eliminate_dead_code(stmt.body, live_body)
-            stmt.orelse = eliminate_dead_code(stmt.orelse, live_else)
+            stmt.body = eliminate_dead_code(stmt.body, live_body, removable)
+            stmt.orelse = eliminate_dead_code(stmt.orelse, live_else, removable)
             if getattr(stmt, "s2s_adjoint", False) and not any(
                 not is_comment(s) for s in stmt.body + stmt.orelse
             ):
@@ -100,7 +130,8 @@ def eliminate_dead_code(stmts, live):
             kept.append(stmt)
             continue
         if (
-            (getattr(stmt, "s2s_adjoint", False) or getattr(stmt, "s2s_placeholder", False))
+            (getattr(stmt, "s2s_adjoint", False) or getattr(stmt, "s2s_placeholder", False)
+             or id(stmt) in removable)
             and isinstance(stmt, gast.Assign)
             and isinstance(stmt.targets[0], gast.Name)
             and stmt.targets[0].id not in live
@@ -251,12 +282,13 @@ def drop_empty_comments(stmts):
     return out
 
 
-def optimize(fn, temporaries, active, adjoint_names, forward=False):
+def optimize(fn, temporaries, active, adjoint_names, forward=False, removable=frozenset()):
     """`forward`: a forward-mode function, whose tangents are computed as the values
     are, so that a temporary used once (a value's or a tangent's) can always be put
-    back where it is used."""
-    fold_constants(fn.body)
-    fn.body = eliminate_dead_code(fn.body, set())
+    back where it is used.  `removable`: the ids of the function's own assignments
+    that may go where nothing reads them (analysis/purity.py)."""
+    fold_constants(fn.body, changed_in_place(fn))
+    fn.body = eliminate_dead_code(fn.body, set(), removable)
     fn = propagate_copies(fn, adjoint_names)
     if forward:  # (`temporaries` holds the tangents of temporaries too)
         active = set()

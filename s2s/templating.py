@@ -382,14 +382,18 @@ class _Substitute(gast.NodeTransformer):
 
     def _same_shape(self, arg):
         """True when `unbroadcast(g, arg)` has nothing to undo: every other operand of
-        the (elementwise) operation is a number or a scalar, so the result has `arg`'s
-        shape."""
+        the (elementwise) operation is a number, a scalar, or surely of the shape of
+        `arg`'s value (analysis/shapes.py), so the result has that shape."""
         if not isinstance(arg, gast.Name) or arg.id not in self.template.params:
             return False
+        value = self.mapping[arg.id]
+        alike = getattr(self.scalars, "alike", None)
         others = [self.mapping[p] for p in self.template.params if p != arg.id]
         return all(
             (isinstance(o, gast.Constant) and type(o.value) in (int, float, type(None)))
             or (isinstance(o, gast.Name) and o.id in self.scalars)
+            or (alike is not None and isinstance(o, gast.Name) and isinstance(value, gast.Name)
+                and alike(o.id, value.id))
             for o in others
         )
 

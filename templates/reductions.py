@@ -39,7 +39,7 @@ def sum(z, x, axis=None, keepdims=False):
 
 @adjoint(numpy.mean, numpy.ndarray.mean)
 def mean(z, x, axis=None, keepdims=False):
-    d[x] += expand_reduced(d[z], x, axis, keepdims) * size_ratio(z, x)
+    d[x] += expand_reduced(d[z] * size_ratio(z, x), x, axis, keepdims)
 
 
 @adjoint(numpy.prod, numpy.ndarray.prod)

@@ -587,6 +587,10 @@ def expand_reduced(g, x, axis=None, keepdims=False):
         # (a scalar `g` broadcasts as it is; expand_dims would make a Python float a
         # float64 array, and float32 work would silently run in float64)
         g = numpy.expand_dims(g, _axes(axis, ndim))
+    if type(x) is numpy.ndarray:  # one new array, filled (not zeros, then a sum)
+        out = numpy.empty(x.shape, numpy.result_type(g, x))
+        out[...] = g
+        return out
     return g + zeros_like(x)
 
 

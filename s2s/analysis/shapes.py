@@ -1,0 +1,126 @@
+"""Shapes: which names surely hold values of one shape, so derivative rules can skip
+undoing broadcasting between them (and the tape need not keep a value only its shape
+was read for).
+
+In: a function in the core language, its scalar names (scalars.py).  Out: `Shapes`,
+the set of scalar names that also answers `alike(a, b)`.
+
+A name has the shape of another when every assignment to it is: that name; a
+one-argument ufunc of it (`np.sin(x)`, `-x`); or arithmetic (or a two-argument ufunc)
+of it with a scalar or with a name of its shape.  Loop-carried names make the facts
+circular: each name starts with what its first assignment says, and loses it when
+another assignment disagrees, until nothing changes.
+"""
+
+import numpy
+
+import gast
+
+from ..syntax import statements
+
+ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod, gast.FloorDiv)
+
+
+class Shapes(frozenset):
+    """The scalar names; `alike(a, b)`: whether names `a` and `b` surely share a shape."""
+
+    def __new__(cls, scalars, classes=None):
+        shapes = super().__new__(cls, scalars)
+        shapes.classes = classes or {}  # name -> a name of its shape (a class's root)
+        return shapes
+
+    def alike(self, a, b):
+        return a == b or _find(self.classes, a) == _find(self.classes, b)
+
+
+def shape_facts(fn, operations, scalars):
+    values = {}
+    for stmt, _ in statements(fn.body):
+        if getattr(stmt, "s2s_placeholder", False):
+            continue
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            values.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        else:  # loop counters, tuple targets: no facts
+            for node in _stores(stmt):
+                values.setdefault(node, []).append(None)
+    excluded = set(scalars)
+    while True:
+        classes = _classes(values, excluded, operations, scalars)
+        wrong = {
+            name for name, assigned in values.items()
+            if name in classes and any(
+                _shape_of(v, classes, operations, scalars) != _find(classes, name)
+                for v in assigned
+            )
+        }
+        if not wrong:
+            return Shapes(scalars, classes)
+        excluded |= wrong
+
+
+def _stores(stmt):
+    if isinstance(stmt, gast.For):
+        return [n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name)]
+    if isinstance(stmt, gast.Assign):
+        return [n.id for t in stmt.targets for n in gast.walk(t)
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)]
+    return []
+
+
+def _classes(values, excluded, operations, scalars):
+    """Each name's class from its first assignment, in order (names read before they
+    are assigned, in loops, are their own class until then)."""
+    classes = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, assigned in values.items():
+            if name in excluded or name in classes:
+                continue
+            root = _shape_of(assigned[0], classes, operations, scalars)
+            if root is not None and root != name and _find(classes, root) != name:
+                classes[name] = root
+                changed = True
+    return classes
+
+
+def _find(classes, name):
+    """The root of `name`'s class."""
+    while name in classes:
+        name = classes[name]
+    return name
+
+
+def _shape_of(value, classes, operations, scalars):
+    """The class root of `value`'s shape, or None where unknown or a scalar's."""
+    if isinstance(value, gast.Name):
+        return None if value.id in scalars else _find(classes, value.id)
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
+        return _shape_of(value.operand, classes, operations, scalars)
+    if isinstance(value, gast.BinOp) and isinstance(value.op, ARITHMETIC):
+        return _common(value.left, value.right, classes, operations, scalars)
+    if isinstance(value, gast.Call) and not value.keywords:
+        function = operations.classify(value).key
+        if isinstance(function, numpy.ufunc) and function.nout == 1:
+            if function.nin == 1 and len(value.args) == 1:
+                return _shape_of(value.args[0], classes, operations, scalars)
+            if function.nin == 2 and len(value.args) == 2:
+                return _common(*value.args, classes, operations, scalars)
+    return None
+
+
+def _common(left, right, classes, operations, scalars):
+    """The shape of an elementwise operation on `left` and `right`: one operand's,
+    where the other is a scalar or has the same shape."""
+    if _scalar(left, scalars):
+        return _shape_of(right, classes, operations, scalars)
+    if _scalar(right, scalars):
+        return _shape_of(left, classes, operations, scalars)
+    a = _shape_of(left, classes, operations, scalars)
+    return a if a is not None and a == _shape_of(right, classes, operations, scalars) else None
+
+
+def _scalar(node, scalars):
+    return (isinstance(node, gast.Constant) and type(node.value) in (int, float)) or (
+        isinstance(node, gast.Name) and node.id in scalars
+    )

@@ -1,0 +1,56 @@
+"""One function per optimization of the generated code (s2s/optimize.py and the
+passes before it), each pinned by a golden file tests/golden/grad_opt_<name>.py and
+checked by tests/test_optimizations.py."""
+
+import math
+
+import numpy as np
+
+
+def dead_code(x, w):
+    """The diagnostic `norm` reaches nothing: neither it nor an adjoint of it is
+    computed in the gradient; `w`'s adjoint reaches only `x`'s."""
+    norm = np.linalg.norm(x)
+    scaled = x * w
+    return np.sum(np.sin(scaled))
+
+
+def copies(x):
+    """`y = x`, `z = y`: one adjoint, no `dy = dz` copies."""
+    y = x
+    z = y
+    return np.sum(z * z)
+
+
+def constants(x):
+    """`x ** (3 - 1)` folds to `x ** 2`; multiplying by 1 disappears."""
+    return np.sum(x ** (3 - 1) * 1.0 + 2.0 * 3.0 * x)
+
+
+def first_write(x):
+    """Each adjoint is assigned where its first contribution is made, not zeroed
+    first and added to."""
+    a = np.sin(x)
+    b = np.cos(x)
+    return np.sum(a * b)
+
+
+def tape(x, n: int):
+    """The loop saves only what its adjoint reads: `np.sin(h)`'s argument, not the
+    sum `h + c` nor `c`, which changes only outside the loop."""
+    c = np.cos(x)
+    h = x
+    for i in range(n):
+        h = np.sin(h) + c
+    return np.sum(h)
+
+
+def broadcast(x, b):
+    """A mean's adjoint is one array of `x`'s shape, not a zero array plus a sum."""
+    return np.mean(x + b)
+
+
+def scalars(theta: float, k: float):
+    """Numbers (annotated, and `math` results) take plain arithmetic: no helper calls."""
+    s = math.sin(theta)
+    return k * s * s + theta / k
