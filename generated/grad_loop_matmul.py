@@ -8,6 +8,7 @@ import numpy as np
 from s2s.runtime import (
     cast_like,
     require_number_result,
+    shape_of,
     snapshot,
     unbroadcast,
     writable_like,
@@ -34,7 +35,7 @@ def value_and_grad_matmul(a, b, d_result=1.0):
                 t15 = t13 * t14
                 tape.append((t13, t14))
                 t16 = t12 + t15
-                tape.append((t12, t15))
+                tape.append((shape_of(t12), shape_of(t15)))
                 tape.append(snapshot(c[i, j]))
                 c[i, j] = t16
     value = snapshot(c)

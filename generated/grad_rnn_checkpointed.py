@@ -12,8 +12,8 @@ from s2s.runtime import (
     matmul_rhs_adjoint,
     require_number_result,
     segment_length,
+    shape_of,
     size_ratio,
-    snapshot,
     unbroadcast,
     zeros_like,
 )
@@ -68,9 +68,9 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
             t10 = t9 @ Wh
             tape.append(t9)
             t11 = t8 + t10
-            tape.append((t10, t8))
+            tape.append((shape_of(t10), shape_of(t8)))
             t12 = t11 + b
-            tape.append(t11)
+            tape.append(shape_of(t11))
             t13 = np.tanh(t12)
             tape.append(t13)
             t14 = t + 1
@@ -79,8 +79,7 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
         for t in reversed(range(segment_start, min(segment_start + segment, steps))):
             # d of: h[t + 1] = np.tanh(xs[t] @ Wx + h[t] @ Wh + b)  (rnn.py:11)
             t14 = tape.pop()
-            dt13 = snapshot(dh[t14])
-            dh[t14] = 0.0
+            dt13 = dh[t14]
             t13 = tape.pop()
             dt12 = dt13 * (1.0 - t13 * t13)
             t11 = tape.pop()

@@ -82,10 +82,12 @@ def mark(stmt):
 class ReverseMode:
     def __init__(
         self, fn, source, wrt, active, operations, namer, imports, scalars=(), callees=None,
-        unrestored=frozenset(),
+        unrestored=None,
     ):
         self.fn = fn
-        self.unrestored = unrestored  # ids of writes whose overwritten part needs no saving
+        # ids of writes whose overwritten part needs no saving -> whether its adjoint
+        # is nobody's either (analysis/restores.py)
+        self.unrestored = unrestored or {}
         self.callees = callees  # the user's functions this one calls, in split form
         self.scalars = scalars
         self.source = source
@@ -109,7 +111,7 @@ class ReverseMode:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and (isinstance(s.value, gast.Dict) or operations.classify(s.value).key is dict)
         }
-        self.tape = Tape(namer)
+        self.tape = Tape(namer, self.shape_only)
         self.checks_before = []  # checks the forward sweep makes before a call
         # the seed's name: `d_result`, unless a callee has a parameter of that name
         # (a generated gradient, differentiated again)
@@ -343,6 +345,10 @@ class ReverseMode:
             )
         code = [restore] if restore else []
         dbase = self.adjoint_name(base) if base in self.active else None
+        blank = self.unrestored.get(id(stmt), False) and _is_basic_index(index, self.scalars)
+        if dbase in self.initialised and blank:  # nothing adds to that part again
+            part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
+            return self.tape.saved([stmt], code + self.contribute(Contribution(value, part)))
         if dbase in self.initialised:
             if _is_basic_index(index, self.scalars):
                 part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
@@ -753,6 +759,22 @@ class ReverseMode:
             target=store(first), orelse=[], type_comment=None, body=restore + [again, backwards],
             iter=gast.Call(func=load("reversed"), args=[starts], keywords=[]))
         return forward, before + [mark(segments)]
+
+    def shape_only(self, name, code):
+        """`shape_of` (a name for it) where `code` reads `name` only as `unbroadcast`'s
+        second argument, for its shape: the tape then need not keep the value alive."""
+        reads = unbroadcasts = 0
+        for node in walk(gast.Module(body=code, type_ignores=[])):
+            if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
+                reads += 1
+            elif (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+                  and self.imports.object_named(node.func.id) is runtime.unbroadcast
+                  and len(node.args) == 2 and isinstance(node.args[1], gast.Name)
+                  and node.args[1].id == name):
+                unbroadcasts += 1
+        if reads and reads == unbroadcasts:
+            return self.runtime("shape_of")
+        return None
 
     def own(self, dname):
         """`dx = writable_like(dx, x)`: the adjoint in new memory shaped like `x`,

@@ -23,8 +23,12 @@ from .syntax import (
 
 
 class Tape:
-    def __init__(self, namer):
+    def __init__(self, namer, shape_only=None):
+        """`shape_only(name, code)`: whether `code` reads `name` only for its shape
+        (as `unbroadcast`'s second argument), and the call `shape_of(value)` that
+        keeps just that; None to keep values whole."""
         self.namer = namer
+        self.shape_only = shape_only
         self.name = namer.fresh("tape")
         self.used = False
         self.variant = set()  # names whose values change from one loop iteration to the next
@@ -75,6 +79,8 @@ class Tape:
         names = [n for n in names if n not in self.rereads]
         if names:
             push, pop = self.push(None), assign(None, self.pop())
+            if self.shape_only is not None:  # of a value only its shape is read: that
+                pop.s2s_shapes = {n: c for n in names for c in [self.shape_only(n, code)] if c}
             set_saved_names(push, pop, names)
             pop.s2s_push = push  # so `_unsave` finds the push that matches this pop
             forward = forward + [push]
@@ -144,11 +150,19 @@ def free_reads(stmts):
 
 
 def set_saved_names(push, pop, names):
-    """`tape.append((a, b))` and `a, b = tape.pop()`, or with one name `a`."""
+    """`tape.append((a, b))` and `a, b = tape.pop()`, or with one name `a`; a name
+    the pop marks as read for its shape alone is pushed as `shape_of(a)`."""
+    shapes = getattr(pop, "s2s_shapes", {})
+
+    def value(name):
+        if name in shapes:
+            return gast.Call(func=clone(shapes[name]), args=[load(name)], keywords=[])
+        return load(name)
+
     if len(names) == 1:
-        push.value.args, pop.targets = [load(names[0])], [store(names[0])]
+        push.value.args, pop.targets = [value(names[0])], [store(names[0])]
     else:
-        push.value.args = [gast.Tuple(elts=[load(n) for n in names], ctx=gast.Load())]
+        push.value.args = [gast.Tuple(elts=[value(n) for n in names], ctx=gast.Load())]
         pop.targets = [gast.Tuple(elts=[store(n) for n in names], ctx=gast.Store())]
 
 

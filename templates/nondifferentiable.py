@@ -7,7 +7,9 @@ import operator
 import numpy
 
 from s2s import nondifferentiable, stop_gradient
-from s2s.runtime import balanced_eq, chosen_mask, require_scalars, size_ratio, zeros_like
+from s2s.runtime import (
+    balanced_eq, chosen_mask, require_scalars, shape_of, size_ratio, zeros_like,
+)
 
 nondifferentiable(
     # Python
@@ -54,5 +56,5 @@ nondifferentiable(
     # on purpose
     stop_gradient,
     # the runtime's, in generated gradients: shapes, masks, checks and fresh zeros
-    zeros_like, size_ratio, balanced_eq, chosen_mask, require_scalars,
+    zeros_like, size_ratio, balanced_eq, chosen_mask, require_scalars, shape_of,
 )

@@ -1,8 +1,12 @@
 """Restores: writes into an array whose overwritten part the adjoint sweep never needs
 back, so the forward sweep need not save it and the adjoint sweep need not put it back.
 
-In: a function in the core language.  Out: the set of `id`s of such `y[i] = v`
-statements.
+In: a function in the core language.  Out: the `id`s of such `y[i] = v` statements,
+each mapped to whether the part it overwrites is also nobody's to differentiate: in
+the loop below, where nothing wrote into `y` before the loop and `y` was made from no
+value with a derivative (`np.zeros`, not `x.copy()`).  Then the adjoint of that part
+gets nothing after the write's adjoint, which may take it as it is, without copying
+it and zeroing it.
 
 The adjoint sweep puts back what each write overwrote so that whatever it reads of
 `y` (views of it on the tape, `y` itself) holds what the forward sweep read.  The
@@ -31,21 +35,22 @@ before it reads the array (`y[0] = x` before such a loop).
 import gast
 
 from ..syntax import walk
+from ..templating import is_nondifferentiable
 from .writes import NEW_ARRAYS
 
 
 def needless_restores(fn, operations):
-    found = set()
+    found = {}
     for position, stmt in enumerate(fn.body):
         if isinstance(stmt, gast.For) and _counts_by_one(stmt, operations):
-            found |= _in_loop(stmt, fn.body[:position], operations)
+            found.update(_in_loop(stmt, fn.body[:position], operations))
         elif (  # `y[0] = x` outside loops, where nothing before it reads `y`
             isinstance(stmt, gast.Assign)
             and isinstance(stmt.targets[0], gast.Subscript)
             and isinstance(stmt.targets[0].value, gast.Name)
             and _made_here(stmt.targets[0].value.id, fn.body[:position + 1], operations)
         ):
-            found.add(id(stmt))
+            found[id(stmt)] = False
     return found
 
 
@@ -79,14 +84,14 @@ def _in_loop(loop, before, operations):
     for node in walk(loop):
         if isinstance(node, gast.Name) and node.id in writes and id(node) not in indexed:
             other.add(node.id)  # the array itself passed, aliased, appended, ...
-    found = set()
+    found = {}
     for name, written in writes.items():
         if len(written) != 1 or name in other or not _made_here(name, before, operations):
             continue
         stmt, c = written[0]
         if c is None or any(d is None or d >= c for d in reads.get(name, [])):
             continue
-        found.add(id(stmt))
+        found[id(stmt)] = _made_here(name, before, operations, blank=True)
     return found
 
 
@@ -132,10 +137,10 @@ def _integer(node):
     return isinstance(node, gast.Constant) and type(node.value) is int
 
 
-def _made_here(name, before, operations):
+def _made_here(name, before, operations, blank=False):
     """The statements before the loop mention `name` only to make it a new array and
     to write into it (`y[0] = x`): they read nothing of it that a later write could
-    change."""
+    change.  `blank`: only to make it, from no value with a derivative."""
     made = False
     for stmt in before:
         mentions = [n for n in walk(stmt) if isinstance(n, gast.Name) and n.id == name]
@@ -148,8 +153,11 @@ def _made_here(name, before, operations):
             target is mentions[0]
             and isinstance(stmt.value, gast.Call)
             and operations.classify(stmt.value).key in NEW_ARRAYS
+            and not (blank and not is_nondifferentiable(operations.classify(stmt.value).key))
         ):
             made = True
-        elif not (made and isinstance(target, gast.Subscript) and target.value is mentions[0]):
+        elif blank or not (
+            made and isinstance(target, gast.Subscript) and target.value is mentions[0]
+        ):
             return False
     return made

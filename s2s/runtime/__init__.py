@@ -39,6 +39,7 @@ __all__ = [
     "require_number_result",
     "require_scalars",
     "segment_length",
+    "shape_of",
     "restore_item",
     "returns_new_array",
     "saved_item",
@@ -297,6 +298,23 @@ def segment_length(count):
     return max(1, math.isqrt(max(int(count), 0)))
 
 
+class ShapeOf:
+    """What `unbroadcast` reads of a NumPy array: its shape (and `zeros_like`, its
+    dtype).  The tape keeps this where the adjoint reads nothing else of the array,
+    so that the array itself can go."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
+
+
+def shape_of(x):
+    """A NumPy array's `ShapeOf`; anything else (numbers, other libraries' arrays,
+    whose shapes may not be known yet) as it is."""
+    return ShapeOf(x.shape, x.dtype) if type(x) is numpy.ndarray else x
+
+
 def unbroadcast(g, x):
     """Sum `g` over the axes that broadcasting added or stretched to give `x`'s shape."""
     gshape = getattr(g, "shape", ())
@@ -388,6 +406,8 @@ def zeros_like(x):
         return AdjointRecord({k: zeros_like(v) for k, v in x.items()}, x.fields)
     if isinstance(x, dict):
         return AdjointDict({k: zeros_like(v) for k, v in x.items()})
+    if isinstance(x, ShapeOf):
+        return numpy.zeros(x.shape, numpy.result_type(x.dtype, 0.0))
     dtype = getattr(x, "dtype", None)
     if dtype is not None and dtype.kind in "biu":  # a slot for a float adjoint
         return numpy.zeros_like(x, dtype=numpy.result_type(dtype, 0.0))
