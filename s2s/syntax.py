@@ -9,16 +9,17 @@ def walk(node):
     """Every node inside `node`, breadth first, as `ast.walk` gives them (reading the
     fields directly: s2s walks its trees often enough for that to matter)."""
     todo = deque([node])
+    pop, push, AST = todo.popleft, todo.append, gast.AST
     while todo:
-        node = todo.popleft()
+        node = pop()
         for name in node._fields:
             value = getattr(node, name, None)
-            if isinstance(value, list):
+            if type(value) is list:
                 for item in value:
-                    if isinstance(item, gast.AST):
-                        todo.append(item)
-            elif isinstance(value, gast.AST):
-                todo.append(value)
+                    if isinstance(item, AST):
+                        push(item)
+            elif isinstance(value, AST):
+                push(value)
         yield node
 
 

@@ -28,6 +28,9 @@ CASES = {
     "constants": (opt.constants, (rng.normal(size=4),), 0),
     "first_write": (opt.first_write, (rng.normal(size=4),), 0),
     "tape": (opt.tape, (rng.normal(size=4), 5), 0),
+    "shapes_on_the_tape": (opt.shapes_on_the_tape, (rng.normal(size=(2, 3)),
+                                                    rng.normal(size=(3, 4)) * 0.5,
+                                                    rng.normal(size=(4, 4)) * 0.5, 3), (0, 1, 2)),
     "broadcast": (opt.broadcast, (rng.normal(size=(3, 4)), rng.normal(size=4)), (0, 1)),
     "scalars": (opt.scalars, (0.7, 1.3), (0, 1)),
 }
@@ -66,6 +69,22 @@ def test_the_tape_keeps_only_what_the_adjoint_reads():
     code = generated("tape")
     assert code.count("tape.append(") == 1 and "tape.append(h_1)" in code
     assert "unbroadcast" not in code  # sin keeps a shape: nothing to undo, nothing to keep
+
+
+def test_the_tape_keeps_the_shape_of_what_only_its_shape_is_read_of():
+    code = generated("shapes_on_the_tape")
+    assert "tape.append(shape_of(t3))" in code and "t3 = tape.pop()" in code
+    assert "dt3 = unbroadcast(dt4, t3)" in code  # (read through the shape it kept)
+
+
+def test_unbroadcast_of_a_kept_shape():
+    from s2s.runtime import shape_of, unbroadcast
+
+    kept = shape_of(np.ones((2, 3), np.float32))
+    g = unbroadcast(1.0, kept)
+    assert g.shape == (2, 3) and g.dtype == np.float32
+    np.testing.assert_array_equal(unbroadcast(np.ones((4, 2, 3)), kept), np.full((2, 3), 4.0))
+    assert shape_of(2.5) == 2.5
 
 
 def test_a_mean_broadcasts_its_adjoint_once():

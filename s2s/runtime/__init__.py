@@ -325,10 +325,11 @@ def unbroadcast(g, x):
         return g + zeros_like(x)
     extra = len(gshape) - len(shape)
     if extra:
-        g = g.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if stretched:
-        g = g.sum(axis=stretched, keepdims=True)
+        g = g.sum(axis=tuple(range(extra)) if extra > 1 else 0)
+    if 1 in shape:  # (asked first: it is rare, and the search below costs)
+        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+        if stretched:
+            g = g.sum(axis=stretched, keepdims=True)
     return g
 
 

@@ -22,7 +22,7 @@ def value_and_grad_broadcast(x, b, d_result=1.0):
     t1 = x + b
     t2 = np.mean(t1)
 
-    # d of: return np.mean(x + b)  (optimizations.py:50)
+    # d of: return np.mean(x + b)  (optimizations.py:59)
     dt2 = d_result
     dt1 = expand_reduced(dt2 * size_ratio(t2, t1), t1)
     dx = unbroadcast(dt1, x)

@@ -20,7 +20,7 @@ def value_and_grad_scalars(theta: float, k: float, d_result=1.0):
     t3 = theta / k
     t4 = t2 + t3
 
-    # d of: return k * s * s + theta / k  (optimizations.py:56)
+    # d of: return k * s * s + theta / k  (optimizations.py:65)
     dt4 = d_result
     dtheta = dt4 / k
     dk = -(dt4 * t3 / k)
@@ -29,7 +29,7 @@ def value_and_grad_scalars(theta: float, k: float, d_result=1.0):
     dk = dk + dt1 * s
     ds = ds + dt1 * k
 
-    # d of: s = math.sin(theta)  (optimizations.py:55)
+    # d of: s = math.sin(theta)  (optimizations.py:64)
     dtheta = dtheta + ds * math.cos(theta)
     return (t4, (cast_like(dtheta, theta), cast_like(dk, k)))
 
