@@ -44,3 +44,13 @@ def test_generated_file_is_fresh(path, tmp_path, monkeypatch):
         with open(path, "w") as f:
             f.write(current)
     assert current == recorded, f"{os.path.relpath(path, ROOT)} is stale: regenerate it"
+
+
+@pytest.mark.parametrize("path", FILES, ids=os.path.basename)
+def test_generated_file_is_as_black_formats_it(path):
+    """s2s runs one of Black's two passes (emit.py): the second would change nothing."""
+    import black
+
+    with open(path) as f:
+        text = f.read()
+    assert black.format_str(text, mode=black.Mode()) == text
