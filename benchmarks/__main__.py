@@ -8,14 +8,13 @@ times, beyond `--tolerance`).
 """
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import sys
 
 from . import checkpointing, generation, gpu, hvp, mlp, pendulum, recursion, rnn
-from .common import HAND, PEERS, PRIMAL, ROOT, S2S, Result, report
+from .common import ROOT, Result, report
+from .results import chart, compare, record, summary
 
 WORKLOADS = {
     "mlp": mlp, "pendulum": pendulum, "rnn": rnn, "recursion": recursion,
@@ -23,91 +22,8 @@ WORKLOADS = {
 }
 # generation first, before the peers' thread pools exist; hvp and gpu when named
 DEFAULT = ("generation", "mlp", "pendulum", "rnn", "recursion", "checkpointing")
-COLORS = {PRIMAL: "lightgray", HAND: "tab:blue", S2S: "tab:red", "PyTorch eager": "tab:orange",
-          "JAX eager": "tab:green", "JAX jit": "tab:olive", "autograd": "tab:purple"}
 RESULTS = os.path.join(ROOT, "benchmarks", "results.json")
 CHART = os.path.join(ROOT, "docs", "benchmarks.png")
-
-
-def summary(results):
-    """s2s's time over each other row's, one line per workload."""
-    columns = [PRIMAL, HAND, *PEERS]
-    lines = ["Summary: s2s time / each row's (below 1: s2s is faster)",
-             f"  {'':12s}" + "".join(f"{c.split(' (')[0]:>15s}" for c in columns) + "  goal"]
-    for name, result in results.items():
-        if HAND not in result.medians:
-            continue
-        cells = [f"{result.medians[S2S] / result.medians[c]:14.3f}x" if c in result.medians
-                 else f"{'-':>15s}" for c in columns]
-        goal = "" if result.goal is None else (
-            f"  <= {result.goal:.2f}: {'met' if result.goal_met else 'MISSED'}")
-        lines.append(f"  {name:12s}" + "".join(cells) + goal)
-    return "\n".join(lines)
-
-
-def chart(results, path):
-    """Each workload's rows, as time over the hand-written gradient's (log scale)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return "chart: not drawn (pip install matplotlib, or '.[bench]')"
-    shown = {n: r for n, r in results.items() if HAND in r.medians}
-    rows = [PRIMAL, HAND, S2S, *PEERS]
-    fig, ax = plt.subplots(figsize=(10, 0.9 + 1.1 * len(shown)))
-    height = 0.8 / len(rows)
-    for k, row in enumerate(rows):
-        ys, xs = [], []
-        for i, result in enumerate(shown.values()):
-            if row in result.medians:
-                ys.append(i + (k - len(rows) / 2) * height)
-                xs.append(result.medians[row] / result.medians[HAND])
-        ax.barh(ys, xs, height=height, label=row, color=COLORS[row])
-    ax.set_yticks(range(len(shown)), [r.title.split(" (")[0] for r in shown.values()])
-    ax.invert_yaxis()
-    ax.set_xscale("log")
-    ax.axvline(1.0, color="black", linewidth=0.8)
-    ax.set_xlabel("time / hand-written gradient's (log scale; lower is faster)")
-    ax.legend(loc="lower right", fontsize="small")
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fig.savefig(path, dpi=110)
-    return f"chart: {os.path.relpath(path, ROOT)}"
-
-
-def record(results):
-    return {
-        "recorded": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"node": platform.node(), "processor": platform.processor(),
-                    "cpus": os.cpu_count(), "python": platform.python_version()},
-        "workloads": {n: {"medians": r.medians, "notes": r.notes}
-                      for n, r in results.items()},
-    }
-
-
-def compare(results, recorded, tolerance):
-    """Lines comparing this run with the recorded one, and whether s2s got slower."""
-    lines = [f"Against benchmarks/results.json ({recorded['recorded']}, tolerance "
-             f"{tolerance:.0%}):"]
-    slower = False
-    for name, result in results.items():
-        before = recorded["workloads"].get(name)
-        if before is None:
-            lines.append(f"  {name:12s} not recorded")
-            continue
-        then, now = before["medians"], result.medians
-        if HAND in now and HAND in then:
-            old, new, what = then[S2S] / then[HAND], now[S2S] / now[HAND], "s2s / hand-written"
-        else:
-            old, new, what = then[S2S], now[S2S], "s2s seconds"
-        change = new / old - 1
-        flag = change > tolerance
-        slower |= flag
-        lines.append(f"  {name:12s} {what}: {old:.3f} -> {new:.3f} ({change:+.1%})"
-                     + ("  SLOWER" if flag else ""))
-    return "\n".join(lines), slower
 
 
 def main():
@@ -123,6 +39,8 @@ def main():
                    help="a slowdown within this fraction is noise (default 0.15)")
     p.add_argument("--chart", default=CHART, help="where to draw the chart")
     args = p.parse_args()
+    if args.compare and args.quick:
+        p.error("--compare needs the recorded sizes: drop --quick")
     unknown = set(args.names) - set(WORKLOADS)
     if unknown:
         p.error(f"unknown benchmark: {', '.join(sorted(unknown))}")
