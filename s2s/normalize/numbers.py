@@ -6,18 +6,13 @@ when it compiles).  So A-normal form gives them no names, and derivative rules s
 number (`x ** (3 - 1)` is `x ** 2`, whose adjoint reads `x`).
 """
 
-import operator
-
 import gast
 
+from ..operations import BINARY
+
 ARITHMETIC = {
-    gast.Add: operator.add,
-    gast.Sub: operator.sub,
-    gast.Mult: operator.mul,
-    gast.Div: operator.truediv,
-    gast.FloorDiv: operator.floordiv,
-    gast.Mod: operator.mod,
-    gast.Pow: operator.pow,
+    op: BINARY[op]
+    for op in (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow)
 }
 
 
