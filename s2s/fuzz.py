@@ -9,6 +9,8 @@ buffer, over smooth, bounded operations.  For each, at a random point:
 - the gradient (reverse mode) against central finite differences;
 - the directional derivative (forward mode) against finite differences along a random
   direction, and against the gradient;
+- the gradient with every loop checkpointed (`--checkpoint`), where s2s can
+  checkpoint them, against the plain gradient: bit for bit;
 - the Hessian-vector product against differences of gradients.
 
 A point where finite differences with two steps disagree is near a kink (a branch
@@ -172,12 +174,35 @@ def check(f, rng, rtol=1e-4, atol=1e-6):
         directional = (f(*plus) - f(*minus)) / (2 * eps)
     if not numpy.isclose(tangent, directional, rtol=rtol, atol=atol):
         return f"forward mode: {tangent!r}, finite differences {directional!r}"
+    checkpointed = _checkpointed_gradient(f, wrt)
+    if checkpointed is not None:
+        for i, (c, g) in enumerate(zip(checkpointed(*args)[1], grads)):
+            if not numpy.array_equal(c, g):
+                return f"checkpointed gradient in argument {i}: {c!r}, without {g!r}"
     products = s2s.hvp(f, wrt=wrt)(*args, tuple(vs))
     grad = s2s.grad(f, wrt=wrt)
     for i, (h, p, m) in enumerate(zip(products, grad(*plus), grad(*minus))):
         if not numpy.allclose(h, (numpy.asarray(p) - m) / (2 * eps), rtol=1e-3, atol=1e-5):
             return f"Hessian-vector product in argument {i}: {h!r}"
     return "ok"
+
+
+def _checkpointed_gradient(f, wrt):
+    """`value_and_grad` of `f` with every loop checkpointed (`--checkpoint`), or None
+    where s2s refuses to checkpoint one of its loops."""
+    import inspect
+
+    from .compiler import differentiate
+    from .errors import Unsupported
+
+    names = tuple(list(inspect.signature(f).parameters)[i] for i in wrt)
+    try:
+        generated = differentiate(f, names, inject=True, checkpoint=True)
+    except Unsupported:
+        return None
+    namespace = dict(generated.injected)
+    exec(compile(generated.source, f"<checkpointed {f.__qualname__}>", "exec"), namespace)
+    return namespace[generated.functions["value_and_grad"]]
 
 
 def main(argv=None):

@@ -62,6 +62,13 @@ def read_before_the_loop(x, w):
     return np.sum(first * y[4])
 
 
+def wraps_around(x, w):
+    y = np.zeros((3, 3))
+    for t in range(3):
+        y[t] = np.tanh(x * w + y[t - 1] * x)  # at t = 0, the last row: written at t = 2
+    return np.sum(y ** 2)
+
+
 def inside_another_loop(x, w):
     total = 0.0
     y = np.zeros((4, 3))
@@ -87,6 +94,7 @@ def into_a_copy(y0, w):
     (reads_ahead, True),
     (a_view_in_the_loop, True),
     (read_before_the_loop, True),
+    (wraps_around, True),
     (inside_another_loop, True),
 ])
 def test_only_needless_restores_are_left_out(f, restored):

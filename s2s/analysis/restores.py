@@ -21,7 +21,8 @@ and reads only rows written before it (`t`, below `t + 1`), so every row holds t
 one value anything ever read from it, from its write to the end.  The adjoint sweep
 of iteration `t` runs after those of the later iterations, which would have put back
 rows above `t + 1` only.  Accepted, conservatively, when:
-- the loop is `for t in range(...)` with step 1, not inside another loop;
+- the loop is `for t in range(...)` with step 1, not inside another loop, starting
+  from a number such that no index it computes is negative (`y[-1]` is the last row);
 - the array is made inside the function (not a parameter) by a function that makes
   a new array, and before the loop the function only writes into it (`y[0] = x`);
 - inside the loop, the array is only written by that one statement, at `t + c`, and
@@ -43,7 +44,7 @@ def needless_restores(fn, operations):
     found = {}
     for position, stmt in enumerate(fn.body):
         if isinstance(stmt, gast.For) and _counts_by_one(stmt, operations):
-            found.update(_in_loop(stmt, fn.body[:position], operations))
+            found.update(_in_loop(stmt, fn.body[:position], operations, _first(stmt)))
         elif (  # `y[0] = x` outside loops, where nothing before it reads `y`
             isinstance(stmt, gast.Assign)
             and isinstance(stmt.targets[0], gast.Subscript)
@@ -66,7 +67,16 @@ def _counts_by_one(loop, operations):
     )
 
 
-def _in_loop(loop, before, operations):
+def _first(loop):
+    """The loop counter's first value, where it is a number literal (`range(n)`: 0)."""
+    args = loop.iter.args
+    if len(args) == 1:
+        return 0
+    start = args[0]
+    return start.value if isinstance(start, gast.Constant) and type(start.value) is int else None
+
+
+def _in_loop(loop, before, operations, first):
     counter = loop.target.id
     offsets = _offsets(loop, counter)
     writes, reads, other = {}, {}, set()
@@ -89,7 +99,12 @@ def _in_loop(loop, before, operations):
         if len(written) != 1 or name in other or not _made_here(name, before, operations):
             continue
         stmt, c = written[0]
-        if c is None or any(d is None or d >= c for d in reads.get(name, [])):
+        offsets = reads.get(name, [])
+        if c is None or any(d is None or d >= c for d in offsets):
+            continue
+        # a negative index counts from the end: `y[t - 1]` at t = 0 is the last row,
+        # which a later iteration writes
+        if first is None or first + min([c, *offsets]) < 0:
             continue
         found[id(stmt)] = _made_here(name, before, operations, blank=True)
     return found
