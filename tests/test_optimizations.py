@@ -97,3 +97,15 @@ def test_numbers_take_plain_arithmetic():
     helpers = ("unbroadcast", "expand_reduced", "zeros_like", "balanced_eq")
     assert not any(h in code for h in helpers)
     assert "dtheta = dtheta + ds * math.cos(theta)" in code
+
+
+def test_calls_that_may_do_more_than_make_a_value_stay():
+    import s2s
+
+    def draws(x):
+        noise = np.random.normal(size=3)  # advances the generator: it stays
+        shown = print  # (a name, pure: it goes)
+        return np.sum(x * x)
+
+    code = s2s.source(draws)
+    assert "np.random.normal(size=3)" in code and "shown" not in code

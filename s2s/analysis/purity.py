@@ -5,14 +5,13 @@ In: a function in the core language.  Out: the `id`s of such `name = value`
 statements.
 
 A value is pure when it is made of names, numbers, arithmetic, comparisons, tuples,
-attributes (`x.shape`), indexing, and calls of NumPy's ufuncs, `math`'s functions and
-functions with a derivative rule (NumPy's mathematics).  Not: the user's functions,
-random draws (they advance the generator), `print`, or any other call.  (Left out, a
+attributes (`x.shape`), indexing, and calls of NumPy's and `math`'s functions that
+have a derivative rule (NumPy's mathematics).  Not: the user's functions (with a rule
+of the user's or not), random draws (they advance the generator), `print`, or any
+other call.  (Left out, a
 pure statement that would have failed, a shape mismatch in a value nothing reads, no
 longer fails.)
 """
-
-import math
 
 import numpy
 
@@ -36,15 +35,18 @@ def pure_assignments(fn, operations):
     }
 
 
+def _numpy_or_math(function):
+    owner = getattr(function, "__objclass__", None)  # an array method: `x.sum`
+    module = getattr(owner or function, "__module__", None) or ""
+    return module == "math" or module == "numpy" or module.startswith("numpy.")
+
+
 def _pure(node, operations):
     if isinstance(node, gast.Call):
         function = operations.classify(node).key
-        if not (
-            isinstance(function, numpy.ufunc)
-            or getattr(function, "__module__", None) == "math"
-            or (callable(function) and function in vars(math).values())
-            or adjoint_template(function) is not None
-        ):
+        if not (isinstance(function, numpy.ufunc) or (
+            _numpy_or_math(function) and adjoint_template(function) is not None
+        )):
             return False
         parts = list(node.args) + [k.value for k in node.keywords]
         return all(_pure(p, operations) for p in parts)
