@@ -30,10 +30,8 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
     for t in range(steps):
         t7 = xs[t]
         t8 = t7 @ Wx
-        tape.append(t7)
         t9 = h[t]
         t10 = t9 @ Wh
-        tape.append(t9)
         t11 = t8 + t10
         tape.append((shape_of(t10), shape_of(t8)))
         t12 = t11 + b
@@ -42,7 +40,6 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
         tape.append(t13)
         t14 = t + 1
         h[t14] = t13
-        tape.append(t14)
     t15 = h[1:]
     out = t15 @ Wy
     t16 = out - ys
@@ -65,7 +62,7 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
     db = zeros_like(b)
     for t in reversed(range(steps)):
         # d of: h[t + 1] = np.tanh(xs[t] @ Wx + h[t] @ Wh + b)  (rnn.py:11)
-        t14 = tape.pop()
+        t14 = t + 1
         dt13 = dh[t14]
         t13 = tape.pop()
         dt12 = dt13 * (1.0 - t13 * t13)
@@ -75,11 +72,11 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
         t10, t8 = tape.pop()
         dt8 = unbroadcast(dt11, t8)
         dt10 = unbroadcast(dt11, t10)
-        t9 = tape.pop()
+        t9 = h[t]
         dt9 = matmul_lhs_adjoint(dt10, t9, Wh)
         dWh = dWh + matmul_rhs_adjoint(dt10, t9, Wh)
         dh[t] += dt9
-        t7 = tape.pop()
+        t7 = xs[t]
         dWx = dWx + matmul_rhs_adjoint(dt8, t7, Wx)
     return (
         t18,

@@ -111,7 +111,7 @@ class ReverseMode:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and (isinstance(s.value, gast.Dict) or operations.classify(s.value).key is dict)
         }
-        self.tape = Tape(namer, self.shape_only)
+        self.tape = Tape(namer, self.shape_only, self.unrestored)
         self.checks_before = []  # checks the forward sweep makes before a call
         # the seed's name: `d_result`, unless a callee has a parameter of that name
         # (a generated gradient, differentiated again)

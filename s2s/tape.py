@@ -9,7 +9,7 @@ iteration sees the values of that iteration (`saved`).  Nothing else is pushed:
 - a name that does not change between iterations of this loop is not saved in it;
   if an outer loop changes it, it is saved once around this loop;
 - `x = xs[i]`, where nothing in the loop can change `xs` or `i`, is read again in
-  the adjoint sweep rather than saved;
+  the adjoint sweep rather than saved, and so is `j = i + 1` computed again;
 - a value that a compound statement (`if`) restores is not saved again inside it.
 """
 
@@ -23,12 +23,14 @@ from .syntax import (
 
 
 class Tape:
-    def __init__(self, namer, shape_only=None):
+    def __init__(self, namer, shape_only=None, unrestored=()):
         """`shape_only(name, code)`: whether `code` reads `name` only for its shape
         (as `unbroadcast`'s second argument), and the call `shape_of(value)` that
-        keeps just that; None to keep values whole."""
+        keeps just that; None to keep values whole.  `unrestored`: the ids of writes
+        that no read of the array in their loop can see (analysis/restores.py)."""
         self.namer = namer
         self.shape_only = shape_only
+        self.unrestored = unrestored
         self.name = namer.fresh("tape")
         self.used = False
         self.variant = set()  # names whose values change from one loop iteration to the next
@@ -47,7 +49,7 @@ class Tape:
         self.variant = _loop_variant(stmt, carried) | (outer & names_stored(stmt))
         if not counted:
             self.variant.discard(stmt.target.id)
-        self.rereads = {**outer_rereads, **_rereadable(stmt, self.variant)}
+        self.rereads = {**outer_rereads, **_rereadable(stmt, self.variant, self.unrestored)}
         self.depth += 1
         try:
             yield
@@ -242,22 +244,43 @@ def _loop_variant(loop, carried):
     return variant - changed
 
 
-def _rereadable(loop, variant):
+def _rereadable(loop, variant, unrestored=()):
     """Names the body of `loop` assigns once, unconditionally, by indexing, `x =
     xs[i]`, where neither `xs` nor the index changes from one iteration to the next,
-    the loop writes into no array or dict (`xs` may be a view of one) and appends to
-    no list but others: `xs[i]` reads in the adjoint sweep what it read in the forward
+    the loop writes into no array or dict (`xs` may be a view of one) but parts no
+    read in the loop sees (`unrestored`: `y[t + 1] = f(y[t])`), and appends to no
+    list but others: `xs[i]` reads in the adjoint sweep what it read in the forward
     sweep.  Name -> its assignment."""
+    unseen = {id(n.targets[0]) for n in walk(loop) if id(n) in unrestored}
     if any(
-        isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) for n in walk(loop)
+        isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) and id(n) not in unseen
+        for n in walk(loop)
     ):
         return {}
-    appended_to = changed_in_place(loop)
+    # (an array written only where no read in the loop sees: its reads read again)
+    appended_to = changed_in_place(loop) - {
+        n.targets[0].value.id for n in walk(loop) if id(n) in unrestored
+    }
     counts = _assignment_counts(loop)
     return {
         s.targets[0].id: s for s in loop.body
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
         and counts[s.targets[0].id] == 1
-        and isinstance(s.value, gast.Subscript) and isinstance(s.value.value, gast.Name)
+        and (
+            isinstance(s.value, gast.Subscript) and isinstance(s.value.value, gast.Name)
+            or _counter_arithmetic(s.value, loop)
+        )
         and not names_read(s.value) & (variant | appended_to)
     }
+
+
+def _counter_arithmetic(value, loop):
+    """`i + 1`, `i - 2`: a `for` loop's counter and an integer, as cheap to compute
+    again as to keep."""
+    def part(node):
+        return (isinstance(node, gast.Name) and isinstance(loop, gast.For)
+                and isinstance(loop.target, gast.Name) and node.id == loop.target.id) or (
+            isinstance(node, gast.Constant) and type(node.value) is int)
+
+    return (isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub))
+            and part(value.left) and part(value.right))

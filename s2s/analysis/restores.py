@@ -168,6 +168,7 @@ def _made_here(name, before, operations, blank=False):
             target is mentions[0]
             and isinstance(stmt.value, gast.Call)
             and operations.classify(stmt.value).key in NEW_ARRAYS
+            and operations.classify(stmt.value).key not in (list, dict)  # (arrays only)
             and not (blank and not is_nondifferentiable(operations.classify(stmt.value).key))
         ):
             made = True
