@@ -222,6 +222,7 @@ def test_a_module_written_by_the_cli_names_the_users_lines(tmp_path):
         "value_and_grad_loss(w, x, d_result=np.ones(7))",
     ])
     assert "matmul" in own and own.endswith("in loss (model.py:5): h = x @ w\n"), own
+    assert own.count("in loss (") == 1  # (grad_loss and value_and_grad_loss: one note)
     assert derivative.endswith(
         "while computing the derivative of model.py:6: return np.sum(np.tanh(h))\n"
     ), derivative

@@ -21,8 +21,6 @@ _line_notes = {}  # generated file -> {generated line: note}
 _stale = set()  # modules the CLI wrote whose header's command now makes other text
 _REGENERATE_AT_MOST = 3000  # lines: larger modules take seconds to make again
 
-_PREFIXES = ("in ", "while computing the derivative of ")
-
 
 def register(filename, notes):
     """The notes of the generated module at `filename`, by line."""
@@ -55,7 +53,7 @@ def unwrapped(obj):
 
 
 def add_note(exc, filename):
-    if any(note.startswith(_PREFIXES) for note in getattr(exc, "__notes__", ())):
+    if getattr(exc, "_s2s_noted", False):
         return  # an inner generated function has said where
     line = None
     tb = exc.__traceback__
@@ -66,6 +64,10 @@ def add_note(exc, filename):
     note = note_at(filename, line) if line is not None else None
     if note:
         exc.add_note(note)
+        try:
+            exc._s2s_noted = True
+        except AttributeError:  # (an exception type without attributes of its own)
+            pass
 
 
 def note_at(filename, line):
