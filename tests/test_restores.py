@@ -69,6 +69,15 @@ def wraps_around(x, w):
     return np.sum(y ** 2)
 
 
+def inner_rewrites(x, w):
+    y = np.zeros((4, 3))
+    y[0] = x
+    for t in range(3):
+        for k in range(2):  # writes row t + 1 twice
+            y[t + 1] = np.tanh(y[t] * w + k * x)
+    return np.sum(y ** 2)
+
+
 def inside_another_loop(x, w):
     total = 0.0
     y = np.zeros((4, 3))
@@ -95,6 +104,7 @@ def into_a_copy(y0, w):
     (a_view_in_the_loop, True),
     (read_before_the_loop, True),
     (wraps_around, True),
+    (inner_rewrites, True),
     (inside_another_loop, True),
 ])
 def test_only_needless_restores_are_left_out(f, restored):

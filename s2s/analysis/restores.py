@@ -25,8 +25,9 @@ rows above `t + 1` only.  Accepted, conservatively, when:
   from a number such that no index it computes is negative (`y[-1]` is the last row);
 - the array is made inside the function (not a parameter) by a function that makes
   a new array, and before the loop the function only writes into it (`y[0] = x`);
-- inside the loop, the array is only written by that one statement, at `t + c`, and
-  only read as `y[t + d]` with `d < c` (indices computed from `t` and constants);
+- inside the loop, the array is only written by that one statement (not inside an
+  inner loop), at `t + c`, and only read as `y[t + d]` with `d < c` (indices computed
+  from `t` and constants);
 - the loop makes no views of it (`y[1:]`), appends it to nothing, passes it nowhere.
 After the loop, anything goes: the adjoint of what follows runs before any put-back.
 Likewise a write outside loops into an array made in the function, where nothing
@@ -80,11 +81,14 @@ def _in_loop(loop, before, operations, first):
     counter = loop.target.id
     offsets = _offsets(loop, counter)
     writes, reads, other = {}, {}, set()
+    inner = {id(n) for nested in walk(loop) if nested is not loop
+             and isinstance(nested, (gast.For, gast.While)) for n in walk(nested)}
     for node in walk(loop):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
             target = node.targets[0]
             if isinstance(target.value, gast.Name):
-                offset = _offset(target.slice, offsets)
+                # (in an inner loop, one iteration may write its part again and again)
+                offset = None if id(node) in inner else _offset(target.slice, offsets)
                 writes.setdefault(target.value.id, []).append((node, offset))
     for node in walk(loop):
         if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
