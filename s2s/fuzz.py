@@ -3,8 +3,8 @@
 Each program is a module of its own: a function `f(x, y, s)` of two vectors and a
 float, with straight-line code, branches, `for` and `while` loops with `break` and
 `continue`, calls to generated helper functions, a recursion whose base case depends
-on the data, lists built by `append`, tuples, dicts and in-place writes into a
-buffer, over smooth, bounded operations.  For each, at a random point:
+on the data, lists built by `append`, tuples, dicts, in-place writes into a buffer
+and rows written from the row before, over smooth, bounded operations.  For each, at a random point:
 
 - the gradient (reverse mode) against central finite differences;
 - the directional derivative (forward mode) against finite differences along a random
@@ -102,11 +102,18 @@ class _Writer:
             self.lines += [f"{pad}{name}_parts = {{'a': {rng.choice(names)}}}",
                            f"{pad}{name}_parts['b'] = {e(names, 1)}",
                            f"{pad}{name} = {name}_parts['a'] - {name}_parts['b'] * 0.5"]
-        else:  # a buffer written element by element
+        elif rng.random() < 0.5:  # a buffer written element by element
             self.lines += [f"{pad}{name} = np.zeros(3)",
                            f"{pad}for i in range(3):",
                            f"{pad}    {name}[i] = np.sum({rng.choice(names)}) * 0.1 "
                            f"+ x[i] * {name}[i - 1]"]
+        else:  # time steps: each row from the one before
+            self.lines += [f"{pad}{name}_rows = np.zeros((4, 3))",
+                           f"{pad}{name}_rows[0] = {rng.choice(names)} + x * 0.0",
+                           f"{pad}for i in range(3):",
+                           f"{pad}    {name}_rows[i + 1] = np.tanh({name}_rows[i] * "
+                           f"{e(names, 1)}) + x * 0.1",
+                           f"{pad}{name} = {name}_rows[3] * 0.5 + {name}_rows[1]"]
         return [name]
 
 
