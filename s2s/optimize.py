@@ -74,7 +74,7 @@ def _number(node):
 
 
 def fold_constants(stmts, changed):
-    """`changed`: the names updated in place (`changed_in_place`)."""
+    """`changed`: the names that must not become another's alias (`unaliasable`)."""
     for stmt in stmts:
         if getattr(stmt, "s2s_adjoint", False) and not isinstance(stmt, LOOPS):
             Fold(changed).visit(stmt)
@@ -83,9 +83,10 @@ def fold_constants(stmts, changed):
             fold_constants(stmt.orelse, changed)
 
 
-def changed_in_place(fn):
-    """Names whose values something may change in place: written into, `+=`-ed,
-    passed to a call made for its effect (`add_at(dx, i, g)`), appended to or popped;
+def unaliasable(fn):
+    """Names that must keep an array of their own, not become another name's alias:
+    those whose values something may change in place (written into, `+=`-ed,
+    passed to a call made for its effect (`add_at(dx, i, g)`), appended to or popped),
     and what the function returns, which its caller may change (the gradients it
     hands back are new arrays unless `cast_like` copies them)."""
     changed = set()
@@ -287,7 +288,7 @@ def optimize(fn, temporaries, active, adjoint_names, forward=False, removable=fr
     are, so that a temporary used once (a value's or a tangent's) can always be put
     back where it is used.  `removable`: the ids of the function's own assignments
     that may go where nothing reads them (analysis/purity.py)."""
-    fold_constants(fn.body, changed_in_place(fn))
+    fold_constants(fn.body, unaliasable(fn))
     fn.body = eliminate_dead_code(fn.body, set(), removable)
     fn = propagate_copies(fn, adjoint_names)
     if forward:  # (`temporaries` holds the tangents of temporaries too)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 import gast
 
+from .analysis.restores import counter_offset
 from .syntax import (
     appended, assign, clone, load, names_read, names_stored, popped, store, walk,
 )
@@ -268,19 +269,8 @@ def _rereadable(loop, variant, unrestored=()):
         and counts[s.targets[0].id] == 1
         and (
             isinstance(s.value, gast.Subscript) and isinstance(s.value.value, gast.Name)
-            or _counter_arithmetic(s.value, loop)
+            or isinstance(loop, gast.For) and isinstance(loop.target, gast.Name)
+            and counter_offset(s.value, loop.target.id) is not None  # `j = i + 1`
         )
         and not names_read(s.value) & (variant | appended_to)
     }
-
-
-def _counter_arithmetic(value, loop):
-    """`i + 1`, `i - 2`: a `for` loop's counter and an integer, as cheap to compute
-    again as to keep."""
-    def part(node):
-        return (isinstance(node, gast.Name) and isinstance(loop, gast.For)
-                and isinstance(loop.target, gast.Name) and node.id == loop.target.id) or (
-            isinstance(node, gast.Constant) and type(node.value) is int)
-
-    return (isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub))
-            and part(value.left) and part(value.right))

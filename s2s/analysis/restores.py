@@ -138,6 +138,12 @@ def _offsets(loop, counter):
     return offsets
 
 
+def counter_offset(node, counter):
+    """`c` where `node` is `counter + c` or `counter - c` (c an integer, at any depth),
+    else None."""
+    return _offset(node, {counter: 0})
+
+
 def _offset(node, offsets):
     """`c` where `node` is `counter + c` (c an integer), through `offsets`; else None."""
     if isinstance(node, gast.Name):
