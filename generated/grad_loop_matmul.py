@@ -38,6 +38,7 @@ def value_and_grad_matmul(a, b, d_result=1.0):
                 tape.append((shape_of(t12), shape_of(t15)))
                 tape.append(snapshot(c[i, j]))
                 c[i, j] = t16
+                tape.append(shape_of(t16))
     value = snapshot(c)
 
     # d of: return c  (loop_matmul.py:12)
@@ -49,8 +50,9 @@ def value_and_grad_matmul(a, b, d_result=1.0):
         for j in reversed(range(t9)):
             for k in reversed(range(t11)):
                 # d of: c[i, j] += a[i, k] * b[k, j]  (loop_matmul.py:11)
+                t16 = tape.pop()
                 c[i, j] = tape.pop()
-                dt16 = snapshot(dc[i, j])
+                dt16 = unbroadcast(snapshot(dc[i, j]), t16)
                 dc[i, j] = 0.0
                 t12, t15 = tape.pop()
                 dt12 = unbroadcast(dt16, t12)

@@ -16,6 +16,7 @@ from s2s.runtime import (
     size_ratio,
     unbroadcast,
     zeros_like,
+    zeros_outside,
 )
 from s2s.runtime.notes import with_source_notes
 
@@ -52,10 +53,9 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
     dout = unbroadcast(dt16, out)
 
     # d of: out = h[1:] @ Wy  (rnn.py:12)
-    dt15 = matmul_lhs_adjoint(dout, t15, Wy)
     dWy = matmul_rhs_adjoint(dout, t15, Wy)
-    dh = zeros_like(h)
-    dh[1:] += dt15
+    dh = zeros_outside(h, slice(1, None))
+    dh[1:] = matmul_lhs_adjoint(dout, t15, Wy, out=dh[1:])
     dWh = zeros_like(Wh)
     dWx = zeros_like(Wx)
     db = zeros_like(b)
@@ -70,14 +70,14 @@ def value_and_grad_loss(Wx, Wh, b, Wy, xs, ys, d_result=1.0):
             t12 = t11 + b
             tape.append(shape_of(t11))
             t13 = np.tanh(t12)
-            tape.append(t13)
             t14 = t + 1
             h[t14] = t13
+            tape.append(t13)
         for t in reversed(range(segment_start, min(segment_start + segment, steps))):
             # d of: h[t + 1] = np.tanh(xs[t] @ Wx + h[t] @ Wh + b)  (rnn.py:11)
             t14 = t + 1
-            dt13 = dh[t14]
             t13 = tape.pop()
+            dt13 = unbroadcast(dh[t14], t13)
             dt12 = dt13 * (1.0 - t13 * t13)
             t11 = tape.pop()
             dt11 = unbroadcast(dt12, t11)

@@ -34,6 +34,7 @@ from .normalize.nested import lift_nested
 from .normalize.numbers import fold_numbers
 from .normalize.subset import check_subset
 from .normalize.versions import assign_versions
+from .normalize.written_into import drop_written_into
 from .operations import Operations
 from .optimize import optimize
 from .parse import parse_function
@@ -119,7 +120,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
         needless_restores(fn, operations),
     ).transform()
     vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()),
-                   removable=pure_assignments(fn, operations))
+                   removable=pure_assignments(fn, operations), imports=imports)
     grad = _grad_function(fn, vjp.name, signature, imports)
     vjp.s2s_source = grad.s2s_source = source
     split = callees.make(lambda callee: _split(callee, imports, callees))
@@ -310,6 +311,7 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     statements marked for checkpointing)."""
     as_written = _operations(fn, source, imports)
     fn = mark_checkpoints(fn, source, as_written, checkpoint, allowed=not callee)
+    fn = drop_written_into(fn, as_written)
     check_in_place_calls(fn, as_written, source, forward)
     fn = mark_hooks(fn, source, as_written, namer)
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
@@ -372,7 +374,8 @@ def _split(callee, imports, callees):
                           needless_restores(fn, operations))
     removable = pure_assignments(fn, operations)
     functions = [optimize(f, namer.temporaries, active, set(namer.adjoints.values()),
-                          removable=removable) for f in reverse.split(callee)]
+                          removable=removable, imports=imports)
+                 for f in reverse.split(callee)]
     for f in functions:
         f.s2s_source = source
     return functions

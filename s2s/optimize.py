@@ -17,7 +17,8 @@ import operator
 import gast
 
 from .reverse import is_comment
-from .syntax import names_read, statements, walk
+from . import runtime
+from .syntax import clone, constant, load, names_read, names_stored, statements, walk
 
 FOLD = {
     gast.Add: operator.add,
@@ -85,14 +86,18 @@ def fold_constants(stmts, changed):
 
 def unaliasable(fn):
     """Names that must keep an array of their own, not become another name's alias:
-    those whose values something may change in place (written into, `+=`-ed,
-    passed to a call made for its effect (`add_at(dx, i, g)`), appended to or popped),
-    and what the function returns, which its caller may change (the gradients it
-    hands back are new arrays unless `cast_like` copies them)."""
+    those whose values something may change in place (`updated_in_place`), and what
+    the function returns, which its caller may change (the gradients it hands back
+    are new arrays unless `cast_like` copies them)."""
+    returned = {n for node in walk(fn) if isinstance(node, gast.Return) for n in names_read(node)}
+    return updated_in_place(fn) | returned
+
+
+def updated_in_place(code):
+    """Names whose values `code` may change in place: written into, `+=`-ed, passed
+    to a call made for its effect (`add_at(dx, i, g)`), appended to or popped."""
     changed = set()
-    for node in walk(fn):
-        if isinstance(node, gast.Return):
-            changed |= names_read(node)
+    for node in walk(code):
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
             changed |= {n.id for n in walk(node.value) if isinstance(n, gast.Name)}
         elif isinstance(node, gast.AugAssign):
@@ -269,6 +274,70 @@ def _without(stmts, removed):
     return out
 
 
+def write_parts_in_place(stmts, uses, imports):
+    """`dx = f(a, b)` and later `dy = zeros_like(y)`, `dy[i] += dx`, where `f` can write
+    its result into an array it is given (`writes_into`), `dx` is read nowhere else and
+    nothing in between changes `a`, `b` or `i`: `dy[i] = f(a, b, out=dy[i])`, and for
+    a slice `i`, `dy = zeros_outside(y, i)`.  A first contribution to part of an
+    adjoint then makes no temporary the size of the part, and the part's memory is
+    written once, not zeroed first and added to.  `imports`: the generated module's."""
+    out = []
+    for stmt in stmts:
+        for field in ("body", "orelse"):
+            if isinstance(stmt, (gast.If,) + LOOPS):
+                setattr(stmt, field, write_parts_in_place(getattr(stmt, field), uses, imports))
+        position = _part_written(out, stmt, uses, imports.object_named)
+        if position is not None:
+            call, index, zeros = out.pop(position).value, stmt.target.slice, out[-1].value
+            call.keywords = [gast.keyword(
+                arg="out", value=gast.Subscript(value=clone(stmt.target.value),
+                                                slice=clone(index), ctx=gast.Load()))]
+            stmt = gast.copy_location(
+                gast.Assign(targets=[stmt.target], value=call, type_comment=None), stmt)
+            stmt.s2s_adjoint = True
+            if isinstance(index, gast.Slice) and index.step is None:
+                bounds = [b if b is not None else constant(None) for b in (index.lower, index.upper)]
+                part = gast.Call(func=load("slice"), args=[clone(b) for b in bounds], keywords=[])
+                zeros.func = imports.reference(runtime.zeros_outside)
+                zeros.args.append(part)
+        out.append(stmt)
+    return out
+
+
+def _part_written(before, stmt, uses, helper):
+    """The position in `before` of `dx = f(...)` when `stmt` is `dy[i] += dx` right
+    after `dy = zeros_like(y)` and the call can move to it; else None.  `helper(name)`:
+    the runtime object a name stands for."""
+    if not (isinstance(stmt, gast.AugAssign) and isinstance(stmt.op, gast.Add)
+            and isinstance(stmt.target, gast.Subscript) and isinstance(stmt.value, gast.Name)
+            and uses.get(stmt.value.id) == 1 and before):
+        return None
+    base, zeros = stmt.target.value, before[-1]
+    if not (isinstance(base, gast.Name) and isinstance(zeros, gast.Assign)
+            and isinstance(zeros.targets[0], gast.Name) and zeros.targets[0].id == base.id
+            and isinstance(zeros.value, gast.Call) and isinstance(zeros.value.func, gast.Name)
+            and helper(zeros.value.func.id) is runtime.zeros_like):
+        return None
+    for position in range(len(before) - 2, -1, -1):
+        made = before[position]
+        if stmt.value.id in names_stored(made):
+            break
+    else:
+        return None
+    if not (getattr(made, "s2s_adjoint", False) and isinstance(made, gast.Assign)
+            and isinstance(made.targets[0], gast.Name) and isinstance(made.value, gast.Call)):
+        return None
+    call = made.value
+    if not (isinstance(call.func, gast.Name) and not call.keywords
+            and getattr(helper(call.func.id), "writes_into", False)):
+        return None
+    read = names_read(call) | names_read(stmt.target.slice)
+    for between in before[position + 1:]:
+        if (names_stored(between) | updated_in_place(between)) & read:
+            return None
+    return position
+
+
 def drop_empty_comments(stmts):
     out = []
     for stmt in stmts:
@@ -283,16 +352,20 @@ def drop_empty_comments(stmts):
     return out
 
 
-def optimize(fn, temporaries, active, adjoint_names, forward=False, removable=frozenset()):
+def optimize(fn, temporaries, active, adjoint_names, forward=False, removable=frozenset(),
+             imports=None):
     """`forward`: a forward-mode function, whose tangents are computed as the values
     are, so that a temporary used once (a value's or a tangent's) can always be put
     back where it is used.  `removable`: the ids of the function's own assignments
-    that may go where nothing reads them (analysis/purity.py)."""
+    that may go where nothing reads them (analysis/purity.py).  `imports`: the
+    generated module's, to write parts of adjoints in place (reverse mode)."""
     fold_constants(fn.body, unaliasable(fn))
     fn.body = eliminate_dead_code(fn.body, set(), removable)
     fn = propagate_copies(fn, adjoint_names)
     if forward:  # (`temporaries` holds the tangents of temporaries too)
         active = set()
     fn.body = inline_temporaries(fn.body, temporaries, count_uses(fn.body), active, forward)
+    if imports is not None:
+        fn.body = write_parts_in_place(fn.body, count_uses(fn.body), imports)
     fn.body = drop_empty_comments(fn.body)
     return fn

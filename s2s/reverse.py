@@ -111,6 +111,11 @@ class ReverseMode:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and (isinstance(s.value, gast.Dict) or operations.classify(s.value).key is dict)
         }
+        self.lists = {  # and lists: a value written into either is kept as it is
+            s.targets[0].id for s, _ in statements(fn.body)
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+            and (isinstance(s.value, gast.List) or operations.classify(s.value).key is list)
+        }
         self.tape = Tape(namer, self.shape_only, self.unrestored)
         self.checks_before = []  # checks the forward sweep makes before a call
         # the seed's name: `d_result`, unless a callee has a parameter of that name
@@ -267,15 +272,18 @@ class ReverseMode:
                 isinstance(stmt.value, gast.Constant) and stmt.value.value is None
             ):
                 self.bound = self.bound | {stmt.targets[0].id}
+        codes = []
         for stmt, self.bound in zip(reversed(stmts), reversed(before)):
             forward, code = self.statement(stmt)
             forwards.append(forward)
+            codes.append(code)
             if code:
                 line = getattr(stmt, "lineno", None)
                 if line is not None and line != self.last_line:
                     out.append(comment(self.describe(line)))
                     self.last_line = line
                 out.extend(code)
+        self.tape.save_once(forwards[::-1], codes[::-1])  # (changes pushes and pops in place)
         self.bound = outside
         return [s for forward in reversed(forwards) for s in forward], out
 
@@ -348,19 +356,32 @@ class ReverseMode:
         blank = self.unrestored.get(id(stmt), False) and _is_basic_index(index, self.scalars)
         if dbase in self.initialised and blank:  # nothing adds to that part again
             part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
-            return self.tape.saved([stmt], code + self.contribute(Contribution(value, part)))
+            item = Contribution(value, self.unbroadcast_part(part, value, base, index))
+            return self.tape.saved([stmt], code + self.contribute(item))
         if dbase in self.initialised:
             if _is_basic_index(index, self.scalars):
                 part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
                 adjoint_part = self.call("snapshot", part)
             else:  # an index array may repeat a position: only the last write counts
                 adjoint_part = self.call("written_part", load(dbase), _index_value(clone(index)))
+            adjoint_part = self.unbroadcast_part(adjoint_part, value, base, index)
             code += self.contribute(Contribution(value, adjoint_part))
             if dbase not in self.owned:
                 code.append(self.own(dbase))
             zero = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Store())
             code.append(mark(assign(zero, constant(0.0))))
         return self.tape.saved([save, stmt] if save else [stmt], code)
+
+    def unbroadcast_part(self, adjoint, value, base, index):
+        """The adjoint of the part `base[index]` as that of the `value` written there:
+        summed over what writing it broadcast, unless it surely has the part's shape."""
+        if (not isinstance(value, gast.Name) or value.id not in self.active
+                or base in self.dicts or base in self.lists):
+            return adjoint
+        fills = getattr(self.scalars, "fills", None)
+        if fills is not None and fills(value.id, base, index):
+            return adjoint
+        return self.call("unbroadcast", adjoint, load(value.id))
 
     def hook(self, stmt):
         """`with s2s.grad_of(h) as g: body` (normalize/hooks.py): in the adjoint sweep,

@@ -90,6 +90,39 @@ class Tape:
             restore.append(pop)
         return forward, restore + code
 
+    def save_once(self, forwards, codes):
+        """Of a name that two statements of a block save, with no assignment to it
+        between their pushes, only the later push stays (the whole value, if either
+        statement reads more than its shape): its pop, which the adjoint sweep meets
+        first, restores the value the earlier statement's adjoint reads.  `forwards`,
+        `codes`: each statement's forward and adjoint code, in the block's order."""
+        last = {}  # name -> the pop that restores it, of the latest push so far
+        for forward, code in zip(forwards, codes):
+            pop = next((s for s in code if hasattr(s, "s2s_push")), None)
+            if pop is None or getattr(pop, "s2s_dropped", False):
+                for name in names_stored(forward):
+                    last.pop(name, None)
+                continue
+            pushed = forward[:-1] if forward and forward[-1] is pop.s2s_push else forward
+            for name in names_stored(pushed):
+                last.pop(name, None)
+            names = _saved_names(pop)
+            shapes = getattr(pop, "s2s_shapes", {})
+            for name in names:
+                earlier = last.get(name)
+                if earlier is None:
+                    continue
+                if name not in getattr(earlier, "s2s_shapes", {}):
+                    shapes.pop(name, None)  # the earlier adjoint reads the whole value
+                kept = [n for n in _saved_names(earlier) if n != name]
+                if kept:
+                    set_saved_names(earlier.s2s_push, earlier, kept)
+                else:
+                    earlier.s2s_push.s2s_dropped = earlier.s2s_dropped = True
+            set_saved_names(pop.s2s_push, pop, names)
+            for name in names:
+                last[name] = pop
+
     def keep(self, value):
         """(a statement that keeps `value` for the adjoint sweep, the expression that
         gives it back there): a name in straight-line code, the tape in a loop."""

@@ -8,7 +8,7 @@ import numpy
 
 from s2s import nondifferentiable, stop_gradient
 from s2s.runtime import (
-    balanced_eq, chosen_mask, require_scalars, shape_of, size_ratio, zeros_like,
+    balanced_eq, chosen_mask, require_scalars, shape_of, size_ratio, zeros_like, zeros_outside,
 )
 
 nondifferentiable(
@@ -56,5 +56,5 @@ nondifferentiable(
     # on purpose
     stop_gradient,
     # the runtime's, in generated gradients: shapes, masks, checks and fresh zeros
-    zeros_like, size_ratio, balanced_eq, chosen_mask, require_scalars, shape_of,
+    zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_scalars, shape_of,
 )

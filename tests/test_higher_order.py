@@ -12,7 +12,8 @@ import pytest
 
 import s2s
 from benchmarks.mlp import inputs as mlp_inputs
-from examples import mlp, newton, pendulum, recursion
+from benchmarks.rnn import inputs as rnn_inputs
+from examples import mlp, newton, pendulum, recursion, rnn
 
 rng = np.random.default_rng(91)
 
@@ -68,6 +69,21 @@ def test_hvp_of_the_mlp_in_every_parameter():
     got = s2s.hvp(mlp.loss, wrt=(0, 1, 2, 3))(*args, vs)
     eps = 1e-6
     grad = s2s.grad(mlp.loss, wrt=(0, 1, 2, 3))
+    plus = [a + eps * v for a, v in zip(args[:4], vs)] + list(args[4:])
+    minus = [a - eps * v for a, v in zip(args[:4], vs)] + list(args[4:])
+    for g, p, m in zip(got, grad(*plus), grad(*minus)):
+        np.testing.assert_allclose(g, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def test_hvp_of_the_rnn_through_its_gradients_parts_written_in_place():
+    # the gradient writes the readout's adjoint into `dh[1:]` (`out=`): forward mode
+    # over it differentiates what that call returns
+    args = rnn_inputs(steps=5, batch=3, features=2, hidden=4, outputs=2, dtype=np.float64)
+    assert "out=dh[1:]" in s2s.source(rnn.loss, wrt=(0, 1, 2, 3))
+    vs = tuple(rng.normal(size=np.shape(a)) for a in args[:4])
+    got = s2s.hvp(rnn.loss, wrt=(0, 1, 2, 3))(*args, vs)
+    eps = 1e-6
+    grad = s2s.grad(rnn.loss, wrt=(0, 1, 2, 3))
     plus = [a + eps * v for a, v in zip(args[:4], vs)] + list(args[4:])
     minus = [a - eps * v for a, v in zip(args[:4], vs)] + list(args[4:])
     for g, p, m in zip(got, grad(*plus), grad(*minus)):

@@ -131,3 +131,31 @@ def test_callers_arrays_are_never_changed():
     before = x.copy()
     s2s.grad(copy_then_write)(x)
     np.testing.assert_array_equal(x, before)
+
+
+def broadcast_into_rows(x, n):
+    """`x` (a number, a row, a column) is broadcast into the first row of a made
+    buffer, then stepped through; its gradient sums over what was broadcast."""
+    h = np.zeros((n + 1, 2, 3))
+    h[0] = x
+    for t in range(n):
+        h[t + 1] = np.tanh(h[t] * 0.5 + 0.1)
+    return np.sum(h**2)
+
+
+def broadcast_made_values(x):
+    """Values computed from `x` and written broadcast: one a reduction, whose adjoint
+    must have its value's shape, one read back before the write (not blank)."""
+    y = np.ones((2, 4, 3))
+    y[0] = np.sum(x, axis=0)
+    y[1] = np.sin(x[0]) * y[1, 0]
+    y[0, 1:] = x[1:2, :1] * 2.0
+    return np.sum(y * y)
+
+
+def test_a_value_broadcast_into_a_part_gets_the_summed_adjoint():
+    for x in [0.37, rng.normal(size=3), rng.normal(size=(2, 1)), rng.normal(size=(2, 3))]:
+        (grad,) = check_gradient(broadcast_into_rows, (x, 3), wrt=0)
+        assert np.shape(grad) == np.shape(x)
+    (grad,) = check_gradient(broadcast_made_values, (rng.normal(size=(4, 3)),), wrt=0)
+    assert grad.shape == (4, 3)

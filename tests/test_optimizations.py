@@ -33,6 +33,12 @@ CASES = {
                                                     rng.normal(size=(4, 4)) * 0.5, 3), (0, 1, 2)),
     "broadcast": (opt.broadcast, (rng.normal(size=(3, 4)), rng.normal(size=4)), (0, 1)),
     "scalars": (opt.scalars, (0.7, 1.3), (0, 1)),
+    "parts_in_place": (opt.parts_in_place, (rng.normal(size=(2, 3)), rng.normal(size=(3, 3)) * 0.5,
+                                            rng.normal(size=(3, 4)), 4), (0, 1, 2)),
+    "rows_of_one_shape": (opt.rows_of_one_shape, (rng.normal(size=(2, 3)), 0.7, 4), (0, 1)),
+    # a 1-D readout: the adjoint's helper cannot write into `dh[1:]`, it is assigned there
+    "parts_in_place_1d": (opt.parts_in_place, (rng.normal(size=3), rng.normal(size=(3, 3)) * 0.5,
+                                               rng.normal(size=3), 4), (0, 1, 2)),
 }
 
 
@@ -109,3 +115,63 @@ def test_calls_that_may_do_more_than_make_a_value_stay():
 
     code = s2s.source(draws)
     assert "np.random.normal(size=3)" in code and "shown" not in code
+
+
+def test_a_first_contribution_to_part_of_an_adjoint_is_written_into_it():
+    code = generated("parts_in_place")
+    assert "dh = zeros_outside(h, slice(1, None))" in code
+    assert "dh[1:] = matmul_lhs_adjoint(dt10, t9, v, out=dh[1:])" in code
+    assert "dt9" not in code and "dh[1:] +=" not in code
+
+
+def test_what_a_helper_writes_into_an_adjoint_is_what_it_returns_without():
+    from s2s.runtime import matmul_lhs_adjoint, matmul_rhs_adjoint
+
+    def both(helper, g, x, y, out):
+        fresh = helper(g, x, y)
+        given = helper(g, x, y, out=out)
+        np.testing.assert_array_equal(given, fresh)
+        return given is out
+
+    g3, x3, y = rng.normal(size=(5, 2, 4)), rng.normal(size=(5, 2, 3)), rng.normal(size=(3, 4))
+    assert both(matmul_lhs_adjoint, g3, x3, y, np.empty((5, 2, 3)))  # batched: written
+    assert both(matmul_lhs_adjoint, g3[0], x3[0], y, np.empty((2, 3)))
+    assert both(matmul_rhs_adjoint, g3[0], x3[0], y, np.empty((3, 4)))
+    # where the product is not exactly the part, it is returned for the caller to store
+    assert not both(matmul_rhs_adjoint, g3, x3, y, np.empty((3, 4)))  # (summed over the batch)
+    assert not both(matmul_lhs_adjoint, g3, x3[:1], y, np.empty((1, 2, 3)))  # (broadcast x)
+    assert not both(matmul_lhs_adjoint, g3, x3, y, np.empty((5, 2, 3), np.float32))  # (dtype)
+    assert not both(matmul_lhs_adjoint, g3[0, 0], x3[0, 0], y, np.empty(3))  # (1-D)
+    assert not both(matmul_lhs_adjoint, g3[0, :, 0], x3[0], y[:, 0], np.empty((2, 3)))
+
+
+def test_zeros_outside_a_part_are_zeros_there():
+    from s2s.runtime import zeros_like, zeros_outside
+
+    x = rng.normal(size=(6, 2))
+    for part in [slice(1, None), slice(None, -1), slice(2, 4), slice(4, 2), slice(-3, None)]:
+        dx = zeros_outside(x, part)
+        assert dx.shape == x.shape and dx.dtype == x.dtype
+        outside = np.ones(6, bool)
+        outside[part] = False
+        np.testing.assert_array_equal(dx[outside], 0.0)
+    # where only a whole zero array will do: zeros_like's
+    for x, part in [(x, slice(None, None, 2)), (np.arange(4), slice(1, None)), ([1.0, 2.0], slice(1, None))]:
+        dx = zeros_outside(x, part)
+        expected = zeros_like(x)
+        assert type(dx) is type(expected)
+        np.testing.assert_array_equal(np.asarray(dx, float), np.asarray(expected, float))
+
+
+def test_a_value_of_its_rows_shape_takes_the_rows_adjoint_as_it_is():
+    code = generated("rows_of_one_shape")
+    assert "dt10 = snapshot(dy[t11])" in code  # `y[t] + ...`: no `unbroadcast`
+    assert "dx = unbroadcast(snapshot(dy[0]), x)" in code  # (`x` may be broadcast)
+
+
+def test_a_value_two_statements_save_is_pushed_once():
+    with open(os.path.join(ROOT, "generated", "grad_rnn.py")) as f:
+        code = f.read()
+    # `tanh`'s adjoint reads its value, and the write `h[t + 1] = t13` its shape
+    assert code.count("tape.append(t13)") == 1 and "shape_of(t13)" not in code
+    assert code.count("t13 = tape.pop()") == 1

@@ -10,6 +10,10 @@ one-argument ufunc of it (`np.sin(x)`, `-x`); or arithmetic (or a two-argument u
 of it with a scalar or with a name of its shape.  Loop-carried names make the facts
 circular: each name starts with what its first assignment says, and loses it when
 another assignment disagrees, until nothing changes.
+
+Parts `y[i]`, `y[i, j]` of an array `y` made once, here (`np.zeros(...)`), with
+scalar indices, all have one shape: `part(y, 2)` names that of `y[i, j]`, so that
+`alike(v, part(y, 1))` says a write `y[t + 1] = v` broadcasts nothing.
 """
 
 import numpy
@@ -17,6 +21,7 @@ import numpy
 import gast
 
 from ..syntax import statements
+from .writes import NEW_ARRAYS
 
 ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod, gast.FloorDiv)
 
@@ -32,18 +37,49 @@ class Shapes(frozenset):
     def alike(self, a, b):
         return a == b or _find(self.classes, a) == _find(self.classes, b)
 
+    def fills(self, value, array, index):
+        """Whether the name `value` surely has the shape of `array[index]`, so that
+        writing it there broadcasts nothing."""
+        depth = scalar_index_depth(index, self)
+        return depth is not None and self.alike(value, part(array, depth))
+
+
+def part(array, depth):
+    """The class of the parts `array[i]` (`depth` scalar indices) of a made array."""
+    return ("part", array, depth)
+
+
+def scalar_index_depth(index, scalars):
+    """How many scalar indices `index` is (`i`, `i, j`, `-1`), or None."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    for p in parts:
+        if isinstance(p, gast.UnaryOp) and isinstance(p.op, gast.USub):
+            p = p.operand
+        if not ((isinstance(p, gast.Constant) and type(p.value) is int)
+                or (isinstance(p, gast.Name) and p.id in scalars)):
+            return None
+    return len(parts)
+
 
 def shape_facts(fn, operations, scalars):
-    values = {}
-    for stmt, _ in statements(fn.body):
+    values, in_loops = {}, set()
+    for stmt, in_loop in statements(fn.body):
         if getattr(stmt, "s2s_placeholder", False):
             continue
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             values.setdefault(stmt.targets[0].id, []).append(stmt.value)
+            if in_loop:
+                in_loops.add(stmt.targets[0].id)
         else:  # loop counters, tuple targets: no facts
             for node in _stores(stmt):
                 values.setdefault(node, []).append(None)
     excluded = set(scalars)
+    made = {  # arrays bound once, outside loops, to a new array: their parts keep one shape
+        name for name, assigned in values.items()
+        if len(assigned) == 1 and name not in in_loops and isinstance(assigned[0], gast.Call)
+        and operations.classify(assigned[0]).key in NEW_ARRAYS - {list, dict}
+    }
+    scalars = _WithArrays(scalars, made)
     while True:
         classes = _classes(values, excluded, operations, scalars)
         wrong = {
@@ -54,7 +90,7 @@ def shape_facts(fn, operations, scalars):
             )
         }
         if not wrong:
-            return Shapes(scalars, classes)
+            return Shapes(scalars.names, classes)
         excluded |= wrong
 
 
@@ -91,10 +127,23 @@ def _find(classes, name):
     return name
 
 
+class _WithArrays(frozenset):
+    """The scalar names, and `made`: the arrays whose parts have one shape."""
+
+    def __new__(cls, names, made):
+        scalars = super().__new__(cls, names)
+        scalars.names, scalars.made = names, made
+        return scalars
+
+
 def _shape_of(value, classes, operations, scalars):
     """The class root of `value`'s shape, or None where unknown or a scalar's."""
     if isinstance(value, gast.Name):
         return None if value.id in scalars else _find(classes, value.id)
+    if (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+            and value.value.id in scalars.made):
+        depth = scalar_index_depth(value.slice, scalars)
+        return part(value.value.id, depth) if depth else None
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
         return _shape_of(value.operand, classes, operations, scalars)
     if isinstance(value, gast.BinOp) and isinstance(value.op, ARITHMETIC):

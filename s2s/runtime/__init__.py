@@ -201,9 +201,31 @@ def size_ratio(z, x):
 
 def returns_new_array(helper):
     """Mark `helper` as always returning a new array (or a Python number), never one
-    of its arguments or a view: the reverse pass may then update its result in place."""
+    of its arguments or a view (but the `out=` it is given, see `writes_into`): the
+    reverse pass may then update its result in place."""
     helper.returns_new_array = True
     return helper
+
+
+def writes_into(helper):
+    """Mark `helper` as taking `out=`, the part of an adjoint its result is the first
+    contribution to (zeros so far): it writes the result there where it can and
+    returns it either way, for the caller to store (`dy[i] = f(..., out=dy[i])`,
+    which NumPy skips as a copy onto itself)."""
+    helper.writes_into = True
+    return helper
+
+
+def _matmul_into(a, b, out, shape):
+    """`a @ b` written into `out`, where all three are NumPy arrays and the product
+    has `out`'s dtype and both `out`'s shape and `shape` (the operand's adjoint, which
+    then needs no `unbroadcast`); None elsewhere."""
+    if not (type(a) is type(b) is type(out) is numpy.ndarray and a.ndim > 1 and b.ndim > 1):
+        return None
+    product = numpy.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1])
+    if product != out.shape or product != shape or numpy.result_type(a, b) != out.dtype:
+        return None
+    return numpy.matmul(a, b, out=out)
 
 
 def indexable(sequence):
@@ -413,6 +435,21 @@ def zeros_like(x):
     if dtype is not None and dtype.kind in "biu":  # a slot for a float adjoint
         return numpy.zeros_like(x, dtype=numpy.result_type(dtype, 0.0))
     return numpy.zeros_like(x)
+
+
+@returns_new_array
+def zeros_outside(x, part):
+    """`zeros_like(x)` for the adjoint `dx` whose slice `dx[part]` the caller writes
+    next: a NumPy array is zeroed only outside it, so that its memory is written once
+    (the part's values are undefined until then)."""
+    if type(x) is numpy.ndarray and x.ndim and x.dtype.kind in "fc":
+        start, stop, step = part.indices(len(x))
+        if step == 1:
+            out = numpy.empty_like(x)
+            out[:start] = 0
+            out[max(start, stop):] = 0
+            return out
+    return zeros_like(x)
 
 
 @returns_new_array
@@ -668,8 +705,13 @@ def inverse_axes(axes):
 
 
 @returns_new_array
-def matmul_lhs_adjoint(g, x, y):
+@writes_into
+def matmul_lhs_adjoint(g, x, y, out=None):
     """Adjoint of `x` in `z = x @ y`: `g @ y.T`, with NumPy's 1-D and batch rules."""
+    if out is not None and numpy.ndim(y) > 1:
+        written = _matmul_into(g, numpy.swapaxes(y, -1, -2), out, numpy.shape(x))
+        if written is not None:
+            return written
     if getattr(x, "ndim", 0) == 2 and getattr(y, "ndim", 0) == 2:  # (the common case, fast)
         return g @ y.T
     if numpy.ndim(y) == 1:
@@ -682,8 +724,13 @@ def matmul_lhs_adjoint(g, x, y):
 
 
 @returns_new_array
-def matmul_rhs_adjoint(g, x, y):
+@writes_into
+def matmul_rhs_adjoint(g, x, y, out=None):
     """Adjoint of `y` in `z = x @ y`: `x.T @ g`, with NumPy's 1-D and batch rules."""
+    if out is not None and numpy.ndim(x) > 1:
+        written = _matmul_into(numpy.swapaxes(x, -1, -2), g, out, numpy.shape(y))
+        if written is not None:
+            return written
     if getattr(x, "ndim", 0) == 2 and getattr(y, "ndim", 0) == 2:  # (the common case, fast)
         return x.T @ g
     if numpy.ndim(x) == 1:

@@ -63,3 +63,24 @@ def scalars(theta: float, k: float):
     """Numbers (annotated, and `math` results) take plain arithmetic: no helper calls."""
     s = math.sin(theta)
     return k * s * s + theta / k
+
+
+def parts_in_place(x, w, v, n: int):
+    """The readout `h[1:] @ v` is the first contribution to `h`'s adjoint: the matrix
+    product's adjoint is written straight into `dh[1:]`, and only `dh[0]` is zeroed."""
+    h = np.zeros((n + 1,) + x.shape)
+    h[0] = x
+    for t in range(n):
+        h[t + 1] = np.tanh(h[t] @ w)
+    return np.sum(h[1:] @ v)
+
+
+def rows_of_one_shape(x, k: float, n: int):
+    """Each value written into a row of `y` (an array made here) is computed
+    elementwise from rows of `y` and numbers: it has the row's shape, so its adjoint
+    is the row's own, without `unbroadcast`."""
+    y = np.zeros((n + 1,) + x.shape)
+    y[0] = x
+    for t in range(n):
+        y[t + 1] = y[t] + 0.1 * np.sin(y[t] * k)
+    return np.sum(y[n] ** 2)
