@@ -3,8 +3,9 @@
 Each program is a module of its own: a function `f(x, y, s)` of two vectors and a
 float, with straight-line code, branches, `for` and `while` loops with `break` and
 `continue`, calls to generated helper functions, a recursion whose base case depends
-on the data, lists built by `append`, tuples, dicts, in-place writes into a buffer
-and rows written from the row before, over smooth, bounded operations.  For each, at a random point:
+on the data, lists built by `append`, tuples, dicts, in-place writes into a buffer,
+numbers and vectors broadcast into rows, and rows written from the row before, over
+smooth, bounded operations.  For each, at a random point:
 
 - the gradient (reverse mode) against central finite differences;
 - the directional derivative (forward mode) against finite differences along a random
@@ -102,6 +103,12 @@ class _Writer:
             self.lines += [f"{pad}{name}_parts = {{'a': {rng.choice(names)}}}",
                            f"{pad}{name}_parts['b'] = {e(names, 1)}",
                            f"{pad}{name} = {name}_parts['a'] - {name}_parts['b'] * 0.5"]
+        elif rng.random() < 0.3:  # rows written from numbers and vectors, broadcast
+            self.lines += [f"{pad}{name}_grid = np.zeros((2, 3))",
+                           f"{pad}{name}_grid[0] = {rng.choice(names)} * 0.5",
+                           f"{pad}{name}_grid[1] = np.sum({e(names, 1)}) * 0.2",
+                           f"{pad}{name}_grid[:, 2:] = np.sum({rng.choice(names)}) * {name}_grid[1, 2]",
+                           f"{pad}{name} = {name}_grid[0] * {name}_grid[1] + {name}_grid[1] * 0.1"]
         elif rng.random() < 0.5:  # a buffer written element by element
             self.lines += [f"{pad}{name} = np.zeros(3)",
                            f"{pad}for i in range(3):",
@@ -109,7 +116,7 @@ class _Writer:
                            f"+ x[i] * {name}[i - 1]"]
         else:  # time steps: each row from the one before
             self.lines += [f"{pad}{name}_rows = np.zeros((4, 3))",
-                           f"{pad}{name}_rows[0] = {rng.choice(names)} + x * 0.0",
+                           f"{pad}{name}_rows[0] = {rng.choice(names)}",  # (`s`: broadcast)
                            f"{pad}for i in range(3):",
                            f"{pad}    {name}_rows[i + 1] = np.tanh({name}_rows[i] * "
                            f"{e(names, 1)}) + x * 0.1",
