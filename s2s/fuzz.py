@@ -107,7 +107,8 @@ class _Writer:
             self.lines += [f"{pad}{name}_grid = np.zeros((2, 3))",
                            f"{pad}{name}_grid[0] = {rng.choice(names)} * 0.5",
                            f"{pad}{name}_grid[1] = np.sum({e(names, 1)}) * 0.2",
-                           f"{pad}{name}_grid[:, 2:] = np.sum({rng.choice(names)}) * {name}_grid[1, 2]",
+                           f"{pad}{name}_grid[:, 2:] = np.sum({rng.choice(names)}) * "
+                           f"{name}_grid[1, 2]",
                            f"{pad}{name} = {name}_grid[0] * {name}_grid[1] + {name}_grid[1] * 0.1"]
         elif rng.random() < 0.5:  # a buffer written element by element
             self.lines += [f"{pad}{name} = np.zeros(3)",

@@ -296,8 +296,9 @@ def write_parts_in_place(stmts, uses, imports):
                 gast.Assign(targets=[stmt.target], value=call, type_comment=None), stmt)
             stmt.s2s_adjoint = True
             if isinstance(index, gast.Slice) and index.step is None:
-                bounds = [b if b is not None else constant(None) for b in (index.lower, index.upper)]
-                part = gast.Call(func=load("slice"), args=[clone(b) for b in bounds], keywords=[])
+                bounds = [clone(b) if b is not None else constant(None)
+                          for b in (index.lower, index.upper)]
+                part = gast.Call(func=load("slice"), args=bounds, keywords=[])
                 zeros.func = imports.reference(runtime.zeros_outside)
                 zeros.args.append(part)
         out.append(stmt)

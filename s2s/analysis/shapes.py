@@ -79,18 +79,17 @@ def shape_facts(fn, operations, scalars):
         if len(assigned) == 1 and name not in in_loops and isinstance(assigned[0], gast.Call)
         and operations.classify(assigned[0]).key in NEW_ARRAYS - {list, dict}
     }
-    scalars = _WithArrays(scalars, made)
     while True:
-        classes = _classes(values, excluded, operations, scalars)
+        classes = _classes(values, excluded, operations, scalars, made)
         wrong = {
             name for name, assigned in values.items()
             if name in classes and any(
-                _shape_of(v, classes, operations, scalars) != _find(classes, name)
+                _shape_of(v, classes, operations, scalars, made) != _find(classes, name)
                 for v in assigned
             )
         }
         if not wrong:
-            return Shapes(scalars.names, classes)
+            return Shapes(scalars, classes)
         excluded |= wrong
 
 
@@ -103,7 +102,7 @@ def _stores(stmt):
     return []
 
 
-def _classes(values, excluded, operations, scalars):
+def _classes(values, excluded, operations, scalars, made):
     """Each name's class from its first assignment, in order (names read before they
     are assigned, in loops, are their own class until then)."""
     classes = {}
@@ -113,7 +112,7 @@ def _classes(values, excluded, operations, scalars):
         for name, assigned in values.items():
             if name in excluded or name in classes:
                 continue
-            root = _shape_of(assigned[0], classes, operations, scalars)
+            root = _shape_of(assigned[0], classes, operations, scalars, made)
             if root is not None and root != name and _find(classes, root) != name:
                 classes[name] = root
                 changed = True
@@ -127,46 +126,39 @@ def _find(classes, name):
     return name
 
 
-class _WithArrays(frozenset):
-    """The scalar names, and `made`: the arrays whose parts have one shape."""
-
-    def __new__(cls, names, made):
-        scalars = super().__new__(cls, names)
-        scalars.names, scalars.made = names, made
-        return scalars
-
-
-def _shape_of(value, classes, operations, scalars):
-    """The class root of `value`'s shape, or None where unknown or a scalar's."""
+def _shape_of(value, classes, operations, scalars, made):
+    """The class root of `value`'s shape, or None where unknown or a scalar's
+    (`made`: the arrays whose parts have one shape)."""
     if isinstance(value, gast.Name):
         return None if value.id in scalars else _find(classes, value.id)
     if (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
-            and value.value.id in scalars.made):
+            and value.value.id in made):
         depth = scalar_index_depth(value.slice, scalars)
         return part(value.value.id, depth) if depth else None
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
-        return _shape_of(value.operand, classes, operations, scalars)
+        return _shape_of(value.operand, classes, operations, scalars, made)
     if isinstance(value, gast.BinOp) and isinstance(value.op, ARITHMETIC):
-        return _common(value.left, value.right, classes, operations, scalars)
+        return _common(value.left, value.right, classes, operations, scalars, made)
     if isinstance(value, gast.Call) and not value.keywords:
         function = operations.classify(value).key
         if isinstance(function, numpy.ufunc) and function.nout == 1:
             if function.nin == 1 and len(value.args) == 1:
-                return _shape_of(value.args[0], classes, operations, scalars)
+                return _shape_of(value.args[0], classes, operations, scalars, made)
             if function.nin == 2 and len(value.args) == 2:
-                return _common(*value.args, classes, operations, scalars)
+                return _common(*value.args, classes, operations, scalars, made)
     return None
 
 
-def _common(left, right, classes, operations, scalars):
+def _common(left, right, classes, operations, scalars, made):
     """The shape of an elementwise operation on `left` and `right`: one operand's,
     where the other is a scalar or has the same shape."""
     if _scalar(left, scalars):
-        return _shape_of(right, classes, operations, scalars)
+        return _shape_of(right, classes, operations, scalars, made)
     if _scalar(right, scalars):
-        return _shape_of(left, classes, operations, scalars)
-    a = _shape_of(left, classes, operations, scalars)
-    return a if a is not None and a == _shape_of(right, classes, operations, scalars) else None
+        return _shape_of(left, classes, operations, scalars, made)
+    a = _shape_of(left, classes, operations, scalars, made)
+    b = _shape_of(right, classes, operations, scalars, made)
+    return a if a is not None and a == b else None
 
 
 def _scalar(node, scalars):
