@@ -82,8 +82,10 @@ def interleaved(candidates, repeats, warmup=1, slow=0.5):
     `candidates` maps a label to a zero-argument callable.  Each timed call follows an
     untimed call of the same candidate: what ran before it (PyTorch's allocations
     cost the next Python code 3x here) leaves caches cold for that one, not for this.
-    A candidate whose warm-up call takes over `slow` seconds (a tracing peer on scalar
-    code) is timed in the first 3 rounds only."""
+    Garbage is collected before that untimed call (a collection walks every object,
+    and would leave the caches cold again), and, as `timeit` does, not during the
+    timed one.  A candidate whose warm-up call takes over `slow` seconds (a tracing
+    peer on scalar code) is timed in the first 3 rounds only."""
     for _ in range(warmup):
         for run in candidates.values():
             run()
@@ -94,11 +96,15 @@ def interleaved(candidates, repeats, warmup=1, slow=0.5):
         for label, run in candidates.items():
             if round_ >= limit[label]:
                 continue
-            run()
             gc.collect()
-            start = time.perf_counter()
             run()
-            times[label].append(time.perf_counter() - start)
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                run()
+                times[label].append(time.perf_counter() - start)
+            finally:
+                gc.enable()
     return {label: statistics.median(t) for label, t in times.items()}
 
 
