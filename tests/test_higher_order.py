@@ -63,31 +63,30 @@ def test_hvp_against_differences_of_gradients(f, args):
     np.testing.assert_allclose(got, gradient_difference(f, args, 0, v), rtol=1e-6, atol=1e-8)
 
 
-def test_hvp_of_the_mlp_in_every_parameter():
-    args = mlp_inputs(n=12, d=4, hidden=5, dtype=np.float64, seed=2)
+def assert_hvp_in_the_first_four_parameters(f, args, eps=1e-6):
+    """s2s's Hessian-vector product of `f` in its first four parameters against
+    central differences of its gradients."""
     vs = tuple(rng.normal(size=np.shape(a)) for a in args[:4])
-    got = s2s.hvp(mlp.loss, wrt=(0, 1, 2, 3))(*args, vs)
-    eps = 1e-6
-    grad = s2s.grad(mlp.loss, wrt=(0, 1, 2, 3))
+    got = s2s.hvp(f, wrt=(0, 1, 2, 3))(*args, vs)
+    grad = s2s.grad(f, wrt=(0, 1, 2, 3))
     plus = [a + eps * v for a, v in zip(args[:4], vs)] + list(args[4:])
     minus = [a - eps * v for a, v in zip(args[:4], vs)] + list(args[4:])
     for g, p, m in zip(got, grad(*plus), grad(*minus)):
         np.testing.assert_allclose(g, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def test_hvp_of_the_mlp_in_every_parameter():
+    assert_hvp_in_the_first_four_parameters(
+        mlp.loss, mlp_inputs(n=12, d=4, hidden=5, dtype=np.float64, seed=2))
 
 
 def test_hvp_of_the_rnn_through_its_gradients_parts_written_in_place():
     # the gradient writes the readout's adjoint into `dh[1:]` (`out=`): forward mode
     # over it differentiates what that call returns
-    args = rnn_inputs(steps=5, batch=3, features=2, hidden=4, outputs=2, dtype=np.float64)
     assert "out=dh[1:]" in s2s.source(rnn.loss, wrt=(0, 1, 2, 3))
-    vs = tuple(rng.normal(size=np.shape(a)) for a in args[:4])
-    got = s2s.hvp(rnn.loss, wrt=(0, 1, 2, 3))(*args, vs)
-    eps = 1e-6
-    grad = s2s.grad(rnn.loss, wrt=(0, 1, 2, 3))
-    plus = [a + eps * v for a, v in zip(args[:4], vs)] + list(args[4:])
-    minus = [a - eps * v for a, v in zip(args[:4], vs)] + list(args[4:])
-    for g, p, m in zip(got, grad(*plus), grad(*minus)):
-        np.testing.assert_allclose(g, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
+    assert_hvp_in_the_first_four_parameters(
+        rnn.loss, rnn_inputs(steps=5, batch=3, features=2, hidden=4, outputs=2,
+                             dtype=np.float64))
 
 
 def test_hvp_through_recursion_and_scalar_loops():
