@@ -4,8 +4,8 @@ Each program is a module of its own: a function `f(x, y, s)` of two vectors and 
 float, with straight-line code, branches, `for` and `while` loops with `break` and
 `continue`, calls to generated helper functions, a recursion whose base case depends
 on the data, lists built by `append`, tuples, dicts, in-place writes into a buffer,
-numbers and vectors broadcast into rows, and rows written from the row before, over
-smooth, bounded operations.  For each, at a random point:
+numbers and vectors broadcast into rows, rows written from the row before, and
+products of matrices and vectors, over smooth, bounded operations.  For each, at a random point:
 
 - the gradient (reverse mode) against central finite differences;
 - the directional derivative (forward mode) against finite differences along a random
@@ -63,7 +63,7 @@ class _Writer:
         """Append a few statements; return the names they define."""
         rng, pad = self.rng, " " * indent
         kind = rng.choice(["assign", "branch", "for", "while", "call", "recursion",
-                           "list", "dict", "write"])
+                           "list", "dict", "write", "matrix"])
         name = self.fresh()
         e = self.expression
         if kind == "assign":
@@ -103,6 +103,14 @@ class _Writer:
             self.lines += [f"{pad}{name}_parts = {{'a': {rng.choice(names)}}}",
                            f"{pad}{name}_parts['b'] = {e(names, 1)}",
                            f"{pad}{name} = {name}_parts['a'] - {name}_parts['b'] * 0.5"]
+        elif kind == "matrix":  # products of matrices and vectors; rows read out by one
+            vector = f"({rng.choice(names)} + x * 0.0)"  # (a number made a vector)
+            self.lines += [f"{pad}{name}_m = np.outer({vector}, y) * 0.3 + np.eye(3) * 0.5",
+                           f"{pad}{name}_buf = np.zeros((3, 3))",
+                           f"{pad}{name}_buf[0] = {rng.choice(names)}",
+                           f"{pad}{name}_buf[1] = np.tanh({name}_m @ {name}_buf[0])",
+                           f"{pad}{name}_buf[2] = {name}_buf[1] @ {name}_m * {e(names, 1)}",
+                           f"{pad}{name} = np.sum({name}_buf[1:] @ {name}_m, axis=0) * 0.2"]
         elif rng.random() < 0.3:  # rows written from numbers and vectors, broadcast
             self.lines += [f"{pad}{name}_grid = np.zeros((2, 3))",
                            f"{pad}{name}_grid[0] = {rng.choice(names)} * 0.5",
