@@ -110,7 +110,9 @@ class _Writer:
                            f"{pad}{name}_buf[0] = {rng.choice(names)}",
                            f"{pad}{name}_buf[1] = np.tanh({name}_m @ {name}_buf[0])",
                            f"{pad}{name}_buf[2] = {name}_buf[1] @ {name}_m * {e(names, 1)}",
-                           f"{pad}{name} = np.sum({name}_buf[1:] @ {name}_m, axis=0) * 0.2"]
+                           f"{pad}{name}_w = np.tanh({name}_m + {e(names, 1)}) * {name}_m[:, :1]",
+                           f"{pad}{name} = np.sum({name}_buf[1:] @ {name}_m, axis=0) * 0.2 "
+                           f"+ np.mean({name}_w, axis={rng.randint(0, 1)})"]
         elif rng.random() < 0.3:  # rows written from numbers and vectors, broadcast
             self.lines += [f"{pad}{name}_grid = np.zeros((2, 3))",
                            f"{pad}{name}_grid[0] = {rng.choice(names)} * 0.5",
