@@ -11,13 +11,18 @@ Each callee is made once, for every parameter any of its calls needs a gradient
 for (a later call may add some: it is then made again).
 """
 
+import functools
 import inspect
+import os
+import site
+import sysconfig
 import textwrap
 import types
 from dataclasses import dataclass, field
 
 import gast
 
+from .decorators import undecorated
 from .syntax import appended, popped, walk
 
 
@@ -60,10 +65,27 @@ def is_user_function(obj):
     """A Python function that s2s may differentiate through from its source."""
     if isinstance(obj, LocalFunction):
         return True
+    obj = undecorated(obj)
     if not isinstance(obj, types.FunctionType):
         return False
     module = (getattr(obj, "__module__", None) or "").split(".")[0]
-    return module not in ("numpy", "s2s", "math", "builtins")
+    return module not in ("numpy", "s2s", "math", "builtins") and not is_installed(obj)
+
+
+@functools.cache
+def _installed_paths():
+    paths = sysconfig.get_paths()
+    roots = {paths[k] for k in ("purelib", "platlib", "stdlib", "platstdlib") if k in paths}
+    roots |= set(site.getsitepackages()) | {site.getusersitepackages()}
+    return tuple(os.path.join(os.path.realpath(r), "") for r in roots)
+
+
+def is_installed(function):
+    """Whether `function` comes from an installed library or the standard library,
+    whose source s2s never differentiates (a library function without a rule is an
+    error on the user's line)."""
+    filename = os.path.realpath(function.__code__.co_filename)
+    return filename.startswith(_installed_paths())
 
 
 def is_runtime_helper(obj):

@@ -102,10 +102,11 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     if "d_result" in parameter_names(fn):
         raise error_at(fn, "'d_result' is reserved for the generated function's seed", source)
 
-    signature = clone(fn.args)
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
     fn, lifted = _lift_nested(fn, source, imports)
+    _bind_defaults(fn, source, imports)
+    signature = clone(fn.args)
     _bind_free_names(fn, source, imports, fresh=False)
     _bind_lifted(lifted, source, imports)
     if mode == "forward":
@@ -282,6 +283,41 @@ def _bind_lifted(lifted, source, imports):
         function.primal = clone(function.node)
 
 
+def _bind_defaults(fn, source, imports):
+    """A default is evaluated where the function was defined: one that reads a variable
+    of an enclosing function (`def f(x, n=n)` inside another) is written as the value
+    it holds (a literal, or, in the Python API, the object itself)."""
+    args, function = fn.args, source.function
+    positional = [a.id for a in args.posonlyargs + args.args]
+    values = dict(zip(positional[len(positional) - len(args.defaults):],
+                      function.__defaults__ or ()))
+    values.update(function.__kwdefaults__ or {})
+    variables = local_names(fn)
+    names = positional[len(positional) - len(args.defaults):] + [a.id for a in args.kwonlyargs]
+    defaults = args.defaults + args.kw_defaults
+    for i, (name, node) in enumerate(zip(names, defaults)):
+        if node is None or all(
+            n.id not in variables and source.namespace.lookup(n.id, _UNBOUND) is not _UNBOUND
+            for n in walk(node) if isinstance(n, gast.Name)
+        ):
+            continue  # no default, or one that means the same in the generated module
+        value = imports.value(values[name], name)
+        if value is None:
+            raise error_at(
+                node, f"the default of {name!r} reads a variable of an enclosing function, "
+                f"holding a {type(values[name]).__name__}, which a generated module cannot "
+                "import; define it at module level, or use the Python API (s2s.grad)",
+                source, Unsupported,
+            )
+        if i < len(args.defaults):
+            args.defaults[i] = value
+        else:
+            args.kw_defaults[i - len(args.defaults)] = value
+
+
+_UNBOUND = object()
+
+
 def _bind_free_names(fn, source, imports, fresh):
     """Give each free name of `fn` its meaning in the generated module (renamed in
     `fn` where the module already uses the name for something else)."""
@@ -289,6 +325,8 @@ def _bind_free_names(fn, source, imports, fresh):
     for name, node in _free_names(fn, local_names(fn)).items():
         if isinstance(imports.object_named(name), LocalFunction):
             continue  # a nested function, lifted
+        if name in imports.injected and source.namespace.lookup(name, _UNBOUND) is _UNBOUND:
+            continue  # a default's value (_bind_defaults)
         try:
             source.namespace.lookup(name)
         except KeyError:
@@ -354,6 +392,7 @@ def _callee_definition(callee, imports):
         checked = parse_function(source)
         check_subset(checked, source)
         checked, lifted = _lift_nested(checked, source, imports)
+        _bind_defaults(checked, source, imports)
         _bind_free_names(checked, source, imports, fresh=True)
         _bind_lifted(lifted, source, imports)
         callee.checked = checked

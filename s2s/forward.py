@@ -265,8 +265,7 @@ class ForwardMode:
             else:
                 expr = gast.Tuple(elts=elts, ctx=gast.Load())
         elif kind == "unresolved":
-            raise self.unsupported(node, f"calling {operation.label}, which cannot be "
-                                   "resolved statically,")
+            raise self.unsupported(node, operation.refusal())
         elif not is_nondifferentiable(operation.key):
             template = tangent_template(operation.key)
             if template is None and self.callees is not None and (

@@ -1,8 +1,11 @@
 """The names a generated module uses for modules, runtime helpers and the user's
 objects, and the import statements that define them."""
 
+import cmath
 import importlib
 import types
+
+import gast
 
 from .syntax import load
 
@@ -52,7 +55,7 @@ class Imports:
         if where == "builtin":
             return name, None
         obj = namespace.lookup(name)
-        if self.by_name.get(name) is obj:
+        if name in self.by_name and self.by_name[name] is obj:
             return name, None
         if rename and (name in self.by_name or name in self.lines):
             given = self.namer.fresh(name)  # the module uses it for something else
@@ -84,6 +87,17 @@ class Imports:
             return given, f"{name!r} is defined in __main__, which generated code cannot import"
         self.lines[given] = _import_from(module, name, given)
         return given, None
+
+    def value(self, obj, hint):
+        """An expression for the value `obj`, which no module-level name holds: its
+        literal, or (injecting) a fresh name given to it; None where there is neither."""
+        if _is_literal(obj):
+            return gast.parse(repr(obj)).body[0].value
+        if not self.inject:
+            return None
+        name = self.namer.fresh(hint)
+        self.injected[name] = self.by_name[name] = obj
+        return load(name)
 
     def reference(self, obj):
         """An expression naming `obj` (a module, runtime helper or importable object)."""
@@ -130,7 +144,9 @@ def _is_literal(obj):
     """A value whose repr is Python source for it."""
     if isinstance(obj, tuple):
         return all(_is_literal(item) for item in obj)
-    return obj is None or type(obj) in (bool, int, float, complex, str)
+    if type(obj) in (float, complex):
+        return cmath.isfinite(obj)  # (`inf` and `nan` are no literals)
+    return obj is None or type(obj) in (bool, int, str)
 
 
 def _import_module(module_name, name):

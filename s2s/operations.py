@@ -49,7 +49,8 @@ class Operation:
     - "nondifferentiable": comparisons, `not`, f-strings: the value carries no derivative;
     - "boolean": `and`/`or`, whose value is one of its operands (not differentiable);
     - "container": a tuple, list or dict display of operands;
-    - "unresolved": a call whose function could not be resolved statically.
+    - "unresolved": a call whose function could not be resolved statically, or an
+      operation s2s cannot follow (`why` says which), refused where it needs a derivative.
     """
 
     kind: str
@@ -58,6 +59,11 @@ class Operation:
     args: list = field(default_factory=list)
     keywords: dict = field(default_factory=dict)
     label: str = ""
+    why: str = ""
+
+    def refusal(self):
+        """What an "unresolved" operation does that s2s cannot differentiate."""
+        return self.why or f"calling {self.label}, which cannot be resolved statically,"
 
 
 # array modules whose functions follow NumPy's: their rules are NumPy's
@@ -124,6 +130,8 @@ class Operations:
             return Operation("container", node, args=list(node.elts))
         if isinstance(node, gast.Dict):
             return Operation("container", node, args=list(node.values))
+        if isinstance(node, gast.Subscript) and not self.is_local(node.value):
+            return self.object_indexed(node)
         if isinstance(node, gast.Subscript):
             return Operation(
                 "apply", node, operator.getitem, [node.value, node.slice], label="indexing"
@@ -140,6 +148,24 @@ class Operations:
         if isinstance(node, gast.Call):
             return self.call(node)
         raise AssertionError(f"not core language: {gast.dump(node)}")
+
+    def object_indexed(self, node):
+        """`np.r_[a, b]`: indexing a module-level object that computes its value from the
+        index (np.r_, np.c_, np.s_, ...), an operation whose rules are the object's, on
+        the index's items; a module-level array, list or dict is read as it is."""
+        obj = self.resolve(node.value)
+        label = f"{dotted(node.value) or 'this object'}[...]"
+        if isinstance(obj, (numpy.ndarray, list, tuple, dict, str, bytes, range)):
+            return Operation("apply", node, operator.getitem, [node.value, node.slice],
+                             label="indexing")
+        items = node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]
+        if obj is None:
+            return Operation("unresolved", node, args=items, label=label)
+        if any(isinstance(i, gast.Slice) or (isinstance(i, gast.Constant) and isinstance(
+                i.value, str)) for i in items):
+            return Operation("unresolved", node, args=items, label=label,
+                             why=f"{label} with slices or strings in the index")
+        return Operation("apply", node, obj, items, label=label)
 
     def call(self, node):
         keywords = {k.arg: k.value for k in node.keywords}

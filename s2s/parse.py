@@ -1,11 +1,13 @@
 """Parse: a function's source text into a gast `FunctionDef` whose line and column
 numbers are those of the user's file.
 
-In: a `FunctionSource`.  Out: a `gast.FunctionDef` without decorators.
+In: a `FunctionSource`.  Out: a `gast.FunctionDef` without decorators (refused where
+one may change what the function computes: decorators.py).
 """
 
 import gast
 
+from .decorators import check_decorators
 from .errors import S2SError
 from .syntax import walk
 
@@ -30,5 +32,6 @@ def parse_function(source):
             node.col_offset += source.indent
             if getattr(node, "end_col_offset", None) is not None:
                 node.end_col_offset += source.indent
+    check_decorators(fn, source)
     fn.decorator_list = []
     return fn

@@ -32,6 +32,7 @@ class FunctionSource:
     indent: int  # columns removed by dedenting
     target: str  # how the user named the function, for the generated header
     namespace: "Namespace" = field(repr=False)
+    decorated: bool = False  # the object given wraps the function (decorators.py)
 
     @property
     def name(self):
@@ -187,7 +188,7 @@ def function_from_target(target):
 
 def function_source(function, target=None):
     """The source and namespace of a Python function."""
-    function = inspect.unwrap(function)
+    given, function = function, inspect.unwrap(function)
     label = target or getattr(function, "__qualname__", repr(function))
     if not isinstance(function, types.FunctionType):
         raise S2SError(f"{label} is not a Python function (got {type(function).__name__})")
@@ -213,4 +214,5 @@ def function_source(function, target=None):
         indent=indent,
         target=target,
         namespace=Namespace(function),
+        decorated=function is not given,
     )

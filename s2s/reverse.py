@@ -151,6 +151,12 @@ class ReverseMode:
             value = self.namer.fresh("value")
             primal.append(assign(value, self.call("snapshot", load(returned.id))))
             returned = load(value)
+        elif isinstance(returned, gast.Name) and returned.id in names_stored(adjoint):
+            # the adjoint sweep gives this name back its earlier values (a loop's
+            # accumulator, taken off the tape): the result keeps a name of its own
+            value = self.namer.fresh("value")
+            primal.append(assign(value, load(returned.id)))
+            returned = load(value)
         return primal, adjoint, returned
 
     def checks(self, values=None):
@@ -486,7 +492,7 @@ class ReverseMode:
                 out += self.contribute(Contribution(element, part))
             return out
         if kind == "unresolved":
-            raise self.unsupported(node, f"calling {operation.label}, which cannot be resolved statically,")
+            raise self.unsupported(node, operation.refusal())
         if is_nondifferentiable(operation.key):
             return []
         template = adjoint_template(operation.key)

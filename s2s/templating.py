@@ -46,7 +46,7 @@ d = _Adjoint()
 
 _ADJOINTS = {}
 _TANGENTS = {}
-_NONDIFFERENTIABLE = set()
+_NONDIFFERENTIABLE = {}  # key -> why no derivative flows through it
 _loaded = False
 
 
@@ -65,7 +65,7 @@ def adjoint(*targets):
         template = Template(fn, "adjoint")
         for target in targets:
             _ADJOINTS[_key(target)] = template
-            _NONDIFFERENTIABLE.discard(_key(target))  # a later registration wins
+            _NONDIFFERENTIABLE.pop(_key(target), None)  # a later registration wins
         return fn
 
     return register
@@ -85,10 +85,11 @@ def tangent(*targets):
     return register
 
 
-def nondifferentiable(*targets):
-    """Declare that no derivative flows through `targets` (`len`, `np.floor`, ...)."""
+def nondifferentiable(*targets, reason="declared non-differentiable by its user"):
+    """Declare that no derivative flows through `targets` (`len`, `np.floor`, ...),
+    and why (`reason`)."""
     for target in targets:
-        _NONDIFFERENTIABLE.add(_key(target))
+        _NONDIFFERENTIABLE[_key(target)] = reason
         _ADJOINTS.pop(_key(target), None)  # a later registration wins
 
 
@@ -117,6 +118,12 @@ def tangent_template(obj):
 def is_nondifferentiable(obj):
     load_builtin_templates()
     return _key(obj) in _NONDIFFERENTIABLE
+
+
+def nondifferentiable_reason(obj):
+    """Why no derivative flows through `obj`; None where one does."""
+    load_builtin_templates()
+    return _NONDIFFERENTIABLE.get(_key(obj))
 
 
 def registry_state():

@@ -79,15 +79,25 @@ def _compare(got, expected, what, name, rtol, atol):
     )
 
 
+def _compare_value(got, expected, what):
+    """The value a generated function returns is the function's own: the same
+    operations in the same order, so equal but for the last bits where s2s folded
+    numbers."""
+    if not numpy.allclose(got, expected, rtol=1e-12, atol=0.0, equal_nan=True):
+        raise AssertionError(f"the value {what} returns: s2s gives {got!r}, the function "
+                             f"itself {expected!r}")
+
+
 def check_grads(f, args, wrt=0, order=1, rtol=1e-5, atol=1e-7, eps=1e-6, seed=0):
     """Check s2s's derivatives of the scalar function `f` at `args` against central
     finite differences in float64 (float32 arguments are checked in float64).
 
-    `wrt`: a parameter name or index, or a tuple of them.  `order=1` checks the
-    gradient (reverse mode) and directional derivatives along a random direction
-    (forward mode); `order=2` also checks Hessian-vector products (forward over the
-    generated gradient) against differences of gradients.  Raises AssertionError
-    naming the parameter and element that disagree.
+    `wrt`: a parameter name or index, or a tuple of them.  The values the generated
+    functions return must be `f`'s own.  `order=1` checks the gradient (reverse mode)
+    and directional derivatives along a random direction (forward mode); `order=2`
+    also checks Hessian-vector products (forward over the generated gradient) against
+    differences of gradients.  Raises AssertionError naming the parameter and element
+    that disagree.
     """
     if order not in (1, 2):
         raise ValueError(f"order must be 1 or 2, not {order!r}")
@@ -96,14 +106,17 @@ def check_grads(f, args, wrt=0, order=1, rtol=1e-5, atol=1e-7, eps=1e-6, seed=0)
     for i in indices:
         args[i] = _as_float64(args[i])
     names = [params[i] for i in indices]
-    grads = api.grad(f, wrt=tuple(indices))(*args)
+    expected_value = f(*args)
+    value, grads = api.value_and_grad(f, wrt=tuple(indices))(*args)
+    _compare_value(value, expected_value, "value_and_grad")
     for i, name, g in zip(indices, names, grads):
         _compare(g, finite_differences(f, args, i, eps), "the gradient (reverse mode)", name, rtol,
                  atol)
     rng = numpy.random.default_rng(seed)
     directions = [rng.normal(size=numpy.shape(args[i])) if numpy.ndim(args[i])
                   else float(rng.normal()) for i in indices]
-    _, tangent = api.jvp(f, wrt=tuple(indices))(*args, *directions)
+    value, tangent = api.jvp(f, wrt=tuple(indices))(*args, *directions)
+    _compare_value(value, expected_value, "jvp")
     plus, minus = moved_along(args, indices, directions, eps)
     _compare(tangent, (f(*plus) - f(*minus)) / (2 * eps),
              "the directional derivative (forward mode)", ", ".join(names), rtol, atol)

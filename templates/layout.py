@@ -85,6 +85,17 @@ def column_stack(z, tup):
     d[tup] += joined_parts(d[z], tup, "c")
 
 
+@adjoint(numpy.r_)
+def r_(z, *items):
+    """`numpy.r_[a, b, ...]` of numbers and arrays (slices and strings are refused)."""
+    d[items] += joined_parts(d[z], items, "r")
+
+
+@adjoint(numpy.c_)
+def c_(z, *items):
+    d[items] += joined_parts(d[z], items, "c_")
+
+
 @adjoint(numpy.split, numpy.array_split)
 def split(z, ary, indices_or_sections, axis=0):
     d[ary] += split_adjoint(d[z], z, axis)

@@ -1,5 +1,5 @@
-"""Operations whose value carries no derivative: integer-valued, boolean, shapes,
-random draws, and `s2s.stop_gradient`."""
+"""Operations whose value carries no derivative, each group with the reason: integer-
+valued, boolean, shapes, random draws, index expressions, and `s2s.stop_gradient`."""
 
 import math
 import operator
@@ -12,30 +12,43 @@ from s2s.runtime import (
 )
 
 nondifferentiable(
-    # Python
     len, int, bool, round, range, isinstance, type, print,
-    operator.floordiv, operator.lt, operator.le, operator.gt, operator.ge,
-    operator.eq, operator.ne, operator.not_, operator.invert,
+    operator.floordiv, operator.not_, operator.invert,
     operator.and_, operator.or_, operator.xor, operator.lshift, operator.rshift,
     math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
-    # NumPy: comparisons and logic
+    reason="integer- or boolean-valued (or prints): its derivative is zero wherever it exists",
+)
+nondifferentiable(
+    operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
     numpy.less, numpy.less_equal, numpy.greater, numpy.greater_equal,
     numpy.equal, numpy.not_equal, numpy.logical_and, numpy.logical_or,
     numpy.logical_not, numpy.logical_xor, numpy.isnan, numpy.isinf, numpy.isfinite,
     numpy.signbit, numpy.any, numpy.all, numpy.allclose, numpy.isclose,
-    # NumPy: integer-valued and piecewise-constant
-    numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.sign,
-    numpy.floor_divide, numpy.argmax, numpy.argmin, numpy.argsort, numpy.nonzero,
-    numpy.count_nonzero, numpy.searchsorted, numpy.heaviside, numpy.spacing,
-    numpy.around, numpy.fix, numpy.isneginf, numpy.isposinf, numpy.iscomplex,
-    numpy.isreal, numpy.isin, numpy.digitize, numpy.argpartition, numpy.argwhere,
-    numpy.flatnonzero, numpy.lexsort, numpy.nanargmax, numpy.nanargmin,
+    numpy.isneginf, numpy.isposinf, numpy.iscomplex, numpy.isreal, numpy.isin,
     numpy.array_equal, numpy.array_equiv,
-    # NumPy: integer and bit ufuncs
+    numpy.ndarray.any, numpy.ndarray.all,
+    reason="a comparison or a test: its value is a boolean",
+)
+nondifferentiable(
+    numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.sign,
+    numpy.floor_divide, numpy.heaviside, numpy.spacing, numpy.around, numpy.fix,
+    reason="piecewise constant: its derivative is zero wherever it exists",
+)
+nondifferentiable(
+    numpy.argmax, numpy.argmin, numpy.argsort, numpy.nonzero, numpy.count_nonzero,
+    numpy.searchsorted, numpy.digitize, numpy.argpartition, numpy.argwhere,
+    numpy.flatnonzero, numpy.lexsort, numpy.nanargmax, numpy.nanargmin,
+    numpy.ndarray.argmax, numpy.ndarray.argmin, numpy.ndarray.argsort,
+    numpy.ndarray.nonzero,
+    reason="its value is positions or counts (integers)",
+)
+nondifferentiable(
     numpy.bitwise_and, numpy.bitwise_or, numpy.bitwise_xor, numpy.invert,
     numpy.left_shift, numpy.right_shift, numpy.bitwise_count, numpy.gcd, numpy.lcm,
     numpy.isnat,
-    # NumPy: shapes and new arrays that do not depend on values
+    reason="defined on integers (bits, divisors) or dates",
+)
+nondifferentiable(
     numpy.shape, numpy.ndim, numpy.size, numpy.zeros_like, numpy.ones_like,
     numpy.empty_like, numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity,
     numpy.tri, numpy.indices, numpy.ix_, numpy.diag_indices, numpy.diag_indices_from,
@@ -46,15 +59,21 @@ nondifferentiable(
     numpy.isscalar, numpy.iscomplexobj, numpy.isrealobj, numpy.may_share_memory,
     numpy.shares_memory,
     numpy.ndarray.shape, numpy.ndarray.ndim, numpy.ndarray.size, numpy.ndarray.dtype,
-    numpy.ndarray.argmax, numpy.ndarray.argmin, numpy.ndarray.argsort,
-    numpy.ndarray.nonzero, numpy.ndarray.any, numpy.ndarray.all,
-    # random draws: a sample is not differentiated through its parameters
+    reason="its value depends on shapes, types or sizes, not on the values of arrays",
+)
+nondifferentiable(
+    numpy.s_, numpy.index_exp,
+    reason="an index expression: its value is slices and integers",
+)
+nondifferentiable(
     numpy.random.normal, numpy.random.uniform, numpy.random.rand, numpy.random.randn,
     numpy.random.random, numpy.random.randint, numpy.random.choice,
     numpy.random.permutation, numpy.random.standard_normal, numpy.random.binomial,
     numpy.random.poisson, numpy.random.exponential,
-    # on purpose
-    stop_gradient,
-    # the runtime's, in generated gradients: shapes, masks, checks and fresh zeros
+    reason="a random draw: a sample is not differentiated through its parameters",
+)
+nondifferentiable(stop_gradient, reason="s2s.stop_gradient: no derivative, on purpose")
+nondifferentiable(
     zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_scalars, shape_of,
+    reason="the runtime's, in generated gradients: shapes, masks, checks and fresh zeros",
 )

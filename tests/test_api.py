@@ -1,9 +1,6 @@
 """The Python API: compiled from the generated source, cached, debuggable."""
 
 import linecache
-import os
-import subprocess
-import sys
 import traceback
 
 import numpy as np
@@ -50,6 +47,7 @@ def test_source_is_what_runs():
     assert "def grad_uses_global(x):" in text
 
 
+@pytest.mark.value_unchecked("it reads the frames of the generated function itself")
 def test_tracebacks_show_generated_lines():
     grad = s2s.grad(shape_mismatch, wrt=(0, 1))
     with pytest.raises(ValueError) as info:
@@ -61,31 +59,6 @@ def test_tracebacks_show_generated_lines():
     assert "x * y" in generated[-1].line
     lines = linecache.getlines(generated[-1].filename)
     assert any("def value_and_grad_shape_mismatch" in line for line in lines)
-
-
-def test_non_editable_install_finds_templates(tmp_path):
-    """`pip install .` (not editable) ships templates/ inside the package."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    site = tmp_path / "site"
-    install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-         "--no-build-isolation", "--target", str(site), root],
-        capture_output=True, text=True,
-    )
-    assert install.returncode == 0, install.stderr
-    program = (
-        "import s2s, numpy as np\n"
-        "assert s2s.__file__.startswith(%r), s2s.__file__\n"
-        "from s2s.templating import adjoint_template\n"
-        "assert adjoint_template(np.multiply) is not None\n"
-        "print('ok')\n" % str(site)
-    )
-    env = dict(os.environ, PYTHONPATH=str(site))
-    result = subprocess.run(
-        [sys.executable, "-c", program], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
-    assert result.stdout.strip() == "ok", result.stderr
-    assert (site / "s2s" / "templates" / "arithmetic.py").is_file()
 
 
 def sum_of_two(x, y):
@@ -112,6 +85,7 @@ def tanh_sum(x):
     return np.sum(np.tanh(x) * 2.0)
 
 
+@pytest.mark.value_unchecked("pdb steps into the generated function itself")
 def test_pdb_steps_through_generated_lines():
     import io
     import pdb

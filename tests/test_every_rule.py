@@ -379,6 +379,14 @@ def np_column_stack(x, y, w):
     return np.sum(np.column_stack([x, y]) * w)
 
 
+def np_r_(x, y, w):
+    return np.sum(np.r_[x, y] * w)
+
+
+def np_c_(x, y, w):
+    return np.sum(np.c_[x, y] * w)
+
+
 def np_split(x, w):
     a, b = np.split(x, 2)
     return np.sum(a * w) + np.sum(b * b * w)
@@ -1240,6 +1248,8 @@ CASES = {
     "numpy.vstack": Case(np_vstack, [((3, 4), (2, 4)), ((4,), (4,)), ((3, 4), (4,))]),
     "numpy.dstack": Case(np_dstack, [((3, 4), (3, 4)), ((4,), (4,)), ((2, 3, 1), (2, 3, 2))]),
     "numpy.column_stack": Case(np_column_stack, [((3,), (3, 2)), ((4,), (4,))]),
+    "numpy.r_": Case(np_r_, [((3, 4), (2, 4)), ((5,), (2,)), ((), (3,))]),
+    "numpy.c_": Case(np_c_, [((3,), (3, 2)), ((4,), (4,)), ((2, 3, 1), (2, 3, 2))]),
     "numpy.split": Case(np_split, [((4, 3),), ((6,),)]),
     "numpy.array_split": Case(np_array_split, [((5, 2),), ((7,),)]),
     "numpy.hsplit": Case(np_hsplit, [((3, 4),), ((6,),)]),
@@ -1607,6 +1617,7 @@ OPERATORS = {
     "operator.truediv": "x / y", "operator.pow": "x**y", "operator.neg": "-x",
     "operator.pos": "+x", "operator.matmul": "x @ y", "operator.mod": "x % y",
     "operator.getitem": "x[",
+    "numpy.r_": "np.r_[", "numpy.c_": "np.c_[",  # (helpers indexed, not called)
 }
 
 

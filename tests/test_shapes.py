@@ -446,6 +446,7 @@ def computed_index_and_mask(x, i):
     return np.sum(x[i + 1, 1 : i + 2] ** 2) + np.sum(x[x > 0.0] * 3.0)
 
 
+@pytest.mark.value_unchecked("the function draws a random permutation")
 def test_index_is_computed_once():
     """The adjoint reuses the primal's index: a random permutation is drawn once."""
     np.random.seed(0)

@@ -74,3 +74,19 @@ def test_arguments_it_cannot_check_are_refused():
         check_grads(uses_softsign, ([0.5], np.ones(1)))
     with pytest.raises(ValueError, match="order"):
         check_grads(loss, (np.ones(3), 0.1, np.ones((2, 3))), order=3)
+
+
+def test_a_wrong_value_is_named(monkeypatch):
+    """A generated function whose value is not the function's own fails the check, even
+    where its gradient is right."""
+    import s2s.testing
+
+    real = s2s.testing.api.value_and_grad
+
+    def off_by_one(f, wrt=None):
+        compiled = real(f, wrt)
+        return lambda *args: (compiled(*args)[0] + 1.0, compiled(*args)[1])
+
+    monkeypatch.setattr(s2s.testing.api, "value_and_grad", off_by_one)
+    with pytest.raises(AssertionError, match=r"the value value_and_grad returns: s2s gives"):
+        check_grads(loss, (rng.normal(size=3), 0.3, rng.normal(size=(4, 3))), wrt=0)

@@ -22,6 +22,8 @@ def derivative_operands(operation, source):
     """The names of the operands a derivative flows from, for one operation."""
     if operation.kind in ("constant", "nondifferentiable"):
         return set()
+    if operation.kind == "unresolved":  # refused where a derivative flows: any name counts
+        return names_read(operation.node)
     operands = operation.args + list(operation.keywords.values())
     names = {a.id for a in operands if isinstance(a, gast.Name)}
     if operation.kind != "apply":

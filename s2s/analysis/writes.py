@@ -38,7 +38,7 @@ IN_PLACE_METHODS = {
 # functions that write into an argument (and numpy.nan_to_num with copy=False)
 IN_PLACE_FUNCTIONS = {
     numpy.copyto, numpy.put, numpy.place, numpy.putmask, numpy.fill_diagonal,
-    numpy.put_along_axis, numpy.random.shuffle,
+    numpy.put_along_axis, numpy.random.shuffle, setattr, delattr,
 }
 
 

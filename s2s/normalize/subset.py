@@ -4,6 +4,8 @@ differentiates, before any pass sees it.
 In: the parsed `FunctionDef`.  Out: the same tree, unchanged, or an `Unsupported` error.
 """
 
+import builtins
+
 import gast
 
 from ..errors import Unsupported, error_at
@@ -77,6 +79,18 @@ NEVER = {
 }
 
 
+# builtins that read or run the function's variables by name, which s2s cannot follow
+BY_NAME = {
+    "eval": "eval() runs code given as text",
+    "exec": "exec() runs code given as text",
+    "locals": "locals() reads the function's variables by name",
+    "vars": "vars() reads variables by name",
+    "globals": "globals() reads the module's variables by name",
+    "compile": "compile() makes code from text",
+    "__import__": "__import__() imports a module at run time",
+}
+
+
 def check_subset(fn, source):
     args = fn.args
     if args.vararg is not None:
@@ -104,6 +118,7 @@ def check_subset(fn, source):
                     + ", ".join(sorted(CONSUMERS)), source, Unsupported,
                 )
             _check_node(node, source)
+            _check_by_name(node, source)
     _check_returns(fn, source)
     return fn
 
@@ -156,6 +171,15 @@ def _check_node(node, source):
                     )
 
 
+def _check_by_name(node, source):
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
+        name = node.func.id
+        if name in BY_NAME and source.namespace.lookup(name, None) is getattr(
+                builtins, name):
+            raise error_at(node, f"{BY_NAME[name]}, which s2s cannot differentiate",
+                           source, Unsupported)
+
+
 def _check_returns(fn, source):
     for node in walk(fn):
         if isinstance(node, gast.Return) and node.value is None:
@@ -165,6 +189,45 @@ def _check_returns(fn, source):
             fn.body[-1] if fn.body else fn, "the function must end with a return statement (on every path)",
             source, Unsupported,
         )
+    _check_none_returned(fn.body, {}, source)
+
+
+def _is_none(node):
+    return isinstance(node, gast.Constant) and node.value is None
+
+
+def _check_none_returned(stmts, none_at, source):
+    """Refuse a `return` whose value is None on some path: `return None`, or a name
+    that was last assigned None on a path to it.  `none_at`: the names that may hold
+    None here -> where they were assigned it; returns them after `stmts`."""
+    for stmt in stmts:
+        if isinstance(stmt, gast.Return):
+            value = stmt.value
+            if _is_none(value):
+                raise error_at(stmt, "the function returns None, which has no derivative",
+                               source, Unsupported)
+            if isinstance(value, gast.Name) and value.id in none_at:
+                raise error_at(
+                    stmt, f"{value.id!r} may still hold None here (assigned at line "
+                    f"{none_at[value.id]}), so the function may return None, which has no "
+                    "derivative", source, Unsupported,
+                )
+        elif isinstance(stmt, (gast.Assign, gast.AnnAssign, gast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+            names = {n.id for t in targets for n in walk(t)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+            none_at = {k: v for k, v in none_at.items() if k not in names}
+            if _is_none(stmt.value) and not isinstance(stmt, gast.AugAssign):
+                none_at.update((t.id, stmt.lineno) for t in targets if isinstance(t, gast.Name))
+        elif isinstance(stmt, gast.If):
+            none_at = {**_check_none_returned(stmt.body, dict(none_at), source),
+                       **_check_none_returned(stmt.orelse, dict(none_at), source)}
+        elif isinstance(stmt, (gast.For, gast.While)):  # the body may run no time, or part
+            after = _check_none_returned(stmt.body, dict(none_at), source)
+            none_at = {**after, **none_at}
+        elif isinstance(stmt, gast.With):
+            none_at = _check_none_returned(stmt.body, none_at, source)
+    return none_at
 
 
 def _is_supported_loop(node):

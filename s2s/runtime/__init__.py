@@ -195,8 +195,10 @@ def array_namespace(*arrays):
 
 def size_ratio(z, x):
     """`z.size / x.size` (a mean's share per element): read from the arrays, which
-    `numpy.size` would make Dask compute."""
-    return getattr(z, "size", 1) / getattr(x, "size", 1)
+    `numpy.size` would make Dask compute.  An empty `x` gets no share (it has no
+    element to send one to)."""
+    size = getattr(x, "size", 1)
+    return getattr(z, "size", 1) / size if size else 0.0
 
 
 def returns_new_array(helper):
@@ -385,6 +387,8 @@ def tangent_like(t, z):
         return {k: tangent_like(t[k], v) for k, v in z.items()}
     if isinstance(z, (list, tuple)):
         return type(z)(tangent_like(ti, zi) for ti, zi in zip(t, z))
+    if _kind(t) == "complex" and _kind(z) != "complex":
+        raise _through_complex_values("tangent", z)
     if isinstance(z, float) and not isinstance(t, float):
         return float(t)
     dtype = getattr(z, "dtype", None)
@@ -485,7 +489,7 @@ def concatenated_parts(g, arrays, axis=0):
     """The adjoint `g` of `numpy.concatenate(arrays, axis)`, split into one part per
     array, each shaped like it (`axis=None` concatenated them flattened)."""
     if axis is None:
-        sizes = [getattr(a, "size", 1) for a in arrays]
+        sizes = [numpy.size(a) for a in arrays]  # (an array, a number or a list)
         parts = numpy.split(numpy.ravel(g), list(itertools.accumulate(sizes))[:-1])
         return AdjointList(numpy.reshape(p, numpy.shape(a)) for p, a in zip(parts, arrays))
     lengths = [numpy.shape(a)[axis] for a in arrays]
@@ -497,10 +501,11 @@ def stacked_parts(g, arrays, axis=0):
     return items_like(numpy.moveaxis(g, axis, 0), arrays)
 
 
-def _parameter_holding(x):
+def _parameter_holding(x, depth=2):
     """"'name', which holds " for the parameter of the generated function that called
-    (a module s2s wrote, run as it is) whose value is `x`; "" where none is."""
-    frame = sys._getframe(2)
+    (a module s2s wrote, run as it is; `depth` frames up) whose value is `x`; "" where
+    none is."""
+    frame = sys._getframe(depth)
     code = frame.f_code
     parameters = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     for name in parameters:
@@ -514,6 +519,8 @@ def cast_like(g, x, copy=False):
     array when `copy` is set (`g` may share memory with something else).  Integers
     and booleans carry no gradient: asked for as a parameter, that is an error; in a
     list, dict or record, their gradient is None."""
+    if _kind(g) == "complex":
+        raise _through_complex_values("gradient", x)
     if type(x) is float:  # a lazy Dask gradient stays lazy until the caller computes it
         return g if hasattr(g, "__dask_graph__") else float(g)
     kind = _kind(x)
@@ -538,6 +545,16 @@ def cast_like(g, x, copy=False):
     if g.dtype != dtype:
         return g.astype(dtype)
     return g.copy() if copy else g
+
+
+def _through_complex_values(what, x):
+    """The error for a derivative of a real value that went through complex ones."""
+    holding = _parameter_holding(x, depth=3)
+    of = f"with respect to {holding.partition(',')[0]}" if holding else "of a real value"
+    return TypeError(
+        f"the {what} {of} went through complex intermediate values, which s2s does not "
+        "differentiate yet (its rules would give a wrong result)"
+    )
 
 
 def _kind(x):

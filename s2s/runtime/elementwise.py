@@ -14,7 +14,7 @@ from s2s.runtime import returns_new_array
 def sign_of(x):
     """numpy.sign(x), but a Python float for a Python number (where numpy.sign would
     give a NumPy scalar)."""
-    if isinstance(x, (int, float)):
+    if type(x) in (int, float):  # (not NumPy's scalars, whose comparisons give bool_)
         return float((x > 0) - (x < 0))
     return numpy.sign(x)
 

@@ -258,8 +258,8 @@ def pad_value_adjoint(g, x, pad_width, mode="constant", constant_values=0):
 
 
 def _joined_shape(shape, how):
-    """The shape `numpy.hstack`/`vstack`/`dstack`/`column_stack` give a part before
-    joining, and the axis they join along."""
+    """The shape `numpy.hstack`/`vstack`/`dstack`/`column_stack` (`numpy.r_[...]`,
+    `numpy.c_[...]`) give a part before joining, and the axis they join along."""
     if how == "h":
         return shape or (1,), 0 if len(shape) <= 1 else 1
     if how == "v":
@@ -268,14 +268,28 @@ def _joined_shape(shape, how):
         if len(shape) < 2:
             shape = (1,) + (shape or (1,))
         return shape + (1,) * (3 - len(shape)), 2
-    if len(shape) < 2:  # column_stack: numbers and 1-d arrays become columns
+    if how == "r":  # numpy.r_: numbers become 1-d arrays, joined along the first axis
+        return shape or (1,), 0
+    if len(shape) < 2:  # column_stack, numpy.c_: numbers and 1-d arrays become columns
         return (shape[0] if shape else 1, 1), 1
-    return shape, 1
+    return shape, len(shape) - 1 if how == "c_" else 1  # (numpy.c_: the last axis)
+
+
+def r_joined(items):
+    """`numpy.r_[items]` as a function (forward mode's tangent of it, whose zero
+    tangents are made as function arguments are)."""
+    return numpy.r_[tuple(items)]
+
+
+def c_joined(items):
+    """`numpy.c_[items]` as a function."""
+    return numpy.c_[tuple(items)]
 
 
 def joined_parts(g, arrays, how):
     """The adjoint `g` of `numpy.hstack(arrays)` (`how` "h"; "v", "d" and "c" for
-    vstack, dstack and column_stack): one part per array, in its type and shape."""
+    vstack, dstack and column_stack; "r" and "c_" for `numpy.r_[*arrays]` and
+    `numpy.c_[*arrays]`): one part per array, in its type and shape."""
     shapes = [numpy.shape(a) for a in arrays]
     joined = [_joined_shape(s, how) for s in shapes]
     axis = joined[0][1]
@@ -355,8 +369,13 @@ def triangle_adjoint(g, m, k=0, lower=False):
 def diff_adjoint(g, x, n=1, axis=-1):
     """Adjoint of `x` in `z = numpy.diff(x, n, axis)`: each difference `x[i+1] - x[i]`
     sends its adjoint to `x[i+1]` and its negative to `x[i]`, n times over."""
-    for _ in range(n):
-        zero = numpy.zeros_like(numpy.take(g, [0], axis=axis))
+    length = numpy.shape(x)[axis]
+    for k in range(n, 0, -1):
+        if length - k + 1 <= 0:
+            continue  # the k-th difference of an empty line is empty: so is its adjoint
+        shape = list(numpy.shape(g))
+        shape[axis] = 1
+        zero = numpy.zeros_like(g, shape=tuple(shape))
         g = numpy.concatenate([zero, g], axis=axis) - numpy.concatenate([g, zero], axis=axis)
     return g + zeros_like(x)
 

@@ -12,9 +12,11 @@ import numpy
 from s2s import d, tangent
 from s2s.runtime.layout import (
     block_tangent,
+    c_joined,
     einsum_tangent,
     einsum_tangents,
     pad_tangent,
+    r_joined,
     result_tangent,
     sort_tangent,
 )
@@ -74,6 +76,16 @@ def dstack(z, tup):
 @tangent(numpy.column_stack)
 def column_stack(z, tup):
     d[z] = result_tangent(numpy.column_stack(d[tup]), z)
+
+
+@tangent(numpy.r_)
+def r_(z, *items):
+    d[z] = result_tangent(r_joined(d[items]), z)
+
+
+@tangent(numpy.c_)
+def c_(z, *items):
+    d[z] = result_tangent(c_joined(d[items]), z)
 
 
 @tangent(numpy.split)
