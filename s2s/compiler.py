@@ -25,6 +25,7 @@ from .forward import ForwardMode, pass_tangents
 from .imports import Imports
 from .naming import Namer
 from .normalize.anf import to_anf
+from .normalize.augmented import guard_augmented
 from .normalize.checkpoints import mark_checkpoints
 from .normalize.control import flag_control
 from .normalize.desugar import desugar
@@ -351,6 +352,8 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     fn = mark_checkpoints(fn, source, as_written, checkpoint, allowed=not callee)
     fn = drop_written_into(fn, as_written)
     check_in_place_calls(fn, as_written, source, forward)
+    fn = guard_augmented(fn, as_written, lambda: imports.reference(runtime.require_unshared),
+                         source)
     fn = mark_hooks(fn, source, as_written, namer)
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
     fn = flag_control(fn, namer)

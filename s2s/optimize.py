@@ -18,7 +18,7 @@ import gast
 
 from .reverse import is_comment
 from . import runtime
-from .syntax import clone, constant, load, names_read, names_stored, statements, walk
+from .syntax import clone, constant, load, names_read, names_stored, popped, statements, walk
 
 FOLD = {
     gast.Add: operator.add,
@@ -178,6 +178,8 @@ def _inlinable(stmt, temporaries, uses, active, derivatives=False):
     name = stmt.targets[0].id
     return (
         name in temporaries
+        and not popped(stmt)  # (a value taken off a list stays a statement of its own:
+        # forward mode over a generated gradient mirrors pops as statements only)
         and name not in active
         and uses.get(name, 0) == 1
         and (derivatives or not getattr(stmt, "s2s_adjoint", False))

@@ -8,7 +8,8 @@ import numpy
 
 from s2s import nondifferentiable, stop_gradient
 from s2s.runtime import (
-    balanced_eq, chosen_mask, require_scalars, shape_of, size_ratio, zeros_like, zeros_outside,
+    balanced_eq, chosen_mask, require_scalars, require_unshared, shape_of, size_ratio, zeros_like,
+    zeros_outside,
 )
 
 nondifferentiable(
@@ -74,6 +75,7 @@ nondifferentiable(
 )
 nondifferentiable(stop_gradient, reason="s2s.stop_gradient: no derivative, on purpose")
 nondifferentiable(
-    zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_scalars, shape_of,
+    zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_scalars,
+    require_unshared, shape_of,
     reason="the runtime's, in generated gradients: shapes, masks, checks and fresh zeros",
 )

@@ -49,11 +49,25 @@ def written_buffer(x):
     return np.sum(y * y)
 
 
+def window_sums(x, k):
+    out = np.zeros(2)
+    for i in range(2):
+        out[i] = np.sum(x[i:i + k])
+    return out
+
+
+def windows_of_a_callee(x):
+    # the callee's slice bound `i + k` is kept on the tape: the gradient pops it as a
+    # statement of its own, which forward mode over the gradient can mirror
+    return np.sum(window_sums(x, 2) ** 2)
+
+
 @pytest.mark.parametrize(
     "f, args",
     [(quadratic_form, lambda: (rng.normal(size=4), rng.normal(size=(4, 4)))),
      (branches_and_loop, lambda: (rng.normal(size=3) * 0.5, 5)),
-     (written_buffer, lambda: (rng.normal(size=4) * 0.5,))],
+     (written_buffer, lambda: (rng.normal(size=4) * 0.5,)),
+     (windows_of_a_callee, lambda: (rng.normal(size=3),))],
     ids=lambda v: getattr(v, "__name__", ""),
 )
 def test_hvp_against_differences_of_gradients(f, args):

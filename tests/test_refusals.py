@@ -293,3 +293,63 @@ def test_a_derivative_through_complex_values_is_an_error_not_a_wrong_number():
             s2s.value_and_grad(through_complex_values)(x)
         with pytest.raises(TypeError, match="went through complex intermediate values"):
             s2s.jvp(through_complex_values)(x, x)
+
+
+# -- in-place operators on arrays other names hold ------------------------------------
+
+
+def doubled_column(X):
+    X = X.copy()
+    col = X[:, 0]
+    col *= 2.0
+    return np.sum(X)
+
+
+def shifted_alias(x):
+    y = x
+    y += 1.0
+    return np.sum(x**2)
+
+
+def doubled_rows(X):
+    X = X.copy()
+    for row in X:
+        row *= 2.0
+    return np.sum(X)
+
+
+def euler_from_the_start(y0, k):
+    y = y0
+    for _ in range(5):
+        y += 0.1 * (-k * y)
+    return np.sum(y)
+
+
+def euler_on_a_copy(y0, k):
+    return euler_from_the_start(y0.copy(), k)
+
+
+def step_from_the_last(x):
+    previous = x
+    x += 0.5
+    return x * previous
+
+
+@pytest.mark.parametrize("f", [doubled_column, shifted_alias, doubled_rows])
+def test_an_in_place_operator_on_an_array_another_name_reads_is_refused(f):
+    x = rng.normal(size=(2, 3)) if f is not shifted_alias else rng.normal(size=3)
+    for run in (lambda: s2s.value_and_grad(f)(x), lambda: s2s.jvp(f)(x, x)):
+        with pytest.raises(TypeError, match=r"changes in place an array also held by"):
+            run()
+
+
+def test_in_place_operators_that_change_nothing_shared():
+    # Python changes the caller's array y0 (s2s does not), but nothing reads y0 again
+    y0 = rng.normal(size=3)
+    check_gradient(euler_on_a_copy, (y0, 0.5), wrt=(0, 1))
+    value, grads = s2s.value_and_grad(euler_from_the_start, wrt=(0, 1))(y0, 0.5)
+    assert value == euler_on_a_copy(y0, 0.5)
+    expected = s2s.grad(euler_on_a_copy, wrt=(0, 1))(y0, 0.5)
+    np.testing.assert_array_equal(grads[0], expected[0])
+    assert grads[1] == expected[1]
+    check_gradient(step_from_the_last, (1.5,))  # numbers: `+=` binds a new one

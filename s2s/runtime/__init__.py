@@ -38,6 +38,7 @@ __all__ = [
     "others_product",
     "require_number_result",
     "require_scalars",
+    "require_unshared",
     "segment_length",
     "shape_of",
     "restore_item",
@@ -299,6 +300,19 @@ def require_scalars(**parameters):
                 f"parameter {name!r} is annotated as a number but holds an array of "
                 f"shape {value.shape}; remove the annotation or pass a number"
             )
+
+
+@check
+def require_unshared(value, statement, others):
+    """`statement` (`y += v`) changes the array `y` holds in place, where Python would
+    change it for the names in `others` too, which read it later; s2s reads it as
+    `y = y + v`, so only a number (which `+=` rebinds) may be there."""
+    if isinstance(value, numpy.ndarray) or type(value).__module__.startswith("cupy"):
+        raise TypeError(
+            f"`{statement}` changes in place an array also held by {others}, read later; "
+            "s2s cannot differentiate that: write it as an assignment (`y = y + v`), or "
+            "copy the array first"
+        )
 
 
 @check

@@ -1,0 +1,96 @@
+"""Augmented assignments on shared arrays: `y += v` changes an array in place, where
+s2s reads it as `y = y + v` (desugar.py), which is exact for numbers and for an array
+no other name reads afterwards.  Where another name that may share `y`'s memory (`y =
+x`, `col = X[:, 0]`, `r = x.reshape(...)`, `for row in X:`) is read later, the statement
+gets a check before it: `require_unshared(y, ...)` fails, when it runs, if `y` holds
+a NumPy or CuPy array (a number passes), rather than the derivative be wrong.
+
+In: a checked function as written.  Out: the same function, with those checks.
+"""
+
+import gast
+
+from ..analysis.aliases import VIEW_ATTRIBUTES, VIEWS
+from ..syntax import constant, located, walk
+
+
+def _source_of(value, operations):
+    """The name whose memory `value` may share: `x`, `x[...]`, `x.T`, `np.reshape(x)`."""
+    while isinstance(value, gast.Subscript) or (
+        isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES
+    ):
+        value = value.value
+    if isinstance(value, gast.Call):
+        operation = operations.classify(value)
+        if operation.key in VIEWS and operation.args:
+            return _source_of(operation.args[0], operations)
+        return None
+    return value.id if isinstance(value, gast.Name) else None
+
+
+def _sharing(fn, operations):
+    """name -> the names that may share its memory (flow-insensitive, both ways)."""
+    edges = {}
+    for node in walk(fn):
+        pairs = []
+        if isinstance(node, gast.Assign):
+            pairs = [(t.id, node.value) for t in node.targets if isinstance(t, gast.Name)]
+        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+            pairs = [(node.target.id, node.iter)]  # a row of an array is a view of it
+        for name, value in pairs:
+            other = _source_of(value, operations)
+            if other is not None and other != name:
+                edges.setdefault(name, set()).add(other)
+                edges.setdefault(other, set()).add(name)
+    return edges
+
+
+def _position(node):
+    return (node.lineno, node.col_offset)
+
+
+def guard_augmented(fn, operations, require_unshared, source):
+    """`require_unshared()` gives the expression naming the runtime's check."""
+    edges = _sharing(fn, operations)
+    if not edges:
+        return fn
+    loops = [n for n in walk(fn) if isinstance(n, (gast.For, gast.While))]
+
+    def reads_later(names, stmt):
+        inside = [loop for loop in loops if any(n is stmt for n in walk(loop))]
+        later = set()
+        for node in walk(fn):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and (
+                node.id in names
+            ) and (_position(node) > _position(stmt) or any(
+                    any(n is node for n in walk(loop)) for loop in inside)):
+                later.add(node.id)
+        return later
+
+    def guarded(stmts):
+        out = []
+        for stmt in stmts:
+            for field in ("body", "orelse"):
+                if isinstance(getattr(stmt, field, None), list):
+                    setattr(stmt, field, guarded(getattr(stmt, field)))
+            if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+                name = stmt.target.id
+                shared, frontier = set(), [name]
+                while frontier:  # every name reachable through sharing
+                    for other in edges.get(frontier.pop(), ()):
+                        if other not in shared and other != name:
+                            shared.add(other)
+                            frontier.append(other)
+                readers = reads_later(shared, stmt)
+                if readers:
+                    call = gast.Call(func=require_unshared(), args=[
+                        gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None),
+                        constant(source.line(stmt.lineno)),
+                        constant(", ".join(sorted(readers))),
+                    ], keywords=[])
+                    out.append(located(gast.Expr(value=call), stmt))
+            out.append(stmt)
+        return out
+
+    fn.body = guarded(fn.body)
+    return fn
