@@ -308,7 +308,7 @@ def over_dict_keys(x, table):
 
 
 def test_loops_over_dicts_fail_clearly():
-    with pytest.raises(TypeError, match="cannot over a dict"):
+    with pytest.raises(TypeError, match="cannot iterate over a dict"):
         s2s.grad(over_dict_keys)(1.0, {0: 5.0, 1: 7.0})
     assert s2s.grad(over_dict_keys)(1.0, [0.0, 1.0]) == 1.0
 

@@ -236,8 +236,8 @@ def indexable(sequence):
     `x = xs[i]`); dicts, sets and iterators, which indexing would get wrong, fail."""
     if isinstance(sequence, (dict, set, frozenset)) or not hasattr(sequence, "__getitem__"):
         raise TypeError(
-            f"s2s runs `for` loops by index and cannot over a {type(sequence).__name__}; "
-            "iterate over list(...) of it instead"
+            f"s2s runs `for` loops by index and cannot iterate over a "
+            f"{type(sequence).__name__}; iterate over list(...) of it instead"
         )
     return sequence
 
