@@ -13,6 +13,7 @@ import builtins
 import math
 import operator
 import os
+import re
 import sys
 
 import numpy
@@ -98,6 +99,61 @@ def table():
             lines.append(f"| {covers} | yes | {forward} | {note} |")
     nondifferentiable = sorted(_label(k, names) for k in templating._NONDIFFERENTIABLE)
     lines += ["", "## No derivative", "", ", ".join(nondifferentiable), ""]
+    return "\n".join(lines)
+
+
+def _in_this_numpy(label):
+    """Whether the NumPy installed has what a coverage label names (`numpy.linalg.norm`);
+    True for a label of any other module."""
+    if not label.startswith("numpy."):
+        return True
+    obj = numpy
+    for part in label.split(".")[1:]:
+        if not hasattr(obj, part):
+            return False
+        obj = getattr(obj, part)
+    return True
+
+
+_ENTRY = re.compile(r"`([^`]*)`(?: \(`[^`]*`\))?")  # `label` or `label` (`symbol`)
+_COUNTS = re.compile(r"^(\d+)( reverse-mode rules cover )(\d+)(.*; )(\d+)( more .*)$")
+_HEADER = "| covers | reverse | forward | at ties and kinks |"
+
+
+def for_this_numpy(text):
+    """`text`, a table `table()` made (docs/coverage.md), as the NumPy installed here
+    makes it: without the names this NumPy lacks, which a release of NumPy removed
+    (`numpy.row_stack`, gone in NumPy 2.5), and a rule's row only while it still covers
+    a name.  Rules for such names are registered only where NumPy has them, so the
+    table made with a newer NumPy leaves them out; with a NumPy that has every name,
+    `text` comes back as it is."""
+    lines, rules, names, nondifferentiable = [], 0, 0, 0  # how many were dropped
+    for line in text.split("\n"):
+        if line.startswith("| `"):  # a rule's row: | covers | reverse | forward | note |
+            covers, sep, rest = line[2:].partition(" | ")
+            entries = [m.group(0) for m in _ENTRY.finditer(covers)]
+            kept = [e for e in entries if _in_this_numpy(_ENTRY.match(e).group(1))]
+            names += len(entries) - len(kept)
+            if not kept:
+                rules += 1
+                continue
+            line = f"| {', '.join(kept)}{sep}{rest}"
+        elif lines[-2:] == ["## No derivative", ""] and line:
+            entries = line.split(", ")
+            kept = [e for e in entries if _in_this_numpy(e.strip("`"))]
+            nondifferentiable += len(entries) - len(kept)
+            line = ", ".join(kept)
+        lines.append(line)
+    for i, line in enumerate(lines):
+        counts = _COUNTS.match(line)
+        if counts:
+            a, b, c, d, e, f = counts.groups()
+            lines[i] = f"{int(a) - rules}{b}{int(c) - names}{d}{int(e) - nondifferentiable}{f}"
+    for i in reversed(range(len(lines))):  # a module's section left without rows
+        if lines[i + 2 : i + 3] == [_HEADER] and not (
+            i + 4 < len(lines) and lines[i + 4].startswith("| `")
+        ):
+            del lines[i - 1 : i + 4]  # its blank line, title, blank line and table head
     return "\n".join(lines)
 
 

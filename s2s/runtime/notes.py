@@ -63,11 +63,42 @@ def add_note(exc, filename):
         tb = tb.tb_next
     note = note_at(filename, line) if line is not None else None
     if note:
-        exc.add_note(note)
+        attach_note(exc, note)
         try:
             exc._s2s_noted = True
         except AttributeError:  # (an exception type without attributes of its own)
             pass
+
+
+def attach_note(exc, note):
+    """`exc.add_note(note)`, on Python 3.10 too, which has no `add_note`: `exc` keeps
+    its type either way (an `except ValueError` still catches it)."""
+    if _HAS_ADD_NOTE:
+        exc.add_note(note)
+    else:
+        _attach_note_310(exc, note)
+
+
+_HAS_ADD_NOTE = hasattr(BaseException, "add_note")  # Python 3.11+
+
+
+def _attach_note_310(exc, note):
+    """Python 3.10's tracebacks print no `__notes__`, so the note goes where they look:
+    the message, `str(exc)`, on a line of its own after it, as 3.11 prints a note.  That
+    is safe only where the message is the one string argument and the type prints it as
+    it is; elsewhere (KeyError prints its key's repr, OSError formats its arguments) the
+    note is kept in `__notes__`, where 3.11 keeps it (and where the `exceptiongroup`
+    backport, pytest's on 3.10, prints it from), and `args` are left alone."""
+    args = exc.args
+    if (len(args) == 1 and isinstance(args[0], str)
+            and type(exc).__str__ is BaseException.__str__):
+        exc.args = (f"{args[0]}\n{note}",)
+        return
+    try:
+        notes = exc.__notes__ if isinstance(getattr(exc, "__notes__", None), list) else []
+        exc.__notes__ = [*notes, note]
+    except AttributeError:  # (an exception type without attributes of its own)
+        pass
 
 
 def note_at(filename, line):
