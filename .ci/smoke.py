@@ -310,31 +310,32 @@ def error_text(exc):
     return "".join(traceback.format_exception_only(type(exc), exc))
 
 
-@check("error in generated code (s2s.grad): caught by `except ValueError`, names the user's line")
-def _():
-    wrong_x = normal(size=3)  # W @ x: W is 4 by 5
+def value_error_noted(run, note):
+    """`run()` raises a ValueError (caught as one) whose printed form shows `note`."""
     try:
-        s2s.grad(window, wrt=(0, 1))(*window_args[:3], wrong_x)
+        run()
     except ValueError as exc:
         shown = error_text(exc)
-        if "in score (window.py:8): z = W @ x + b" not in shown:
+        if note not in shown:
             raise AssertionError(f"no note naming the user's line in:\n{shown}") from exc
         return f"{type(exc).__name__}, the note shown: {shown.splitlines()[-1]!r}"
     raise AssertionError("no ValueError")
+
+
+@check("error in generated code (s2s.grad): caught by `except ValueError`, names the user's line")
+def _():
+    wrong_x = normal(size=3)  # W @ x: W is 4 by 5
+    return value_error_noted(lambda: s2s.grad(window, wrt=(0, 1))(*window_args[:3], wrong_x),
+                             "in score (window.py:8): z = W @ x + b")
 
 
 @check("error in a derivative the CLI wrote: caught by `except ValueError`, names the line")
 def _():
     module = sys.modules.get("grad_window") or load(os.path.join(work, "grad_window.py"),
                                                     "grad_window")
-    try:
-        module.value_and_grad_score(*window_args, d_result=np.ones(3))  # the value is a number
-    except ValueError as exc:
-        shown = error_text(exc)
-        if "while computing the derivative of window.py:10: return u @ h" not in shown:
-            raise AssertionError(f"no note naming the user's line in:\n{shown}") from exc
-        return f"{type(exc).__name__}, the note shown: {shown.splitlines()[-1]!r}"
-    raise AssertionError("no ValueError")
+    return value_error_noted(  # (the value is a number: a d_result of 3 does not fit)
+        lambda: module.value_and_grad_score(*window_args, d_result=np.ones(3)),
+        "while computing the derivative of window.py:10: return u @ h")
 
 
 @check("CLI: a missing function is refused with exit status 2, without a traceback")
