@@ -325,6 +325,13 @@ def euler_from_the_start(y0, k):
     return np.sum(y)
 
 
+def named_after_the_update(x, y):
+    z = x.copy()
+    z -= y * 0.5
+    result = z  # shares z's array only from here on: the update is before
+    return np.sum(result * result)
+
+
 def euler_on_a_copy(y0, k):
     return euler_from_the_start(y0.copy(), k)
 
@@ -353,3 +360,5 @@ def test_in_place_operators_that_change_nothing_shared():
     np.testing.assert_array_equal(grads[0], expected[0])
     assert grads[1] == expected[1]
     check_gradient(step_from_the_last, (1.5,))  # numbers: `+=` binds a new one
+    check_gradient(named_after_the_update, (rng.normal(size=3), rng.normal(size=3)),
+                   wrt=(0, 1))

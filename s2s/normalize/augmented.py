@@ -29,8 +29,9 @@ def _source_of(value, operations):
 
 
 def _sharing(fn, operations):
-    """name -> the names that may share its memory (flow-insensitive, both ways)."""
-    edges = {}
+    """(name, name, the statement that makes them share memory), for every statement
+    that may."""
+    edges = []
     for node in walk(fn):
         pairs = []
         if isinstance(node, gast.Assign):
@@ -40,8 +41,7 @@ def _sharing(fn, operations):
         for name, value in pairs:
             other = _source_of(value, operations)
             if other is not None and other != name:
-                edges.setdefault(name, set()).add(other)
-                edges.setdefault(other, set()).add(name)
+                edges.append((name, other, node))
     return edges
 
 
@@ -51,21 +51,38 @@ def _position(node):
 
 def guard_augmented(fn, operations, require_unshared, source):
     """`require_unshared()` gives the expression naming the runtime's check."""
-    edges = _sharing(fn, operations)
-    if not edges:
+    sharing = _sharing(fn, operations)
+    if not sharing:
         return fn
     loops = [n for n in walk(fn) if isinstance(n, (gast.For, gast.While))]
 
-    def reads_later(names, stmt):
-        inside = [loop for loop in loops if any(n is stmt for n in walk(loop))]
-        later = set()
-        for node in walk(fn):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and (
-                node.id in names
-            ) and (_position(node) > _position(stmt) or any(
+    def after(node, stmt, inside):
+        """Whether `node` may run after `stmt`: later in the text, or in a loop around
+        both (`inside`: the loops around `stmt`)."""
+        return _position(node) > _position(stmt) or any(
+            any(n is node for n in walk(loop)) for loop in inside)
+
+    def shared_at(name, stmt, inside):
+        """The names that may share `name`'s memory when `stmt` runs: made to share it
+        by a statement that may run before."""
+        edges = {}
+        for a, b, node in sharing:
+            if node is not stmt and (not after(node, stmt, []) or any(
                     any(n is node for n in walk(loop)) for loop in inside)):
-                later.add(node.id)
-        return later
+                edges.setdefault(a, set()).add(b)
+                edges.setdefault(b, set()).add(a)
+        shared, frontier = set(), [name]
+        while frontier:  # every name reachable through sharing
+            for other in edges.get(frontier.pop(), ()):
+                if other not in shared and other != name:
+                    shared.add(other)
+                    frontier.append(other)
+        return shared
+
+    def reads_later(names, stmt, inside):
+        return {node.id for node in walk(fn)
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)
+                and node.id in names and after(node, stmt, inside)}
 
     def guarded(stmts):
         out = []
@@ -75,13 +92,8 @@ def guard_augmented(fn, operations, require_unshared, source):
                     setattr(stmt, field, guarded(getattr(stmt, field)))
             if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
                 name = stmt.target.id
-                shared, frontier = set(), [name]
-                while frontier:  # every name reachable through sharing
-                    for other in edges.get(frontier.pop(), ()):
-                        if other not in shared and other != name:
-                            shared.add(other)
-                            frontier.append(other)
-                readers = reads_later(shared, stmt)
+                inside = [loop for loop in loops if any(n is stmt for n in walk(loop))]
+                readers = reads_later(shared_at(name, stmt, inside), stmt, inside)
                 if readers:
                     call = gast.Call(func=require_unshared(), args=[
                         gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None),
