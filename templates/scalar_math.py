@@ -52,8 +52,9 @@ def atan2(z, y, x):
 
 @adjoint(math.hypot)
 def hypot(z, x, y):
-    d[x] += d[z] * x / z
-    d[y] += d[z] * y / z
+    """At (0, 0), where hypot has no derivative, it is taken as 0 (as abs's at 0)."""
+    d[x] += d[z] * (x / z if z > 0.0 else 0.0)
+    d[y] += d[z] * (y / z if z > 0.0 else 0.0)
 
 
 @adjoint(math.sinh)

@@ -275,3 +275,22 @@ def test_builtins_keep_float32():
         da, db = s2s.grad(f, wrt=(0, 1))(np.array(a), np.array(b), np.float32(1.0))
         assert da.dtype == db.dtype == np.float32
         assert da == db == 0.5
+
+
+def distance_to_itself(a, b):
+    d = a * 0.0
+    return math.hypot(d, d) + b * a
+
+
+def test_hypot_at_the_origin_takes_the_derivative_zero():
+    """hypot has no derivative at (0, 0): it is taken as 0 there, as abs's at 0 (the
+    rule divided by the result, and Python floats raise ZeroDivisionError)."""
+    value, grads = s2s.value_and_grad(distance_to_itself, wrt=(0, 1))(0.3, 0.5)
+    assert value == distance_to_itself(0.3, 0.5)
+    assert grads == (0.5, 0.3)
+    assert s2s.jvp(distance_to_itself, wrt=(0, 1))(0.3, 0.5, 1.0, 1.0) == (value, 0.8)
+    assert s2s.grad(math_hypot_of, wrt=(0, 1))(0.0, 0.0) == (0.0, 0.0)
+
+
+def math_hypot_of(x, y):
+    return math.hypot(x, y)

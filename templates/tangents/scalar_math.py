@@ -50,7 +50,7 @@ def atan2(z, y, x):
 
 @tangent(math.hypot)
 def hypot(z, x, y):
-    d[z] = d[x] * x / z + d[y] * y / z
+    d[z] = (d[x] * x + d[y] * y) / z if z > 0.0 else 0.0 * z
 
 
 @tangent(math.sinh)
