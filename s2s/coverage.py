@@ -97,9 +97,13 @@ def table():
             forward = "yes" if any(templating._key(k) in tangents for k in keys) else "-"
             note = " ".join(template.note.split())
             lines.append(f"| {covers} | yes | {forward} | {note} |")
-    nondifferentiable = sorted(_label(k, names) for k in templating._NONDIFFERENTIABLE)
-    lines += ["", "## No derivative", "", ", ".join(nondifferentiable), ""]
-    return "\n".join(lines)
+    why = {}  # reason -> what it is given for
+    for key, reason in templating._NONDIFFERENTIABLE.items():
+        why.setdefault(reason, []).append(_label(key, names))
+    lines += ["", "## No derivative", "", _NO_DERIVATIVE_HEADER, "| --- | --- |"]
+    lines += [f"| {', '.join(sorted(labels))} | {reason} |" for reason, labels in
+              sorted(why.items(), key=lambda item: sorted(item[1])[0])]
+    return "\n".join(lines + [""])
 
 
 def _in_this_numpy(label):
@@ -118,6 +122,7 @@ def _in_this_numpy(label):
 _ENTRY = re.compile(r"`([^`]*)`(?: \(`[^`]*`\))?")  # `label` or `label` (`symbol`)
 _COUNTS = re.compile(r"^(\d+)( reverse-mode rules cover )(\d+)(.*; )(\d+)( more .*)$")
 _HEADER = "| covers | reverse | forward | at ties and kinks |"
+_NO_DERIVATIVE_HEADER = "| carry no derivative | why |"
 
 
 def for_this_numpy(text):
@@ -128,21 +133,21 @@ def for_this_numpy(text):
     table made with a newer NumPy leaves them out; with a NumPy that has every name,
     `text` comes back as it is."""
     lines, rules, names, nondifferentiable = [], 0, 0, 0  # how many were dropped
+    without_derivative = False  # in the last section, whose rows are no rules
     for line in text.split("\n"):
-        if line.startswith("| `"):  # a rule's row: | covers | reverse | forward | note |
+        without_derivative = without_derivative or line == "## No derivative"
+        if line.startswith("| `"):  # | covers | reverse | forward | note |, or | names | why |
             covers, sep, rest = line[2:].partition(" | ")
             entries = [m.group(0) for m in _ENTRY.finditer(covers)]
             kept = [e for e in entries if _in_this_numpy(_ENTRY.match(e).group(1))]
-            names += len(entries) - len(kept)
+            if without_derivative:
+                nondifferentiable += len(entries) - len(kept)
+            else:
+                names += len(entries) - len(kept)
+                rules += not kept
             if not kept:
-                rules += 1
                 continue
             line = f"| {', '.join(kept)}{sep}{rest}"
-        elif lines[-2:] == ["## No derivative", ""] and line:
-            entries = line.split(", ")
-            kept = [e for e in entries if _in_this_numpy(e.strip("`"))]
-            nondifferentiable += len(entries) - len(kept)
-            line = ", ".join(kept)
         lines.append(line)
     for i, line in enumerate(lines):
         counts = _COUNTS.match(line)

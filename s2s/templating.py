@@ -120,12 +120,6 @@ def is_nondifferentiable(obj):
     return _key(obj) in _NONDIFFERENTIABLE
 
 
-def nondifferentiable_reason(obj):
-    """Why no derivative flows through `obj`; None where one does."""
-    load_builtin_templates()
-    return _NONDIFFERENTIABLE.get(_key(obj))
-
-
 def registry_state():
     """Changes whenever a template is registered: part of the compile cache key."""
     load_builtin_templates()

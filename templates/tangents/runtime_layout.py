@@ -69,8 +69,7 @@ from s2s.runtime.selection import (
     unwrap_period_adjoint,
 )
 
-# roll's shift, negated: integers
-nondifferentiable(negated)
+nondifferentiable(negated, reason="the runtime's: roll's shift, negated, an integer")
 
 
 # -- layout -------------------------------------------------------------------------
