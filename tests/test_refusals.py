@@ -4,6 +4,7 @@ index helpers without a rule, installed libraries' functions, `setattr`, and der
 through complex values.  What it can follow it differentiates: `np.r_`, `np.c_`, and the
 decorators known to leave the computation unchanged."""
 
+import collections
 import functools
 import inspect
 import re
@@ -362,3 +363,19 @@ def test_in_place_operators_that_change_nothing_shared():
     check_gradient(step_from_the_last, (1.5,))  # numbers: `+=` binds a new one
     check_gradient(named_after_the_update, (rng.normal(size=3), rng.normal(size=3)),
                    wrt=(0, 1))
+
+
+# -- getattr with a computed name -------------------------------------------------------
+
+Point = collections.namedtuple("Point", "a b")
+
+
+def field_by_name(p, name):
+    return getattr(p, name) * 3.0 + p.a
+
+
+def test_getattr_with_a_computed_name_carries_the_derivative():
+    value, grad = s2s.value_and_grad(field_by_name)(Point(1.5, 2.0), "b")
+    assert value == field_by_name(Point(1.5, 2.0), "b")
+    assert grad == Point(1.0, 3.0)
+    assert s2s.value_and_grad(field_by_name)(Point(1.5, 2.0), "a")[1] == Point(4.0, 0.0)
