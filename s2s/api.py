@@ -22,7 +22,11 @@ _compiled = {}
 
 def _wrt_tuple(f, wrt):
     """(names, single): `wrt` as parameter names, and whether one gradient is returned."""
-    params = list(inspect.signature(_code(f)).parameters)
+    try:
+        params = list(inspect.signature(_code(f)).parameters)
+    except (TypeError, ValueError):  # (NumPy's ufuncs have no signature before NumPy 2.3)
+        raise S2SError(f"{getattr(f, '__name__', f)!r} is not a Python function (got "
+                       f"{type(f).__name__})") from None
     if wrt is None:
         return (params[0],) if params else (), True
     single = not isinstance(wrt, (tuple, list))

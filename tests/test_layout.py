@@ -422,7 +422,7 @@ def test_take_along_axis(shape, indices, axis):
     x = normal(*shape)
     w = normal(*np.take_along_axis(x, indices, axis).shape)
     check_gradient(take_along_axis, (x, w, indices, axis))
-    if axis == -1:
+    if axis == -1 and np.lib.NumpyVersion(np.__version__) >= "2.3.0":  # (its default axis)
         check_gradient(take_along_axis_default, (x, w, indices))
 
 
