@@ -504,6 +504,10 @@ class _Writer:
             self.helper(decorator_name, definition)
             self.helper("decorated", f"{line}\ndef decorated(a, b):\n"
                                      f"    return {self.scalar(['a', 'b'])}")
+            # a parameter in both arguments: a call whose result needs no derivative
+            # runs as written, decorator and all, and is rightly not refused
+            parameter = fl[0]  # (`s`, or `a`: a parameter of `f`)
+            arguments = f"{parameter}, {_fill('{0} * 0.5 + {1}', parameter, self.scalar(fl, 1))}"
             self.lines.append(f"{pad}{name} = decorated({arguments})")
             self.required.append(name)
         if is_float is None:
