@@ -23,6 +23,7 @@ import importlib
 import inspect
 import pkgutil
 import textwrap
+import threading
 from dataclasses import dataclass
 
 import gast
@@ -48,6 +49,8 @@ _ADJOINTS = {}
 _TANGENTS = {}
 _NONDIFFERENTIABLE = {}  # key -> why no derivative flows through it
 _loaded = False
+_loading = False  # (the thread holding _load_lock is importing the rules)
+_load_lock = threading.RLock()
 
 
 def _key(obj):
@@ -94,15 +97,23 @@ def nondifferentiable(*targets, reason="declared non-differentiable by its user"
 
 
 def load_builtin_templates():
-    """Import every module in `s2s.templates` once; their decorators register rules."""
-    global _loaded
+    """Import every module in `s2s.templates` once; their decorators register rules.
+    Safe from threads: one loads, the others wait until every rule is registered."""
+    global _loaded, _loading
     if _loaded:
         return
-    _loaded = True
-    from . import templates
+    with _load_lock:
+        if _loaded or _loading:  # loaded meanwhile, or asked again while loading
+            return
+        _loading = True
+        try:
+            from . import templates
 
-    for info in pkgutil.walk_packages(templates.__path__, f"{templates.__name__}."):
-        importlib.import_module(info.name)
+            for info in pkgutil.walk_packages(templates.__path__, f"{templates.__name__}."):
+                importlib.import_module(info.name)
+            _loaded = True
+        finally:
+            _loading = False
 
 
 def adjoint_template(obj):
