@@ -2,7 +2,9 @@
 and `s2s check [PATH ...]`."""
 
 import argparse
+import inspect
 import os
+import shlex
 import sys
 import tempfile
 
@@ -73,16 +75,24 @@ def parser():
 
 
 def write_atomically(path, text):
-    """Write `text` to `path` through a temporary file and a rename, so `path` is
-    never left partly written."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """Write `text` (UTF-8, whatever the locale) to `path` through a temporary file,
+    synced, and a rename, so `path` is never left partly written; through a symbolic
+    link to the file it names, and keeping an existing file's mode."""
+    path = os.path.realpath(path)
+    directory = os.path.dirname(path)
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=".s2s-", suffix=".py.tmp")
     try:
-        with os.fdopen(fd, "w") as f:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
+            f.flush()
+            os.fsync(f.fileno())
+        if os.path.exists(path):
+            mode = os.stat(path).st_mode & 0o7777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -91,11 +101,19 @@ def write_atomically(path, text):
 
 
 def differentiate_command(args):
-    text = generate(args)
+    module = generated(args)
     if args.output:
-        write_atomically(args.output, text)
-    else:
-        sys.stdout.write(text)
+        for path in [module.target_file] + args.templates:
+            if path and os.path.exists(args.output) and os.path.samefile(path, args.output):
+                raise S2SError(f"-o {args.output} is {path}, which s2s reads: it would be "
+                               "overwritten; write the derivative to another file")
+        write_atomically(args.output, module.source)
+    elif getattr(sys.stdout, "buffer", None) is not None:  # UTF-8, whatever the locale
+        sys.stdout.flush()  # (`s2s check` reads modules as UTF-8)
+        sys.stdout.buffer.write(module.source.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:  # a text stream of the caller's
+        sys.stdout.write(module.source)
 
 
 def generate(args):
@@ -116,17 +134,22 @@ def generated(args):
     for path in args.templates:
         load_file(path)  # its @adjoint decorators register the rules
     function = function_from_target(args.target)
-    command = f"s2s differentiate {args.target}"
+    words = ["s2s", "differentiate", args.target]
     if args.wrt:
-        command += f" --wrt {','.join(wrt)}"
+        words += ["--wrt", ",".join(wrt)]
     if args.mode != "reverse":
-        command += f" --mode {args.mode}"
+        words += ["--mode", args.mode]
     if args.checkpoint:
-        command += " --checkpoint"
+        words.append("--checkpoint")
     for path in args.templates:
-        command += f" --templates {path}"
-    return differentiate(function, wrt, target=args.target, command=command,
-                         mode=args.mode, checkpoint=args.checkpoint)
+        words += ["--templates", path]
+    module = differentiate(function, wrt, target=args.target, command=shlex.join(words),
+                           mode=args.mode, checkpoint=args.checkpoint)
+    try:  # the file the function is read from, which -o must not overwrite
+        module.target_file = inspect.getsourcefile(inspect.unwrap(function))
+    except TypeError:
+        module.target_file = None
+    return module
 
 
 def main(argv=None):
@@ -148,6 +171,9 @@ def main(argv=None):
     except OSError as exc:
         print(f"s2s: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("s2s: interrupted; nothing was written", file=sys.stderr)
+        return 130
     return 0
 
 

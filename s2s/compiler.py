@@ -60,6 +60,7 @@ class Generated:
     tangents: tuple = ()  # forward mode: the tangent parameters, in `wrt` order
     parts: tuple = ()  # (header, import lines, functions (gast)), to combine modules
     lines: dict = field(default_factory=dict)  # its line -> the user's line it comes from
+    target_file: str = None  # the file of the function it differentiates (the CLI's)
 
 
 def wrt_names(fn, wrt, source):

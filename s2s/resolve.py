@@ -112,7 +112,17 @@ def _display_path(path):
 
 
 def _import_failure(what, exc):
-    """An S2SError for an exception raised while importing a user's module."""
+    """An S2SError for an exception raised while importing a user's module: located
+    where it was raised in the user's files (a syntax error: where it is)."""
+    if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
+        return S2SError(f"importing {what} failed: {exc.msg}", _display_path(exc.filename),
+                        exc.lineno, exc.offset)
+    if isinstance(exc, SystemExit):
+        return S2SError(f"importing {what} ended it: it called sys.exit({exc.code!r}); "
+                        "s2s needs a module it can import (put the script's work under "
+                        "`if __name__ == \"__main__\":`)")
+    if isinstance(exc, KeyboardInterrupt):
+        return S2SError(f"importing {what} was interrupted (KeyboardInterrupt)")
     tb = exc.__traceback__
     frame = None
     while tb is not None:
@@ -127,10 +137,26 @@ def _import_failure(what, exc):
     return S2SError(f"{where}importing {what} failed: {type(exc).__name__}: {exc}")
 
 
+def _importing(what, argv0, run):
+    """`run()`, which imports the user's module `what`, as if that module were run
+    alone (`sys.argv` is `[argv0]`); whatever it raises, `sys.exit` and
+    KeyboardInterrupt too, is a located error of s2s's."""
+    argv = sys.argv
+    sys.argv = [argv0]
+    try:
+        return run()
+    except (SystemExit, KeyboardInterrupt) as exc:
+        raise _import_failure(what, exc) from None
+    finally:
+        sys.argv = argv
+
+
 def load_file(path):
     """Import the Python file `path` as a module (its directory on `sys.path`)."""
     if not os.path.isfile(path):
         raise S2SError(f"{path}: no such file")
+    if not path.endswith(".py"):
+        raise S2SError(f"{path}: not a Python file (a .py file is needed)")
     directory = os.path.dirname(os.path.abspath(path))
     if directory not in sys.path:
         sys.path.insert(0, directory)  # siblings import each other, as under `python file.py`
@@ -138,11 +164,18 @@ def load_file(path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+
+    def run():
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            raise _import_failure(path, exc) from None
+
     try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
+        _importing(path, path, run)
+    except S2SError:
         del sys.modules[name]
-        raise _import_failure(path, exc) from None
+        raise
     return module
 
 
@@ -154,11 +187,14 @@ def _import_dotted(dotted):
     for i in range(len(parts) - 1, 0, -1):
         module_name = ".".join(parts[:i])
         try:
-            module = importlib.import_module(module_name)
+            module = _importing(module_name, module_name,
+                                lambda: importlib.import_module(module_name))
         except ModuleNotFoundError as exc:
             if exc.name and module_name.startswith(exc.name):
                 continue  # this prefix is not a module; try a shorter one
             raise _import_failure(module_name, exc) from None
+        except S2SError:
+            raise  # (it ended the import: sys.exit)
         except Exception as exc:
             raise _import_failure(module_name, exc) from None
         return module, parts[i:]

@@ -53,3 +53,106 @@ def test_threads_making_their_first_gradients_at_once(tmp_path):
     """, str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "8 []", done.stdout
+
+
+MODEL = "import numpy as np\n\n\ndef loss(x):\n    return np.sum(np.sin(x) ** 2)\n"
+
+
+def s2s_command(*args, cwd, env=None):
+    return subprocess.run([sys.executable, "-m", "s2s", *args], capture_output=True,
+                          text=True, timeout=120, cwd=cwd, env=env)
+
+
+def one_line_error(done, status=2):
+    assert done.returncode == status, (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    return done.stderr.strip()
+
+
+def test_output_that_is_the_target_or_a_templates_file_is_refused(tmp_path):
+    (tmp_path / "model.py").write_text(MODEL)
+    (tmp_path / "rules.py").write_text("from s2s import adjoint, d\n")
+    for output in ("model.py", "rules.py", "./model.py"):
+        done = s2s_command("differentiate", "model.py:loss", "--templates", "rules.py", "-o",
+                           output, cwd=tmp_path)
+        assert "which s2s reads" in one_line_error(done)
+    assert (tmp_path / "model.py").read_text() == MODEL  # nothing overwritten
+    assert (tmp_path / "rules.py").read_text() == "from s2s import adjoint, d\n"
+    done = s2s_command("differentiate", "model.loss", "-o", "model.py", cwd=tmp_path)
+    assert "which s2s reads" in one_line_error(done)
+    assert (tmp_path / "model.py").read_text() == MODEL
+
+
+def test_a_module_that_exits_or_parses_arguments_at_import(tmp_path):
+    (tmp_path / "quits.py").write_text("import sys\nsys.exit(0)\n" + MODEL)
+    (tmp_path / "script.py").write_text(
+        "import argparse\nimport sys\n"
+        "parser = argparse.ArgumentParser()\nparser.add_argument('--steps', type=int)\n"
+        "ARGS = parser.parse_args()\nARGV = list(sys.argv)\n" + MODEL)
+    (tmp_path / "stops.py").write_text("raise KeyboardInterrupt\n" + MODEL)
+    for target, says in (("quits.py:loss", "sys.exit(0)"), ("quits.loss", "sys.exit(0)"),
+                         ("stops.py:loss", "KeyboardInterrupt")):
+        assert says in one_line_error(s2s_command("differentiate", target, cwd=tmp_path))
+    # a script that parses its arguments sees only its own name, as if run alone
+    done = s2s_command("differentiate", "script.py:loss", "--wrt", "x", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "def value_and_grad_loss(x, d_result=1.0):" in done.stdout
+
+
+def test_paths_with_spaces_are_recorded_so_check_can_read_them(tmp_path):
+    folder = tmp_path / "my dir"
+    folder.mkdir()
+    (folder / "fl sp.py").write_text(MODEL)
+    done = s2s_command("differentiate", "my dir/fl sp.py:loss", "-o", "grad sp.py",
+                       cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "s2s differentiate 'my dir/fl sp.py:loss'" in (tmp_path / "grad sp.py").read_text()
+    done = s2s_command("check", "grad sp.py", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 generated modules are fresh" in done.stdout
+
+
+def test_targets_and_templates_that_are_not_python_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("not python\n")
+    (tmp_path / "model.py").write_text(MODEL)
+    assert "not a Python file" in one_line_error(
+        s2s_command("differentiate", "notes.txt:loss", cwd=tmp_path))
+    assert "not a Python file" in one_line_error(
+        s2s_command("differentiate", "model.py:loss", "--templates", "notes.txt", cwd=tmp_path))
+
+
+def test_a_syntax_error_in_the_target_is_located_in_the_users_file(tmp_path):
+    (tmp_path / "broken.py").write_text("import numpy as np\n\n\ndef loss(x):\n    return (x +\n")
+    message = one_line_error(s2s_command("differentiate", "broken.py:loss", cwd=tmp_path))
+    assert message.startswith("broken.py:5:"), message
+
+
+def test_output_is_utf8_whatever_the_locale(tmp_path):
+    (tmp_path / "model.py").write_text(
+        "import numpy as np\n\n\ndef loss(x):\n    unit = \"µm²\"\n"
+        "    return np.sum(np.sin(x) ** 2) * len(unit)\n", encoding="utf-8")
+    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONIOENCODING="ascii", PYTHONUTF8="0",
+               PYTHONCOERCECLOCALE="0")  # (an ASCII locale, as Python keeps it)
+    done = s2s_command("differentiate", "model.py:loss", "-o", "grad.py", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "µm²" in (tmp_path / "grad.py").read_text(encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "s2s", "differentiate", "model.py:loss"],
+                          capture_output=True, cwd=tmp_path, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "µm²".encode() in done.stdout
+    done = s2s_command("check", "grad.py", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_output_through_a_link_keeps_the_link_and_the_mode(tmp_path):
+    (tmp_path / "model.py").write_text(MODEL)
+    real = tmp_path / "real_grad.py"
+    real.write_text("old\n")
+    os.chmod(real, 0o640)
+    (tmp_path / "grad.py").symlink_to(real)
+    done = s2s_command("differentiate", "model.py:loss", "-o", "grad.py", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "grad.py").is_symlink()
+    assert "def grad_loss(x):" in real.read_text()
+    assert (os.stat(real).st_mode & 0o777) == 0o640
