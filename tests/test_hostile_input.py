@@ -156,3 +156,22 @@ def test_output_through_a_link_keeps_the_link_and_the_mode(tmp_path):
     assert (tmp_path / "grad.py").is_symlink()
     assert "def grad_loss(x):" in real.read_text()
     assert (os.stat(real).st_mode & 0o777) == 0o640
+
+
+def test_ctrl_c_while_differentiating_is_one_line_and_status_130(tmp_path):
+    import signal
+    import time
+
+    body = "".join(f"    s = s * 0.999 + np.sin(x) * {i % 7 + 1}e-4\n" for i in range(3000))
+    (tmp_path / "long.py").write_text(
+        "import numpy as np\n\n\ndef f(x):\n    s = x\n" + body + "    return np.sum(s)\n")
+    (tmp_path / "out.py").write_text("kept\n")
+    process = subprocess.Popen([sys.executable, "-m", "s2s", "differentiate", "long.py:f",
+                                "-o", "out.py"], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    time.sleep(3.0)  # (imported and differentiating: a 3000-line function takes longer)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert stderr.strip() == "s2s: interrupted; nothing was written"
+    assert (tmp_path / "out.py").read_text() == "kept\n"
