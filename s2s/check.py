@@ -6,6 +6,10 @@ there (the ones whose first line says so) is fresh, 1 listing the stale ones, ea
 with why: its text differs from what the `s2s differentiate ...` command in its header
 writes now, run from the current directory (as the command was), or that command
 fails.  Modules made by the Python API record no command to run, and are stale.
+
+Regenerating a module imports the module its header names, and its `--templates`
+files, as pytest imports tests: each must lie under the folders checked or the one
+`s2s check` runs from.  Each regeneration starts from the built-in rules alone.
 """
 
 import os
@@ -63,21 +67,39 @@ def recorded_command(text):
         raise ValueError("its recorded command is not one s2s takes") from None
 
 
-def regenerated(text):
+def regenerated(text, roots=None):
     """The module (`Generated`) that the command in the header of the module `text`
-    makes now, or None when it records none."""
+    makes now, or None when it records none; from the built-in rules and the
+    `--templates` it names alone (the rules another module's command registered are
+    taken back after it).  `roots`: folders outside which the command may not read a
+    file (ValueError)."""
     from .cli import generated
+    from .templating import registry_snapshot
 
     args = recorded_command(text)
-    return None if args is None else generated(args)
+    if args is None:
+        return None
+    if roots is not None:
+        files = [args.target.rpartition(":")[0]] if ":" in args.target else []
+        for path in files + args.templates:
+            if not any(_inside(path, root) for root in roots):
+                raise ValueError(f"its recorded command reads {path}, outside the folders "
+                                 "being checked: s2s check runs no file from elsewhere")
+    with registry_snapshot():
+        return generated(args)
 
 
-def staleness(path):
+def _inside(path, root):
+    path, root = os.path.realpath(path), os.path.realpath(root)
+    return path == root or path.startswith(os.path.join(root, ""))
+
+
+def staleness(path, roots=None):
     """Why the module at `path` is stale, or None when it is fresh."""
     with open(path, encoding="utf-8") as f:
         recorded = f.read()
     try:
-        current = regenerated(recorded)
+        current = regenerated(recorded, roots)
     except ValueError as exc:
         return str(exc)
     except S2SError as exc:
@@ -90,9 +112,19 @@ def staleness(path):
     return None
 
 
-def check_command(paths):
+def check_command(paths, allow_empty=False):
+    for path in paths:
+        if not os.path.exists(path):
+            raise S2SError(f"{path}: no such file or directory")
     modules = generated_modules(paths)
-    stale = [(path, why) for path in modules for why in [staleness(path)] if why]
+    if not modules and not allow_empty:
+        print(f"s2s check: no module s2s generated under {' '.join(paths)} (--allow-empty "
+              "accepts that)", file=sys.stderr)
+        return 1
+    # the folders checked, and the one s2s check runs from: what headers may read
+    roots = [os.getcwd()] + [p if os.path.isdir(p) else os.path.dirname(p) or "."
+                             for p in paths]
+    stale = [(path, why) for path in modules for why in [staleness(path, roots)] if why]
     for path, why in stale:
         print(f"{path}: stale: {why}", file=sys.stderr)
     if stale:

@@ -68,9 +68,13 @@ def parser():
         description="Regenerate each module s2s wrote under the PATHs (files and "
         "directories; default: the current directory) with the command recorded in its "
         "header, run from the current directory, and compare. Exit status 1, listing "
-        "them, when any is stale; 0 when all are fresh.",
+        "them, when any is stale (or when there is none); 0 when all are fresh. "
+        "Regenerating imports the module each header names and its --templates files, "
+        "as pytest imports tests: they must lie under the PATHs or the current directory.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", default=["."])
+    check.add_argument("--allow-empty", action="store_true",
+                       help="exit 0 when the PATHs hold no module s2s generated")
     return p
 
 
@@ -162,7 +166,7 @@ def main(argv=None):
         if args.command == "check":
             from .check import check_command
 
-            return check_command(args.paths)
+            return check_command(args.paths, args.allow_empty)
         differentiate_command(args)
     except S2SError as exc:
         # editors jump to `file:line:col: message`; without a location, say who speaks

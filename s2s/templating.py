@@ -18,6 +18,7 @@ them.  Users register theirs the same way; a later registration wins.
 """
 
 import builtins
+import contextlib
 import functools
 import importlib
 import inspect
@@ -129,6 +130,19 @@ def tangent_template(obj):
 def is_nondifferentiable(obj):
     load_builtin_templates()
     return _key(obj) in _NONDIFFERENTIABLE
+
+
+@contextlib.contextmanager
+def registry_snapshot():
+    """Rules registered inside the block (a `--templates` file's) are gone after it."""
+    load_builtin_templates()
+    saved = dict(_ADJOINTS), dict(_TANGENTS), dict(_NONDIFFERENTIABLE)
+    try:
+        yield
+    finally:
+        for registry, before in zip((_ADJOINTS, _TANGENTS, _NONDIFFERENTIABLE), saved):
+            registry.clear()
+            registry.update(before)
 
 
 def registry_state():

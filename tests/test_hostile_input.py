@@ -175,3 +175,60 @@ def test_ctrl_c_while_differentiating_is_one_line_and_status_130(tmp_path):
     assert process.returncode == 130, stderr
     assert stderr.strip() == "s2s: interrupted; nothing was written"
     assert (tmp_path / "out.py").read_text() == "kept\n"
+
+
+def test_check_runs_no_file_outside_the_folders_it_checks(tmp_path):
+    outside, repo = tmp_path / "outside", tmp_path / "repo"
+    outside.mkdir()
+    repo.mkdir()
+    (outside / "outside_mod.py").write_text(
+        "open(__file__ + '.ran', 'w').close()\n" + MODEL)
+    done = s2s_command("differentiate", "../outside/outside_mod.py:loss", "-o", "grad.py",
+                       cwd=repo)
+    assert done.returncode == 0, done.stderr
+    os.remove(outside / "outside_mod.py.ran")
+    done = s2s_command("check", ".", cwd=repo)
+    assert done.returncode == 1
+    assert "outside the folders being checked" in done.stderr
+    assert not (outside / "outside_mod.py.ran").exists()  # it did not run
+
+
+def test_check_verdicts_do_not_depend_on_the_order_of_the_files(tmp_path):
+    (tmp_path / "model.py").write_text(MODEL)
+    (tmp_path / "rules.py").write_text(
+        "import numpy as np\nfrom s2s import adjoint, d\n\n\n@adjoint(np.sin)\n"
+        "def sin(z, x):\n    d[x] += d[z] * np.cos(x) * 1.0\n")
+    assert s2s_command("differentiate", "model.py:loss", "--templates", "rules.py", "-o",
+                       "a_grad.py", cwd=tmp_path).returncode == 0
+    assert s2s_command("differentiate", "model.py:loss", "-o", "b_grad.py",
+                       cwd=tmp_path).returncode == 0
+    assert (tmp_path / "a_grad.py").read_text() != (tmp_path / "b_grad.py").read_text()
+    for order in (("a_grad.py", "b_grad.py"), ("b_grad.py", "a_grad.py")):
+        done = s2s_command("check", *order, cwd=tmp_path)
+        assert done.returncode == 0, (order, done.stderr)
+        assert "2 generated modules are fresh" in done.stdout
+
+
+def test_check_of_bad_paths(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing generated here\n")
+    assert "no such file" in one_line_error(s2s_command("check", "/nonexistent",
+                                                        cwd=tmp_path))
+    done = s2s_command("check", "notes.txt", cwd=tmp_path)
+    assert done.returncode == 1 and "no module s2s generated" in done.stderr
+    done = s2s_command("check", ".", cwd=tmp_path)
+    assert done.returncode == 1 and "no module s2s generated" in done.stderr
+    assert s2s_command("check", ".", "--allow-empty", cwd=tmp_path).returncode == 0
+
+
+def test_check_of_a_module_whose_target_exits_at_import(tmp_path):
+    (tmp_path / "model.py").write_text(MODEL)
+    assert s2s_command("differentiate", "model.py:loss", "-o", "grad.py",
+                       cwd=tmp_path).returncode == 0
+    (tmp_path / "model.py").write_text("import sys\nsys.exit(0)\n" + MODEL)
+    (tmp_path / "fresh.py").write_text(MODEL)
+    assert s2s_command("differentiate", "fresh.py:loss", "-o", "grad_fresh.py",
+                       cwd=tmp_path).returncode == 0
+    done = s2s_command("check", "grad.py", "grad_fresh.py", cwd=tmp_path)
+    assert done.returncode == 1  # the run goes on past it, and says so
+    assert "grad.py: stale" in done.stderr and "sys.exit(0)" in done.stderr
+    assert "1 of 2 generated modules are stale" in done.stderr
