@@ -1,14 +1,19 @@
 """The Python API: `s2s.grad(f)`, `s2s.value_and_grad(f)`, `s2s.jvp(f)`, `s2s.source(f)`.
 
 Each compiles the very source the CLI would write (with the user's module-level
-objects passed in rather than imported), caches it by the function's source hash,
-and registers it with `linecache` so tracebacks and pdb show the generated lines.
+objects passed in rather than imported), caches it by the function's source hash
+(the `CACHE_SIZE` most recently used, each only while its function lives: a closure's
+captured arrays are not kept alive by the cache), and registers it with `linecache` so
+tracebacks and pdb show the generated lines.  Safe to call from threads.
 """
 
+import collections
 import functools
 import hashlib
 import inspect
 import linecache
+import threading
+import weakref
 
 import numpy
 
@@ -17,7 +22,10 @@ from .errors import S2SError
 from .runtime import notes
 from .templating import registry_state
 
-_compiled = {}
+CACHE_SIZE = 128  # compiled derivatives kept; the least recently used go first
+_compiled = collections.OrderedDict()  # (id(f), ...) -> (generated, compiled, callees)
+_compiled_lock = threading.RLock()
+_watched = {}  # id(f) -> a weak reference to f, whose callback drops f's entries
 
 
 def _wrt_tuple(f, wrt):
@@ -68,17 +76,35 @@ def _code(f):
     return notes.unwrapped(made()) if made is not None else f
 
 
+def _forget(function_id):
+    """The weakref callback that drops what was compiled for a function that is gone
+    (a closure: the values it captured go with it)."""
+    def drop(_):
+        with _compiled_lock:
+            for key in [k for k in _compiled if k[0] == function_id]:
+                del _compiled[key]
+            _watched.pop(function_id, None)
+
+    return drop
+
+
 def _compile(f, names, mode="reverse"):
-    f = _code(f)
+    with _compiled_lock:  # (threads compile one at a time, and see one cache)
+        return _compiled_for(_code(f), names, mode)
+
+
+def _compiled_for(f, names, mode):
     # (the file too: generated functions of one name and text, made for different
     # `wrt`, call different functions)
     filename = getattr(getattr(f, "__code__", None), "co_filename", None)
-    key = (f.__module__, f.__qualname__, filename, _source_hash(f), _cells(f), names, mode,
-           registry_state())
+    key = (id(f), f.__module__, f.__qualname__, filename, _source_hash(f), _cells(f), names,
+           mode, registry_state())
     if key in _compiled:
         generated, _, calls = _compiled[key]
         if any(_source_hash(g) != sha for g, sha in calls):  # a callee was edited
             del _compiled[key]
+        else:
+            _compiled.move_to_end(key)
     if key not in _compiled:
         target = f"{f.__module__}.{f.__qualname__}" if f.__module__ else f.__qualname__
         api = "value_and_grad" if mode == "reverse" else "jvp"
@@ -96,8 +122,16 @@ def _compile(f, names, mode="reverse"):
         exec(compile(generated.source, filename, "exec"), namespace)
         calls = [(g, _source_hash(g)) for g in generated.calls]
         role = "value_and_grad" if mode == "reverse" else "jvp"
+        generated.parts = ()  # (its trees lead back to `f`, which the cache must not keep)
         _compiled[key] = (generated, namespace[generated.functions[role]], calls)
         _compiled[key][1].s2s_generated = generated
+        if id(f) not in _watched:
+            try:
+                _watched[id(f)] = weakref.ref(f, _forget(id(f)))
+            except TypeError:  # (an object without weak references lives on)
+                pass
+        while len(_compiled) > CACHE_SIZE:
+            _compiled.popitem(last=False)  # the least recently used
     return _compiled[key][:2]
 
 

@@ -11,6 +11,7 @@ computed to compare: the tests that pass them check that nothing is computed.
 """
 
 import copy
+import weakref
 
 import numpy
 import pytest
@@ -63,10 +64,14 @@ def same_value(got, expected):
 
 def _checked(f, generated, compiled, mode):
     """`compiled`, which also calls `f` with the same arguments and asserts that the
-    value it returns is `f`'s."""
+    value it returns is `f`'s.  (It holds `f` weakly, as the API's cache does: a test
+    may check that a closure's values are freed.)"""
     tangents = set(generated.tangents) if mode == "forward" else set()
+    function = weakref.ref(f)
+    del f
 
     def checked(*args, **kwargs):
+        f = function()
         if any(hasattr(a, "__dask_graph__")
                                    for a in (*args, *kwargs.values())):
             return compiled(*args, **kwargs)

@@ -7,6 +7,10 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
+
+import s2s
+
 def run_python(code, folder, timeout=300):
     """`code`, a script in `folder`, run by a fresh Python (nothing loaded yet)."""
     script = os.path.join(folder, "script.py")
@@ -232,3 +236,38 @@ def test_check_of_a_module_whose_target_exits_at_import(tmp_path):
     assert done.returncode == 1  # the run goes on past it, and says so
     assert "grad.py: stale" in done.stderr and "sys.exit(0)" in done.stderr
     assert "1 of 2 generated modules are stale" in done.stderr
+
+
+def make_scaled_loss(weights):
+    def loss(x):
+        return np.sum(np.tanh(x * weights[: x.size]))
+
+    return loss
+
+
+def test_the_api_cache_keeps_no_closures_captured_arrays_alive():
+    import gc
+    import weakref
+
+    x = np.linspace(-1.0, 1.0, 4)
+    held = []
+    for k in range(30):
+        weights = np.full(1_000_000, 1.0 + k)  # 8 MB each
+        held.append(weakref.ref(weights))
+        loss = make_scaled_loss(weights)
+        value, grad = s2s.value_and_grad(loss)(x)
+        assert value == loss(x)
+        del weights, loss, value, grad
+    gc.collect()
+    alive = sum(ref() is not None for ref in held)
+    assert alive == 0, f"{alive} of 30 captured arrays kept alive"
+
+
+def test_the_api_cache_is_bounded():
+    from s2s import api
+
+    x = np.linspace(-1.0, 1.0, 3)
+    losses = [make_scaled_loss(np.full(3, 1.0 + k)) for k in range(api.CACHE_SIZE + 20)]
+    for loss in losses:  # (kept alive: only the bound can drop their entries)
+        s2s.grad(loss)(x)
+    assert len(api._compiled) <= api.CACHE_SIZE
