@@ -12,9 +12,12 @@ files, as pytest imports tests: each must lie under the folders checked or the o
 `s2s check` runs from.  Each regeneration starts from the built-in rules alone.
 """
 
+import contextlib
 import os
 import shlex
+import signal
 import sys
+import threading
 
 from .errors import S2SError
 
@@ -94,12 +97,40 @@ def _inside(path, root):
     return path == root or path.startswith(os.path.join(root, ""))
 
 
-def staleness(path, roots=None):
+class _TimedOut(BaseException):
+    """(Not an Exception: what the user's code or s2s catches as one lets it by.)"""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Raise _TimedOut in the block after `seconds` (where signals allow: the main
+    thread of a Unix process; elsewhere, no limit)."""
+    if not seconds or not hasattr(signal, "SIGALRM") or (
+            threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TimedOut()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def staleness(path, roots=None, timeout=None):
     """Why the module at `path` is stale, or None when it is fresh."""
     with open(path, encoding="utf-8") as f:
         recorded = f.read()
     try:
-        current = regenerated(recorded, roots)
+        with _time_limit(timeout):
+            current = regenerated(recorded, roots)
+    except _TimedOut:
+        return f"its command took longer than {timeout:g} s (--timeout)"
     except ValueError as exc:
         return str(exc)
     except S2SError as exc:
@@ -112,7 +143,7 @@ def staleness(path, roots=None):
     return None
 
 
-def check_command(paths, allow_empty=False):
+def check_command(paths, allow_empty=False, timeout=120.0):
     for path in paths:
         if not os.path.exists(path):
             raise S2SError(f"{path}: no such file or directory")
@@ -124,7 +155,8 @@ def check_command(paths, allow_empty=False):
     # the folders checked, and the one s2s check runs from: what headers may read
     roots = [os.getcwd()] + [p if os.path.isdir(p) else os.path.dirname(p) or "."
                              for p in paths]
-    stale = [(path, why) for path in modules for why in [staleness(path, roots)] if why]
+    stale = [(path, why) for path in modules for why in [staleness(path, roots, timeout)]
+             if why]
     for path, why in stale:
         print(f"{path}: stale: {why}", file=sys.stderr)
     if stale:

@@ -75,6 +75,9 @@ def parser():
     check.add_argument("paths", nargs="*", metavar="PATH", default=["."])
     check.add_argument("--allow-empty", action="store_true",
                        help="exit 0 when the PATHs hold no module s2s generated")
+    check.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                       help="the longest one module's regeneration may take: longer is "
+                       "reported stale (default 120; 0 for no limit)")
     return p
 
 
@@ -166,7 +169,7 @@ def main(argv=None):
         if args.command == "check":
             from .check import check_command
 
-            return check_command(args.paths, args.allow_empty)
+            return check_command(args.paths, args.allow_empty, args.timeout)
         differentiate_command(args)
     except S2SError as exc:
         # editors jump to `file:line:col: message`; without a location, say who speaks

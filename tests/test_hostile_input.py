@@ -271,3 +271,13 @@ def test_the_api_cache_is_bounded():
     for loss in losses:  # (kept alive: only the bound can drop their entries)
         s2s.grad(loss)(x)
     assert len(api._compiled) <= api.CACHE_SIZE
+
+
+def test_check_gives_a_module_that_stalls_at_import_a_time_limit(tmp_path):
+    (tmp_path / "model.py").write_text(MODEL)
+    assert s2s_command("differentiate", "model.py:loss", "-o", "grad.py",
+                       cwd=tmp_path).returncode == 0
+    (tmp_path / "model.py").write_text("import time\ntime.sleep(600)\n" + MODEL)
+    done = s2s_command("check", "grad.py", "--timeout", "2", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "grad.py: stale: its command took longer than 2 s (--timeout)" in done.stderr
