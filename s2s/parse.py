@@ -23,6 +23,9 @@ def parse_function(source):
             exc.offset,
         ) from None
     fn = module.body[0]
+    if isinstance(fn, gast.AsyncFunctionDef):
+        raise S2SError(f"{source.target} is an async function, which is not supported",
+                       source.path, source.first_line, source.indent + 1)
     if not isinstance(fn, gast.FunctionDef):
         raise S2SError(f"{source.target} is not defined by a def statement", source.path)
     for node in walk(fn):

@@ -117,24 +117,22 @@ def _import_failure(what, exc):
     if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
         return S2SError(f"importing {what} failed: {exc.msg}", _display_path(exc.filename),
                         exc.lineno, exc.offset)
+    tb, frame = exc.__traceback__, None
+    while tb is not None:  # the last frame in a file, not in the import machinery
+        name = tb.tb_frame.f_code.co_filename
+        if not name.startswith(("<", os.path.dirname(importlib.__file__))):
+            frame = tb
+        tb = tb.tb_next
+    where = {} if frame is None else {
+        "filename": _display_path(frame.tb_frame.f_code.co_filename),
+        "lineno": frame.tb_lineno}
     if isinstance(exc, SystemExit):
         return S2SError(f"importing {what} ended it: it called sys.exit({exc.code!r}); "
                         "s2s needs a module it can import (put the script's work under "
-                        "`if __name__ == \"__main__\":`)")
+                        "`if __name__ == \"__main__\":`)", **where)
     if isinstance(exc, KeyboardInterrupt):
-        return S2SError(f"importing {what} was interrupted (KeyboardInterrupt)")
-    tb = exc.__traceback__
-    frame = None
-    while tb is not None:
-        if not tb.tb_frame.f_code.co_filename.startswith("<"):
-            frame = tb
-        tb = tb.tb_next
-    where = ""
-    if frame is not None and not frame.tb_frame.f_code.co_filename.startswith(
-        os.path.dirname(importlib.__file__)
-    ):
-        where = f"{_display_path(frame.tb_frame.f_code.co_filename)}:{frame.tb_lineno}: "
-    return S2SError(f"{where}importing {what} failed: {type(exc).__name__}: {exc}")
+        return S2SError(f"importing {what} was interrupted (KeyboardInterrupt)", **where)
+    return S2SError(f"importing {what} failed: {type(exc).__name__}: {exc}", **where)
 
 
 def _importing(what, argv0, run):

@@ -161,7 +161,7 @@ def test_import_failure_is_reported(tmp_path):
     result = run("differentiate", "broken.f", cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "broken.py:3: importing broken failed: ZeroDivisionError" in result.stderr
+    assert "broken.py:3:1: importing broken failed: ZeroDivisionError" in result.stderr
 
 
 def test_every_spelling_finds_the_rule_and_imports_only_what_it_uses(tmp_path):
