@@ -92,7 +92,7 @@ def test_templates_file_errors_are_located(tmp_path):
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "bad_rules.py:2: importing" in result.stderr
+    assert "bad_rules.py:2:1: importing" in result.stderr
 
 
 # -- no derivative: stop_gradient, integer-valued operations, random draws -------
