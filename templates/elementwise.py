@@ -73,8 +73,10 @@ def arctan2(z, y, x):
 
 @adjoint(numpy.hypot)
 def hypot(z, x, y):
-    d[x] += unbroadcast(d[z] * x / z, x)
-    d[y] += unbroadcast(d[z] * y / z, y)
+    """At (0, 0), where hypot has no derivative, it is taken as 0 (as abs's at 0)."""
+    r = numpy.where(z == 0, 1.0, z)  # (z is 0 only where x and y are: x / r is 0 there)
+    d[x] += unbroadcast(d[z] * x / r, x)
+    d[y] += unbroadcast(d[z] * y / r, y)
 
 
 @adjoint(numpy.sinh)

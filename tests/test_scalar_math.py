@@ -294,3 +294,19 @@ def test_hypot_at_the_origin_takes_the_derivative_zero():
 
 def math_hypot_of(x, y):
     return math.hypot(x, y)
+
+
+def distances_to_themselves(x):
+    d = x * 0.0
+    return np.sum(np.hypot(d, d)) + np.sum(np.hypot(x, 2.0 * x) * x)
+
+
+def test_numpy_hypot_at_the_origin_takes_the_derivative_zero():
+    x = np.array([0.3, -0.5, 1.2], dtype=np.float32)
+    value, grad = s2s.value_and_grad(distances_to_themselves)(x)
+    assert value == distances_to_themselves(x)
+    assert grad.dtype == np.float32
+    np.testing.assert_allclose(grad, 2 * np.sqrt(5.0) * np.abs(x), rtol=1e-6)
+    _, tangent = s2s.jvp(distances_to_themselves)(x, np.ones(3, dtype=np.float32))
+    np.testing.assert_allclose(tangent, np.sum(2 * np.sqrt(5.0) * np.abs(x)), rtol=1e-6)
+    check_gradient(distances_to_themselves, (np.array([0.3, -0.5, 1.2]),))

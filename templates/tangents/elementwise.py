@@ -69,7 +69,8 @@ def arctan2(z, y, x):
 
 @tangent(numpy.hypot)
 def hypot(z, x, y):
-    d[z] = d[x] * x / z + d[y] * y / z
+    r = numpy.where(z == 0, 1.0, z)  # (0 at (0, 0), as the adjoint)
+    d[z] = d[x] * x / r + d[y] * y / r
 
 
 @tangent(numpy.sinh)
