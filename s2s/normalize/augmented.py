@@ -11,7 +11,7 @@ In: a checked function as written.  Out: the same function, with those checks.
 import gast
 
 from ..analysis.aliases import VIEW_ATTRIBUTES, VIEWS
-from ..syntax import constant, located, walk
+from ..syntax import constant, load, located, walk
 
 
 def _source_of(value, operations):
@@ -56,19 +56,21 @@ def guard_augmented(fn, operations, require_unshared, source):
         return fn
     loops = [n for n in walk(fn) if isinstance(n, (gast.For, gast.While))]
 
+    def within(node, inside):
+        return any(any(n is node for n in walk(loop)) for loop in inside)
+
     def after(node, stmt, inside):
         """Whether `node` may run after `stmt`: later in the text, or in a loop around
         both (`inside`: the loops around `stmt`)."""
-        return _position(node) > _position(stmt) or any(
-            any(n is node for n in walk(loop)) for loop in inside)
+        return _position(node) > _position(stmt) or within(node, inside)
 
     def shared_at(name, stmt, inside):
         """The names that may share `name`'s memory when `stmt` runs: made to share it
-        by a statement that may run before."""
+        by a statement that may run before (earlier in the text, or in a loop around)."""
         edges = {}
         for a, b, node in sharing:
-            if node is not stmt and (not after(node, stmt, []) or any(
-                    any(n is node for n in walk(loop)) for loop in inside)):
+            if node is not stmt and (_position(node) <= _position(stmt)
+                                     or within(node, inside)):
                 edges.setdefault(a, set()).add(b)
                 edges.setdefault(b, set()).add(a)
         shared, frontier = set(), [name]
@@ -92,11 +94,11 @@ def guard_augmented(fn, operations, require_unshared, source):
                     setattr(stmt, field, guarded(getattr(stmt, field)))
             if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
                 name = stmt.target.id
-                inside = [loop for loop in loops if any(n is stmt for n in walk(loop))]
+                inside = [loop for loop in loops if within(stmt, [loop])]
                 readers = reads_later(shared_at(name, stmt, inside), stmt, inside)
                 if readers:
                     call = gast.Call(func=require_unshared(), args=[
-                        gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None),
+                        load(name),
                         constant(source.line(stmt.lineno)),
                         constant(", ".join(sorted(readers))),
                     ], keywords=[])
