@@ -71,3 +71,17 @@ def grad_matmul(a, b):
     value_1, grads = value_and_grad_matmul(a, b)
     require_number_result(value_1, "matmul")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "25": "in matmul (loop_matmul.py:7): c = np.zeros_like(a, shape=(a.shape[0], b.shape[1]))",
+    "26-27": "in matmul (loop_matmul.py:8): for i in range(a.shape[0]):",
+    "28-29": "in matmul (loop_matmul.py:9): for j in range(b.shape[1]):",
+    "30-31": "in matmul (loop_matmul.py:10): for k in range(a.shape[1]):",
+    "32-35": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
+    "37": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
+    "40": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
+    "71-73": "in matmul (loop_matmul.py:6): def matmul(a, b):",
+}

@@ -102,3 +102,18 @@ def grad_energy(
     value, grads = value_and_grad_energy(theta, omega, k, damping, dt, steps)
     require_number_result(value, "energy")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "26-28": "in energy (pendulum.py:14): for step in range(steps):",
+    "29-30": "in energy (pendulum.py:15): acc = -k * math.sin(theta) - damping * omega",
+    "32": "in energy (pendulum.py:15): acc = -k * math.sin(theta) - damping * omega",
+    "34-35": "in energy (pendulum.py:15): acc = -k * math.sin(theta) - damping * omega",
+    "36-37": "in energy (pendulum.py:16): theta = theta + dt * omega",
+    "38-39": "in energy (pendulum.py:17): omega = omega + dt * acc",
+    "40-41": "in energy (pendulum.py:14): for step in range(steps):",
+    "42-47": "in energy (pendulum.py:18): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
+    "102-104": "in energy (pendulum.py:6): def energy(",
+}

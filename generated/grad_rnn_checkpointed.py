@@ -102,3 +102,18 @@ def grad_loss(Wx, Wh, b, Wy, xs, ys):
     value, grads = value_and_grad_loss(Wx, Wh, b, Wy, xs, ys)
     require_number_result(value, "loss")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "29-30": "in loss (rnn.py:8): steps, batch = xs.shape[0], xs.shape[1]",
+    "31": "in loss (rnn.py:9): h = np.zeros_like(xs, shape=(steps + 1, batch, Wh.shape[0]))",
+    "34-42": "in loss (rnn.py:11): h[t + 1] = np.tanh(xs[t] @ Wx + h[t] @ Wh + b)",
+    "43-44": "in loss (rnn.py:12): out = h[1:] @ Wy",
+    "45-47": "in loss (rnn.py:13): return np.mean((out - ys) ** 2)",
+    "64-68": "in loss (rnn.py:11): h[t + 1] = np.tanh(xs[t] @ Wx + h[t] @ Wh + b)",
+    "70": "in loss (rnn.py:11): h[t + 1] = np.tanh(xs[t] @ Wx + h[t] @ Wh + b)",
+    "72-74": "in loss (rnn.py:11): h[t + 1] = np.tanh(xs[t] @ Wx + h[t] @ Wh + b)",
+    "102-104": "in loss (rnn.py:7): def loss(Wx, Wh, b, Wy, xs, ys):",
+}

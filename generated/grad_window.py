@@ -58,3 +58,13 @@ def grad_score(W, b, u, x):
     value, grads = value_and_grad_score(W, b, u, x)
     require_number_result(value, "score")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "22-23": "in score (window.py:8): z = W @ x + b",
+    "24-27": "in score (window.py:9): h = 1.0 / (1.0 + np.exp(-z))",
+    "28": "in score (window.py:10): return u @ h",
+    "58-60": "in score (window.py:7): def score(W, b, u, x):",
+}

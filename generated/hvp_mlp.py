@@ -202,3 +202,35 @@ def jvp_value_and_grad_loss(
             t16,
         ),
     )
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "37-39": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "40-41": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "42-44": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "76-78": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "91-95": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "97-98": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "105": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "109": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "113": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "117": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "121": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "125": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "129": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "133": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "135-136": "while computing the derivative of mlp.py:9: return np.mean((out - y) ** 2)",
+    "139-140": "while computing the derivative of mlp.py:9: return np.mean((out - y) ** 2)",
+    "144": "while computing the derivative of mlp.py:9: return np.mean((out - y) ** 2)",
+    "148": "while computing the derivative of mlp.py:8: out = h @ w2 + b2",
+    "152": "while computing the derivative of mlp.py:8: out = h @ w2 + b2",
+    "156": "while computing the derivative of mlp.py:8: out = h @ w2 + b2",
+    "160": "while computing the derivative of mlp.py:8: out = h @ w2 + b2",
+    "164-165": "while computing the derivative of mlp.py:7: h = np.maximum(x @ w1 + b1, 0.0)",
+    "169": "while computing the derivative of mlp.py:7: h = np.maximum(x @ w1 + b1, 0.0)",
+    "173": "while computing the derivative of mlp.py:7: h = np.maximum(x @ w1 + b1, 0.0)",
+    "177": "while computing the derivative of mlp.py:7: h = np.maximum(x @ w1 + b1, 0.0)",
+    "181-204": "while computing the derivative of mlp.py:7: h = np.maximum(x @ w1 + b1, 0.0)",
+}

@@ -62,3 +62,16 @@ def jvp_energy(
             t12,
         ),
     )
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "29-30": "in energy (pendulum.py:14): for step in range(steps):",
+    "33-34": "in energy (pendulum.py:14): for step in range(steps):",
+    "35-36": "in energy (pendulum.py:15): acc = -k * math.sin(theta) - damping * omega",
+    "40": "in energy (pendulum.py:16): theta = theta + dt * omega",
+    "44": "in energy (pendulum.py:17): omega = omega + dt * acc",
+    "48-49": "in energy (pendulum.py:14): for step in range(steps):",
+    "54-64": "in energy (pendulum.py:18): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
+}

@@ -116,7 +116,6 @@ def _compiled_for(f, names, mode):
         filename = f"<s2s generated: {kind} of {target} wrt {','.join(names)}>"
         lines = generated.source.splitlines(keepends=True)
         linecache.cache[filename] = (len(generated.source), None, lines, filename)
-        notes.register(filename, generated.lines)
         namespace = dict(generated.injected)
         namespace["__name__"] = f"s2s_generated.{f.__module__}"
         exec(compile(generated.source, filename, "exec"), namespace)

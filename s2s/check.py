@@ -13,6 +13,8 @@ files, as pytest imports tests: each must lie under the folders checked or the o
 """
 
 import contextlib
+import importlib.machinery
+import importlib.util
 import os
 import shlex
 import signal
@@ -83,13 +85,82 @@ def regenerated(text, roots=None):
     if args is None:
         return None
     if roots is not None:
-        files = [args.target.rpartition(":")[0]] if ":" in args.target else []
+        if ":" in args.target:
+            files = [args.target.rpartition(":")[0]]
+        else:
+            files = files_importing_runs(args.target)
         for path in files + args.templates:
             if not any(_inside(path, root) for root in roots):
                 raise ValueError(f"its recorded command reads {path}, outside the folders "
                                  "being checked: s2s check runs no file from elsewhere")
     with registry_snapshot():
         return generated(args)
+
+
+def files_importing_runs(dotted):
+    """The files that importing the module of the target `dotted` (`pkg.module.fn`) would
+    run, found without running any: the longest prefix that is a module, as
+    `function_from_target` imports it, and the `__init__.py` of each package above it.
+    A module imported already runs nothing."""
+    parts = dotted.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        files = _module_files(parts[:i])
+        if files is not None:
+            return files
+    return []
+
+
+def _module_files(parts):
+    """The files importing the module `parts` (its names) runs; None when it is none."""
+    files, search = [], None
+    for k in range(len(parts)):
+        name = ".".join(parts[:k + 1])
+        if name in sys.modules:
+            search = getattr(sys.modules[name], "__path__", None)
+            continue
+        if k == 0:  # (every finder, as `import` asks, with the directory it runs from)
+            with _on_path(os.getcwd()):
+                spec = importlib.util.find_spec(name)
+            found = spec and (spec.origin if spec.has_location else None,
+                              spec.submodule_search_locations)
+        else:  # (`find_spec` of a submodule would import its package)
+            found = _submodule(parts[k], search or [])
+        if not found:
+            return None
+        origin, search = found
+        files += [origin] if origin else []
+        if search is None and k < len(parts) - 1:
+            return None  # not a package: `parts` names no module
+    return files
+
+
+def _submodule(name, search):
+    """(its file or None, its package's folders or None) for the module `name` in the
+    package folders `search`, as the import system looks there; None when none."""
+    namespace = []
+    for folder in search:
+        base = os.path.join(folder, name)
+        for suffix in importlib.machinery.all_suffixes():
+            if os.path.isfile(os.path.join(base, "__init__" + suffix)):
+                return os.path.join(base, "__init__" + suffix), [base]
+        for suffix in importlib.machinery.all_suffixes():
+            if os.path.isfile(base + suffix):
+                return base + suffix, None
+        if os.path.isdir(base):
+            namespace.append(base)
+    return (None, namespace) if namespace else None
+
+
+@contextlib.contextmanager
+def _on_path(directory):
+    added = directory not in sys.path and "" not in sys.path
+    if added:
+        sys.path.insert(0, directory)
+    try:
+        yield
+    finally:
+        if added:
+            sys.path.remove(directory)
 
 
 def _inside(path, root):

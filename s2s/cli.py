@@ -70,7 +70,8 @@ def parser():
         "header, run from the current directory, and compare. Exit status 1, listing "
         "them, when any is stale (or when there is none); 0 when all are fresh. "
         "Regenerating imports the module each header names and its --templates files, "
-        "as pytest imports tests: they must lie under the PATHs or the current directory.",
+        "as pytest imports tests: they (and a dotted target's packages) must lie under "
+        "the PATHs or the current directory.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", default=["."])
     check.add_argument("--allow-empty", action="store_true",

@@ -59,7 +59,6 @@ class Generated:
     calls: list = field(default_factory=list)  # the user's functions it differentiates through
     tangents: tuple = ()  # forward mode: the tangent parameters, in `wrt` order
     parts: tuple = ()  # (header, import lines, functions (gast)), to combine modules
-    lines: dict = field(default_factory=dict)  # its line -> the user's line it comes from
     target_file: str = None  # the file of the function it differentiates (the CLI's)
 
 
@@ -148,7 +147,7 @@ def _generated(source, command, imports, callees, public, others, roles, wrt):
         f.decorator_list = [load(noted)]
     top = header(source, command, callees.sources())
     lines = imports.statements(used=set().union(*map(all_names, functions)))
-    text, line_notes = module(top, lines, functions, [f.name for f in public])
+    text = module(top, lines, functions, [f.name for f in public])
     return Generated(
         source=text,
         functions=roles,
@@ -156,7 +155,6 @@ def _generated(source, command, imports, callees, public, others, roles, wrt):
         wrt=wrt,
         calls=[c.function for c in callees.by_function.values()],
         parts=(top, lines, functions),
-        lines=line_notes,
     )
 
 
@@ -173,7 +171,6 @@ def _hvp_module(function, wrt, source, command, checkpoint=False):
     filename = f"<gradient of {target}>"
     lines = reverse.source.splitlines(keepends=True)
     linecache.cache[filename] = (len(reverse.source), None, lines, filename)
-    notes.register(filename, reverse.lines)  # what the forward mode over it reads
     namespace = {"__name__": f"s2s_generated.{source.module_name}"}
     exec(compile(reverse.source, filename, "exec"), namespace)
     grad = namespace[reverse.functions["grad"]]
@@ -204,13 +201,12 @@ def _hvp_module(function, wrt, source, command, checkpoint=False):
     imports = list(dict.fromkeys(reverse_imports + forward_imports))
     functions = reverse_functions + [wrapper] + forward_functions
     exported = [reverse.functions["value_and_grad"], reverse.functions["grad"], name]
-    text, line_notes = module(top, imports, functions, exported)
+    text = module(top, imports, functions, exported)
     return Generated(
         source=text,
         functions={**reverse.functions, "hvp": name},
         wrt=wrt,
         calls=reverse.calls,
-        lines=line_notes,
     )
 
 

@@ -13,6 +13,7 @@ import gast
 
 from . import __version__
 from .reverse import COMMENT, is_comment
+from .runtime.notes import TABLE
 
 _COMMENT_LINE = re.compile(rf"^(\s*){COMMENT}\((.*)\)$")
 
@@ -48,12 +49,32 @@ def header(source, command, callees=()):
 
 
 def module(header_text, import_lines, functions, exported):
-    """(the module's text, its line notes): see `line_notes`."""
+    """The module's text: its functions, then the table of their source notes."""
     parts = [header_text, "\n".join(import_lines)]
     parts.append("__all__ = [" + ", ".join(repr(name) for name in exported) + "]")
     parts += [to_source(fn) for fn in functions]
     text = format_source("\n\n\n".join(p for p in parts if p) + "\n")
-    return text, line_notes(text, functions)
+    return text + "\n\n" + notes_table(line_notes(text, functions))
+
+
+def notes_table(notes):
+    """`__source_notes__`, the table `with_source_notes` reads an error's note from
+    (s2s/runtime/notes.py): {"first-last" generated lines: the user's line they come
+    from}, for `notes` {generated line: note}."""
+    spans = []  # [first, last, note]
+    for line, note in sorted(notes.items()):
+        if spans and spans[-1][1] == line - 1 and spans[-1][2] == note:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line, note])
+    entries = "".join(
+        f"    {(str(a) if a == b else f'{a}-{b}')!r}: {note!r},\n" for a, b, note in spans
+    )
+    return format_source(
+        "# The user's line that each span of lines above was made from, noted on an\n"
+        "# error raised there.\n"
+        f"{TABLE} = {{\n{entries}}}\n"
+    )
 
 
 def line_notes(text, functions):

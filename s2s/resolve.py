@@ -63,9 +63,8 @@ class FunctionSource:
     def note(self, lineno):
         """Where file line `lineno` of this function is, for an error raised by code
         made from it; through its own notes where s2s generated this function."""
-        filename = self.function.__code__.co_filename
-        if notes.is_registered(filename):
-            return notes.note_at(filename, lineno)
+        if notes.is_generated(self.function):
+            return notes.note_at(self.function, lineno)
         return f"in {self.name} ({self.basename}:{lineno}): {self.line(lineno)}"
 
 

@@ -162,6 +162,30 @@ def test_output_through_a_link_keeps_the_link_and_the_mode(tmp_path):
     assert (os.stat(real).st_mode & 0o777) == 0o640
 
 
+def test_output_is_synced_before_it_replaces_the_file(tmp_path, monkeypatch):
+    """The new text reaches the disk before the rename that makes it the output: a
+    crash between the two leaves the old file or the new, never an empty one."""
+    from s2s import cli
+
+    (tmp_path / "model.py").write_text(MODEL)
+    monkeypatch.chdir(tmp_path)
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append(
+        ("fsync", os.path.realpath(f"/proc/self/fd/{fd}"))), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(
+        ("replace", os.path.realpath(a))), real_replace(a, b))[1])
+    assert cli.main(["differentiate", "model.py:loss", "-o", "grad.py"]) == 0
+    [(synced, written), (renamed, moved)] = events
+    assert (synced, renamed) == ("fsync", "replace") and written == moved, events
+    namespace = {}
+    exec((tmp_path / "grad.py").read_text(), namespace)
+    x = np.linspace(-1.0, 1.0, 5)
+    value, grad = namespace["value_and_grad_loss"](x)
+    assert value == np.sum(np.sin(x) ** 2)
+    assert np.allclose(grad, 2 * np.sin(x) * np.cos(x))
+
+
 def test_ctrl_c_while_differentiating_is_one_line_and_status_130(tmp_path):
     import signal
     import time
@@ -181,6 +205,46 @@ def test_ctrl_c_while_differentiating_is_one_line_and_status_130(tmp_path):
     assert (tmp_path / "out.py").read_text() == "kept\n"
 
 
+def test_a_generated_module_runs_no_other_code_when_it_raises(tmp_path):
+    """The first error in a module the CLI wrote re-ran its header's command in the
+    process's current directory to make its notes: a service whose directory held an
+    `fl.py` and a `rules.py` ran both, kept the directory on `sys.path` and had
+    `sys.modules['rules']` replaced.  The notes are now data in the module itself."""
+    made, service = tmp_path / "made", tmp_path / "service"
+    made.mkdir()
+    service.mkdir()
+    (made / "fl.py").write_text(
+        "import numpy as np\n\n\ndef loss(w, x):\n    h = x @ w\n"
+        "    return np.sum(np.tanh(h))\n")
+    (made / "rules.py").write_text("from s2s import adjoint, d\n")
+    done = s2s_command("differentiate", "fl.py:loss", "--templates", "rules.py", "-o",
+                       str(service / "grad_fl.py"), cwd=made)
+    assert done.returncode == 0, done.stderr
+    for name in ("fl.py", "rules.py"):  # what the service's own directory holds
+        (service / name).write_text(f"open({name!r} + '.ran', 'w').close()\n")
+    done = run_python("""
+        import sys
+        import time
+        import numpy as np
+        from grad_fl import grad_loss
+
+        path, modules = list(sys.path), set(sys.modules)
+        start = time.perf_counter()
+        try:
+            grad_loss(np.ones(3), np.ones((2, 4)))
+        except ValueError as exc:
+            notes = getattr(exc, "__notes__", None) or [str(exc).splitlines()[-1]]
+            print(notes[-1])
+        print(time.perf_counter() - start < 1.0, sys.path == path,
+              sorted(set(sys.modules) - modules))
+    """, str(service))
+    assert done.returncode == 0, done.stderr
+    note, facts = done.stdout.splitlines()
+    assert note == "in loss (fl.py:5): h = x @ w", done.stdout
+    assert facts == "True True []", done.stdout
+    assert not (service / "fl.py.ran").exists() and not (service / "rules.py.ran").exists()
+
+
 def test_check_runs_no_file_outside_the_folders_it_checks(tmp_path):
     outside, repo = tmp_path / "outside", tmp_path / "repo"
     outside.mkdir()
@@ -197,16 +261,48 @@ def test_check_runs_no_file_outside_the_folders_it_checks(tmp_path):
     assert not (outside / "outside_mod.py.ran").exists()  # it did not run
 
 
+def test_check_imports_no_module_from_outside_the_folders_it_checks(tmp_path):
+    """A dotted target (`pkg.module.fn`) is found on `sys.path`, which can lead outside
+    the tree: the module, and each package's `__init__.py` above it, must lie inside."""
+    outside, repo = tmp_path / "outside", tmp_path / "repo"
+    (outside / "pkg").mkdir(parents=True)
+    (repo / "mine").mkdir(parents=True)
+    ran = "open(__file__ + '.ran', 'w').close()\n"
+    (outside / "outside_mod.py").write_text(ran + MODEL)
+    (outside / "pkg" / "__init__.py").write_text(ran)
+    (outside / "pkg" / "model.py").write_text(MODEL)
+    (repo / "mine" / "__init__.py").write_text("")
+    (repo / "mine" / "model.py").write_text(MODEL)
+    env = {**os.environ, "PYTHONPATH": str(outside)}
+    for target, name in (("outside_mod.loss", "a"), ("pkg.model.loss", "b"),
+                         ("mine.model.loss", "c")):
+        done = s2s_command("differentiate", target, "-o", f"grad_{name}.py", cwd=repo,
+                           env=env)
+        assert done.returncode == 0, done.stderr
+    for marker in (outside / "outside_mod.py.ran", outside / "pkg" / "__init__.py.ran"):
+        os.remove(marker)
+    done = s2s_command("check", ".", cwd=repo, env=env)
+    assert done.returncode == 1, done.stderr
+    stale = sorted(line for line in done.stderr.splitlines() if ": stale: " in line)
+    assert [line.split(":")[0] for line in stale] == ["./grad_a.py", "./grad_b.py"], stale
+    assert all("outside the folders being checked" in line for line in stale), stale
+    assert str(outside / "outside_mod.py") in stale[0]
+    assert str(outside / "pkg" / "__init__.py") in stale[1]
+    assert "2 of 3 generated modules are stale" in done.stderr  # grad_c is fresh
+    assert not list(outside.rglob("*.ran"))  # neither ran
+
+
 def test_check_verdicts_do_not_depend_on_the_order_of_the_files(tmp_path):
     (tmp_path / "model.py").write_text(MODEL)
     (tmp_path / "rules.py").write_text(
         "import numpy as np\nfrom s2s import adjoint, d\n\n\n@adjoint(np.sin)\n"
-        "def sin(z, x):\n    d[x] += d[z] * np.cos(x) * 1.0\n")
+        "def sin(z, x):\n    d[x] += d[z] * np.sin(x + np.pi / 2)\n")
     assert s2s_command("differentiate", "model.py:loss", "--templates", "rules.py", "-o",
                        "a_grad.py", cwd=tmp_path).returncode == 0
     assert s2s_command("differentiate", "model.py:loss", "-o", "b_grad.py",
                        cwd=tmp_path).returncode == 0
-    assert (tmp_path / "a_grad.py").read_text() != (tmp_path / "b_grad.py").read_text()
+    assert "np.sin(x + np.pi / 2)" in (tmp_path / "a_grad.py").read_text()
+    assert "np.sin(x + np.pi / 2)" not in (tmp_path / "b_grad.py").read_text()
     for order in (("a_grad.py", "b_grad.py"), ("b_grad.py", "a_grad.py")):
         done = s2s_command("check", *order, cwd=tmp_path)
         assert done.returncode == 0, (order, done.stderr)

@@ -51,3 +51,17 @@ def grad_branches(x, y):
     value, grads = value_and_grad_branches(x, y)
     require_number_result(value, "branches")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "16": "in branches (features.py:9): z = x * y if x > y else x + y",
+    "18": "in branches (features.py:9): z = x * y if x > y else x + y",
+    "20": "in branches (features.py:9): z = x * y if x > y else x + y",
+    "21": "in branches (features.py:10): if z > 1.0:",
+    "23": "in branches (features.py:11): z = math.sin(z)",
+    "25": "in branches (features.py:10): if z > 1.0:",
+    "26": "in branches (features.py:12): return z * y",
+    "51-53": "in branches (features.py:8): def branches(x, y):",
+}

@@ -115,3 +115,19 @@ def grad_collections(xs, w):
     value, grads = value_and_grad_collections(xs, w)
     require_number_result(value, "collections")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "29-36": "in collections (features.py:22): kept = [np.tanh(x * w) for x in xs if np.sum(x) > 0.0]",
+    "38-39": "in collections (features.py:22): kept = [np.tanh(x * w) for x in xs if np.sum(x) > 0.0]",
+    "41": "in collections (features.py:22): kept = [np.tanh(x * w) for x in xs if np.sum(x) > 0.0]",
+    "43": "in collections (features.py:23): totals = {}",
+    "44": 'in collections (features.py:24): totals["kept"] = sum(kept)',
+    "46": 'in collections (features.py:24): totals["kept"] = sum(kept)',
+    "47-54": 'in collections (features.py:25): totals["all"] = sum(x * w for x in xs)',
+    "56": 'in collections (features.py:25): totals["all"] = sum(x * w for x in xs)',
+    "57-60": 'in collections (features.py:26): return np.sum(totals["kept"] * totals["all"])',
+    "115-117": "in collections (features.py:21): def collections(xs, w):",
+}

@@ -69,3 +69,15 @@ def grad_parts_in_place(x, w, v, n: int):
     value, grads = value_and_grad_parts_in_place(x, w, v, n)
     require_number_result(value, "parts_in_place")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "29": "in parts_in_place (optimizations.py:71): h = np.zeros((n + 1,) + x.shape)",
+    "30": "in parts_in_place (optimizations.py:72): h[0] = x",
+    "31": "in parts_in_place (optimizations.py:73): for t in range(n):",
+    "32-36": "in parts_in_place (optimizations.py:74): h[t + 1] = np.tanh(h[t] @ w)",
+    "38-40": "in parts_in_place (optimizations.py:75): return np.sum(h[1:] @ v)",
+    "69-71": "in parts_in_place (optimizations.py:68): def parts_in_place(x, w, v, n: int):",
+}

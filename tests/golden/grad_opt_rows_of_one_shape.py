@@ -73,3 +73,16 @@ def grad_rows_of_one_shape(x, k: float, n: int):
     value, grads = value_and_grad_rows_of_one_shape(x, k, n)
     require_number_result(value, "rows_of_one_shape")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "26": "in rows_of_one_shape (optimizations.py:82): y = np.zeros((n + 1,) + x.shape)",
+    "27": "in rows_of_one_shape (optimizations.py:83): y[0] = x",
+    "28": "in rows_of_one_shape (optimizations.py:84): for t in range(n):",
+    "29-32": "in rows_of_one_shape (optimizations.py:85): y[t + 1] = y[t] + 0.1 * np.sin(y[t] * k)",
+    "34-37": "in rows_of_one_shape (optimizations.py:85): y[t + 1] = y[t] + 0.1 * np.sin(y[t] * k)",
+    "38-40": "in rows_of_one_shape (optimizations.py:86): return np.sum(y[n] ** 2)",
+    "73-75": "in rows_of_one_shape (optimizations.py:78): def rows_of_one_shape(x, k: float, n: int):",
+}

@@ -39,3 +39,12 @@ def grad_scalars(theta: float, k: float):
     value, grads = value_and_grad_scalars(theta, k)
     require_number_result(value, "scalars")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "17": "in scalars (optimizations.py:64): s = math.sin(theta)",
+    "18-21": "in scalars (optimizations.py:65): return k * s * s + theta / k",
+    "39-41": "in scalars (optimizations.py:62): def scalars(theta: float, k: float):",
+}

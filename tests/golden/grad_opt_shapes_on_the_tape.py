@@ -67,3 +67,17 @@ def grad_shapes_on_the_tape(x, w, u, n: int):
     value, grads = value_and_grad_shapes_on_the_tape(x, w, u, n)
     require_number_result(value, "shapes_on_the_tape")
     return grads
+
+
+# The user's line that each span of lines above was made from, noted on an
+# error raised there.
+__source_notes__ = {
+    "28": "in shapes_on_the_tape (optimizations.py:51): h = np.zeros_like(x @ w)",
+    "29-30": "in shapes_on_the_tape (optimizations.py:52): for i in range(n):",
+    "31-32": "in shapes_on_the_tape (optimizations.py:53): h = np.tanh(x @ w + h @ u)",
+    "34": "in shapes_on_the_tape (optimizations.py:53): h = np.tanh(x @ w + h @ u)",
+    "36": "in shapes_on_the_tape (optimizations.py:53): h = np.tanh(x @ w + h @ u)",
+    "38": "in shapes_on_the_tape (optimizations.py:52): for i in range(n):",
+    "39": "in shapes_on_the_tape (optimizations.py:54): return np.sum(h)",
+    "67-69": "in shapes_on_the_tape (optimizations.py:48): def shapes_on_the_tape(x, w, u, n: int):",
+}
