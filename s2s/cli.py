@@ -106,6 +106,21 @@ def write_atomically(path, text):
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+    _sync_folder(directory)
+
+
+def _sync_folder(directory):
+    """Make the rename durable too, where the system lets a folder be synced."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def differentiate_command(args):

@@ -163,8 +163,9 @@ def test_output_through_a_link_keeps_the_link_and_the_mode(tmp_path):
 
 
 def test_output_is_synced_before_it_replaces_the_file(tmp_path, monkeypatch):
-    """The new text reaches the disk before the rename that makes it the output: a
-    crash between the two leaves the old file or the new, never an empty one."""
+    """The new text reaches the disk before the rename that makes it the output (a
+    crash between the two leaves the old file or the new, never an empty one), and
+    the rename itself after."""
     from s2s import cli
 
     (tmp_path / "model.py").write_text(MODEL)
@@ -176,8 +177,9 @@ def test_output_is_synced_before_it_replaces_the_file(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", lambda a, b: (events.append(
         ("replace", os.path.realpath(a))), real_replace(a, b))[1])
     assert cli.main(["differentiate", "model.py:loss", "-o", "grad.py"]) == 0
-    [(synced, written), (renamed, moved)] = events
+    [(synced, written), (renamed, moved), (folder_synced, folder)] = events
     assert (synced, renamed) == ("fsync", "replace") and written == moved, events
+    assert (folder_synced, folder) == ("fsync", os.path.realpath(tmp_path)), events
     namespace = {}
     exec((tmp_path / "grad.py").read_text(), namespace)
     x = np.linspace(-1.0, 1.0, 5)
