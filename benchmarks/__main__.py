@@ -12,16 +12,17 @@ import json
 import os
 import sys
 
-from . import checkpointing, generation, gpu, hvp, mlp, pendulum, recursion, rnn
+from . import checkpointing, generation, gpu, hvp, imports, mlp, pendulum, recursion, rnn
 from .common import ROOT, Result, report
 from .results import chart, compare, record, summary
 
 WORKLOADS = {
     "mlp": mlp, "pendulum": pendulum, "rnn": rnn, "recursion": recursion,
     "generation": generation, "checkpointing": checkpointing, "hvp": hvp, "gpu": gpu,
+    "imports": imports,
 }
 # generation first, before the peers' thread pools exist; hvp and gpu when named
-DEFAULT = ("generation", "mlp", "pendulum", "rnn", "recursion", "checkpointing")
+DEFAULT = ("generation", "imports", "mlp", "pendulum", "rnn", "recursion", "checkpointing")
 RESULTS = os.path.join(ROOT, "benchmarks", "results.json")
 CHART = os.path.join(ROOT, "docs", "benchmarks.png")
 

@@ -225,9 +225,15 @@ def jvp(f, wrt=None):
 
 
 def source(f, wrt=None, mode="reverse"):
-    """The generated source that `grad(f, wrt)` (`jvp(f, wrt)` for mode "forward")
-    runs."""
+    """The generated source that `grad(f, wrt)` runs (mode "reverse"), `jvp(f, wrt)`
+    (mode "forward") or `hvp(f, wrt)` (mode "hvp": forward mode over the gradient,
+    which it calls)."""
+    if mode not in ("reverse", "forward", "hvp"):
+        raise ValueError(f"source(..., mode={mode!r}): the modes are 'reverse', "
+                         "'forward' and 'hvp'")
     names, _ = _wrt_tuple(f, wrt)
+    if mode == "hvp":
+        return _compile(_generated_function(f, names, "grad"), names, "forward")[0].source
     return _compile(f, names, mode)[0].source
 
 

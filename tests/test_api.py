@@ -47,6 +47,22 @@ def test_source_is_what_runs():
     assert "def grad_uses_global(x):" in text
 
 
+def cubes(x):
+    return np.sum(x ** 3)
+
+
+def test_source_in_every_mode_is_what_runs():
+    """mode "hvp" raised KeyError: 'jvp'."""
+    x, v = np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, -1.0])
+    assert "def jvp_cubes(x, " in s2s.source(cubes, mode="forward")
+    text = s2s.source(cubes, mode="hvp")
+    assert "def jvp_grad_cubes(x, " in text  # forward mode over the gradient
+    product = s2s.hvp(cubes)(x, v)
+    np.testing.assert_allclose(product, 6 * x * v)
+    with pytest.raises(ValueError, match="the modes are 'reverse', 'forward' and 'hvp'"):
+        s2s.source(cubes, mode="backward")
+
+
 @pytest.mark.value_unchecked("it reads the frames of the generated function itself")
 def test_tracebacks_show_generated_lines():
     grad = s2s.grad(shape_mismatch, wrt=(0, 1))

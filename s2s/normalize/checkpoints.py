@@ -10,7 +10,7 @@ forward mode has no tape and ignores it.
 
 import gast
 
-from ..checkpoint import checkpoint
+from ..markers import checkpoint
 from ..errors import Unsupported, error_at
 from ..syntax import walk
 

@@ -12,7 +12,7 @@ renamed.
 import gast
 
 from ..errors import Unsupported, error_at
-from ..hooks import grad_of
+from ..markers import grad_of
 from ..syntax import load, local_names, located, names_read, names_stored, rename, walk
 
 MARKER = "_s2s_grad_of_"
