@@ -17,7 +17,8 @@ from .runtime import array_namespace, stop_gradient  # noqa: E402
 _LAZY = {
     **dict.fromkeys(
         ["grad", "hessian", "hvp", "jacobian", "jvp", "source", "value_and_grad"], "api"),
-    **dict.fromkeys(["adjoint", "d", "nondifferentiable", "tangent"], "templating"),
+    **dict.fromkeys(["adjoint", "bilinear", "d", "elementwise", "linear", "nondifferentiable",
+                     "tangent"], "templating"),
 }
 
 
@@ -38,14 +39,17 @@ __all__ = [
     "Unsupported",
     "adjoint",
     "array_namespace",
+    "bilinear",
     "checkpoint",
     "d",
+    "elementwise",
     "grad",
     "grad_of",
     "hessian",
     "hvp",
     "jacobian",
     "jvp",
+    "linear",
     "nondifferentiable",
     "source",
     "stop_gradient",

@@ -3,9 +3,10 @@
     python -m s2s.coverage            # print it
     python -m s2s.coverage --write    # write docs/coverage.md
 
-One row per rule: the functions, operators and array methods it covers, whether a
-reverse (and a forward) rule exists, and the rule's docstring, which states its
-convention at ties and kinks.  Then the operations that carry no derivative.
+One row per rule: the functions, operators and array methods it covers, how it gives
+the derivative in each mode (partial derivatives for both, an adjoint whose tangent
+is derived, or each written), and the rule's docstring, which states its convention
+at ties and kinks.  Then the operations that carry no derivative.
 """
 
 import argparse
@@ -66,15 +67,14 @@ def _label(obj, names):
 def table():
     templating.load_builtin_templates()
     names = _names()
-    rules = {}  # template -> keys, in registration order
+    rules = {}  # rule function -> (its template, the keys it covers), in registration order
     for key, template in templating._ADJOINTS.items():
         if template.fn.__module__.startswith("s2s.templates."):
-            rules.setdefault(template, []).append(key)
-    tangents = templating._TANGENTS
+            rules.setdefault(template.fn, (template, []))[1].append(key)
     by_module = {}
-    for template, keys in rules.items():
+    for template, keys in rules.values():
         by_module.setdefault(template.fn.__module__, []).append((template, keys))
-    count = sum(len(keys) for keys in rules.values())
+    count = sum(len(keys) for _, keys in rules.values())
     lines = [
         "# Derivative coverage",
         "",
@@ -89,14 +89,13 @@ def table():
         title = (module.__doc__ or module_name).strip().splitlines()[0]
         lines += [
             "", f"## {module_name.rsplit('.', 1)[1]}: {title}", "",
-            "| covers | reverse | forward | at ties and kinks |", "| --- | --- | --- | --- |",
+            _HEADER, "| --- | --- | --- |",
         ]
         entries = sorted(by_module[module_name], key=lambda e: e[0].fn.__code__.co_firstlineno)
         for template, keys in entries:
             covers = ", ".join(_label(k, names) for k in keys)
-            forward = "yes" if any(templating._key(k) in tangents for k in keys) else "-"
             note = " ".join(template.note.split())
-            lines.append(f"| {covers} | yes | {forward} | {note} |")
+            lines.append(f"| {covers} | {_stated(template, keys)} | {note} |")
     why = {}  # reason -> what it is given for
     for key, reason in templating._NONDIFFERENTIABLE.items():
         why.setdefault(reason, []).append(_label(key, names))
@@ -104,6 +103,17 @@ def table():
     lines += [f"| {', '.join(sorted(labels))} | {reason} |" for reason, labels in
               sorted(why.items(), key=lambda item: sorted(item[1])[0])]
     return "\n".join(lines + [""])
+
+
+def _stated(template, keys):
+    """How the rule gives each mode's derivative."""
+    if template.rule in ("elementwise", "linear", "bilinear"):
+        return {"elementwise": "partial derivatives: both modes",
+                "linear": "linear: adjoint; tangent derived",
+                "bilinear": "bilinear: adjoint; tangent derived"}[template.rule]
+    if any(templating._key(k) in templating._TANGENTS for k in keys):
+        return "adjoint and tangent"
+    return "adjoint (no forward mode)"
 
 
 def _in_this_numpy(label):
@@ -121,7 +131,7 @@ def _in_this_numpy(label):
 
 _ENTRY = re.compile(r"`([^`]*)`(?: \(`[^`]*`\))?")  # `label` or `label` (`symbol`)
 _COUNTS = re.compile(r"^(\d+)( reverse-mode rules cover )(\d+)(.*; )(\d+)( more .*)$")
-_HEADER = "| covers | reverse | forward | at ties and kinks |"
+_HEADER = "| covers | rule | at ties and kinks |"
 _NO_DERIVATIVE_HEADER = "| carry no derivative | why |"
 
 
@@ -136,7 +146,7 @@ def for_this_numpy(text):
     without_derivative = False  # in the last section, whose rows are no rules
     for line in text.split("\n"):
         without_derivative = without_derivative or line == "## No derivative"
-        if line.startswith("| `"):  # | covers | reverse | forward | note |, or | names | why |
+        if line.startswith("| `"):  # | covers | rule | note |, or | names | why |
             covers, sep, rest = line[2:].partition(" | ")
             entries = [m.group(0) for m in _ENTRY.finditer(covers)]
             kept = [e for e in entries if _in_this_numpy(_ENTRY.match(e).group(1))]

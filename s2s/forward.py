@@ -283,7 +283,7 @@ class ForwardMode:
             bound = template.bind(operation.args, operation.keywords, node, self.source)
             pre, expr = template.instantiate_tangent(
                 load(target), bound, self.tangent_of, self.namer.fresh,
-                self.imports.reference, self.scalars,
+                self.imports.reference, self.scalars, operation, self.source,
             )
             expr = self.simplified(expr, load(target))
         if (expr is None or is_zero(expr)) and kind == "constant" and isinstance(

@@ -64,12 +64,13 @@ def located(node, like):
     return node
 
 
-def clone(node):
+def clone(node, replacing=None):
     """A deep copy of `node` (a gast node, or a list of them) with the attributes passes
     set on its nodes; a node it holds twice is copied once, as `copy.deepcopy` does.
     Objects other than nodes and containers are shared: copying them is slow (most of
-    the time s2s spends instantiating templates) and changes nothing."""
-    return _clone(node, {})
+    the time s2s spends instantiating templates) and changes nothing.  `replacing`:
+    {id(a node within): the node the copy has in its place}."""
+    return _clone(node, dict(replacing or {}))
 
 
 def _clone(value, memo):

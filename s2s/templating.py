@@ -22,6 +22,7 @@ import contextlib
 import functools
 import importlib
 import inspect
+import math
 import pkgutil
 import textwrap
 import threading
@@ -29,8 +30,9 @@ from dataclasses import dataclass
 
 import gast
 
+from . import rule_kinds
 from .errors import Unsupported, error_at
-from .runtime import unbroadcast
+from .runtime import broadcast_like, unbroadcast
 from .syntax import clone, constant, load, walk
 
 
@@ -89,6 +91,70 @@ def tangent(*targets):
     return register
 
 
+def elementwise(*targets):
+    """Register the decorated function as the rule of `targets` in both modes.  It
+    returns the partial derivatives of the result, one per argument (None where none
+    flows), computed from the result and the arguments:
+
+        @elementwise(numpy.tanh, math.tanh)
+        def tanh(z, x):
+            return 1.0 - z * z
+
+    The adjoint is `d[x] += unbroadcast(d[z] * ∂z/∂x, x)` for each argument, the
+    tangent `d[z] = d[x] * ∂z/∂x + ...` (rule_kinds.py).  For a `math` function NumPy's
+    functions in the partial derivatives become math's."""
+
+    def register(fn):
+        flavours = {}  # numbers (a math target) -> its (adjoint, tangent) templates
+        for target in targets:
+            numbers = rule_kinds.is_math(target)
+            if numbers not in flavours:
+                flavours[numbers] = (Template(fn, "adjoint", "elementwise", numbers),
+                                     Template(fn, "tangent", "elementwise", numbers))
+                if not fn.__module__.startswith("s2s.templates"):
+                    flavours[numbers][1].tree  # (a user's rule is checked when registered)
+            _register(target, *flavours[numbers])
+        return fn
+
+    return register
+
+
+def linear(*targets):
+    """Register the decorated function, an adjoint rule written as `@adjoint`'s are,
+    for `targets`, which are linear in the arguments it gives adjoints to (jointly:
+    `f(x + dx, y + dy) = f(x, y) + f(dx, dy)`).  Their tangent is the operation itself,
+    as the call spells it, applied to those arguments' tangents: `numpy.sum(dx,
+    axis=1)`.  The adjoint is the transpose: a reduction's, an expansion."""
+
+    def register(fn):
+        rule = Template(fn, "adjoint", "linear"), LinearTangent(fn, "linear")
+        for target in targets:
+            _register(target, *rule)
+        return fn
+
+    return register
+
+
+def bilinear(*targets):
+    """As `linear`, for `targets` linear in each of those arguments separately (a
+    product: `matmul`, `einsum`'s operands): the tangent is the sum of the operation
+    with one argument at a time replaced by its tangent, `dx @ y + x @ dy`."""
+
+    def register(fn):
+        rule = Template(fn, "adjoint", "bilinear"), LinearTangent(fn, "bilinear")
+        for target in targets:
+            _register(target, *rule)
+        return fn
+
+    return register
+
+
+def _register(target, adjoint_rule, tangent_rule):
+    _ADJOINTS[_key(target)] = adjoint_rule
+    _TANGENTS[_key(target)] = tangent_rule
+    _NONDIFFERENTIABLE.pop(_key(target), None)  # a later registration wins
+
+
 def nondifferentiable(*targets, reason="declared non-differentiable by its user"):
     """Declare that no derivative flows through `targets` (`len`, `np.floor`, ...),
     and why (`reason`)."""
@@ -124,7 +190,10 @@ def adjoint_template(obj):
 
 def tangent_template(obj):
     load_builtin_templates()
-    return _TANGENTS.get(_key(obj))
+    found = _TANGENTS.get(_key(obj))
+    if found is None and getattr(obj, "s2s_linear_in", None):  # a runtime helper's
+        found = _TANGENTS[_key(obj)] = LinearTangent.of_helper(obj)
+    return found
 
 
 def is_nondifferentiable(obj):
@@ -164,18 +233,30 @@ class Contribution:
     index: gast.expr = None
 
 
+# How a rule is stated: partial derivatives (both modes), an adjoint whose tangent is
+# the operation's own (linear, bilinear), or a template of one mode, written by hand
+RULE_KINDS = ("elementwise", "linear", "bilinear", "adjoint", "tangent")
+
+
 class Template:
     """A derivative rule: its function, read (parsed) when a derivative first uses it,
     since s2s registers hundreds and one function uses a few."""
 
-    def __init__(self, fn, kind):
+    def __init__(self, fn, kind, rule=None, numbers=False):
         self.fn = fn
-        self.kind = kind
+        self.kind = kind  # "adjoint" or "tangent": the template's notation
+        self.rule = rule or kind  # how the rule was stated: one of RULE_KINDS
+        self.numbers = numbers  # an elementwise rule's, for `math` functions
         self.signature = inspect.signature(fn)
         names = list(self.signature.parameters)
         self.result, self.params = names[0], names[1:]
         self.path = inspect.getsourcefile(fn)
         self.globals = fn.__globals__
+        if numbers:
+            self.globals = {**self.globals, "math": math}
+        if rule == "elementwise":
+            self.globals = {**self.globals, "unbroadcast": unbroadcast,
+                            "broadcast_like": broadcast_like}
 
     @functools.cached_property
     def tree(self):
@@ -183,6 +264,11 @@ class Template:
         body = tree.body
         if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
             tree.body = body[1:]
+        if self.rule == "elementwise":
+            derived = rule_kinds.adjoint_body if self.kind == "adjoint" else rule_kinds.tangent_body
+            tree.body = derived(tree, self.result, self.params)
+            if self.numbers:
+                tree.body = rule_kinds.on_numbers(tree.body, self.globals)
         return tree
 
     @property
@@ -274,10 +360,11 @@ class Template:
         return out
 
     def instantiate_tangent(self, result, bound, tangent_of, temporary, global_name,
-                            scalars=()):
+                            scalars=(), operation=None, source=None):
         """A tangent template's code for one call site: (the statements computing its
         locals, the expression of `d[z]`).  `tangent_of(node)` gives the tangent of an
-        argument node (a name, a tuple of them for `*args`, or a zero marker)."""
+        argument node (a name, a tuple of them for `*args`, or a zero marker);
+        `operation`, the call site's (operations.py), where `source` is."""
         mapping = dict(bound)
         mapping[self.result] = result
         local_names = {name: temporary(name) for name in sorted(self.locals)}
@@ -292,6 +379,76 @@ class Template:
             else:
                 statements.append(stmt)
         return statements, expr
+
+
+class LinearTangent(Template):
+    """The forward rule of an operation linear in some of its arguments: the operation
+    itself, as the call site spells it, applied to their tangents (jointly: "linear";
+    one at a time, summed: "bilinear").  The arguments are those the rule's adjoint
+    gives adjoints to, or a runtime helper's `s2s_linear_in`."""
+
+    def __init__(self, fn, rule, signature=None, linear_in=None):
+        super().__init__(fn, "tangent", rule)
+        if signature is not None:  # a helper's: the result's parameter put first
+            self.signature = signature
+            self.result, self.params = "_result", list(signature.parameters)[1:]
+        self._linear_in = linear_in
+
+    @classmethod
+    def of_helper(cls, helper):
+        """A runtime helper's, from its `s2s_linear_in` (see `s2s.runtime.linear_in`)."""
+        params, each = helper.s2s_linear_in
+        signature = inspect.signature(helper)
+        result = inspect.Parameter("_result", inspect.Parameter.POSITIONAL_ONLY)
+        signature = signature.replace(parameters=[result, *signature.parameters.values()])
+        return cls(helper, "bilinear" if each else "linear", signature, set(params))
+
+    @functools.cached_property
+    def differentiable(self):
+        if self._linear_in is not None:
+            return self._linear_in
+        body = Template(self.fn, "adjoint").tree.body
+        return {p for p in self.params if any(_adjoint_target(s) == p for s in body)}
+
+    def instantiate_tangent(self, result, bound, tangent_of, temporary, global_name,
+                            scalars=(), operation=None, source=None):
+        """(no statements, the tangent expression): `operation`'s own expression with
+        the linear arguments' nodes replaced by their tangents (`tangent_of`)."""
+        node = operation.node
+        try:
+            arguments = self.signature.bind(None, *operation.args, **operation.keywords)
+        except TypeError as exc:
+            raise error_at(node, f"these arguments are not supported by the derivative "
+                           f"rule: {exc}", source, Unsupported) from None
+        within = {id(n) for n in walk(node)}
+        groups = []  # for each linear argument: {id(its node): its tangent}
+        for p in sorted(self.differentiable, key=self.params.index):
+            if p not in arguments.arguments:
+                continue
+            value = arguments.arguments[p]
+            nodes = value if isinstance(value, tuple) else (value,)  # (`*operands`)
+            if self.rule == "bilinear":
+                groups += [{id(n): _display_tangent(n, tangent_of)} for n in nodes]
+            else:
+                groups.append({id(n): _display_tangent(n, tangent_of) for n in nodes})
+        if any(k not in within for group in groups for k in group):
+            raise TypeError(f"{self!r}: an argument of {operation.label} is not in its "
+                            "expression, so its tangent cannot be written from it")
+        if self.rule == "linear":
+            groups = [{k: v for group in groups for k, v in group.items()}]
+        terms = [clone(node, replacing=group) for group in groups]
+        total = terms[0] if terms else None
+        for term in terms[1:]:
+            total = gast.BinOp(left=total, op=gast.Add(), right=term)
+        return [], total
+
+
+def _display_tangent(node, tangent_of):
+    """The tangent of an argument node, a list or tuple display's element by element."""
+    if isinstance(node, (gast.List, gast.Tuple)):
+        return type(node)(elts=[_display_tangent(e, tangent_of) for e in node.elts],
+                          ctx=gast.Load())
+    return tangent_of(node)
 
 
 def _check_tangent(template):

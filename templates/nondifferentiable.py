@@ -11,6 +11,7 @@ from s2s.runtime import (
     balanced_eq, chosen_mask, require_scalars, require_unshared, shape_of, size_ratio, zeros_like,
     zeros_outside,
 )
+from s2s.runtime.elementwise import sign_of
 
 nondifferentiable(
     len, int, bool, round, range, isinstance, type, print,
@@ -76,6 +77,7 @@ nondifferentiable(
 nondifferentiable(stop_gradient, reason="s2s.stop_gradient: no derivative, on purpose")
 nondifferentiable(
     zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_scalars,
-    require_unshared, shape_of,
-    reason="the runtime's, in generated gradients: shapes, masks, checks and fresh zeros",
+    require_unshared, shape_of, sign_of,
+    reason="the runtime's, in generated gradients: shapes, masks, signs, checks and fresh "
+    "zeros",
 )

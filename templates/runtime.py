@@ -8,7 +8,7 @@ other operand too): broadcasting back is summing, summing back is broadcasting.
 
 import numpy
 
-from s2s import adjoint, d
+from s2s import adjoint, d, elementwise
 from s2s.runtime import (
     cast_like,
     expand_reduced,
@@ -18,6 +18,7 @@ from s2s.runtime import (
     unbroadcast,
     writable_like,
 )
+from s2s.runtime.elementwise import positive_log
 
 
 @adjoint(unbroadcast)
@@ -52,3 +53,9 @@ def matmul_rhs_adjoint_(z, g, x, y):
     # z = x^T g, at y's shape
     d[g] += unbroadcast(numpy.matmul(x, d[z]), g)
     d[x] += matmul_lhs_adjoint(g, x, d[z])
+
+
+@elementwise(positive_log)
+def positive_log_(z, x):
+    """log(x) where x > 0, 0 elsewhere: slope 1 / x, and 0."""
+    return numpy.where(x > 0, 1.0 / numpy.where(x > 0, x, 1), 0.0)

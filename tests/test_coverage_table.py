@@ -53,16 +53,16 @@ TABLE = """# Derivative coverage
 
 ## kept: A module with one name gone
 
-| covers | reverse | forward | at ties and kinks |
-| --- | --- | --- | --- |
-| `operator.add` (`+`), `numpy.add`, `numpy.gone_in_every_numpy` | yes | yes |  |
-| `numpy.gone_too` | yes | - | A rule only for a removed name. |
+| covers | rule | at ties and kinks |
+| --- | --- | --- |
+| `operator.add` (`+`), `numpy.add`, `numpy.gone_in_every_numpy` | partial derivatives: both modes |  |
+| `numpy.gone_too` | adjoint (no forward mode) | A rule only for a removed name. |
 
 ## emptied: A module whose every name is gone
 
-| covers | reverse | forward | at ties and kinks |
-| --- | --- | --- | --- |
-| `numpy.linalg.gone_as_well` | yes | yes | Note. |
+| covers | rule | at ties and kinks |
+| --- | --- | --- |
+| `numpy.linalg.gone_as_well` | adjoint and tangent | Note. |
 
 ## No derivative
 
@@ -83,9 +83,9 @@ def test_names_this_numpy_lacks_leave_the_table():
 
 ## kept: A module with one name gone
 
-| covers | reverse | forward | at ties and kinks |
-| --- | --- | --- | --- |
-| `operator.add` (`+`), `numpy.add` | yes | yes |  |
+| covers | rule | at ties and kinks |
+| --- | --- | --- |
+| `operator.add` (`+`), `numpy.add` | partial derivatives: both modes |  |
 
 ## No derivative
 

@@ -51,6 +51,18 @@ def tanh(x, w):
     return w * math.tanh(x)
 
 
+def asinh(x, w):
+    return w * math.asinh(x)
+
+
+def acosh(x, w):
+    return w * math.acosh(x)
+
+
+def atanh(x, w):
+    return w * math.atanh(x)
+
+
 def exp(x, w):
     return w * math.exp(x)
 
@@ -104,6 +116,7 @@ UNARY = [
     (sin, -3.0, 3.0), (cos, -3.0, 3.0), (tan, -1.2, 1.2),
     (asin, -0.9, 0.9), (acos, -0.9, 0.9), (atan, -3.0, 3.0),
     (sinh, -2.0, 2.0), (cosh, -2.0, 2.0), (tanh, -2.0, 2.0),
+    (asinh, -3.0, 3.0), (acosh, 1.1, 3.0), (atanh, -0.9, 0.9),
     (exp, -2.0, 2.0), (expm1, -2.0, 2.0), (log, 0.2, 3.0), (log2, 0.2, 3.0),
     (log10, 0.2, 3.0), (log1p, -0.8, 3.0), (sqrt, 0.2, 3.0), (erf, -2.0, 2.0),
     (erfc, -2.0, 2.0), (fabs, NONZERO, None), (builtin_abs, NONZERO, None),
@@ -128,6 +141,17 @@ def test_unary(case, draw):
     x = float(sample(low, high))
     grad = check_gradient(f, (x, 1.7))[0]
     assert type(grad) is float
+
+
+@pytest.mark.parametrize("case", UNARY, ids=case_id)
+def test_unary_forward_mode(case):
+    """One rule gives both modes: the tangent is the gradient, a Python float."""
+    f, low, high = case
+    x = float(sample(low, high))
+    value, tangent = s2s.jvp(f)(x, 1.7, 1.0)
+    assert value == f(x, 1.7)
+    assert type(tangent) is float
+    assert tangent == pytest.approx(s2s.grad(f)(x, 1.7), rel=1e-12)
 
 
 # -- two arguments -----------------------------------------------------------

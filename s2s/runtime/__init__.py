@@ -210,6 +210,18 @@ def returns_new_array(helper):
     return helper
 
 
+def linear_in(*params, each=False):
+    """Declare `helper` linear in `params` (jointly; in each separately where `each`,
+    as a product is): forward mode's rule for it is then the helper itself applied to
+    their tangents, `unbroadcast(dg, x)` for `unbroadcast(g, x)`."""
+
+    def declare(helper):
+        helper.s2s_linear_in = (params, each)
+        return helper
+
+    return declare
+
+
 def writes_into(helper):
     """Mark `helper` as taking `out=`, the part of an adjoint its result is the first
     contribution to (zeros so far): it writes the result there where it can and
