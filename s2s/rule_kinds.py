@@ -68,16 +68,18 @@ def partials(tree, params):
 
 def scaled(derivative, partial):
     """(`derivative` times `partial`, written as a careful hand would, and its sign):
-    `g` for 1, `g / q` for `1 / q`, `g * x / q` for `x / q`, the sign kept apart."""
+    `g` for 1, `g / q` for `1 / q`, `g * x / q` for `x / q`, `g * a * b` for `a * b`,
+    the sign kept apart."""
     if isinstance(partial, gast.UnaryOp) and isinstance(partial.op, gast.USub):
         product, sign = scaled(derivative, partial.operand)
         return product, -sign
     if isinstance(partial, gast.Constant) and partial.value in (1, 1.0) and (
             type(partial.value) in (int, float)):
         return derivative, 1
-    if isinstance(partial, gast.BinOp) and isinstance(partial.op, gast.Div):
-        numerator, sign = scaled(derivative, partial.left)
-        return gast.BinOp(left=numerator, op=gast.Div(), right=partial.right), sign
+    if isinstance(partial, gast.BinOp) and isinstance(partial.op, (gast.Div, gast.Mult)):
+        # `g * a * b`, `g * a / b`: left to right, as the product would be written out
+        left, sign = scaled(derivative, partial.left)
+        return gast.BinOp(left=left, op=partial.op, right=partial.right), sign
     return gast.BinOp(left=derivative, op=gast.Mult(), right=partial), 1
 
 
@@ -101,6 +103,8 @@ def tangent_body(tree, result, params):
     total = None
     for p, partial in found.items():
         term, sign = scaled(_d(p), clone(partial))
+        if isinstance(partial, gast.Name) and partial.id in params[:params.index(p)]:
+            term = gast.BinOp(left=clone(partial), op=gast.Mult(), right=_d(p))  # `x * d[y]`
         if total is None:
             if sign < 0:  # `-d[x] * q`
                 term, _ = scaled(gast.UnaryOp(op=gast.USub(), operand=_d(p)), clone(partial))

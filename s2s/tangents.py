@@ -130,11 +130,16 @@ class _Simplify:
         return out, kept, vanished
 
     def Call(self, node):
-        values = list(node.args) + [k.value for k in node.keywords]
+        # a method's receiver is a part too: `dx.dot(y)` is zero with dx
+        method = isinstance(node.func, gast.Attribute) and self.holds_tangent(node.func.value)
+        values = ([node.func.value] if method else []) + list(node.args) + [
+            k.value for k in node.keywords]
         parts, kept, vanished = self._parts(values)
         if vanished and not kept:
             return None
         parts = [self.explicit(new, old) for new, old in parts]
+        if method:
+            node.func.value = parts.pop(0)
         node.args = parts[:len(node.args)]
         for keyword, value in zip(node.keywords, parts[len(node.args):]):
             keyword.value = value

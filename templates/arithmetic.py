@@ -4,51 +4,48 @@ import operator
 
 import numpy
 
-from s2s import adjoint, d
-from s2s.runtime import matmul_lhs_adjoint, matmul_rhs_adjoint, unbroadcast
+from s2s import bilinear, d, elementwise
+from s2s.runtime import matmul_lhs_adjoint, matmul_rhs_adjoint
+from s2s.runtime.elementwise import positive_log
 
 
-@adjoint(operator.add, numpy.add)
+@elementwise(operator.add, numpy.add)
 def add(z, x, y):
-    d[x] += unbroadcast(d[z], x)
-    d[y] += unbroadcast(d[z], y)
+    return 1.0, 1.0
 
 
-@adjoint(operator.sub, numpy.subtract)
+@elementwise(operator.sub, numpy.subtract)
 def subtract(z, x, y):
-    d[x] += unbroadcast(d[z], x)
-    d[y] -= unbroadcast(d[z], y)
+    return 1.0, -1.0
 
 
-@adjoint(operator.mul, numpy.multiply)
+@elementwise(operator.mul, numpy.multiply)
 def multiply(z, x, y):
-    d[x] += unbroadcast(d[z] * y, x)
-    d[y] += unbroadcast(d[z] * x, y)
+    return y, x
 
 
-@adjoint(operator.truediv, numpy.divide)
+@elementwise(operator.truediv, numpy.divide)
 def divide(z, x, y):
-    d[x] += unbroadcast(d[z] / y, x)
-    d[y] -= unbroadcast(d[z] * z / y, y)
+    return 1.0 / y, -z / y
 
 
-@adjoint(operator.pow, numpy.power)
+@elementwise(operator.pow, numpy.power)
 def power(z, x, y):
-    d[x] += unbroadcast(d[z] * y * x ** (y - 1), x)
-    d[y] += unbroadcast(d[z] * z * numpy.log(numpy.where(x > 0, x, 1)), y)
+    """The derivative in the exponent is taken as 0 where x <= 0 (log x is not real)."""
+    return y * x ** (y - 1), z * positive_log(x)
 
 
-@adjoint(operator.neg, numpy.negative)
+@elementwise(operator.neg, numpy.negative)
 def negative(z, x):
-    d[x] -= d[z]
+    return -1.0
 
 
-@adjoint(operator.pos, numpy.positive)
+@elementwise(operator.pos, numpy.positive)
 def positive(z, x):
-    d[x] += d[z]
+    return 1.0
 
 
-@adjoint(operator.matmul, numpy.matmul)
+@bilinear(operator.matmul, numpy.matmul)
 def matmul(z, x, y):
     d[x] += matmul_lhs_adjoint(d[z], x, y)
     d[y] += matmul_rhs_adjoint(d[z], x, y)

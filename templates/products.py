@@ -1,10 +1,11 @@
 """Products that contract axes: dot, inner, outer, vdot, tensordot, cross, vecdot,
-matvec, vecmat (matmul and `@` are in arithmetic.py).  vecdot, matvec and vecmat
-assume real arrays."""
+matvec, vecmat (matmul and `@` are in arithmetic.py).  Each is bilinear: its tangent
+is the product with one factor's tangent plus the product with the other's.  vecdot,
+matvec and vecmat assume real arrays."""
 
 import numpy
 
-from s2s import adjoint, d
+from s2s import bilinear, d
 from s2s.runtime import (
     cross_adjoint,
     dot_lhs_adjoint,
@@ -18,44 +19,44 @@ from s2s.runtime import (
 )
 
 
-@adjoint(numpy.dot, numpy.ndarray.dot)
+@bilinear(numpy.dot, numpy.ndarray.dot)
 def dot(z, x, y):
     d[x] += dot_lhs_adjoint(d[z], x, y)
     d[y] += dot_rhs_adjoint(d[z], x, y)
 
 
-@adjoint(numpy.inner)
+@bilinear(numpy.inner)
 def inner(z, x, y):
     d[x] += inner_lhs_adjoint(d[z], x, y)
     d[y] += inner_rhs_adjoint(d[z], x, y)
 
 
-@adjoint(numpy.cross)
+@bilinear(numpy.cross)
 def cross(z, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """3-vectors along one axis (the last, or `axis`); other layouts are refused."""
     d[a] += unbroadcast(cross_adjoint(d[z], b, axisa, axisb, axisc, axis), a)
     d[b] += unbroadcast(cross_adjoint(d[z], a, axisa, axisb, axisc, axis, first=False), b)
 
 
-@adjoint(numpy.outer)
+@bilinear(numpy.outer)
 def outer(z, x, y):
     d[x] += numpy.reshape(numpy.dot(d[z], numpy.ravel(y)), numpy.shape(x))
     d[y] += numpy.reshape(numpy.dot(numpy.ravel(x), d[z]), numpy.shape(y))
 
 
-@adjoint(numpy.vdot)
+@bilinear(numpy.vdot)
 def vdot(z, x, y):
     d[x] += d[z] * numpy.reshape(y, numpy.shape(x))
     d[y] += d[z] * numpy.reshape(x, numpy.shape(y))
 
 
-@adjoint(numpy.tensordot)
+@bilinear(numpy.tensordot)
 def tensordot(z, x, y, axes=2):
     d[x] += tensordot_lhs_adjoint(d[z], x, y, axes)
     d[y] += tensordot_rhs_adjoint(d[z], x, y, axes)
 
 
-@adjoint(numpy.vecdot)
+@bilinear(numpy.vecdot)
 def vecdot(z, x1, x2, /, *, axis=-1):
     """Real arrays; a non-negative `axis` only where x1 and x2 have as many
     dimensions (else refused)."""
@@ -65,7 +66,7 @@ def vecdot(z, x1, x2, /, *, axis=-1):
     d[x2] += unbroadcast(g * x1, x2)
 
 
-@adjoint(numpy.matvec)
+@bilinear(numpy.matvec)
 def matvec(z, x1, x2, /):
     """Real arrays (no conjugate)."""
     # z[..., i] = sum_j x1[..., i, j] x2[..., j]
@@ -73,7 +74,7 @@ def matvec(z, x1, x2, /):
     d[x2] += unbroadcast(numpy.vecmat(d[z], x1), x2)
 
 
-@adjoint(numpy.vecmat)
+@bilinear(numpy.vecmat)
 def vecmat(z, x1, x2, /):
     """Real arrays (no conjugate)."""
     # z[..., j] = sum_i x1[..., i] x2[..., i, j]
