@@ -60,6 +60,18 @@ __all__ = [
 ]
 
 
+def linear_in(*params, each=False):
+    """Declare `helper` linear in `params` (jointly; in each separately where `each`,
+    as a product is): forward mode's rule for it is then the helper itself applied to
+    their tangents, `unbroadcast(dg, x)` for `unbroadcast(g, x)`."""
+
+    def declare(helper):
+        helper.s2s_linear_in = (params, each)
+        return helper
+
+    return declare
+
+
 class AdjointList(list):
     """The adjoint of a list or tuple.  Adjoints add item by item, where `+` on lists
     would concatenate; gradients are handed back as the parameter's own type."""
@@ -210,18 +222,6 @@ def returns_new_array(helper):
     return helper
 
 
-def linear_in(*params, each=False):
-    """Declare `helper` linear in `params` (jointly; in each separately where `each`,
-    as a product is): forward mode's rule for it is then the helper itself applied to
-    their tangents, `unbroadcast(dg, x)` for `unbroadcast(g, x)`."""
-
-    def declare(helper):
-        helper.s2s_linear_in = (params, each)
-        return helper
-
-    return declare
-
-
 def writes_into(helper):
     """Mark `helper` as taking `out=`, the part of an adjoint its result is the first
     contribution to (zeros so far): it writes the result there where it can and
@@ -256,6 +256,7 @@ def indexable(sequence):
 
 @returns_new_array
 @returns_new_array
+@linear_in("part")
 def snapshot(part):
     """A copy of `part` (an array, or a number, kept as it is) that later writes into
     the array it came from cannot change."""
@@ -272,6 +273,7 @@ class _Absent:
 ABSENT = _Absent()
 
 
+@linear_in("container")
 def saved_item(container, key):
     """`container[key]` before a write into it, as `snapshot` keeps it; `ABSENT` for
     a key the dict does not have yet."""
@@ -365,6 +367,7 @@ def shape_of(x):
     return ShapeOf(x.shape, x.dtype) if type(x) is numpy.ndarray else x
 
 
+@linear_in("g")
 def unbroadcast(g, x):
     """Sum `g` over the axes that broadcasting added or stretched to give `x`'s shape."""
     gshape = getattr(g, "shape", ())
@@ -483,6 +486,7 @@ def zeros_outside(x, part):
 
 
 @returns_new_array
+@linear_in("g")
 def writable_like(g, x):
     """`g` as new memory shaped like `x` (an array, or a list or dict of them), which
     the caller alone holds and may update in place."""
@@ -495,6 +499,7 @@ def writable_like(g, x):
     return g + zeros_like(x)
 
 
+@linear_in("g")
 def sum_adjoint(g, x):
     """The adjoint of `x` in `z = sum(x)` (Python's sum over x's items): `g` for every
     item, as a list for a list, broadcast over the first axis for an array."""
@@ -503,6 +508,7 @@ def sum_adjoint(g, x):
     return g + zeros_like(x)
 
 
+@linear_in("g")
 def items_like(g, x):
     """The adjoint `g` of `numpy.array(x)` for the list or tuple `x` it was made
     from: one adjoint per item, each in that item's type (arrays: as `cast_like`)."""
@@ -511,6 +517,7 @@ def items_like(g, x):
     return cast_like(g, x)
 
 
+@linear_in("g")
 def concatenated_parts(g, arrays, axis=0):
     """The adjoint `g` of `numpy.concatenate(arrays, axis)`, split into one part per
     array, each shaped like it (`axis=None` concatenated them flattened)."""
@@ -522,6 +529,7 @@ def concatenated_parts(g, arrays, axis=0):
     return AdjointList(numpy.split(g, list(itertools.accumulate(lengths))[:-1], axis=axis))
 
 
+@linear_in("g")
 def stacked_parts(g, arrays, axis=0):
     """The adjoint `g` of `numpy.stack(arrays, axis)`: one part per array, in its type."""
     return items_like(numpy.moveaxis(g, axis, 0), arrays)
@@ -540,6 +548,7 @@ def _parameter_holding(x, depth=2):
     return ""
 
 
+@linear_in("g")
 def cast_like(g, x, copy=False):
     """The gradient `g` with the type, shape and dtype of its parameter `x`; a new
     array when `copy` is set (`g` may share memory with something else).  Integers
@@ -637,6 +646,7 @@ def _scattered(g, index, value):
 
 
 @returns_new_array
+@linear_in("g")
 def written_part(g, index):
     """`g[index]`, in new memory, as the adjoint of `v` in the write `y[index] = v`.
     Where an integer-array index names a position more than once, only the write `y`
@@ -681,6 +691,7 @@ def _axes(axis, ndim):
 
 
 @returns_new_array
+@linear_in("g")
 def expand_reduced(g, x, axis=None, keepdims=False):
     """The adjoint `g` of a reduction of `x` over `axis`, broadcast back to `x`'s shape."""
     ndim = numpy.ndim(x)
@@ -749,6 +760,7 @@ def inverse_axes(axes):
 
 @returns_new_array
 @writes_into
+@linear_in("g", "y", each=True)
 def matmul_lhs_adjoint(g, x, y, out=None):
     """Adjoint of `x` in `z = x @ y`: `g @ y.T`, with NumPy's 1-D and batch rules."""
     if out is not None and numpy.ndim(y) > 1:
@@ -768,6 +780,7 @@ def matmul_lhs_adjoint(g, x, y, out=None):
 
 @returns_new_array
 @writes_into
+@linear_in("g", "x", each=True)
 def matmul_rhs_adjoint(g, x, y, out=None):
     """Adjoint of `y` in `z = x @ y`: `x.T @ g`, with NumPy's 1-D and batch rules."""
     if out is not None and numpy.ndim(x) > 1:
@@ -786,6 +799,7 @@ def matmul_rhs_adjoint(g, x, y, out=None):
 
 
 @returns_new_array
+@linear_in("g", "y", each=True)
 def dot_lhs_adjoint(g, x, y):
     """Adjoint of `x` in `z = numpy.dot(x, y)` (sum over x's last and y's
     second-to-last axis)."""
@@ -801,6 +815,7 @@ def dot_lhs_adjoint(g, x, y):
 
 
 @returns_new_array
+@linear_in("g", "x", each=True)
 def dot_rhs_adjoint(g, x, y):
     """Adjoint of `y` in `z = numpy.dot(x, y)`."""
     x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
@@ -813,6 +828,7 @@ def dot_rhs_adjoint(g, x, y):
     return numpy.moveaxis(out, 0, -2)
 
 
+@linear_in("g", "y", each=True)
 def inner_lhs_adjoint(g, x, y):
     """Adjoint of `x` in `z = numpy.inner(x, y)` (sum over both last axes)."""
     x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
@@ -822,6 +838,7 @@ def inner_lhs_adjoint(g, x, y):
     return numpy.tensordot(g, y, axes=(g_axes, tuple(range(y_ndim - 1))))
 
 
+@linear_in("g", "x", each=True)
 def inner_rhs_adjoint(g, x, y):
     """Adjoint of `y` in `z = numpy.inner(x, y)`."""
     x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
@@ -859,6 +876,7 @@ def _tensordot_adjoint(g, other, mine, theirs, ndim, other_ndim, before):
     return numpy.transpose(out, tuple(numpy.argsort(layout)))
 
 
+@linear_in("g", "y", each=True)
 def tensordot_lhs_adjoint(g, x, y, axes=2):
     """Adjoint of `x` in `z = numpy.tensordot(x, y, axes)`."""
     x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
@@ -866,6 +884,7 @@ def tensordot_lhs_adjoint(g, x, y, axes=2):
     return _tensordot_adjoint(g, y, x_axes, y_axes, x_ndim, y_ndim, True)
 
 
+@linear_in("g", "x", each=True)
 def tensordot_rhs_adjoint(g, x, y, axes=2):
     """Adjoint of `y` in `z = numpy.tensordot(x, y, axes)`."""
     x_ndim, y_ndim = numpy.ndim(x), numpy.ndim(y)
@@ -873,6 +892,7 @@ def tensordot_rhs_adjoint(g, x, y, axes=2):
     return _tensordot_adjoint(g, x, y_axes, x_axes, y_ndim, x_ndim, False)
 
 
+@linear_in("g", "other", each=True)
 def cross_adjoint(g, other, axisa=-1, axisb=-1, axisc=-1, axis=None, first=True):
     """Adjoint of the first (`first`) or second operand of `c = numpy.cross(a, b)`:
     `b x g`, or `g x a`, for 3-vectors along one axis shared by a, b and c."""
@@ -897,6 +917,7 @@ def vecdot_axis(axis, x1, x2):
     return axis
 
 
+@linear_in("g")
 def take_adjoint(g, x, indices, axis=None):
     """Adjoint of `x` in `z = numpy.take(x, indices, axis)`: `g` added at the taken
     positions (as often as an index repeats); all of `x` flattened when `axis` is None."""

@@ -6,7 +6,7 @@ import math
 
 import numpy
 
-from s2s.runtime import returns_new_array, unbroadcast, zeros_like
+from s2s.runtime import linear_in, returns_new_array, unbroadcast, zeros_like
 from s2s.runtime.layout import result_tangent
 
 
@@ -28,6 +28,7 @@ def _ends_shape(start, stop):
 
 
 @returns_new_array
+@linear_in("g")
 def linspace_adjoint(g, start, stop, num=50, endpoint=True, retstep=False, axis=0, end=0):
     """The adjoint of `start` (`stop` when `end` is 1) in `numpy.linspace(start, stop,
     num, ...)`: sample i is start (1 - t_i) + stop t_i, so start gets the sum of
@@ -91,6 +92,7 @@ def _in_dtype_of(g, x):
     return g if dtype is None else g.astype(dtype, copy=False)
 
 
+@linear_in("g")
 def arange_adjoints(g, start_or_stop, stop=None, step=1):
     """The adjoints of `start` and `step` in `numpy.arange(start, stop, step)`: value i is
     start + i step.  The stop (and a first argument alone, `arange(stop, step=h)`,
@@ -165,6 +167,7 @@ def vander_adjoint_tangent(t, g, x, N=None, increasing=False):
     return _in_dtype_of(out, x)
 
 
+@linear_in("g")
 def fill_value_adjoint(g, fill_value):
     """The adjoint of `fill_value` in `numpy.full(shape, fill_value)` (or full_like):
     `g` summed back to the fill value's shape."""

@@ -15,6 +15,7 @@ from . import (
     add_at,
     cast_like,
     items_like,
+    linear_in,
     returns_new_array,
     take_adjoint,
     unbroadcast,
@@ -168,6 +169,7 @@ def _diagonal_mask(x, i, j):
 # -- tile, repeat, roll, pad ----------------------------------------------------------
 
 
+@linear_in("g")
 def tile_adjoint(g, x, reps):
     """The adjoint of `x` in `numpy.tile(x, reps)`: the sum of `g`'s tiles."""
     reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
@@ -179,6 +181,7 @@ def tile_adjoint(g, x, reps):
     return numpy.reshape(tiles.sum(axis=tuple(range(0, 2 * n, 2))), numpy.shape(x))
 
 
+@linear_in("g")
 def repeat_adjoint(g, x, repeats, axis=None):
     """The adjoint of `x` in `numpy.repeat(x, repeats, axis)`: the sum of each
     element's copies (all of `x` flattened when `axis` is None)."""
@@ -226,6 +229,7 @@ def _inside(g, pad_width, ndim):
 _COPYING = {"edge", "wrap", "reflect", "symmetric"}
 
 
+@linear_in("g")
 def pad_adjoint(g, x, pad_width, mode="constant", reflect_type="even"):
     """The adjoint of `x` in `numpy.pad(x, pad_width, mode)`: the inside of `g`
     for mode "constant"; for modes that copy x's elements into the padding, each
@@ -242,6 +246,7 @@ def pad_adjoint(g, x, pad_width, mode="constant", reflect_type="even"):
     return take_adjoint(numpy.reshape(g, (-1,)), x, numpy.reshape(source, (-1,)))
 
 
+@linear_in("g")
 def pad_value_adjoint(g, x, pad_width, mode="constant", constant_values=0):
     """The adjoint of `constant_values` in `numpy.pad(x, ..., constant_values=c)`
     for one number `c`: the sum of `g` over the padding."""
@@ -286,6 +291,7 @@ def c_joined(items):
     return numpy.c_[tuple(items)]
 
 
+@linear_in("g")
 def joined_parts(g, arrays, how):
     """The adjoint `g` of `numpy.hstack(arrays)` (`how` "h"; "v", "d" and "c" for
     vstack, dstack and column_stack; "r" and "c_" for `numpy.r_[*arrays]` and
@@ -301,6 +307,7 @@ def joined_parts(g, arrays, how):
     return items_like([numpy.reshape(p, s) for p, s in zip(parts, shapes)], arrays)
 
 
+@linear_in("g")
 def split_adjoint(g, parts, axis=0):
     """The adjoint of `x` in `parts = numpy.split(x, ..., axis)`: the parts'
     adjoints joined again (zeros for a part nothing used)."""
@@ -315,6 +322,7 @@ def split_adjoint(g, parts, axis=0):
 
 
 @returns_new_array
+@linear_in("g")
 def take_along_axis_adjoint(g, x, indices, axis=-1):
     """The adjoint of `x` in `numpy.take_along_axis(x, indices, axis)`: `g` added
     where each element was taken from (as often as it was taken)."""
@@ -331,6 +339,7 @@ def take_along_axis_adjoint(g, x, indices, axis=-1):
     return add_at(numpy.zeros_like(x), index, g)
 
 
+@linear_in("g")
 def sort_adjoint(g, x, axis=-1):
     """The adjoint of `x` in `numpy.sort(x, axis)`: `g` sent back to where each
     element came from; equal elements are placed as a stable sort places them."""
@@ -340,6 +349,7 @@ def sort_adjoint(g, x, axis=-1):
     return numpy.take_along_axis(g, numpy.argsort(order, axis=axis), axis=axis)
 
 
+@linear_in("g")
 def diagonal_adjoint(g, x, offset=0, axis1=0, axis2=1):
     """The adjoint of `x` in `numpy.diagonal(x, offset, axis1, axis2)`: zeros with
     `g` on that diagonal."""
@@ -350,6 +360,7 @@ def diagonal_adjoint(g, x, offset=0, axis1=0, axis2=1):
     return numpy.moveaxis(out, (-2, -1), (axis1, axis2))
 
 
+@linear_in("g")
 def diag_adjoint(g, v, k=0):
     """The adjoint of `v` in `numpy.diag(v, k)`: the diagonal of `g` for a vector
     `v` (diag built a matrix), zeros with `g` on it for a matrix `v`."""
@@ -358,6 +369,7 @@ def diag_adjoint(g, v, k=0):
     return diagonal_adjoint(g, v, k)
 
 
+@linear_in("g")
 def triangle_adjoint(g, m, k=0, lower=False):
     """The adjoint of `m` in `numpy.triu(m, k)` (`numpy.tril` when `lower`): `g`
     where the triangle kept `m`'s elements, summed over rows for a 1-d `m`."""
@@ -366,6 +378,7 @@ def triangle_adjoint(g, m, k=0, lower=False):
 
 
 @returns_new_array
+@linear_in("g")
 def diff_adjoint(g, x, n=1, axis=-1):
     """Adjoint of `x` in `z = numpy.diff(x, n, axis)`: each difference `x[i+1] - x[i]`
     sends its adjoint to `x[i+1]` and its negative to `x[i]`, n times over."""
@@ -395,6 +408,7 @@ def _taken(g, positions, axis):
 
 
 @returns_new_array
+@linear_in("g")
 def delete_adjoint(g, arr, obj, axis=None):
     """The adjoint of `arr` in `numpy.delete(arr, obj, axis)`: `g` where the kept
     elements were, zeros where the deleted ones were."""
@@ -430,6 +444,7 @@ def _inserted_positions(n, obj, values, ndim, axis):
     return numpy.flatnonzero(kept), indices, numpy.shape(values), False
 
 
+@linear_in("g")
 def insert_adjoints(g, arr, obj, values, axis=None):
     """The adjoints of `arr` and `values` in `numpy.insert(arr, obj, values, axis)`:
     `g` at the old elements' places, and `g` at the new ones' summed back to the shape
@@ -471,6 +486,7 @@ def _block_max_ndim(arrays):
     return numpy.ndim(arrays)
 
 
+@linear_in("g")
 def block_parts(g, arrays):
     """The adjoint `g` of `numpy.block(arrays)`: nested lists of parts, one per array,
     in its type and shape.  The innermost lists were joined along the last axis, the

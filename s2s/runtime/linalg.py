@@ -6,7 +6,7 @@ the runtime, every helper dispatches on its inputs, so it runs on CuPy and Dask 
 
 import numpy
 
-from s2s.runtime import check, chosen_mask, items_like, returns_new_array
+from s2s.runtime import check, chosen_mask, items_like, linear_in, returns_new_array
 
 __all__ = [
     "as_columns",
@@ -57,17 +57,20 @@ __all__ = [
 ]
 
 
+@linear_in("a")
 def transposed(a):
     """Each matrix of the stack `a` transposed."""
     return numpy.swapaxes(a, -1, -2)
 
 
+@linear_in("g")
 def per_matrix(g):
     """`g`, one number per matrix of a stack, shaped to scale each matrix; a number
     (one matrix) stays a number, so float32 work stays float32."""
     return g[..., None, None] if numpy.ndim(g) else g
 
 
+@linear_in("x")
 def as_columns(x, b):
     """`x` as a stack of matrices: `solve(a, b)` with a 1-D `b` works on one column."""
     return x[..., None] if numpy.ndim(b) == 1 else x
@@ -120,6 +123,7 @@ def eigh_adjoint(gw, gv, w, v):
 
 
 @returns_new_array
+@linear_in("g")
 def trace_adjoint(g, a, offset=0, axis1=0, axis2=1):
     """Adjoint of `a` in `z = trace(a, offset, axis1, axis2)`: `g` along that diagonal."""
     shape = numpy.shape(a)
@@ -143,6 +147,7 @@ def _kron_parts(g, a, b):
 
 
 @returns_new_array
+@linear_in("g", "b", each=True)
 def kron_lhs_adjoint(g, a, b):
     """Adjoint of `a` in `z = kron(a, b)`: each block of `g` contracted with `b`."""
     split, sa, sb, ndim = _kron_parts(g, a, b)
@@ -152,6 +157,7 @@ def kron_lhs_adjoint(g, a, b):
 
 
 @returns_new_array
+@linear_in("g", "a", each=True)
 def kron_rhs_adjoint(g, a, b):
     """Adjoint of `b` in `z = kron(a, b)`: the blocks of `g`, weighted by `a`."""
     split, sa, sb, ndim = _kron_parts(g, a, b)
@@ -439,6 +445,7 @@ def record_like(z, parts):
     return tuple(parts)
 
 
+@linear_in("x")
 def matrix_trace(x):
     """The trace of each matrix of the stack `x`."""
     return numpy.trace(x, 0, -2, -1)

@@ -4,7 +4,7 @@ so they run on NumPy, CuPy and Dask arrays."""
 
 import numpy
 
-from s2s.runtime import check, AdjointList, add_at, returns_new_array, unbroadcast, zeros_like
+from s2s.runtime import add_at, AdjointList, check, linear_in, returns_new_array, unbroadcast, zeros_like
 from s2s.runtime.layout import diff_adjoint
 
 
@@ -43,6 +43,7 @@ def trapezoid_adjoint(g, y, x=None, dx=1.0, axis=-1):
 
 
 @returns_new_array
+@linear_in("g", "y", each=True)
 def trapezoid_x_adjoint(g, y, x, axis=-1):
     """The adjoint of `x` in `numpy.trapezoid(y, x, axis=axis)`: each width gets `g`
     times its mean height, sent to its two ends as `numpy.diff`'s adjoint sends it."""
@@ -55,6 +56,7 @@ def trapezoid_x_adjoint(g, y, x, axis=-1):
 
 
 @returns_new_array
+@linear_in("g", "y", each=True)
 def trapezoid_dx_adjoint(g, y, dx, axis=-1, x=None):
     """The adjoint of `dx` in `numpy.trapezoid(y, dx=dx, axis=axis)`: `g` times the
     sum of the mean heights; 0 where sample points `x` are given (NumPy then ignores
@@ -200,6 +202,7 @@ def interp_xp_adjoint(g, x, xp, fp, left=None, right=None, period=None):
 
 
 @returns_new_array
+@linear_in("g")
 def interp_end_adjoint(g, x, xp, right=False):
     """The adjoint of `left` (`right` when `right`) in `numpy.interp`: `g` summed
     where x is left (right) of xp."""

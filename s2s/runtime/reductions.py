@@ -7,7 +7,7 @@ import math
 
 import numpy
 
-from s2s.runtime import check, _axes, chosen_mask, expand_reduced, returns_new_array, zeros_like
+from s2s.runtime import _axes, check, chosen_mask, expand_reduced, linear_in, returns_new_array, zeros_like
 
 
 def _count(a, axis):
@@ -48,6 +48,7 @@ def _reverse_cumsum(g, axis):
 
 
 @returns_new_array
+@linear_in("g")
 def cumsum_adjoint(g, a, axis=None, include_initial=False):
     """The adjoint of `a` in `z = numpy.cumsum(a, axis)`: `g` summed from the end
     (`a` flattened when `axis` is None).  `include_initial`: `numpy.cumulative_sum`'s
@@ -81,12 +82,14 @@ def cumprod_adjoint(g, a, axis=None, include_initial=False):
 
 
 @returns_new_array
+@linear_in("g")
 def nansum_adjoint(g, a, axis=None, keepdims=False):
     """The adjoint of `a` in `numpy.nansum`: `g`, and 0 at the NaNs it skipped."""
     return numpy.where(numpy.isnan(a), 0, expand_reduced(g, a, axis, keepdims))
 
 
 @returns_new_array
+@linear_in("g")
 def nanmean_adjoint(g, a, axis=None, keepdims=False):
     """The adjoint of `a` in `numpy.nanmean`: `g` over the count of non-NaN values,
     and 0 at the NaNs."""
@@ -143,6 +146,7 @@ def average_weights_adjoint(g, z, a, axis=None, weights=None, keepdims=False):
 
 
 @returns_new_array
+@linear_in("g")
 def ptp_adjoint(g, a, axis=None, keepdims=False):
     """The adjoint of `a` in `numpy.ptp` (max - min): ties share as in max and min."""
     high = numpy.max(a, axis=axis, keepdims=True)

@@ -11,7 +11,7 @@ import operator
 
 import numpy
 
-from . import AdjointList, check, returns_new_array, take_adjoint, unbroadcast, zeros_like
+from . import AdjointList, check, linear_in, returns_new_array, take_adjoint, unbroadcast, zeros_like
 from .layout import result_tangent, sort_adjoint
 from .reductions import _reverse_cumsum, cumprod_adjoint, cumsum_adjoint
 
@@ -78,6 +78,7 @@ def _first_true(condlist):
     return masks, taken
 
 
+@linear_in("g")
 def select_adjoints(g, condlist, choicelist):
     """The adjoints of `choicelist` in `numpy.select(condlist, choicelist, default)`:
     each choice gets `g` where its condition is the first true one, summed down to
@@ -87,6 +88,7 @@ def select_adjoints(g, condlist, choicelist):
 
 
 @returns_new_array
+@linear_in("g")
 def select_default_adjoint(g, condlist, default=0):
     """The adjoint of `default` in `numpy.select(condlist, choicelist, default)`: `g`
     where no condition holds, summed down to `default`'s shape."""
@@ -103,6 +105,7 @@ def _chosen_index(a, n, mode):
     return a  # "raise": NumPy has checked that 0 <= a < n
 
 
+@linear_in("g")
 def choose_adjoints(g, a, choices, mode="raise"):
     """The adjoints of `choices` in `numpy.choose(a, choices, mode=mode)`: each choice
     gets `g` where `a` picks it, summed down to its own shape.  An array of choices
@@ -116,6 +119,7 @@ def choose_adjoints(g, a, choices, mode="raise"):
 
 
 @returns_new_array
+@linear_in("g")
 def compress_adjoint(g, condition, a, axis=None):
     """The adjoint of `a` in `numpy.compress(condition, a, axis)` (and of `arr` in
     `numpy.extract(condition, arr)`, which is compress of both flattened): `g` where
@@ -125,6 +129,7 @@ def compress_adjoint(g, condition, a, axis=None):
 
 
 @returns_new_array
+@linear_in("g")
 def permuted_adjoint(g, z, a, axis=-1):
     """The adjoint of `a` in a `z` that holds `a`'s elements in another order along
     `axis` (`numpy.partition`; `a` flattened when `axis` is None).  A stable sort of
@@ -147,6 +152,7 @@ def _axis_tuple(axis, ndim):
 
 
 @returns_new_array
+@linear_in("g")
 def trim_zeros_adjoint(g, filt, trim="fb", axis=None):
     """The adjoint of `filt` in `numpy.trim_zeros(filt, trim, axis)`: `g` in the box
     the result was cut from, zeros on the trimmed ends.  The box starts, along each
@@ -168,6 +174,7 @@ def trim_zeros_adjoint(g, filt, trim="fb", axis=None):
 
 
 @returns_new_array
+@linear_in("g")
 def bincount_weights_adjoint(g, x, weights):
     """The adjoint of `weights` in `numpy.bincount(x, weights)`: `g` at each one's bin,
     `g[x]`.  NumPy adds the weights in float64; the adjoint comes back in their own
@@ -189,6 +196,7 @@ def _refuse_in_place(copy):
 
 
 @returns_new_array
+@linear_in("g")
 def nan_to_num_adjoint(g, x, copy=True):
     """The adjoint of `x` in `numpy.nan_to_num(x, ...)`: `g` where `x` is finite, 0
     where a NaN or an infinity was replaced."""
@@ -200,6 +208,7 @@ _REPLACED = {"nan": numpy.isnan, "posinf": numpy.isposinf, "neginf": numpy.isneg
 
 
 @returns_new_array
+@linear_in("g")
 def replaced_adjoint(g, x, value, which, copy=True):
     """The adjoint of `value`, nan_to_num's `nan`, `posinf` or `neginf` (`which`):
     the sum of `g` where it replaced an element of `x`."""
@@ -208,6 +217,7 @@ def replaced_adjoint(g, x, value, which, copy=True):
 
 
 @returns_new_array
+@linear_in("g")
 def resize_adjoint(g, a):
     """The adjoint of `a` in `numpy.resize(a, new_shape)`, which repeats `a`'s elements
     cyclically (flattened) to fill the new shape: each element gets the sum of the
@@ -222,6 +232,7 @@ def resize_adjoint(g, a):
     return numpy.reshape(numpy.sum(numpy.reshape(flat, (copies, n)), axis=0), numpy.shape(a))
 
 
+@linear_in("g")
 def ediff1d_adjoints(g, ary, to_end=None, to_begin=None):
     """The adjoints of `ary`, `to_end` and `to_begin` in `numpy.ediff1d(ary, to_end,
     to_begin)`, the differences of `ary` flattened between `to_begin` and `to_end`
@@ -240,6 +251,7 @@ def ediff1d_adjoints(g, ary, to_end=None, to_begin=None):
 
 
 @returns_new_array
+@linear_in("g")
 def unwrap_period_adjoint(g, z, p, period):
     """The adjoint of `period` in `z = numpy.unwrap(p, period=period)`: z - p is a
     whole number of periods at each place, which moves with `period` (the number
@@ -252,6 +264,7 @@ def unwrap_period_adjoint(g, z, p, period):
 
 
 @returns_new_array
+@linear_in("g")
 def nancumsum_adjoint(g, a, axis=None):
     """The adjoint of `a` in `numpy.nancumsum(a, axis)`: cumsum's, with the NaNs taken
     as 0, and 0 at the NaNs."""
@@ -323,6 +336,7 @@ def cumprod_adjoint_tangent(t, g, b, axis):
 
 
 @returns_new_array
+@linear_in("g")
 def unstack_adjoint(g, parts, axis=0):
     """The adjoint of `x` in `parts = numpy.unstack(x, axis=axis)`: the parts'
     adjoints stacked again (zeros for a part nothing used)."""
@@ -333,6 +347,7 @@ def unstack_adjoint(g, parts, axis=0):
     return numpy.stack(g, axis=axis)
 
 
+@linear_in("g")
 def rollaxis_adjoint(g, a, axis, start=0):
     """The adjoint of `a` in `numpy.rollaxis(a, axis, start)`: `g` with the axis moved
     back.  rollaxis is moveaxis to `start`, less one when `axis` came before it."""

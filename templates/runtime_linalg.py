@@ -2,8 +2,9 @@
 det_adjoint, svd_adjoint, multi_dot_parts, ...), so that forward mode over a gradient
 gives Hessian-vector products.
 
-Each adjoint helper is linear in the adjoint `g` it is given, so its tangent is the
-helper applied to g's tangent, plus the tangent through its other arguments (a
+Each adjoint helper is linear in the adjoint `g` it is given.  Those linear in `g`
+and a factor say so where they are defined (`@linear_in` in s2s/runtime), which gives
+their tangent; the rules here add the tangent through their other arguments (a
 `*_tangent` helper of s2s/runtime/linalg.py where that is more than a product).  The
 conventions are the reverse rules' (templates/linalg.py), on the same piece: exact
 ties of eigenvalues (singular values) keep no eigenvector (singular vector) term, the
@@ -21,18 +22,14 @@ from s2s.runtime.linalg import (
     det_adjoint,
     eigh_adjoint,
     eigh_adjoint_tangent,
-    kron_lhs_adjoint,
-    kron_rhs_adjoint,
     lstsq_adjoints,
     lstsq_adjoints_tangent,
     matrix_power_adjoint,
     matrix_power_adjoint_tangent,
-    matrix_trace,
     multi_dot_parts,
     multi_dot_parts_tangent,
     norm_adjoint,
     norm_adjoint_tangent,
-    per_matrix,
     pinv_adjoint,
     pinv_adjoint_tangent,
     qr_adjoint,
@@ -45,29 +42,8 @@ from s2s.runtime.linalg import (
     tensorinv_adjoint_tangent,
     tensorsolve_adjoints,
     tensorsolve_adjoints_tangent,
-    trace_adjoint,
     transposed,
 )
-
-
-@tangent(transposed)
-def transposed_(out, a):
-    d[out] = transposed(d[a])
-
-
-@tangent(per_matrix)
-def per_matrix_(out, g):
-    d[out] = per_matrix(d[g])
-
-
-@tangent(as_columns)
-def as_columns_(out, x, b):
-    d[out] = as_columns(d[x], b)
-
-
-@tangent(matrix_trace)
-def matrix_trace_(out, x):
-    d[out] = matrix_trace(d[x])
 
 
 @tangent(det_adjoint)
@@ -107,21 +83,6 @@ def eigh_adjoint_(out, gw, gv, w, v):
         + eigh_adjoint(numpy.zeros_like(w), d[gv], w, v)
         + eigh_adjoint_tangent(d[w], d[v], gw, gv, w, v)
     )
-
-
-@tangent(trace_adjoint)
-def trace_adjoint_(out, g, a, offset=0, axis1=0, axis2=1):
-    d[out] = trace_adjoint(d[g], a, offset, axis1, axis2)
-
-
-@tangent(kron_lhs_adjoint)
-def kron_lhs_adjoint_(out, g, a, b):
-    d[out] = kron_lhs_adjoint(d[g], a, b) + kron_lhs_adjoint(g, a, d[b])
-
-
-@tangent(kron_rhs_adjoint)
-def kron_rhs_adjoint_(out, g, a, b):
-    d[out] = kron_rhs_adjoint(d[g], a, b) + kron_rhs_adjoint(g, d[a], b)
 
 
 @tangent(matrix_power_adjoint)

@@ -3,8 +3,9 @@ methods (`var_adjoint`, `cumprod_adjoint`, `quantile_adjoint`, `interp_x_adjoint
 ...), so that those gradients can be differentiated again: forward mode over them
 gives Hessian-vector products.
 
-Each helper is linear in the adjoint `g` it is given, so its tangent is the helper
-applied to `d[g]`, plus the derivative through the arguments it depends on otherwise.
+Each helper is linear in the adjoint `g` it is given; those linear in it alone say
+so where they are defined (`@linear_in` in s2s/runtime), which gives their tangent.
+The rules here add the derivative through the arguments a helper depends on otherwise.
 Those that move or sum `g` by masks and orders (ties, NaNs, which segment, which
 order statistic) depend on them piecewise constantly: at a tie or a knot the tangent
 follows the same piece as the adjoint.  As in the first-order rules, a quantile's `q`
@@ -23,7 +24,6 @@ from s2s.runtime.numerical import (
     gradient_adjoint_spacing_tangent,
     gradient_spacing_adjoints,
     gradient_spacing_adjoints_tangent,
-    interp_end_adjoint,
     interp_fp_adjoint,
     interp_fp_adjoint_tangent,
     interp_x_adjoint,
@@ -35,8 +35,6 @@ from s2s.runtime.numerical import (
     polyval_p_adjoint_tangent,
     polyval_x_adjoint,
     trapezoid_adjoint,
-    trapezoid_dx_adjoint,
-    trapezoid_x_adjoint,
 )
 from s2s.runtime.reductions import (
     average_adjoint,
@@ -45,10 +43,6 @@ from s2s.runtime.reductions import (
     average_weights_adjoint_tangent,
     cumprod_adjoint,
     cumprod_adjoint_tangent,
-    cumsum_adjoint,
-    nanmean_adjoint,
-    nansum_adjoint,
-    ptp_adjoint,
     reciprocal_or_zero,
     std_adjoint,
     var_adjoint,
@@ -97,26 +91,11 @@ def std_adjoint_(z, g, s, a, axis=None, ddof=0, keepdims=False, mean=None,
             + std_adjoint(g, s, zeros_like(a), axis, ddof, keepdims, d[mean], correction))
 
 
-@tangent(cumsum_adjoint)
-def cumsum_adjoint_(z, g, a, axis=None, include_initial=False):
-    d[z] = cumsum_adjoint(d[g], a, axis, include_initial)
-
-
 @tangent(cumprod_adjoint)
 def cumprod_adjoint_(z, g, a, axis=None, include_initial=False):
     """Exact where `a` has zeros (no division by them)."""
     d[z] = (cumprod_adjoint(d[g], a, axis, include_initial)
             + cumprod_adjoint_tangent(g, d[a], a, axis, include_initial))
-
-
-@tangent(nansum_adjoint)
-def nansum_adjoint_(z, g, a, axis=None, keepdims=False):
-    d[z] = nansum_adjoint(d[g], a, axis, keepdims)
-
-
-@tangent(nanmean_adjoint)
-def nanmean_adjoint_(z, g, a, axis=None, keepdims=False):
-    d[z] = nanmean_adjoint(d[g], a, axis, keepdims)
 
 
 @tangent(average_adjoint)
@@ -132,12 +111,6 @@ def average_weights_adjoint_(z, g, average, a, axis=None, weights=None, keepdims
             + average_weights_adjoint(g, d[average], d[a], axis, weights, keepdims)
             + average_weights_adjoint_tangent(g, d[weights], average, a, axis, weights,
                                               keepdims))
-
-
-@tangent(ptp_adjoint)
-def ptp_adjoint_(z, g, a, axis=None, keepdims=False):
-    """Tied extremes share, as in the adjoint."""
-    d[z] = ptp_adjoint(d[g], a, axis, keepdims)
 
 
 # -- statistics (s2s/runtime/statistics.py) -------------------------------------------
@@ -214,19 +187,6 @@ def trapezoid_adjoint_(z, g, y, x=None, dx=1.0, axis=-1):
             + trapezoid_adjoint(g, y, None, d[dx], axis) * (x is None))
 
 
-@tangent(trapezoid_x_adjoint)
-def trapezoid_x_adjoint_(z, g, y, x, axis=-1):
-    """Linear in `g` and in `y` (the mean heights)."""
-    d[z] = trapezoid_x_adjoint(d[g], y, x, axis) + trapezoid_x_adjoint(g, d[y], x, axis)
-
-
-@tangent(trapezoid_dx_adjoint)
-def trapezoid_dx_adjoint_(z, g, y, dx, axis=-1, x=None):
-    """Linear in `g` and in `y` (the mean heights)."""
-    d[z] = (trapezoid_dx_adjoint(d[g], y, dx, axis, x)
-            + trapezoid_dx_adjoint(g, d[y], dx, axis, x))
-
-
 @tangent(gradient_adjoint)
 def gradient_adjoint_(z, g, f, *spacing, axis=None, edge_order=1):
     """Each axis's part is inversely proportional to its scalar spacing."""
@@ -261,12 +221,6 @@ def interp_xp_adjoint_(z, g, x, xp, fp, left=None, right=None, period=None):
     d[z] = (interp_xp_adjoint(d[g], x, xp, fp, left, right, period)
             + interp_xp_adjoint_tangent(g, d[x], d[xp], d[fp], x, xp, fp, left, right,
                                         period))
-
-
-@tangent(interp_end_adjoint)
-def interp_end_adjoint_(z, g, x, xp, right=False):
-    """x and xp only pick which values are outside."""
-    d[z] = interp_end_adjoint(d[g], x, xp, right)
 
 
 @tangent(convolve_adjoint)
