@@ -234,7 +234,7 @@ def modf(z, x):
 
 
 @tangent(numpy.modf)
-def modf_tangent(z, x):
+def modf_forward(z, x):
     d[z] = (d[x], zeros_like(z[1]))
 
 
@@ -246,7 +246,7 @@ def divmod_(z, x1, x2):
 
 
 @tangent(numpy.divmod, builtins.divmod)
-def divmod_tangent(z, x1, x2):
+def divmod_forward(z, x1, x2):
     # (broadcast_like: the result z is a pair, which s2s cannot broadcast a sum to)
     d[z] = (zeros_like(z[0]), broadcast_like(d[x1], z[1]) - d[x2] * z[0])
 
@@ -258,7 +258,7 @@ def frexp(z, x):
 
 
 @tangent(numpy.frexp)
-def frexp_tangent(z, x):
+def frexp_forward(z, x):
     d[z] = (numpy.ldexp(d[x], -z[1]), zeros_like(z[1]))
 
 
