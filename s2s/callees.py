@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import gast
 
 from .decorators import undecorated
+from .errors import Unsupported, error_at
 from .syntax import appended, popped, walk
 
 
@@ -156,3 +157,43 @@ class Callees:
             c.source for c in self.by_function.values()
             if c.source is not None and not isinstance(c.function, LocalFunction)
         ]
+
+
+def declared_numbers(function):
+    """Parameters of `function` annotated `float` or `int`."""
+    return {
+        name for name, annotation in getattr(function, "__annotations__", {}).items()
+        if annotation in (float, int, "float", "int") and name != "return"
+    }
+
+
+def call_arguments(operation, source):
+    """(the parameters of the user's function a call calls, parameter -> the node the
+    call passes it)."""
+    function, node = operation.key, operation.node
+    parameters = _parameters(function, node, source)
+    arguments = dict(zip(parameters, operation.args))
+    for keyword, value in operation.keywords.items():
+        if keyword not in parameters:
+            raise error_at(node, f"{function.__name__}() has no parameter {keyword!r}",
+                           source, Unsupported)
+        arguments[keyword] = value
+    return parameters, arguments
+
+
+def _parameters(function, node, source):
+    """The names of a user function's parameters, in order."""
+    if isinstance(function, LocalFunction):
+        return function.parameters
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        raise error_at(node, f"cannot read the parameters of {function.__name__}",
+                       source, Unsupported) from None
+    parameters = []
+    for parameter in signature.parameters.values():
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            raise error_at(node, f"calling {function.__name__}, which takes *args or "
+                           "**kwargs, is not supported", source, Unsupported)
+        parameters.append(parameter.name)
+    return parameters

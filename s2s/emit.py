@@ -12,7 +12,7 @@ import black
 import gast
 
 from . import __version__
-from .reverse import COMMENT, is_comment
+from .markup import COMMENT, is_comment
 from .runtime.notes import TABLE
 
 _COMMENT_LINE = re.compile(rf"^(\s*){COMMENT}\((.*)\)$")
@@ -48,11 +48,19 @@ def header(source, command, callees=()):
     return "\n".join(lines)
 
 
-def module(header_text, import_lines, functions, exported):
-    """The module's text: its functions, then the table of their source notes."""
-    parts = [header_text, "\n".join(import_lines)]
-    parts.append("__all__ = [" + ", ".join(repr(name) for name in exported) + "]")
-    parts += [to_source(fn) for fn in functions]
+def module(header_text, import_lines, functions, exported, standalone=False):
+    """The module's text: its functions, then the table of their source notes.
+    `standalone`: the runtime helpers it imports from s2s copied into it instead
+    (s2s/standalone.py), after `__all__`."""
+    names = "__all__ = [" + ", ".join(repr(name) for name in exported) + "]"
+    code = [to_source(fn) for fn in functions]
+    block = ""
+    if standalone:
+        from .standalone import copied
+
+        helpers = copied(import_lines, "\n\n\n".join([names] + code))
+        import_lines, block = helpers.imports, helpers.block
+    parts = [header_text, "\n".join(import_lines), names, block] + code
     text = format_source("\n\n\n".join(p for p in parts if p) + "\n")
     return text + "\n\n" + notes_table(line_notes(text, functions))
 
@@ -81,8 +89,10 @@ def line_notes(text, functions):
     """{line of `text`: where it comes from in the user's source} for the statements of
     `functions` (gast, as `text` has them, in order) that a user's statement made: each
     function made from a user's function has that `FunctionSource` as `s2s_source`.
-    Black keeps the syntax tree, so `text`'s statements are those of `functions`."""
+    Black keeps the syntax tree, so `text`'s statements are those of `functions`, its
+    last functions (before them, a standalone module has the runtime's)."""
     emitted = [n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef)]
+    emitted = emitted[len(emitted) - len(functions):]
     notes = {}
     for fn, node in zip(functions, emitted):
         source = getattr(fn, "s2s_source", None)

@@ -15,9 +15,9 @@ import gast
 
 from . import runtime
 from .analysis.writes import mirrored
-from .callees import is_runtime_helper, is_user_function
+from .callees import call_arguments, declared_numbers, is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
-from .reverse import _declared_numbers, call_arguments, comment, describe, mark, number_checks
+from .markup import comment, describe, mark, number_checks
 from .syntax import (
     appended,
     assign,
@@ -307,7 +307,7 @@ class ForwardMode:
                if isinstance(value, gast.Name) and value.id in self.active]
         callee = self.callees.request(function, parameters, wrt)
         checks = [
-            p for p in _declared_numbers(function) if p in arguments and not (
+            p for p in declared_numbers(function) if p in arguments and not (
                 isinstance(arguments[p], gast.Name) and arguments[p].id in self.scalars
             )
         ]

@@ -16,8 +16,8 @@ import operator
 
 import gast
 
-from .reverse import is_comment
 from . import runtime
+from .markup import is_comment
 from .syntax import clone, constant, load, names_read, names_stored, popped, statements, walk
 
 FOLD = {

@@ -13,13 +13,13 @@ Accumulation never happens in place on an adjoint that may share memory with ano
 In loops, the values the adjoint code needs come from the tape (tape.py).
 """
 
-import inspect
 
 import gast
 
 from . import runtime
-from .callees import LocalFunction, changed_lists, is_user_function
+from .callees import call_arguments, changed_lists, declared_numbers, is_user_function
 from .errors import Unsupported, error_at
+from .markup import comment, describe, is_comment, mark, number_checks
 from .syntax import (
     appended,
     assign,
@@ -36,48 +36,6 @@ from .syntax import (
 )
 from .tape import Tape, changed_in_place, free_reads, method_call, set_saved_names
 from .templating import Contribution, adjoint_template, is_nondifferentiable
-
-COMMENT = "_s2s_comment_"
-
-
-def comment(text):
-    """A statement that `emit` turns into a `# text` line."""
-    call = gast.Call(func=load(COMMENT), args=[constant(text)], keywords=[])
-    return gast.Expr(value=call)
-
-
-def is_comment(stmt):
-    return (
-        isinstance(stmt, gast.Expr)
-        and isinstance(stmt.value, gast.Call)
-        and isinstance(stmt.value.func, gast.Name)
-        and stmt.value.func.id == COMMENT
-    )
-
-
-def number_checks(call, values):
-    """`require_scalars(name=value, ...)` (`call(helper)` makes the runtime call), or
-    nothing where there is nothing to check."""
-    if not values:
-        return []
-    check = call("require_scalars")
-    check.keywords = [gast.keyword(arg=n, value=v) for n, v in values.items()]
-    return [gast.Expr(value=check)]
-
-
-def describe(source, line):
-    """The text of the comment heading a primal line's derivative code."""
-    text = source.line(line)
-    if len(text) > 72:
-        text = text[:69] + "..."
-    return f"d of: {text}  ({source.basename}:{line})"
-
-
-def mark(stmt):
-    """Flag `stmt` as adjoint code, which the optimizer may remove when unused."""
-    stmt.s2s_adjoint = True
-    return stmt
-
 
 class ReverseMode:
     def __init__(
@@ -537,7 +495,7 @@ class ReverseMode:
         # passes, unless it is known to be a number here
         self.checks_before = self.checks({
             p: clone(value) for p, value in arguments.items()
-            if p in _declared_numbers(function) and not (
+            if p in declared_numbers(function) and not (
                 (isinstance(value, gast.Name) and value.id in self.scalars)
                 or (isinstance(value, gast.Constant) and type(value.value) in (int, float))
             )
@@ -824,46 +782,6 @@ class ReverseMode:
                 out.append(mark(assign(dname, constant(0.0))))
                 self.owned.discard(dname)
         return out
-
-
-def _declared_numbers(function):
-    """Parameters of `function` annotated `float` or `int`."""
-    return {
-        name for name, annotation in getattr(function, "__annotations__", {}).items()
-        if annotation in (float, int, "float", "int") and name != "return"
-    }
-
-
-def call_arguments(operation, source):
-    """(the parameters of the user's function a call calls, parameter -> the node the
-    call passes it)."""
-    function, node = operation.key, operation.node
-    parameters = _parameters(function, node, source)
-    arguments = dict(zip(parameters, operation.args))
-    for keyword, value in operation.keywords.items():
-        if keyword not in parameters:
-            raise error_at(node, f"{function.__name__}() has no parameter {keyword!r}",
-                           source, Unsupported)
-        arguments[keyword] = value
-    return parameters, arguments
-
-
-def _parameters(function, node, source):
-    """The names of a user function's parameters, in order."""
-    if isinstance(function, LocalFunction):
-        return function.parameters
-    try:
-        signature = inspect.signature(function)
-    except (TypeError, ValueError):
-        raise error_at(node, f"cannot read the parameters of {function.__name__}",
-                       source, Unsupported) from None
-    parameters = []
-    for parameter in signature.parameters.values():
-        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
-            raise error_at(node, f"calling {function.__name__}, which takes *args or "
-                           "**kwargs, is not supported", source, Unsupported)
-        parameters.append(parameter.name)
-    return parameters
 
 
 def _breaks(stmts):

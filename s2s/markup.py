@@ -1,0 +1,48 @@
+"""Markup of generated code, which both modes write and later passes read: comments
+that `emit` turns into `#` lines, the mark on derivative statements (the optimizer
+may remove them when unused), and the number checks heading a function."""
+
+import gast
+
+from .syntax import constant, load
+
+COMMENT = "_s2s_comment_"
+
+
+def comment(text):
+    """A statement that `emit` turns into a `# text` line."""
+    call = gast.Call(func=load(COMMENT), args=[constant(text)], keywords=[])
+    return gast.Expr(value=call)
+
+
+def is_comment(stmt):
+    return (
+        isinstance(stmt, gast.Expr)
+        and isinstance(stmt.value, gast.Call)
+        and isinstance(stmt.value.func, gast.Name)
+        and stmt.value.func.id == COMMENT
+    )
+
+
+def number_checks(call, values):
+    """`require_scalars(name=value, ...)` (`call(helper)` makes the runtime call), or
+    nothing where there is nothing to check."""
+    if not values:
+        return []
+    check = call("require_scalars")
+    check.keywords = [gast.keyword(arg=n, value=v) for n, v in values.items()]
+    return [gast.Expr(value=check)]
+
+
+def describe(source, line):
+    """The text of the comment heading a primal line's derivative code."""
+    text = source.line(line)
+    if len(text) > 72:
+        text = text[:69] + "..."
+    return f"d of: {text}  ({source.basename}:{line})"
+
+
+def mark(stmt):
+    """Flag `stmt` as adjoint code, which the optimizer may remove when unused."""
+    stmt.s2s_adjoint = True
+    return stmt
