@@ -17,6 +17,7 @@ In loops, the values the adjoint code needs come from the tape (tape.py).
 import gast
 
 from . import runtime
+from .adjoint_state import AdjointState
 from .callees import call_arguments, changed_lists, declared_numbers, is_user_function
 from .errors import Unsupported, error_at
 from .markup import comment, describe, is_comment, mark, number_checks
@@ -54,8 +55,7 @@ class ReverseMode:
         self.operations = operations
         self.namer = namer
         self.imports = imports
-        self.initialised = set()  # adjoints holding a value at this point of the sweep
-        self.owned = set()  # adjoints known not to share memory with anything
+        self.state = AdjointState()  # what is known of the adjoints at this point
         self.primal_of = {}  # adjoint name -> primal name
         self.last_line = None
         self.always_bound = set(parameter_names(fn)) | {  # values whenever the adjoint runs
@@ -133,11 +133,11 @@ class ReverseMode:
         grads = []
         for name in self.wrt:
             dname = self.adjoint_name(name)
-            if dname not in self.initialised:
+            if dname not in self.state.initialised:
                 finish.append(mark(assign(dname, self.call("zeros_like", load(name)))))
-                self.owned.add(dname)
+                self.state.owned.add(dname)
             cast = self.call("cast_like", load(dname), load(name))
-            if dname not in self.owned:
+            if dname not in self.state.owned:
                 # it may share memory with another gradient or the caller's d_result:
                 # hand back a copy, so updating one gradient in place changes nothing else
                 cast.keywords.append(gast.keyword(arg="copy", value=constant(True)))
@@ -172,15 +172,15 @@ class ReverseMode:
         # the lists it appends to or pops from: their adjoints are the caller's,
         # passed in and changed in place (so they stay in step across functions)
         shared = [self.adjoint_name(p) for p in callee.shared]
-        self.initialised |= set(shared)
-        self.owned |= set(shared)
+        self.state.initialised |= set(shared)
+        self.state.owned |= set(shared)
         primal, adjoint, returned = self.sweeps()
         grads = []
         for name in callee.parameters:
             dname = self.adjoint_name(name)
             if name not in self.wrt or name in callee.shared:
                 grads.append(constant(None))
-            elif dname in self.initialised:
+            elif dname in self.state.initialised:
                 grads.append(load(dname))
             else:
                 grads.append(self.call("zeros_like", load(name)))
@@ -260,7 +260,7 @@ class ReverseMode:
             value = stmt.value
             if isinstance(value, gast.Name) and value.id in self.active:
                 dname = self.adjoint_name(value.id)
-                self.initialised.add(dname)
+                self.state.initialised.add(dname)
                 return [], [mark(assign(dname, load(self.seed)))]
             return [], []
         if isinstance(stmt, gast.Assign) and popped(stmt):
@@ -270,21 +270,21 @@ class ReverseMode:
             if target not in self.active:
                 return [stmt], []
             dtarget = self.adjoint_name(target)
-            if dtarget not in self.initialised and self.changes_active_lists(stmt.value):
+            if dtarget not in self.state.initialised and self.changes_active_lists(stmt.value):
                 # the call's result is unused, not what it did to a list: its adjoint
                 # is zero, the list's is not
                 self.zeros({dtarget})
                 prefix = [mark(assign(dtarget, self.call("zeros_like", load(target))))]
                 forward, code = self.statement(stmt)
                 return forward, prefix + code
-            if dtarget not in self.initialised:
+            if dtarget not in self.state.initialised:
                 return [stmt], []  # its adjoint is zero: nothing flows back
             self.checks_before = []
             code = self.assignment(stmt, target)
             # the adjoint of this value is used up; in a loop the name's next value
             # gets an adjoint of its own
-            self.initialised.discard(dtarget)
-            self.owned.discard(dtarget)
+            self.state.initialised.discard(dtarget)
+            self.state.owned.discard(dtarget)
             return self.tape.saved(self.checks_before + [stmt], code)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return self.write(stmt)
@@ -318,11 +318,11 @@ class ReverseMode:
         code = [restore] if restore else []
         dbase = self.adjoint_name(base) if base in self.active else None
         blank = self.unrestored.get(id(stmt), False) and _is_basic_index(index, self.scalars)
-        if dbase in self.initialised and blank:  # nothing adds to that part again
+        if dbase in self.state.initialised and blank:  # nothing adds to that part again
             part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
             item = Contribution(value, self.unbroadcast_part(part, value, base, index))
             return self.tape.saved([stmt], code + self.contribute(item))
-        if dbase in self.initialised:
+        if dbase in self.state.initialised:
             if _is_basic_index(index, self.scalars):
                 part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
                 adjoint_part = self.call("snapshot", part)
@@ -330,7 +330,7 @@ class ReverseMode:
                 adjoint_part = self.call("written_part", load(dbase), _index_value(clone(index)))
             adjoint_part = self.unbroadcast_part(adjoint_part, value, base, index)
             code += self.contribute(Contribution(value, adjoint_part))
-            if dbase not in self.owned:
+            if dbase not in self.state.owned:
                 code.append(self.own(dbase))
             zero = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Store())
             code.append(mark(assign(zero, constant(0.0))))
@@ -356,11 +356,11 @@ class ReverseMode:
             code = [assign(gradient, self.call("zeros_like", load(name)))]
             return self.tape.saved([], code + [clone(s) for s in body])
         dname = self.adjoint_name(name)
-        code = self.zeros({dname} - self.initialised)
+        code = self.zeros({dname} - self.state.initialised)
         code.append(assign(gradient, load(dname)))
         code += [clone(s) for s in body]
         code.append(mark(assign(dname, load(gradient))))
-        self.owned.discard(dname)
+        self.state.owned.discard(dname)
         return self.tape.saved([], code)
 
     def append(self, stmt):
@@ -371,18 +371,18 @@ class ReverseMode:
             return [stmt], []
         code = []
         dbase = self.adjoint_name(base)
-        if dbase in self.initialised and dbase not in self.owned:
+        if dbase in self.state.initialised and dbase not in self.state.owned:
             code.append(self.own(dbase))  # shaped like `xs` with the item still on it
         code.append(gast.Expr(value=method_call(base, "pop")))
-        if dbase in self.initialised:
+        if dbase in self.state.initialised:
             # the item's adjoint, taken off as a statement of its own (`v = dxs.pop()`,
             # so that this code can be differentiated again); the pop runs even where
             # nothing reads the item
             dvalue = self.adjoint_of(value)
-            if dvalue is not None and dvalue not in self.initialised:
+            if dvalue is not None and dvalue not in self.state.initialised:
                 code.append(assign(dvalue, method_call(dbase, "pop")))  # its first
-                self.initialised.add(dvalue)
-                self.owned.discard(dvalue)
+                self.state.initialised.add(dvalue)
+                self.state.owned.discard(dvalue)
             else:
                 item = self.namer.fresh(f"{dbase}_item")
                 code.append(assign(item, method_call(dbase, "pop")))
@@ -408,18 +408,18 @@ class ReverseMode:
         code = []
         if base in self.active:
             dbase = self.adjoint_name(base)
-            if dbase not in self.initialised:  # zeros for what is still on the list
+            if dbase not in self.state.initialised:  # zeros for what is still on the list
                 code.append(mark(assign(dbase, self.call("zeros_like", load(base)))))
-                self.initialised.add(dbase)
-                self.owned.add(dbase)
-            elif dbase not in self.owned:
+                self.state.initialised.add(dbase)
+                self.state.owned.add(dbase)
+            elif dbase not in self.state.owned:
                 code.append(self.own(dbase))
             dtarget = self.adjoint_name(target) if target in self.active else None
-            item = load(dtarget) if dtarget in self.initialised else self.call(
+            item = load(dtarget) if dtarget in self.state.initialised else self.call(
                 "zeros_like", load(target))
             # not marked as adjoint code: the list must grow back whatever reads it
             code.append(gast.Expr(value=method_call(dbase, "append", item)))
-            self.initialised.discard(dtarget)
+            self.state.initialised.discard(dtarget)
         code.insert(0, gast.Expr(value=method_call(base, "append", load(target))))
         return self.tape.saved([stmt], code)
 
@@ -515,8 +515,8 @@ class ReverseMode:
             value = arguments.get(p)
             if isinstance(value, gast.Name) and value.id in self.active:
                 dname = self.adjoint_name(value.id)
-                code += self.zeros({dname} - self.initialised)
-                if dname not in self.owned:
+                code += self.zeros({dname} - self.state.initialised)
+                if dname not in self.state.owned:
                     code.append(self.own(dname))
                 backward.args.append(load(dname))
             else:
@@ -524,14 +524,14 @@ class ReverseMode:
         parts, later, first = {}, [], set()
         for p in (p for p in wrt if p not in callee.shared):
             dname = self.adjoint_name(arguments[p].id)
-            if dname in self.initialised or dname in first:
+            if dname in self.state.initialised or dname in first:
                 parts[p] = self.namer.fresh(f"d{p}_{function.__name__}")
                 later.append(Contribution(arguments[p], load(parts[p])))
             else:  # its first contribution: the adjoint itself
                 parts[p] = dname
                 first.add(dname)
-        self.initialised |= first
-        self.owned -= first  # it may share memory with another gradient
+        self.state.initialised |= first
+        self.state.owned -= first  # it may share memory with another gradient
         targets = [store(parts[p]) if p in parts else store("_") for p in parameters]
         # not marked as adjoint code: it pops the callee's values, so it always runs
         code.append(assign(gast.Tuple(elts=targets, ctx=gast.Store()), backward))
@@ -559,30 +559,30 @@ class ReverseMode:
         if item.index is not None:
             return self.contribute_part(target, dname, item)
         op = gast.Add() if item.sign > 0 else gast.Sub()
-        if dname in self.initialised:
+        if dname in self.state.initialised:
             value = gast.BinOp(left=load(dname), op=op, right=item.expr)
         elif item.sign > 0:
             value = item.expr
         else:
             value = gast.UnaryOp(op=gast.USub(), operand=item.expr)
-        self.initialised.add(dname)
+        self.state.initialised.add(dname)
         if isinstance(value, (gast.BinOp, gast.UnaryOp)) or self.new_array(value):
-            self.owned.add(dname)
+            self.state.owned.add(dname)
         else:
-            self.owned.discard(dname)
+            self.state.owned.discard(dname)
             if isinstance(value, gast.Name):
-                self.owned.discard(value.id)  # the two now share memory
+                self.state.owned.discard(value.id)  # the two now share memory
         return [mark(assign(dname, value))]
 
     def contribute_part(self, target, dname, item):
         """`d[x][index] += e`: add into part of the adjoint, in place on an owned one."""
         out = []
-        if dname not in self.initialised:
+        if dname not in self.state.initialised:
             out.append(mark(assign(dname, self.call("zeros_like", load(target.id)))))
-        elif dname not in self.owned:
+        elif dname not in self.state.owned:
             out.append(self.own(dname))
-        self.initialised.add(dname)
-        self.owned.add(dname)
+        self.state.initialised.add(dname)
+        self.state.owned.add(dname)
         index = item.index
         if _is_basic_index(index, self.scalars):
             part = gast.Subscript(value=load(dname), slice=index, ctx=gast.Store())
@@ -595,20 +595,17 @@ class ReverseMode:
     def branch(self, stmt):
         """`if c:` in reverse: the same decision, each branch's adjoint, and zeros where
         only one branch created an adjoint."""
-        before, owned = set(self.initialised), set(self.owned)
-        line = self.last_line
+        before, line = self.state.copy(), self.last_line
         forward_body, body = self.block(stmt.body)
-        after_body, owned_body = self.initialised, self.owned
-        self.initialised, self.owned, self.last_line = set(before), set(owned), line
+        after_body, self.state, self.last_line = self.state, before, line
         forward_else, orelse = self.block(stmt.orelse)
         forward = [gast.If(test=stmt.test, body=forward_body or [gast.Pass()], orelse=forward_else)]
-        after_else, owned_else = self.initialised, self.owned
-        self.owned = owned_body
-        body += self.zeros(after_else - after_body)
-        owned_body, self.owned = self.owned, owned_else
-        orelse += self.zeros(after_body - after_else)
-        self.initialised = after_body | after_else
-        self.owned &= owned_body
+        after_else = self.state
+        self.state = after_body
+        body += self.zeros(after_else.initialised - after_body.initialised)
+        self.state = after_else
+        orelse += self.zeros(after_body.initialised - after_else.initialised)
+        self.state = after_body.joined(after_else)
         self.last_line = getattr(stmt, "lineno", None)
         if not body and not orelse:
             return forward, []
@@ -619,22 +616,22 @@ class ReverseMode:
         """A loop in reverse: the body's adjoint, iterated as often as the forward
         body ran, in the opposite order.  `for i in range(...)` runs
         `reversed(range(...))`, so `i` is recomputed, not saved; `while` counts."""
-        state = set(self.initialised), set(self.owned)
+        state = self.state.copy()
         assigned = names_stored(stmt)
         touched = {n for n in assigned | names_read(stmt) if n in self.active}
         carried = set(getattr(stmt, "carried", ()))
         crossing = {  # adjoints that live from one iteration to the next
             self.adjoint_name(n)
             for n in touched
-            if n not in assigned or n in carried or self.adjoint_name(n) in self.initialised
+            if n not in assigned or n in carried or self.adjoint_name(n) in self.state.initialised
         }
         in_place = changed_in_place(stmt, read=True)  # their adjoints: updated in place
-        before = self.zeros(crossing - self.initialised)
-        for dname in sorted((crossing & self.initialised) - self.owned):
+        before = self.zeros(crossing - self.state.initialised)
+        for dname in sorted((crossing & self.state.initialised) - self.state.owned):
             # copy it once, here, rather than in every iteration
             if self.primal_of[dname] in in_place and self.primal_of[dname] in self.bound:
                 before.append(self.own(dname))
-        owned_at_start = self.owned & crossing
+        owned_at_start = self.state.owned & crossing
         # a range loop left by `break` runs fewer times than its range: count it
         counted = isinstance(stmt, gast.While) or _breaks(stmt.body)
         checkpointed = hasattr(stmt, "s2s_checkpoint")
@@ -643,14 +640,14 @@ class ReverseMode:
             primal_body = _without_markers(clone(stmt.body))
         with self.tape.loop(stmt, counted):
             forward_body, body = self.block(stmt.body)
-        body += self.zeros(crossing - self.initialised)
-        for dname in sorted(owned_at_start - self.owned):
+        body += self.zeros(crossing - self.state.initialised)
+        for dname in sorted(owned_at_start - self.state.owned):
             if self.primal_of[dname] in in_place:
                 # the body made it shared; the next iteration updates it in place
                 body.append(self.own(dname))
         self.last_line = getattr(stmt, "lineno", None)
         if not any(not is_comment(s) for s in body):
-            self.initialised, self.owned = state  # no adjoint code: nothing was zeroed
+            self.state = state  # no adjoint code: nothing was zeroed
             return [_with_body(stmt, forward_body)], []
         if checkpointed:
             return self.checkpointed(stmt, primal_body, forward_body, before, body)
@@ -764,23 +761,23 @@ class ReverseMode:
     def own(self, dname):
         """`dx = writable_like(dx, x)`: the adjoint in new memory shaped like `x`,
         which this function alone holds and so may update in place."""
-        self.owned.add(dname)
+        self.state.owned.add(dname)
         primal = load(self.primal_of[dname])
         return mark(assign(dname, self.call("writable_like", load(dname), primal)))
 
     def zeros(self, adjoints):
         """Zero adjoints for names whose adjoints nothing wrote yet: new arrays shaped
         like the value where the value surely exists here, else `0.0` (it broadcasts)."""
-        self.initialised |= adjoints
+        self.state.initialised |= adjoints
         out = []
         for dname in sorted(adjoints):
             primal = self.primal_of[dname]
             if primal in self.bound:
                 out.append(mark(assign(dname, self.call("zeros_like", load(primal)))))
-                self.owned.add(dname)
+                self.state.owned.add(dname)
             else:  # e.g. assigned only in a branch not taken: no shape to copy
                 out.append(mark(assign(dname, constant(0.0))))
-                self.owned.discard(dname)
+                self.state.owned.discard(dname)
         return out
 
 
