@@ -15,7 +15,7 @@ import gast
 
 from . import runtime
 from .analysis.writes import mirrored
-from .callees import call_arguments, declared_numbers, is_runtime_helper, is_user_function
+from .callees import call_arguments, declared_numbers
 from .errors import Unsupported, error_at
 from .markup import comment, describe, mark, number_checks
 from .syntax import (
@@ -31,9 +31,9 @@ from .syntax import (
     store,
     walk,
 )
+from .rule_lookup import rule_for
 from .tangents import is_zero, simplified, zero
 from .tape import changed_in_place, method_call
-from .templating import is_nondifferentiable, tangent_template
 
 
 class ForwardMode:
@@ -249,14 +249,11 @@ class ForwardMode:
             return [stmt, mark(assign(dtarget, self.call("zeros_like", load(target))))]
         operation = self.operations.classify(stmt.value)
         kind, node = operation.kind, operation.node
+        rule = rule_for(operation, "forward", self.source, self.callees is not None)
         pre, expr = [], None
-        if kind == "copy":
+        if rule.kind == "copy":
             expr = self.tangent_of(operation.args[0])
-        elif kind in ("constant", "nondifferentiable"):
-            expr = None
-        elif kind == "boolean":
-            raise self.unsupported(node, "'and'/'or' on values that need a derivative")
-        elif kind == "container":
+        elif rule.kind == "container":
             elts = [self.materialized(a) for a in operation.args]
             if isinstance(node, gast.Dict):
                 expr = gast.Dict(keys=[clone(k) for k in node.keys], values=elts)
@@ -264,22 +261,10 @@ class ForwardMode:
                 expr = gast.List(elts=elts, ctx=gast.Load())
             else:
                 expr = gast.Tuple(elts=elts, ctx=gast.Load())
-        elif kind == "unresolved":
-            raise self.unsupported(node, operation.refusal())
-        elif not is_nondifferentiable(operation.key):
-            template = tangent_template(operation.key)
-            if template is None and self.callees is not None and (
-                is_user_function(operation.key) or is_runtime_helper(operation.key)
-            ):
-                return self.user_call(stmt, target, operation)
-            if template is None and isinstance(operation.key, type):
-                raise self.unsupported(node, f"making a {operation.label} object from "
-                                       "values that need derivatives")
-            if template is None:
-                raise error_at(
-                    node, f"no forward-mode rule for {operation.label} "
-                    "(register one with @s2s.tangent)", self.source, Unsupported,
-                )
+        elif rule.kind == "call":
+            return self.user_call(stmt, target, operation)
+        elif rule.kind == "template":
+            template = rule.template
             bound = template.bind(operation.args, operation.keywords, node, self.source)
             pre, expr = template.instantiate_tangent(
                 load(target), bound, self.tangent_of, self.namer.fresh,

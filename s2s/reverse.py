@@ -36,7 +36,8 @@ from .syntax import (
     walk,
 )
 from .tape import Tape, changed_in_place, free_reads, method_call, set_saved_names
-from .templating import Contribution, adjoint_template, is_nondifferentiable
+from .rule_lookup import rule_for
+from .templating import Contribution
 
 class ReverseMode:
     def __init__(
@@ -425,15 +426,13 @@ class ReverseMode:
 
     def assignment(self, stmt, target):
         operation = self.operations.classify(stmt.value)
-        kind = operation.kind
         node = operation.node
-        if kind == "copy":
-            return self.contribute(Contribution(operation.args[0], load(self.adjoint_name(target))))
-        if kind in ("constant", "nondifferentiable"):
+        rule = rule_for(operation, "reverse", self.source, self.callees is not None)
+        if rule.kind == "none":
             return []
-        if kind == "boolean":
-            raise self.unsupported(node, "'and'/'or' on values that need a derivative")
-        if kind == "container":
+        if rule.kind == "copy":
+            return self.contribute(Contribution(operation.args[0], load(self.adjoint_name(target))))
+        if rule.kind == "container":
             # `t = [a, b]`, `t = {"k": a}`: each element's adjoint is t's at its place
             if isinstance(node, gast.Dict):
                 places = node.keys
@@ -449,24 +448,9 @@ class ReverseMode:
                 )
                 out += self.contribute(Contribution(element, part))
             return out
-        if kind == "unresolved":
-            raise self.unsupported(node, operation.refusal())
-        if is_nondifferentiable(operation.key):
-            return []
-        template = adjoint_template(operation.key)
-        if template is None and is_user_function(operation.key) and self.callees is not None:
+        if rule.kind == "call":
             return self.user_call(stmt, target, operation)
-        if template is None and isinstance(operation.key, tuple):  # ("attribute", name)
-            raise self.unsupported(node, f"calling {operation.label}, a method that is not "
-                                   "a NumPy array's (methods of your own classes),")
-        if template is None and isinstance(operation.key, type):
-            raise self.unsupported(node, f"making a {operation.label} object from values "
-                                   "that need derivatives")
-        if template is None:
-            raise error_at(
-                node, f"no derivative rule for {operation.label} "
-                "(register one with @s2s.adjoint)", self.source, Unsupported,
-            )
+        template = rule.template
         bound = template.bind(operation.args, operation.keywords, node, self.source)
         items = template.instantiate(
             load(target), bound, self.adjoint_of, self.namer.fresh, self.imports.reference,

@@ -1,0 +1,60 @@
+"""Which rule gives an operation's derivative, in either mode, or why none can.
+
+In: one operation of the user's function (operations.py) and the mode.  Out: a
+`Rule`: no derivative flows, a copy, a container display, a template (templating.py),
+or a call of a function differentiated from its source (the user's; in forward
+mode a runtime helper's too); or the located error that says why s2s cannot
+differentiate it, in the same words in both modes.
+"""
+
+from dataclasses import dataclass
+
+from .callees import is_runtime_helper, is_user_function
+from .errors import Unsupported, error_at
+from .templating import Template, adjoint_template, is_nondifferentiable, tangent_template
+
+MODES = {  # mode -> (where its rules are, the decorator that registers one)
+    "reverse": (adjoint_template, "@s2s.adjoint", "no derivative rule"),
+    "forward": (tangent_template, "@s2s.tangent", "no forward-mode rule"),
+}
+
+
+@dataclass
+class Rule:
+    kind: str  # "none", "copy", "container", "template" or "call"
+    template: Template = None
+
+
+def rule_for(operation, mode, source, calls=True):
+    """The rule of `operation` in `mode` ("reverse" or "forward").  `calls`: whether
+    functions differentiated from their source can be called here."""
+    kind, node = operation.kind, operation.node
+    if kind in ("constant", "nondifferentiable"):
+        return Rule("none")
+    if kind in ("copy", "container"):
+        return Rule(kind)
+    if kind == "boolean":
+        raise _unsupported(node, "'and'/'or' on values that need a derivative", source)
+    if kind == "unresolved":
+        raise _unsupported(node, operation.refusal(), source)
+    key = operation.key
+    if is_nondifferentiable(key):
+        return Rule("none")
+    find, decorator, missing = MODES[mode]
+    template = find(key)
+    if template is not None:
+        return Rule("template", template)
+    if calls and (is_user_function(key) or (mode == "forward" and is_runtime_helper(key))):
+        return Rule("call")
+    if isinstance(key, tuple):  # ("attribute", name)
+        raise _unsupported(node, f"calling {operation.label}, a method that is not a NumPy "
+                           "array's (methods of your own classes),", source)
+    if isinstance(key, type):
+        raise _unsupported(node, f"making a {operation.label} object from values that need "
+                           "derivatives", source)
+    raise error_at(node, f"{missing} for {operation.label} (register one with {decorator})",
+                   source, Unsupported)
+
+
+def _unsupported(node, what, source):
+    return error_at(node, f"{what} is not supported yet", source, Unsupported)
