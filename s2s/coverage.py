@@ -95,7 +95,7 @@ def table():
         for template, keys in entries:
             covers = ", ".join(_label(k, names) for k in keys)
             note = " ".join(template.note.split())
-            lines.append(f"| {covers} | {_stated(template, keys)} | {note} |")
+            lines.append(f"| {covers} | {_stated(template, keys, names)} | {note} |")
     why = {}  # reason -> what it is given for
     for key, reason in templating._NONDIFFERENTIABLE.items():
         why.setdefault(reason, []).append(_label(key, names))
@@ -105,13 +105,19 @@ def table():
     return "\n".join(lines + [""])
 
 
-def _stated(template, keys):
-    """How the rule gives each mode's derivative."""
+def _stated(template, keys, names):
+    """How the rule gives each mode's derivative: derived from one statement, or
+    written for each mode (for some of the keys it covers, where they say so)."""
+    tangents = {k: templating._TANGENTS.get(templating._key(k)) for k in keys}
+    written = [k for k, t in tangents.items() if t is not None and t.rule == "tangent"]
     if template.rule in ("elementwise", "linear", "bilinear"):
-        return {"elementwise": "partial derivatives: both modes",
-                "linear": "linear: adjoint; tangent derived",
-                "bilinear": "bilinear: adjoint; tangent derived"}[template.rule]
-    if any(templating._key(k) in templating._TANGENTS for k in keys):
+        stated = {"elementwise": "partial derivatives: both modes",
+                  "linear": "linear: adjoint; tangent derived",
+                  "bilinear": "bilinear: adjoint; tangent derived"}[template.rule]
+        if written:
+            stated += f" (written for {', '.join(_label(k, names) for k in written)})"
+        return stated
+    if any(t is not None for t in tangents.values()):
         return "adjoint and tangent"
     return "adjoint (no forward mode)"
 

@@ -1580,8 +1580,15 @@ import sys
 from s2s import coverage, templating
 templating.load_builtin_templates()
 names = coverage._names()
-rules = templating._ADJOINTS if sys.argv[1] == "reverse" else templating._TANGENTS
+rules = dict(templating._ADJOINTS)
+if sys.argv[1] == "forward":  # (a helper's tangent is derived when first looked up)
+    rules = {k: templating.tangent_template(k) or templating._TANGENTS.get(k)
+             for k in [*templating._ADJOINTS, *templating._TANGENTS]}
 for key, template in rules.items():
+    if template is None:
+        continue
+    if sys.argv[1] == "forward" and key in templating._ADJOINTS:
+        template = templating._ADJOINTS[key]  # (where the rule is written)
     if template.fn.__module__.startswith("s2s.templates."):
         print(names.get(id(key)) or f"{key.__module__}.{key.__qualname__}")
 """

@@ -208,9 +208,9 @@ def array_namespace(*arrays):
 
 def size_ratio(z, x):
     """`z.size / x.size` (a mean's share per element): read from the arrays, which
-    `numpy.size` would make Dask compute.  An empty `x` gets no share (it has no
-    element to send one to)."""
-    size = getattr(x, "size", 1)
+    `numpy.size` would make Dask compute (a list's, `np.mean([a, b])`, is counted).
+    An empty `x` gets no share (it has no element to send one to)."""
+    size = numpy.size(x) if isinstance(x, (list, tuple)) else getattr(x, "size", 1)
     return getattr(z, "size", 1) / size if size else 0.0
 
 

@@ -175,7 +175,7 @@ def fill_value_adjoint(g, fill_value):
 
 
 # -- forward mode: tangents ----------------------------------------------------------
-# Helpers for the rules in templates/tangents/creation.py, each linear in the tangents
+# Helpers for the rules in templates/creation.py, each linear in the tangents
 # it is given; each tangent comes in the dtype of the value it is the tangent of.
 
 

@@ -1,5 +1,5 @@
 """Helpers for the forward-mode rules of elementwise functions and of the `math`
-module and numeric builtins (templates/tangents/elementwise.py and scalar_math.py).
+module and numeric builtins (templates/elementwise.py and scalar_math.py).
 Like the rest of the runtime they dispatch on their inputs, so they run on NumPy,
 CuPy and Dask arrays, and keep Python numbers Python floats."""
 

@@ -505,7 +505,7 @@ def block_parts(g, arrays):
 
 
 # -- forward mode: tangents ----------------------------------------------------------
-# Helpers for the rules in templates/tangents/layout.py (and a few other families'),
+# Helpers for the rules in templates/layout.py (and a few other families'),
 # each linear in the tangents it is given.
 
 

@@ -274,7 +274,7 @@ def polyval_p_adjoint(g, p, x):
     return numpy.tensordot(g + zeros_like(x), powers, axes=numpy.ndim(x))
 
 
-# -- forward mode (templates/tangents/numerical.py): each helper is linear in `t`,
+# -- forward mode (the forward rules in templates/numerical.py): each helper is linear in `t`,
 # the tangent of one argument, and gives the tangent of the result ----------------
 
 
@@ -391,7 +391,7 @@ def polyval_slope(p, x):
     return numpy.polyval(p[:-1] * _exponents(p, degree)[:-1], x)
 
 
-# -- second order (templates/tangents/runtime_reductions.py): tangents of the adjoint
+# -- second order (templates/runtime_reductions.py): tangents of the adjoint
 # helpers above, for forward mode over a generated gradient (Hessian-vector products);
 # each is linear in the tangents it is given ------------------------------------------
 

@@ -2,12 +2,18 @@
 ptp (templates/reductions.py).  Like the rest of the runtime they dispatch on their
 inputs, so they run on NumPy, CuPy and Dask arrays."""
 
-import builtins
 import math
 
 import numpy
 
-from s2s.runtime import _axes, check, chosen_mask, expand_reduced, linear_in, returns_new_array, zeros_like
+from s2s.runtime import (
+    _axes,
+    check,
+    chosen_mask,
+    expand_reduced,
+    linear_in,
+    returns_new_array,
+)
 
 
 def _count(a, axis):
@@ -155,7 +161,7 @@ def ptp_adjoint(g, a, axis=None, keepdims=False):
     return expand_reduced(g, a, axis, keepdims) * mask
 
 
-# -- forward mode (templates/tangents/reductions.py): each helper is linear in `t`,
+# -- forward mode (the forward rules in templates/reductions.py): each helper is linear in `t`,
 # the tangent of the reduced array, and gives the tangent of the result ------------
 
 
@@ -268,15 +274,6 @@ def ptp_tangent(t, a, axis=None, keepdims=False):
 
 
 @returns_new_array
-def sum_start_tangent(t, x):
-    """The tangent of `z = sum(x, start)` (Python's sum over x's items) along `t` for
-    `start`: `t`, at the shape the items' sum has."""
-    if isinstance(x, (list, tuple)):
-        return builtins.sum((zeros_like(item) for item in x), t)
-    return t + zeros_like(x[0]) if len(x) else t  # an array: summed over its first axis
-
-
-@returns_new_array
 def nansum_initial_tangent(t, a, axis=None, keepdims=False):
     """The tangent of `numpy.nansum(a, axis, keepdims=keepdims, initial=initial)`
     along `t` for `initial`: `t` at the result's shape."""
@@ -286,7 +283,7 @@ def nansum_initial_tangent(t, a, axis=None, keepdims=False):
     return t + numpy.zeros_like(a, shape=kept)
 
 
-# -- second order (templates/tangents/runtime_reductions.py): tangents of the adjoint
+# -- second order (templates/runtime_reductions.py): tangents of the adjoint
 # helpers above, for forward mode over a generated gradient (Hessian-vector products);
 # each is linear in `t`, the tangent of one of the helper's arguments ----------------
 

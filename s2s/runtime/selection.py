@@ -361,7 +361,7 @@ def rollaxis_adjoint(g, a, axis, start=0):
 
 
 # -- forward mode: tangents ----------------------------------------------------------
-# Helpers for the rules in templates/tangents/selection.py, each linear in the
+# Helpers for the rules in templates/selection.py, each linear in the
 # tangents it is given; each tangent comes in the dtype of the value it is the
 # tangent of.
 

@@ -152,7 +152,7 @@ def corrcoef_adjoint(g, m, y=None, rowvar=True, first=True):
     return _cov_adjoints(dc, m, y, rowvar, False, None)[0 if first else 1]
 
 
-# -- forward mode (templates/tangents/statistics.py): each helper is linear in `t`,
+# -- forward mode (the forward rules in templates/statistics.py): each helper is linear in `t`,
 # the tangent of one argument, and gives the tangent of the result ----------------
 
 
@@ -271,7 +271,7 @@ def corrcoef_tangent(t, z, m, y=None, rowvar=True, first=True):
     return numpy.reshape(dr, numpy.shape(z)).astype(getattr(z, "dtype", dr.dtype), copy=False)
 
 
-# -- second order (templates/tangents/runtime_reductions.py): tangents of the adjoint
+# -- second order (templates/runtime_reductions.py): tangents of the adjoint
 # helpers above, for forward mode over a generated gradient (Hessian-vector products);
 # each is linear in `t`, the tangent of one of the helper's arguments ----------------
 
