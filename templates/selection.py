@@ -13,30 +13,43 @@ sorts order them (as `sort` does); nan_to_num gives the NaNs and infinities it
 replaced a zero adjoint, and the sum of the adjoints at their places to `nan`,
 `posinf`, `neginf`; trim_zeros gives the zeros it trimmed off a zero adjoint (an
 element that is exactly 0 at an end is trimmed, as NumPy trims it).
+
+Those that take elements at places fixed by other arguments are linear: their tangent
+is the same selection applied to the tangents.  Those that choose places by value
+(partition, trim_zeros, nan_to_num, unwrap, nancumsum, nancumprod) and the casts
+(linear only into a float dtype) have their tangents written beside their adjoints.
 """
 
 import numpy
 
-from s2s import adjoint, d
+from s2s import adjoint, d, linear, tangent
 from s2s.runtime import cast_like, items_like
-from s2s.runtime.layout import joined_parts
+from s2s.runtime.layout import joined_parts, result_tangent
 from s2s.runtime.selection import (
+    array_tangent,
     bincount_weights_adjoint,
     choose_adjoints,
     compress_adjoint,
     ediff1d_adjoints,
     nan_to_num_adjoint,
+    nan_to_num_tangent,
     nancumprod_adjoint,
+    nancumprod_tangent,
     nancumsum_adjoint,
+    nancumsum_tangent,
+    partition_tangent,
     permuted_adjoint,
     replaced_adjoint,
+    replaced_tangent,
     resize_adjoint,
     rollaxis_adjoint,
     select_adjoints,
     select_default_adjoint,
     trim_zeros_adjoint,
+    trim_zeros_tangent,
     unstack_adjoint,
     unwrap_period_adjoint,
+    unwrap_period_tangent,
 )
 
 
@@ -46,7 +59,7 @@ def _present(name):
     return (getattr(numpy, name),) if hasattr(numpy, name) else ()
 
 
-@adjoint(numpy.select)
+@linear(numpy.select)
 def select(z, condlist, choicelist, default=0):
     """Where several conditions hold, the first one's choice gets the adjoint; where
     none does, `default` gets it."""
@@ -54,24 +67,24 @@ def select(z, condlist, choicelist, default=0):
     d[default] += select_default_adjoint(d[z], condlist, default)
 
 
-@adjoint(numpy.choose, numpy.ndarray.choose)
+@linear(numpy.choose, numpy.ndarray.choose)
 def choose(z, a, choices, out=None, mode="raise"):
     """Each choice gets the adjoint where `a` (integers) picks it, after `mode` wraps
     or clips `a`."""
     d[choices] += choose_adjoints(d[z], a, choices, mode)
 
 
-@adjoint(numpy.compress)
+@linear(numpy.compress)
 def compress(z, condition, a, axis=None, out=None):
     d[a] += compress_adjoint(d[z], condition, a, axis)
 
 
-@adjoint(numpy.ndarray.compress)
+@linear(numpy.ndarray.compress)
 def compress_method(z, a, condition, axis=None, out=None):
     d[a] += compress_adjoint(d[z], condition, a, axis)
 
 
-@adjoint(numpy.extract)
+@linear(numpy.extract)
 def extract(z, condition, arr):
     d[arr] += compress_adjoint(d[z], condition, arr)
 
@@ -83,6 +96,13 @@ def partition(z, a, kth, axis=-1, kind="introselect", order=None):
     d[a] += permuted_adjoint(d[z], z, a, axis)
 
 
+@tangent(numpy.partition)
+def partition_tangent_(z, a, kth, axis=-1, kind="introselect", order=None):
+    # not linear: the places are chosen by value (equal values matched as the adjoint
+    # matches them)
+    d[z] = partition_tangent(d[a], z, a, axis)
+
+
 @adjoint(numpy.trim_zeros)
 def trim_zeros(z, filt, trim="fb", axis=None):
     """The zeros trimmed off get a zero adjoint; an end element that is exactly 0 is
@@ -90,7 +110,14 @@ def trim_zeros(z, filt, trim="fb", axis=None):
     d[filt] += trim_zeros_adjoint(d[z], filt, trim, axis)
 
 
-@adjoint(numpy.bincount)
+@tangent(numpy.trim_zeros)
+def trim_zeros_tangent_(z, filt, trim="fb", axis=None):
+    # not linear: what is trimmed is chosen by value (filt's zeros, not its
+    # tangent's); the tangent is that of the part kept
+    d[z] = trim_zeros_tangent(d[filt], z, filt, trim, axis)
+
+
+@linear(numpy.bincount)
 def bincount(z, x, /, weights=None, minlength=0):
     """`weights` gets the adjoint of its bin; NumPy adds in float64, and the gradient
     comes back in the weights' dtype."""
@@ -108,13 +135,23 @@ def nan_to_num(z, x, copy=True, nan=0.0, posinf=None, neginf=None):
     d[neginf] += replaced_adjoint(d[z], x, neginf, "neginf", copy)
 
 
-@adjoint(numpy.resize)
+@tangent(numpy.nan_to_num)
+def nan_to_num_tangent_(z, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    # where `x` has a NaN or an infinity, the tangent of `nan`, `posinf` or `neginf`
+    # that replaced it (chosen by x's values); elsewhere that of `x`
+    d[z] = (nan_to_num_tangent(d[x], x, copy)
+            + replaced_tangent(d[nan], x, "nan", copy)
+            + replaced_tangent(d[posinf], x, "posinf", copy)
+            + replaced_tangent(d[neginf], x, "neginf", copy))
+
+
+@linear(numpy.resize)
 def resize(z, a, new_shape):
     """Repeated elements (cyclic) get the sum of their copies' adjoints."""
     d[a] += resize_adjoint(d[z], a)
 
 
-@adjoint(numpy.ediff1d)
+@linear(numpy.ediff1d)
 def ediff1d(z, ary, to_end=None, to_begin=None):
     parts = ediff1d_adjoints(d[z], ary, to_end, to_begin)
     d[ary] += parts[0]
@@ -130,10 +167,22 @@ def unwrap(z, p, discont=None, axis=-1, *, period=2 * numpy.pi):
     d[period] += unwrap_period_adjoint(d[z], z, p, period)
 
 
+@tangent(numpy.unwrap)
+def unwrap_tangent(z, p, discont=None, axis=-1, *, period=2 * numpy.pi):
+    # not linear: the number of periods added is chosen by p's values
+    d[z] = array_tangent(d[p], z) + unwrap_period_tangent(d[period], z, p, period)
+
+
 @adjoint(numpy.nancumsum)
 def nancumsum(z, a, axis=None, dtype=None, out=None):
     """The NaNs (taken as 0) get a zero adjoint."""
     d[a] += nancumsum_adjoint(d[z], a, axis)
+
+
+@tangent(numpy.nancumsum)
+def nancumsum_tangent_(z, a, axis=None, dtype=None, out=None):
+    # the NaNs (taken as 0, where `a` has them) have tangent 0
+    d[z] = nancumsum_tangent(d[a], z, a, axis)
 
 
 @adjoint(numpy.nancumprod)
@@ -142,24 +191,35 @@ def nancumprod(z, a, axis=None, dtype=None, out=None):
     d[a] += nancumprod_adjoint(d[z], a, axis)
 
 
-@adjoint(numpy.matrix_transpose)
+@tangent(numpy.nancumprod)
+def nancumprod_tangent_(z, a, axis=None, dtype=None, out=None):
+    d[z] = nancumprod_tangent(d[a], z, a, axis)
+
+
+@linear(numpy.matrix_transpose)
 def matrix_transpose(z, x, /):
     d[x] += numpy.swapaxes(d[z], -1, -2)
 
 
-@adjoint(numpy.unstack)
+@linear(numpy.unstack)
 def unstack(z, x, /, *, axis=0):
     d[x] += unstack_adjoint(d[z], z, axis)
 
 
-@adjoint(numpy.rollaxis)
+@linear(numpy.rollaxis)
 def rollaxis(z, a, axis, start=0):
     d[a] += rollaxis_adjoint(d[z], a, axis, start)
 
 
-@adjoint(numpy.diagflat)
+@linear(numpy.diagflat)
 def diagflat(z, v, k=0):
     d[v] += numpy.reshape(numpy.diagonal(d[z], k), numpy.shape(v))
+
+
+# The conversions below are linear only into a float dtype: a cast to integers or
+# booleans has tangent 0, which result_tangent and array_tangent give (the conversion
+# applied to the tangent would truncate it); array_tangent also makes an array of the
+# tangents of a list's items.
 
 
 @adjoint(numpy.astype)
@@ -167,9 +227,20 @@ def astype(z, x, dtype, /, *, copy=True, device=None):
     d[x] += cast_like(d[z], x)
 
 
+@tangent(numpy.astype)
+def astype_tangent(z, x, dtype, /, *, copy=True, device=None):
+    d[z] = result_tangent(d[x], z)
+
+
 @adjoint(numpy.asanyarray)
 def asanyarray(z, a, dtype=None, order=None, *, device=None, copy=None, like=None):
     d[a] += items_like(d[z], a)
+
+
+@tangent(numpy.asanyarray)
+def asanyarray_tangent(z, a, dtype=None, order=None, *, device=None, copy=None,
+                       like=None):
+    d[z] = array_tangent(d[a], z)
 
 
 @adjoint(numpy.asfortranarray)
@@ -177,9 +248,19 @@ def asfortranarray(z, a, dtype=None, *, like=None):
     d[a] += items_like(d[z], a)
 
 
+@tangent(numpy.asfortranarray)
+def asfortranarray_tangent(z, a, dtype=None, *, like=None):
+    d[z] = array_tangent(d[a], z)
+
+
 @adjoint(numpy.require)
 def require(z, a, dtype=None, requirements=None, *, like=None):
     d[a] += items_like(d[z], a)
+
+
+@tangent(numpy.require)
+def require_tangent(z, a, dtype=None, requirements=None, *, like=None):
+    d[z] = array_tangent(d[a], z)
 
 
 @adjoint(numpy.asarray_chkfinite)
@@ -187,7 +268,12 @@ def asarray_chkfinite(z, a, dtype=None, order=None):
     d[a] += items_like(d[z], a)
 
 
-@adjoint(*_present("row_stack"))
+@tangent(numpy.asarray_chkfinite)
+def asarray_chkfinite_tangent(z, a, dtype=None, order=None):
+    d[z] = array_tangent(d[a], z)
+
+
+@linear(*_present("row_stack"))
 def row_stack(z, tup, *, dtype=None, casting="same_kind"):
     """vstack's (NumPy 2 deprecates row_stack)."""
     d[tup] += joined_parts(d[z], tup, "v")

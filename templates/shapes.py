@@ -3,102 +3,107 @@ casts, broadcast_to, take, stack, concatenate, reading `x[index]`, and reading a
 field `params.w` of a NamedTuple, dataclass or SimpleNamespace.
 
 None of these change values, only where they sit, so each adjoint puts `d[z]` back
-where `x`'s elements came from.
+where `x`'s elements came from, and each is linear: its tangent is the same
+operation on `d[x]`.  The casts (asarray, array, astype) are linear only into a float
+dtype: a cast to integers or booleans has tangent 0, so their tangents are written, as
+are the copies' (see copy_tangent).
 """
 
 import operator
 
 import numpy
 
-from s2s import adjoint, d
+from s2s import adjoint, d, linear, tangent
 from s2s.runtime import (
     cast_like,
+    cast_tangent,
     concatenated_parts,
     indexable,
     inverse_axes,
     items_like,
+    snapshot,
     stacked_parts,
     take_adjoint,
     unbroadcast,
 )
 
 
-@adjoint(numpy.reshape)
+@linear(numpy.reshape)
 def reshape(z, x, shape=None, order="C", *, newshape=None, copy=None):
     d[x] += numpy.reshape(d[z], numpy.shape(x), order)
 
 
-@adjoint(numpy.ndarray.reshape)
+@linear(numpy.ndarray.reshape)
 def reshape_method(z, x, *shape, order="C", copy=None):
     d[x] += numpy.reshape(d[z], numpy.shape(x), order)
 
 
-@adjoint(numpy.ravel)
+@linear(numpy.ravel)
 def ravel(z, x, order="C"):
     d[x] += numpy.reshape(d[z], numpy.shape(x), order)
 
 
-@adjoint(numpy.ndarray.ravel, numpy.ndarray.flatten)
+@linear(numpy.ndarray.ravel, numpy.ndarray.flatten)
 def ravel_method(z, x, order="C"):
     d[x] += numpy.reshape(d[z], numpy.shape(x), order)
 
 
-@adjoint(numpy.squeeze, numpy.ndarray.squeeze)
+@linear(numpy.squeeze, numpy.ndarray.squeeze)
 def squeeze(z, x, axis=None):
     d[x] += numpy.reshape(d[z], numpy.shape(x))
 
 
-@adjoint(numpy.expand_dims)
+@linear(numpy.expand_dims)
 def expand_dims(z, x, axis):
     d[x] += numpy.reshape(d[z], numpy.shape(x))
 
 
-@adjoint(numpy.atleast_1d, numpy.atleast_2d, numpy.atleast_3d)
+@linear(numpy.atleast_1d, numpy.atleast_2d, numpy.atleast_3d)
 def atleast_nd(z, x):
     d[x] += numpy.reshape(d[z], numpy.shape(x))
 
 
-@adjoint(numpy.transpose)
+@linear(numpy.transpose)
 def transpose(z, x, axes=None):
     d[x] += numpy.transpose(d[z], inverse_axes(axes))
 
 
-@adjoint(numpy.ndarray.transpose)
+@linear(numpy.ndarray.transpose)
 def transpose_method(z, x, *axes):
     d[x] += numpy.transpose(d[z], inverse_axes(axes))
 
 
-@adjoint(numpy.ndarray.T)
+@linear(numpy.ndarray.T)
 def T(z, x):
     d[x] += numpy.transpose(d[z])
 
 
-@adjoint(numpy.swapaxes, numpy.ndarray.swapaxes)
+@linear(numpy.swapaxes, numpy.ndarray.swapaxes)
 def swapaxes(z, x, axis1, axis2):
     d[x] += numpy.swapaxes(d[z], axis1, axis2)
 
 
-@adjoint(numpy.moveaxis)
+@linear(numpy.moveaxis)
 def moveaxis(z, x, source, destination):
     d[x] += numpy.moveaxis(d[z], destination, source)
 
 
-@adjoint(numpy.flip)
+@linear(numpy.flip)
 def flip(z, x, axis=None):
     d[x] += numpy.flip(d[z], axis)
 
 
-@adjoint(numpy.fliplr)
+@linear(numpy.fliplr)
 def fliplr(z, x):
     d[x] += numpy.fliplr(d[z])
 
 
-@adjoint(numpy.flipud)
+@linear(numpy.flipud)
 def flipud(z, x):
     d[x] += numpy.flipud(d[z])
 
 
-@adjoint(numpy.broadcast_to)
+@linear(numpy.broadcast_to)
 def broadcast_to(z, x, shape, subok=False):
     d[x] += unbroadcast(d[z], x)
 
@@ -108,9 +113,22 @@ def copy(z, x, order="K", subok=False):
     d[x] += d[z]
 
 
+@tangent(numpy.copy)
+def copy_tangent(z, x, order="K", subok=False):
+    # A copy, as the value is: a later write into `x` changes neither.  (snapshot:
+    # the forward pass knows its result is new memory, so a copy that is written into
+    # next, as copies usually are, is not copied again; it keeps a number a number.)
+    d[z] = snapshot(d[x])
+
+
 @adjoint(numpy.ndarray.copy)
 def copy_method(z, x, order="C"):
     d[x] += d[z]
+
+
+@tangent(numpy.ndarray.copy)
+def copy_method_tangent(z, x, order="C"):
+    d[z] = snapshot(d[x])  # (as copy_tangent's)
 
 
 @adjoint(numpy.asarray, numpy.ascontiguousarray)
@@ -118,9 +136,22 @@ def asarray(z, x, dtype=None, order=None, *, device=None, copy=None, like=None):
     d[x] += items_like(d[z], x)
 
 
+@tangent(numpy.asarray, numpy.ascontiguousarray)
+def asarray_tangent(z, x, dtype=None, order=None, *, device=None, copy=None, like=None):
+    # (not linear into an integer dtype: cast_tangent gives zeros there, where the
+    # cast applied to the tangent would truncate it)
+    d[z] = cast_tangent(d[x], z)
+
+
 @adjoint(numpy.array)
 def array(z, x, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, like=None):
     d[x] += items_like(d[z], x)
+
+
+@tangent(numpy.array)
+def array_tangent(z, x, dtype=None, *, copy=True, order="K", subok=False, ndmin=0,
+                  like=None):
+    d[z] = cast_tangent(d[x], z)  # (as asarray_tangent's)
 
 
 @adjoint(numpy.ndarray.astype)
@@ -128,32 +159,38 @@ def astype(z, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
     d[x] += cast_like(d[z], x)
 
 
-@adjoint(numpy.stack)
+@tangent(numpy.ndarray.astype)
+def astype_tangent(z, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    # a cast to integers or booleans has tangent 0 (as asarray_tangent's)
+    d[z] = cast_tangent(d[x], z)
+
+
+@linear(numpy.stack)
 def stack(z, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     d[arrays] += stacked_parts(d[z], arrays, axis)
 
 
-@adjoint(numpy.concatenate)
+@linear(numpy.concatenate)
 def concatenate(z, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     d[arrays] += concatenated_parts(d[z], arrays, axis)
 
 
-@adjoint(numpy.take, numpy.ndarray.take)
+@linear(numpy.take, numpy.ndarray.take)
 def take(z, x, indices, axis=None):
     d[x] += take_adjoint(d[z], x, indices, axis)
 
 
-@adjoint(operator.getitem)
+@linear(operator.getitem)
 def getitem(z, x, index):
     """An index array that repeats a position adds every contribution there."""
     d[x][index] += d[z]
 
 
-@adjoint(getattr)
+@linear(getattr)
 def getattr_(z, x, name):
     d[x][name] += d[z]
 
 
-@adjoint(indexable)
+@linear(indexable)
 def indexable_(z, sequence):
     d[sequence] += d[z]
