@@ -1,5 +1,5 @@
-"""`s2s differentiate TARGET [--wrt a,b] [--mode reverse|forward|hvp] [--templates FILE] [-o FILE]`
-and `s2s check [PATH ...]`."""
+"""`s2s differentiate TARGET [--wrt a,b] [--mode reverse|forward|hvp] [--checkpoint]
+[--templates FILE] [--standalone] [-o FILE]` and `s2s check [PATH ...]`."""
 
 import argparse
 import inspect
@@ -57,6 +57,11 @@ def parser():
         "--templates", metavar="FILE", action="append", default=[],
         help="a Python file of derivative rules (@s2s.adjoint, @s2s.tangent) to use, before the "
         "built-in ones and before differentiating your functions' source; repeatable",
+    )
+    diff.add_argument(
+        "--standalone", action="store_true",
+        help="copy the s2s runtime helpers the module uses into it, instead of importing "
+        "them from s2s: the module then needs only NumPy and the standard library",
     )
     diff.add_argument(
         "-o", "--output", metavar="FILE",
@@ -166,8 +171,11 @@ def generated(args):
         words.append("--checkpoint")
     for path in args.templates:
         words += ["--templates", path]
+    standalone = getattr(args, "standalone", False)
+    if standalone:
+        words.append("--standalone")
     module = differentiate(function, wrt, target=args.target, command=shlex.join(words),
-                           mode=args.mode, checkpoint=args.checkpoint)
+                           mode=args.mode, checkpoint=args.checkpoint, standalone=standalone)
     try:  # the file the function is read from, which -o must not overwrite
         module.target_file = inspect.getsourcefile(inspect.unwrap(function))
     except TypeError:

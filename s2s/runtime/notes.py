@@ -50,13 +50,20 @@ def add_note(exc, function):
     if getattr(exc, "_s2s_noted", False):
         return  # an inner generated function has said where
     filename = function.__code__.co_filename
-    line = None
+    lines = []  # the lines of the module's frames, outermost first
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
+            lines.append(tb.tb_lineno)
         tb = tb.tb_next
-    note = note_at(function, line) if line is not None else None
+    note = None
+    # the innermost line that says where it comes from (in a module written with
+    # --standalone, the runtime helpers copied into it, which the error may have come
+    # out of, say nothing)
+    for line in reversed(lines):
+        note = note_at(function, line)
+        if note:
+            break
     if note:
         attach_note(exc, note)
         try:
