@@ -81,101 +81,101 @@ def grad_loss(w1, b1, w2, b2, x, y):
 @with_source_notes
 def hvp_loss(w1, b1, w2, b2, x, y, v_w1, v_b1, v_w2, v_b2):
     """The derivative of grad_loss along the vector(s) v_w1, v_b1, v_w2, v_b2."""
-    return jvp_grad_loss(w1, b1, w2, b2, x, y, dw1=v_w1, db1=v_b1, dw2=v_w2, db2=v_b2)[
-        1
-    ]
+    return jvp_grad_loss(
+        w1, b1, w2, b2, x, y, w1_dot=v_w1, b1_dot=v_b1, w2_dot=v_w2, b2_dot=v_b2
+    )[1]
 
 
-def jvp_grad_loss(w1, b1, w2, b2, x, y, dw1, db1, dw2, db2):
+def jvp_grad_loss(w1, b1, w2, b2, x, y, w1_dot, b1_dot, w2_dot, b2_dot):
     # d of: value, grads = value_and_grad_loss(w1, b1, w2, b2, x, y)  (<gradient of examples.mlp.loss>:64)
-    t1, dt1 = jvp_value_and_grad_loss(
-        w1, b1, w2, b2, x, y, d_w1=dw1, d_b1=db1, d_w2=dw2, d_b2=db2
+    t1, t1_dot = jvp_value_and_grad_loss(
+        w1, b1, w2, b2, x, y, w1_dot=w1_dot, b1_dot=b1_dot, w2_dot=w2_dot, b2_dot=b2_dot
     )
     value = t1[0]
     grads = t1[1]
-    dgrads = dt1[1]
+    grads_dot = t1_dot[1]
     require_number_result(value, "loss")
-    return (grads, tangent_like(dgrads, grads))
+    return (grads, tangent_like(grads_dot, grads))
 
 
 def jvp_value_and_grad_loss(
-    w1, b1, w2, b2, x, y, d_result=1.0, *, d_w1, d_b1, d_w2, d_b2
+    w1, b1, w2, b2, x, y, d_result=1.0, *, w1_dot, b1_dot, w2_dot, b2_dot
 ):
     # d of: t1 = x @ w1  (<gradient of examples.mlp.loss>:25)
     t1 = x @ w1
-    d_t1 = x @ d_w1
+    t1_dot = x @ w1_dot
 
     # d of: t2 = t1 + b1  (<gradient of examples.mlp.loss>:26)
     t2 = t1 + b1
-    d_t2 = d_t1 + d_b1
+    t2_dot = t1_dot + b1_dot
 
     # d of: h = np.maximum(t2, 0.0)  (<gradient of examples.mlp.loss>:27)
     h = np.maximum(t2, 0.0)
-    d_h = d_t2 * balanced_eq(t2, h, 0.0)
+    h_dot = t2_dot * balanced_eq(t2, h, 0.0)
 
     # d of: t3 = h @ w2  (<gradient of examples.mlp.loss>:28)
     t3 = h @ w2
-    d_t3 = d_h @ w2 + h @ d_w2
+    t3_dot = h_dot @ w2 + h @ w2_dot
 
     # d of: out = t3 + b2  (<gradient of examples.mlp.loss>:29)
     out = t3 + b2
-    d_out = d_t3 + d_b2
+    out_dot = t3_dot + b2_dot
 
     # d of: t4 = out - y  (<gradient of examples.mlp.loss>:30)
     t4 = out - y
-    d_t4 = broadcast_like(d_out, y)
+    t4_dot = broadcast_like(out_dot, y)
 
     # d of: t5 = t4**2  (<gradient of examples.mlp.loss>:31)
     t5 = t4**2
-    d_t5 = d_t4 * 2 * t4
+    t5_dot = t4_dot * 2 * t4
 
     # d of: t6 = np.mean(t5)  (<gradient of examples.mlp.loss>:32)
     t6 = np.mean(t5)
-    d_t6 = np.mean(d_t5, axis=None, keepdims=False)
+    t6_dot = np.mean(t5_dot)
     dt6 = d_result
     dt5 = expand_reduced(dt6 * size_ratio(t6, t5), t5)
 
     # d of: dt4 = dt5 * 2 * t4  (<gradient of examples.mlp.loss>:37)
     t9 = dt5 * 2
     dt4 = t9 * t4
-    ddt4 = t9 * d_t4
+    dt4_dot = t9 * t4_dot
 
     # d of: dout = unbroadcast(dt4, out)  (<gradient of examples.mlp.loss>:38)
     dout = unbroadcast(dt4, out)
-    ddout = unbroadcast(ddt4, out)
+    dout_dot = unbroadcast(dt4_dot, out)
 
     # d of: dt3 = unbroadcast(dout, t3)  (<gradient of examples.mlp.loss>:41)
     dt3 = unbroadcast(dout, t3)
-    ddt3 = unbroadcast(ddout, t3)
+    dt3_dot = unbroadcast(dout_dot, t3)
 
     # d of: db2 = unbroadcast(dout, b2)  (<gradient of examples.mlp.loss>:42)
     db2 = unbroadcast(dout, b2)
-    ddb2 = unbroadcast(ddout, b2)
+    db2_dot = unbroadcast(dout_dot, b2)
 
     # d of: dh = matmul_lhs_adjoint(dt3, h, w2)  (<gradient of examples.mlp.loss>:43)
     dh = matmul_lhs_adjoint(dt3, h, w2)
-    ddh = matmul_lhs_adjoint(ddt3, h, w2) + matmul_lhs_adjoint(dt3, h, d_w2)
+    dh_dot = matmul_lhs_adjoint(dt3_dot, h, w2) + matmul_lhs_adjoint(dt3, h, w2_dot)
 
     # d of: dw2 = matmul_rhs_adjoint(dt3, h, w2)  (<gradient of examples.mlp.loss>:44)
     dw2 = matmul_rhs_adjoint(dt3, h, w2)
-    ddw2 = matmul_rhs_adjoint(ddt3, h, w2) + matmul_rhs_adjoint(dt3, d_h, w2)
+    dw2_dot = matmul_rhs_adjoint(dt3_dot, h, w2) + matmul_rhs_adjoint(dt3, h_dot, w2)
 
     # d of: dt2 = dh * balanced_eq(t2, h, 0.0)  (<gradient of examples.mlp.loss>:47)
     t10 = balanced_eq(t2, h, 0.0)
     dt2 = dh * t10
-    ddt2 = ddh * t10
+    dt2_dot = dh_dot * t10
 
     # d of: dt1 = unbroadcast(dt2, t1)  (<gradient of examples.mlp.loss>:48)
     dt1 = unbroadcast(dt2, t1)
-    ddt1 = unbroadcast(ddt2, t1)
+    dt1_dot = unbroadcast(dt2_dot, t1)
 
     # d of: db1 = unbroadcast(dt2, b1)  (<gradient of examples.mlp.loss>:49)
     db1 = unbroadcast(dt2, b1)
-    ddb1 = unbroadcast(ddt2, b1)
+    db1_dot = unbroadcast(dt2_dot, b1)
 
     # d of: dw1 = matmul_rhs_adjoint(dt1, x, w1)  (<gradient of examples.mlp.loss>:50)
     dw1 = matmul_rhs_adjoint(dt1, x, w1)
-    ddw1 = matmul_rhs_adjoint(ddt1, x, w1)
+    dw1_dot = matmul_rhs_adjoint(dt1_dot, x, w1)
 
     # d of: return (  (<gradient of examples.mlp.loss>:51)
     t16 = (
@@ -191,12 +191,12 @@ def jvp_value_and_grad_loss(
         t16,
         tangent_like(
             (
-                d_t6,
+                t6_dot,
                 (
-                    cast_like(ddw1, w1),
-                    cast_like(ddb1, b1, True),
-                    cast_like(ddw2, w2),
-                    cast_like(ddb2, b2, True),
+                    cast_like(dw1_dot, w1),
+                    cast_like(db1_dot, b1, copy=True),
+                    cast_like(dw2_dot, w2),
+                    cast_like(db2_dot, b2, copy=True),
                 ),
             ),
             t16,

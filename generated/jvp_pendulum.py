@@ -20,35 +20,35 @@ def jvp_energy(
     dt: float = 0.01,
     steps: int = 2000,
     *,
-    dtheta,
-    domega,
+    theta_dot,
+    omega_dot,
 ):
     require_scalars(theta=theta, omega=omega, k=k, damping=damping, dt=dt, steps=steps)
 
     # d of: for step in range(steps):  (pendulum.py:14)
     omega_1 = omega
     theta_1 = theta
-    domega_1 = domega
-    dtheta_1 = dtheta
+    omega_dot_1 = omega_dot
+    theta_dot_1 = theta_dot
     for step in range(steps):
         # d of: acc = -k * math.sin(theta) - damping * omega  (pendulum.py:15)
         t1 = -k
         acc = t1 * math.sin(theta_1) - damping * omega_1
-        dacc = t1 * (dtheta_1 * math.cos(theta_1)) - damping * domega_1
+        acc_dot = t1 * (theta_dot_1 * math.cos(theta_1)) - damping * omega_dot_1
 
         # d of: theta = theta + dt * omega  (pendulum.py:16)
         theta_2 = theta_1 + dt * omega_1
-        dtheta_2 = dtheta_1 + dt * domega_1
+        theta_dot_2 = theta_dot_1 + dt * omega_dot_1
 
         # d of: omega = omega + dt * acc  (pendulum.py:17)
         omega_2 = omega_1 + dt * acc
-        domega_2 = domega_1 + dt * dacc
+        omega_dot_2 = omega_dot_1 + dt * acc_dot
 
         # d of: for step in range(steps):  (pendulum.py:14)
         omega_1 = omega_2
         theta_1 = theta_2
-        domega_1 = domega_2
-        dtheta_1 = dtheta_2
+        omega_dot_1 = omega_dot_2
+        theta_dot_1 = theta_dot_2
 
     # d of: return 0.5 * omega * omega + k * (1.0 - math.cos(theta))  (pendulum.py:18)
     t7 = 0.5 * omega_1
@@ -56,9 +56,9 @@ def jvp_energy(
     return (
         t12,
         tangent_like(
-            0.5 * domega_1 * omega_1
-            + t7 * domega_1
-            + k * -(-dtheta_1 * math.sin(theta_1)),
+            0.5 * omega_dot_1 * omega_1
+            + t7 * omega_dot_1
+            + k * -(-theta_dot_1 * math.sin(theta_1)),
             t12,
         ),
     )

@@ -92,10 +92,12 @@ def _free_names(fn, variables):
 
 
 def differentiate(function, wrt=None, target=None, inject=False, command=None,
-                  mode="reverse", checkpoint=False):
+                  mode="reverse", checkpoint=False, standalone=False):
     """The derivative module of `function` (a Python function): reverse mode
     (`value_and_grad_fn`, `grad_fn`) or forward mode (`jvp_fn`); `checkpoint`: every
-    loop of the function checkpointed (s2s/checkpoint.py)."""
+    loop of the function checkpointed (s2s/checkpoint.py); `standalone`: the runtime
+    helpers it uses copied into its text, which then imports nothing of s2s
+    (s2s/standalone.py; `parts` keep the imports)."""
     source = function_source(function, target)
     fn = parse_function(source)
     check_subset(fn, source)
@@ -111,9 +113,9 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     _bind_free_names(fn, source, imports, fresh=False)
     _bind_lifted(lifted, source, imports)
     if mode == "forward":
-        return _forward_module(fn, source, wrt, namer, imports, command)
+        return _forward_module(fn, source, wrt, namer, imports, command, standalone)
     if mode == "hvp":
-        return _hvp_module(function, wrt, source, command, checkpoint)
+        return _hvp_module(function, wrt, source, command, checkpoint, standalone)
     callees = Callees(namer)
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports,
                                                checkpoint=checkpoint)
@@ -121,7 +123,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
         fn, source, wrt, active, operations, namer, imports, scalars, callees,
         needless_restores(fn, operations),
     ).transform()
-    vjp = optimize(vjp, namer.temporaries, active, set(namer.adjoints.values()),
+    vjp = optimize(vjp, namer.temporaries, active, set(namer.derivatives.values()),
                    removable=pure_assignments(fn, operations), imports=imports)
     grad = _grad_function(fn, vjp.name, signature, imports)
     vjp.s2s_source = grad.s2s_source = source
@@ -130,10 +132,11 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     if command is None:
         command = f"s2s differentiate {source.target} --wrt {','.join(wrt)}"
     return _generated(source, command, imports, callees, [vjp, grad], split,
-                      {"value_and_grad": vjp.name, "grad": grad.name}, wrt)
+                      {"value_and_grad": vjp.name, "grad": grad.name}, wrt, standalone)
 
 
-def _generated(source, command, imports, callees, public, others, roles, wrt):
+def _generated(source, command, imports, callees, public, others, roles, wrt,
+               standalone=False):
     """The module: header, imports, the `public` functions, the lifted nested functions
     they call as they are, and the `others` (the callees' derivatives)."""
     functions = public + others
@@ -147,7 +150,7 @@ def _generated(source, command, imports, callees, public, others, roles, wrt):
         f.decorator_list = [load(noted)]
     top = header(source, command, callees.sources())
     lines = imports.statements(used=set().union(*map(all_names, functions)))
-    text = module(top, lines, functions, [f.name for f in public])
+    text = module(top, lines, functions, [f.name for f in public], standalone)
     return Generated(
         source=text,
         functions=roles,
@@ -158,7 +161,7 @@ def _generated(source, command, imports, callees, public, others, roles, wrt):
     )
 
 
-def _hvp_module(function, wrt, source, command, checkpoint=False):
+def _hvp_module(function, wrt, source, command, checkpoint=False, standalone=False):
     """`value_and_grad_fn`, `grad_fn`, and `hvp_fn(<params>, <one vector per wrt
     parameter>)`: forward mode over the generated gradient (s2s differentiates the code
     it wrote), so a Hessian-vector product costs a few gradients, never a Hessian."""
@@ -201,7 +204,7 @@ def _hvp_module(function, wrt, source, command, checkpoint=False):
     imports = list(dict.fromkeys(reverse_imports + forward_imports))
     functions = reverse_functions + [wrapper] + forward_functions
     exported = [reverse.functions["value_and_grad"], reverse.functions["grad"], name]
-    text = module(top, imports, functions, exported)
+    text = module(top, imports, functions, exported, standalone)
     return Generated(
         source=text,
         functions={**reverse.functions, "hvp": name},
@@ -210,7 +213,7 @@ def _hvp_module(function, wrt, source, command, checkpoint=False):
     )
 
 
-def _forward_module(fn, source, wrt, namer, imports, command):
+def _forward_module(fn, source, wrt, namer, imports, command, standalone=False):
     """`jvp_fn(<params>, <tangents>) -> (value, tangent)` and the jvp functions of the
     user's functions it calls."""
     namer.reserve(f"jvp_{fn.name}")  # a recursive call's is another: `jvp_fn_1`
@@ -221,13 +224,13 @@ def _forward_module(fn, source, wrt, namer, imports, command):
     jvp = forward.transform()
     made = callees.make(lambda callee: _jvp_callee(callee, imports, callees))
     pass_tangents(callees)  # before `optimize`, which may rewrite the calls
-    jvp = optimize(jvp, _with_tangents(namer), active, set(namer.adjoints.values()), True)
+    jvp = optimize(jvp, _with_tangents(namer), active, set(namer.derivatives.values()), True)
     jvp.s2s_source = source
     made = [tidy(f) for f, tidy in made]
     if command is None:
         command = f"s2s differentiate {source.target} --wrt {','.join(wrt)} --mode forward"
     generated = _generated(source, command, imports, callees, [jvp], made, {"jvp": jvp.name},
-                           wrt)
+                           wrt, standalone)
     generated.tangents = tuple(forward.tangent_name(p) for p in wrt)
     return generated
 
@@ -235,7 +238,7 @@ def _forward_module(fn, source, wrt, namer, imports, command):
 def _with_tangents(namer):
     """The temporaries of A-normal form and their tangents."""
     temporaries = namer.temporaries
-    return temporaries | {namer.adjoints[t] for t in temporaries if t in namer.adjoints}
+    return temporaries | {namer.derivatives[t] for t in temporaries if t in namer.derivatives}
 
 
 def _jvp_callee(callee, imports, callees):
@@ -252,7 +255,7 @@ def _jvp_callee(callee, imports, callees):
     callee.tangent_names = {p: forward.tangent_name(p) for p in wrt}
 
     def tidy(f):
-        f = optimize(f, _with_tangents(namer), active, set(namer.adjoints.values()), True)
+        f = optimize(f, _with_tangents(namer), active, set(namer.derivatives.values()), True)
         f.s2s_source = source
         return f
 
@@ -412,7 +415,7 @@ def _split(callee, imports, callees):
     reverse = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees,
                           needless_restores(fn, operations))
     removable = pure_assignments(fn, operations)
-    functions = [optimize(f, namer.temporaries, active, set(namer.adjoints.values()),
+    functions = [optimize(f, namer.temporaries, active, set(namer.derivatives.values()),
                           removable=removable, imports=imports)
                  for f in reverse.split(callee)]
     for f in functions:

@@ -55,7 +55,7 @@ class ForwardMode:
     # -- names -------------------------------------------------------------
 
     def tangent_name(self, primal):
-        return self.namer.adjoint(primal)
+        return self.namer.tangent(primal)
 
     def tangent_of(self, node):
         """The tangent of an argument node: its tangent's name, a tuple of them (for a
@@ -111,9 +111,13 @@ class ForwardMode:
                             term.args.append(constant(True))
             return term
 
-        tangents = set(self.namer.adjoints.values())
-        return simplified(expr, tangents, lambda primal: self.call("zeros_like", primal),
-                          broadcast, wide)
+        def zeros(primal):  # (a number's tangent is 0.0, not `zeros_like(0.5)`)
+            if isinstance(primal, gast.Constant) and type(primal.value) in (int, float):
+                return constant(0.0)
+            return self.call("zeros_like", primal)
+
+        tangents = set(self.namer.derivatives.values())
+        return simplified(expr, tangents, zeros, broadcast, wide)
 
     # -- the function ---------------------------------------------------------
 

@@ -12,7 +12,7 @@ class Namer:
 
     def __init__(self, taken=()):
         self.taken = set(taken)
-        self.adjoints = {}
+        self.derivatives = {}  # primal name -> its adjoint's or tangent's name
         self.temporaries = set()
 
     def reserve(self, name):
@@ -40,10 +40,19 @@ class Namer:
 
     def adjoint(self, name):
         """The adjoint of `name`: `dname` where free, the same for every call."""
-        if name not in self.adjoints:
+        if name not in self.derivatives:
             preferred = "d" + name
             if preferred in self.taken:
                 # `dx` is a user's name already: `d_x` says adjoint more clearly than `dx_1`
                 preferred = "d_" + name
-            self.adjoints[name] = self.fresh(preferred)
-        return self.adjoints[name]
+            self.derivatives[name] = self.fresh(preferred)
+        return self.derivatives[name]
+
+    def tangent(self, name):
+        """The tangent of `name` (forward mode): `name_dot`, before a version's number
+        (`theta_dot_2` for `theta_2`), so that a direction never reads as a gradient
+        (`dtheta`) nor as a user's name (a step `dt`).  The same for every call."""
+        if name not in self.derivatives:
+            stem, version = re.fullmatch(r"(.*?)(_\d+)?", name).groups()
+            self.derivatives[name] = self.fresh(f"{stem}_dot{version or ''}")
+        return self.derivatives[name]

@@ -44,9 +44,9 @@ def scaled(x, k=2.0):
 
 def test_tangents_are_keywords_where_parameters_have_defaults():
     source = s2s.source(scaled, mode="forward")
-    assert "def jvp_scaled(x, k=2.0, *, dx):" in source
-    assert s2s.jvp(scaled)(1.5, dx=1.0) == (3.0, 2.0)
-    assert s2s.jvp(scaled, wrt="k")(1.5, 4.0, dk=1.0) == (6.0, 1.5)
+    assert "def jvp_scaled(x, k=2.0, *, x_dot):" in source
+    assert s2s.jvp(scaled)(1.5, x_dot=1.0) == (3.0, 2.0)
+    assert s2s.jvp(scaled, wrt="k")(1.5, 4.0, k_dot=1.0) == (6.0, 1.5)
 
 
 def constant_in_x(x, y):
@@ -138,7 +138,7 @@ def test_cli_forward_mode(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     text = out.stdout
-    assert "--mode forward" in text and "def jvp_loss(w, x, dw):" in text
+    assert "--mode forward" in text and "def jvp_loss(w, x, w_dot):" in text
     assert black.format_str(text, mode=black.Mode()) == text
     namespace = {}
     exec(compile(text, "jvp_loss.py", "exec"), namespace)
