@@ -152,7 +152,7 @@ def _():
         raise AssertionError(f"s2s imported from the checkout: {s2s.__file__}")
     if "site-packages" not in s2s.__file__:
         raise AssertionError(f"s2s not from site-packages: {s2s.__file__}")
-    for module in ("s2s.templates.tangents.arithmetic", "s2s.normalize.anf"):
+    for module in ("s2s.templates.runtime_linalg", "s2s.runtime.notes", "s2s.normalize.anf"):
         importlib.import_module(module)  # (what a hand-kept package list left out)
     return s2s.__file__
 

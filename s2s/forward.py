@@ -253,7 +253,8 @@ class ForwardMode:
             return [stmt, mark(assign(dtarget, self.call("zeros_like", load(target))))]
         operation = self.operations.classify(stmt.value)
         kind, node = operation.kind, operation.node
-        rule = rule_for(operation, "forward", self.source, self.callees is not None)
+        rule = rule_for(operation, "forward", self.source, self.callees is not None,
+                        self.active)
         pre, expr = [], None
         if rule.kind == "copy":
             expr = self.tangent_of(operation.args[0])

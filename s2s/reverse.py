@@ -427,7 +427,8 @@ class ReverseMode:
     def assignment(self, stmt, target):
         operation = self.operations.classify(stmt.value)
         node = operation.node
-        rule = rule_for(operation, "reverse", self.source, self.callees is not None)
+        rule = rule_for(operation, "reverse", self.source, self.callees is not None,
+                        self.active)
         if rule.kind == "none":
             return []
         if rule.kind == "copy":

@@ -9,6 +9,8 @@ differentiate it, in the same words in both modes.
 
 from dataclasses import dataclass
 
+import gast
+
 from .callees import is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
 from .templating import Template, adjoint_template, is_nondifferentiable, tangent_template
@@ -25,9 +27,11 @@ class Rule:
     template: Template = None
 
 
-def rule_for(operation, mode, source, calls=True):
+def rule_for(operation, mode, source, calls=True, active=None):
     """The rule of `operation` in `mode` ("reverse" or "forward").  `calls`: whether
-    functions differentiated from their source can be called here."""
+    functions differentiated from their source can be called here; `active`: the
+    names that carry a derivative (an operation of none of them carries none, whatever
+    it is: `np.float64(2.0)`)."""
     kind, node = operation.kind, operation.node
     if kind in ("constant", "nondifferentiable"):
         return Rule("none")
@@ -38,7 +42,7 @@ def rule_for(operation, mode, source, calls=True):
     if kind == "unresolved":
         raise _unsupported(node, operation.refusal(), source)
     key = operation.key
-    if is_nondifferentiable(key):
+    if is_nondifferentiable(key) or (active is not None and not _operands(operation) & active):
         return Rule("none")
     find, decorator, missing = MODES[mode]
     template = find(key)
@@ -54,6 +58,18 @@ def rule_for(operation, mode, source, calls=True):
                            "derivatives", source)
     raise error_at(node, f"{missing} for {operation.label} (register one with {decorator})",
                    source, Unsupported)
+
+
+def _operands(operation):
+    """The names an operation reads its arguments from (in displays too)."""
+    names = set()
+    for node in operation.args + list(operation.keywords.values()):
+        for part in node.elts if isinstance(node, (gast.Tuple, gast.List)) else [node]:
+            if isinstance(part, gast.Starred):
+                part = part.value
+            if isinstance(part, gast.Name):
+                names.add(part.id)
+    return names
 
 
 def _unsupported(node, what, source):

@@ -12,6 +12,14 @@ assignments to local temporaries and one statement per differentiable argument:
 Names other than parameters and locals mean what they mean in the template's module
 (`numpy`, `unbroadcast`); the generated module imports them.
 
+Each operation's derivative is stated once, in one rule, and the other mode's is
+derived from it where its kind allows: `@elementwise` (partial derivatives, both
+modes), `@linear` and `@bilinear` (an adjoint whose tangent is the operation applied
+to tangents; runtime helpers declare theirs with `s2s.runtime.linear_in`).  The
+other operations have an `@adjoint` and, beside it, an `@tangent` named
+`<rule>_forward` (never `..._tangent`, the runtime's helpers' names, which a template
+reads).
+
 Templates are registered by the object they differentiate, so every spelling that
 resolves to that object (`np.tanh`, `numpy.tanh`, `from numpy import tanh`) finds
 them.  Users register theirs the same way; a later registration wins.
@@ -33,6 +41,7 @@ import gast
 from . import rule_kinds
 from .errors import Unsupported, error_at
 from .runtime import broadcast_like, unbroadcast
+from .runtime.layout import result_tangent
 from .syntax import clone, constant, load, walk
 
 
@@ -440,6 +449,13 @@ class LinearTangent(Template):
         total = terms[0] if terms else None
         for term in terms[1:]:
             total = gast.BinOp(left=total, op=gast.Add(), right=term)
+        dtype = arguments.arguments.get("dtype")
+        if total is not None and dtype is not None and not (
+                isinstance(dtype, gast.Constant) and dtype.value is None):
+            # linear only into a float dtype: into integers (which the operation applied
+            # to the tangents would truncate to) the tangent is 0
+            total = gast.Call(func=global_name(result_tangent), args=[total, result],
+                              keywords=[])
         return [], total
 
 

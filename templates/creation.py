@@ -48,7 +48,7 @@ def logspace(z, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=
 
 
 @tangent(numpy.logspace)
-def logspace_tangent_(z, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+def logspace_forward(z, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     # not linear: base ** linspace(start, stop)
     d[z] = (logspace_tangent(d[start], d[stop], z, base, num, endpoint, axis)
             + logspace_base_tangent(d[base], z, start, stop, num, endpoint, base, axis))
@@ -62,7 +62,7 @@ def geomspace(z, start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
 
 @tangent(numpy.geomspace)
-def geomspace_tangent_(z, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def geomspace_forward(z, start, stop, num=50, endpoint=True, dtype=None, axis=0):
     # not linear: start (stop / start) ** t
     d[z] = (geomspace_tangent(d[start], z, start, stop, num, endpoint, axis)
             + geomspace_tangent(d[stop], z, start, stop, num, endpoint, axis, 1))
@@ -77,7 +77,7 @@ def arange(z, start_or_stop, /, stop=None, step=1, *, dtype=None, device=None, l
 
 
 @tangent(numpy.arange)
-def arange_tangent_(z, start_or_stop, /, stop=None, step=1, *, dtype=None, device=None,
+def arange_forward(z, start_or_stop, /, stop=None, step=1, *, dtype=None, device=None,
                     like=None):
     # not linear: how many values there are depends on start and step
     d[z] = arange_tangent(d[start_or_stop], d[step], z, stop)
@@ -96,7 +96,7 @@ def full_like(z, a, fill_value, dtype=None, order="K", subok=True, shape=None, *
 
 
 @tangent(numpy.full_like)
-def full_like_tangent(z, a, fill_value, dtype=None, order="K", subok=True, shape=None, *,
+def full_like_forward(z, a, fill_value, dtype=None, order="K", subok=True, shape=None, *,
                       device=None):
     # Linear only where the dtype, `a`'s unless given, is a float one: an integer `a`
     # (counts, indices) truncates the fill value, whose tangent is then 0, as
@@ -120,6 +120,6 @@ def vander(z, x, N=None, increasing=False):
 
 
 @tangent(numpy.vander)
-def vander_tangent_(z, x, N=None, increasing=False):
+def vander_forward(z, x, N=None, increasing=False):
     # not linear: powers of x
     d[z] = vander_tangent(d[x], z, x, N, increasing)

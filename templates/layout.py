@@ -78,7 +78,7 @@ def pad(z, array, pad_width, mode="constant", *, stat_length=None, constant_valu
 
 
 @tangent(numpy.pad)
-def pad_tangent_(z, array, pad_width, mode="constant", *, stat_length=None,
+def pad_forward(z, array, pad_width, mode="constant", *, stat_length=None,
                  constant_values=0, end_values=0, reflect_type="even"):
     # pad is linear in `array` and `constant_values` together, but not in every mode
     # ("maximum", "median": chosen by value): pad_tangent refuses the modes the
@@ -113,7 +113,7 @@ def r_(z, *items):
 
 
 @tangent(numpy.r_)
-def r_tangent(z, *items):
+def r_forward(z, *items):
     # Linear, but written: the derived tangent would be `numpy.r_[da, db]`, an index,
     # whose zero tangents (an item without one) are not simplified away as a call's
     # arguments are; r_joined is numpy.r_ as a function.
@@ -126,7 +126,7 @@ def c_(z, *items):
 
 
 @tangent(numpy.c_)
-def c_tangent(z, *items):
+def c_forward(z, *items):
     d[z] = result_tangent(c_joined(d[items]), z)  # (as r_tangent's)
 
 
@@ -163,7 +163,7 @@ def sort(z, a, axis=-1, kind=None, order=None, *, stable=None):
 
 
 @tangent(numpy.sort)
-def sort_tangent_(z, a, axis=-1, kind=None, order=None, *, stable=None):
+def sort_forward(z, a, axis=-1, kind=None, order=None, *, stable=None):
     # not linear: the order is a's.  The tangent at a place is that of the element a
     # stable sort puts there.
     d[z] = sort_tangent(d[a], a, axis)
@@ -219,7 +219,7 @@ def insert(z, arr, obj, values, axis=None):
 
 
 @tangent(numpy.insert)
-def insert_tangent(z, arr, obj, values, axis=None):
+def insert_forward(z, arr, obj, values, axis=None):
     # `values` is cast to the dtype of `arr`, as NumPy casts it: into an integer
     # `arr`, truncated, with tangent 0, which result_tangent gives (numpy.insert of
     # the tangents would insert that of `values` into float zeros)
@@ -233,7 +233,7 @@ def block(z, arrays):
 
 
 @tangent(numpy.block)
-def block_tangent_(z, arrays):
+def block_forward(z, arrays):
     # Linear, but the tangent of a nested list may be an AdjointList, which Dask's
     # block does not read as a level of nesting (only `list` itself): block_tangent
     # joins the tangents, nested as the arrays are, as plain lists.

@@ -41,10 +41,6 @@ from s2s.runtime.reductions import (
     var_tangent,
 )
 
-# A hand-written tangent rule is named `<rule>_tangent`, or `<rule>_tangent_` where
-# that is the name of the runtime helper it calls.
-
-
 @linear(numpy.sum, numpy.ndarray.sum)
 def sum(z, x, axis=None, keepdims=False):
     d[x] += expand_reduced(d[z], x, axis, keepdims)
@@ -54,7 +50,7 @@ def sum(z, x, axis=None, keepdims=False):
 # derived one calls the method on the tangent (`dx.sum(axis=0)`), and the tangent of a
 # NumPy scalar (np.float64) may be a Python float, which has no such method.
 @tangent(numpy.ndarray.sum)
-def sum_method_tangent(z, x, axis=None, keepdims=False):
+def sum_method_forward(z, x, axis=None, keepdims=False):
     d[z] = numpy.sum(d[x], axis=axis, keepdims=keepdims)
 
 
@@ -64,7 +60,7 @@ def mean(z, x, axis=None, keepdims=False):
 
 
 @tangent(numpy.ndarray.mean)  # (a function, not the method: see sum_method_tangent)
-def mean_method_tangent(z, x, axis=None, keepdims=False):
+def mean_method_forward(z, x, axis=None, keepdims=False):
     d[z] = numpy.mean(d[x], axis=axis, keepdims=keepdims)
 
 
@@ -75,7 +71,7 @@ def prod(z, x, axis=None, keepdims=False):
 
 
 @tangent(numpy.prod, numpy.ndarray.prod)
-def prod_tangent(z, x, axis=None, keepdims=False):
+def prod_forward(z, x, axis=None, keepdims=False):
     d[z] = numpy.sum(d[x] * others_product(x, axis), axis=axis, keepdims=keepdims)
 
 
@@ -93,7 +89,7 @@ def max(z, x, axis=None, keepdims=False):
     numpy.max, numpy.amax, numpy.ndarray.max, numpy.min, numpy.amin, numpy.ndarray.min,
     numpy.nanmax, numpy.nanmin,
 )
-def max_tangent(z, x, axis=None, keepdims=False):
+def max_forward(z, x, axis=None, keepdims=False):
     d[z] = numpy.sum(d[x] * chosen_mask(x, z, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
@@ -112,7 +108,7 @@ def var(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, mean=N
 
 
 @tangent(numpy.var, numpy.ndarray.var)
-def var_tangent_(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+def var_forward(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
                  mean=None, correction=None):
     d[z] = var_tangent(d[a], a, axis, ddof, keepdims, mean, correction)
 
@@ -126,7 +122,7 @@ def std(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, mean=N
 
 
 @tangent(numpy.std, numpy.ndarray.std)
-def std_tangent_(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+def std_forward(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
                  mean=None, correction=None):
     d[z] = std_tangent(d[a], z, a, axis, ddof, keepdims, mean, correction)
 
@@ -137,7 +133,7 @@ def cumsum(z, a, axis=None, dtype=None, out=None):
 
 
 @tangent(numpy.ndarray.cumsum)  # (a function, not the method: see sum_method_tangent)
-def cumsum_method_tangent(z, a, axis=None, dtype=None, out=None):
+def cumsum_method_forward(z, a, axis=None, dtype=None, out=None):
     d[z] = numpy.cumsum(d[a], axis, dtype)
 
 
@@ -153,7 +149,7 @@ def cumprod(z, a, axis=None, dtype=None, out=None):
 
 
 @tangent(numpy.cumprod, numpy.ndarray.cumprod)
-def cumprod_tangent_(z, a, axis=None, dtype=None, out=None):
+def cumprod_forward(z, a, axis=None, dtype=None, out=None):
     d[z] = cumprod_tangent(d[a], a, axis)
 
 
@@ -163,7 +159,7 @@ def cumulative_prod(z, x, /, *, axis=None, dtype=None, out=None, include_initial
 
 
 @tangent(numpy.cumulative_prod)
-def cumulative_prod_tangent(z, x, /, *, axis=None, dtype=None, out=None,
+def cumulative_prod_forward(z, x, /, *, axis=None, dtype=None, out=None,
                             include_initial=False):
     d[z] = cumprod_tangent(d[x], x, axis, include_initial)
 
@@ -180,7 +176,7 @@ def nansum(z, a, axis=None, dtype=None, out=None, keepdims=False, initial=0):
 
 
 @tangent(numpy.nansum)
-def nansum_tangent(z, a, axis=None, dtype=None, out=None, keepdims=False, initial=0):
+def nansum_forward(z, a, axis=None, dtype=None, out=None, keepdims=False, initial=0):
     d[z] = (numpy.sum(numpy.where(numpy.isnan(a), 0, d[a]), axis=axis, keepdims=keepdims)
             + nansum_initial_tangent(d[initial], a, axis, keepdims))
 
@@ -192,7 +188,7 @@ def nanmean(z, a, axis=None, dtype=None, out=None, keepdims=False):
 
 
 @tangent(numpy.nanmean)
-def nanmean_tangent_(z, a, axis=None, dtype=None, out=None, keepdims=False):
+def nanmean_forward(z, a, axis=None, dtype=None, out=None, keepdims=False):
     d[z] = nanmean_tangent(d[a], a, axis, keepdims)
 
 
@@ -205,7 +201,7 @@ def average(z, a, axis=None, weights=None, returned=False, *, keepdims=False):
 
 # linear in `a`, but not in `weights` (it divides by their sum)
 @tangent(numpy.average)
-def average_tangent_(z, a, axis=None, weights=None, returned=False, *, keepdims=False):
+def average_forward(z, a, axis=None, weights=None, returned=False, *, keepdims=False):
     d[z] = (average_tangent(d[a], a, axis, weights, returned, keepdims)
             + average_weights_tangent(d[weights], z, a, axis, weights, returned, keepdims))
 
@@ -218,5 +214,5 @@ def ptp(z, a, axis=None, out=None, keepdims=False):
 
 
 @tangent(numpy.ptp)
-def ptp_tangent_(z, a, axis=None, out=None, keepdims=False):
+def ptp_forward(z, a, axis=None, out=None, keepdims=False):
     d[z] = ptp_tangent(d[a], a, axis, keepdims)

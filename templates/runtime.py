@@ -66,7 +66,7 @@ def positive_log_(z, x):
 
 
 @tangent(add_at)
-def add_at_tangent(z, g, index, value):
+def add_at_forward(z, g, index, value):
     # `z = add_at(g, index, value)` writes into `g` and returns it: the tangent is
     # added into a copy of g's, which may be another value's too.  (Where the runtime
     # calls it so, `g` is not read again, only `z`; a statement `add_at(g, i, v)` of a

@@ -43,7 +43,7 @@ nondifferentiable(negated, reason="the runtime's: roll's shift, negated, an inte
 
 
 @tangent(einsum_adjoint)
-def einsum_adjoint_(z, g, position, *args, optimize=False):
+def einsum_adjoint_forward(z, g, position, *args, optimize=False):
     """Linear in `g` and in each other operand (the operand at `position` gives only
     its shape)."""
     d[z] = (einsum_adjoint(d[g], position, *args, optimize=optimize)
@@ -51,7 +51,7 @@ def einsum_adjoint_(z, g, position, *args, optimize=False):
 
 
 @tangent(einsum_operand_adjoints)
-def einsum_operand_adjoints_(z, g, *args, optimize=False):
+def einsum_operand_adjoints_forward(z, g, *args, optimize=False):
     """One tangent per operand's adjoint, as `einsum_adjoint_`'s."""
     d[z] = einsum_operand_adjoints_tangent(d[g], d[args], g, *args, optimize=optimize)
 
@@ -60,7 +60,7 @@ def einsum_operand_adjoints_(z, g, *args, optimize=False):
 
 
 @tangent(logspace_adjoint)
-def logspace_adjoint_(out, g, z, start, stop, num=50, endpoint=True, base=10.0, axis=0,
+def logspace_adjoint_forward(out, g, z, start, stop, num=50, endpoint=True, base=10.0, axis=0,
                       end=0):
     """linspace's adjoint of g z log(base): linear in `g` and in logspace's result `z`."""
     d[out] = (logspace_adjoint(d[g], z, start, stop, num, endpoint, base, axis, end)
@@ -70,7 +70,7 @@ def logspace_adjoint_(out, g, z, start, stop, num=50, endpoint=True, base=10.0, 
 
 
 @tangent(logspace_base_adjoint)
-def logspace_base_adjoint_(out, g, z, start, stop, num=50, endpoint=True, base=10.0,
+def logspace_base_adjoint_forward(out, g, z, start, stop, num=50, endpoint=True, base=10.0,
                            axis=0):
     """The sum of g z (the exponents) / base: linear in `g`, in logspace's result `z`,
     and in the exponents (so in start and stop together)."""
@@ -82,7 +82,7 @@ def logspace_base_adjoint_(out, g, z, start, stop, num=50, endpoint=True, base=1
 
 
 @tangent(geomspace_adjoint)
-def geomspace_adjoint_(out, g, z, start, stop, num=50, endpoint=True, axis=0, end=0):
+def geomspace_adjoint_forward(out, g, z, start, stop, num=50, endpoint=True, axis=0, end=0):
     """The sum of g z (1 - t) / start (g z t / stop): linear in `g` and in geomspace's
     result `z`; the end it divides by adds its term."""
     d[out] = (geomspace_adjoint(d[g], z, start, stop, num, endpoint, axis, end)
@@ -92,17 +92,17 @@ def geomspace_adjoint_(out, g, z, start, stop, num=50, endpoint=True, axis=0, en
 
 
 @tangent(meshgrid_parts)
-def meshgrid_parts_(z, g, *xi, sparse=False, indexing="xy"):
+def meshgrid_parts_forward(z, g, *xi, sparse=False, indexing="xy"):
     d[z] = meshgrid_parts(d[g], *xi, sparse=sparse, indexing=indexing)
 
 
 @tangent(broadcast_parts)
-def broadcast_parts_(z, g, *args):
+def broadcast_parts_forward(z, g, *args):
     d[z] = broadcast_parts(d[g], *args)
 
 
 @tangent(vander_adjoint)
-def vander_adjoint_(z, g, x, N=None, increasing=False):
+def vander_adjoint_forward(z, g, x, N=None, increasing=False):
     """The sum over j of g_ij p_j x_i ** (p_j - 1): linear in `g`, and in `x` through
     p_j (p_j - 1) x_i ** (p_j - 2)."""
     d[z] = (vander_adjoint(d[g], x, N, increasing)
@@ -113,7 +113,7 @@ def vander_adjoint_(z, g, x, N=None, increasing=False):
 
 
 @tangent(nancumprod_adjoint)
-def nancumprod_adjoint_(z, g, a, axis=None):
+def nancumprod_adjoint_forward(z, g, a, axis=None):
     """Exact where `a` has zeros, as the adjoint is; the NaNs (taken as 1) have
     derivative 0."""
     d[z] = (nancumprod_adjoint(d[g], a, axis)

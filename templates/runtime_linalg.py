@@ -47,7 +47,7 @@ from s2s.runtime.linalg import (
 
 
 @tangent(det_adjoint)
-def det_adjoint_(out, g, z, a):
+def det_adjoint_forward(out, g, z, a):
     """`a` invertible: out = g z a^-T, and d(a^-T) = -a^-T d[a]^T a^-T."""
     d[out] = (
         det_adjoint(d[g], z, a) + det_adjoint(g, d[z], a)
@@ -56,7 +56,7 @@ def det_adjoint_(out, g, z, a):
 
 
 @tangent(solve_transposed)
-def solve_transposed_(out, a, g, b):
+def solve_transposed_forward(out, a, g, b):
     # out = a^-T g: d out = a^-T d[g] - a^-T d[a]^T out (as columns for a 1-D b)
     d[out] = solve_transposed(a, d[g], b) - solve_columns(
         transposed(a), transposed(d[a]) @ as_columns(out, b), b
@@ -64,18 +64,18 @@ def solve_transposed_(out, a, g, b):
 
 
 @tangent(solve_columns)
-def solve_columns_(out, a, x, b):
+def solve_columns_forward(out, a, x, b):
     # out = a^-1 x: d out = a^-1 d[x] - a^-1 d[a] out (as columns for a 1-D b)
     d[out] = solve_columns(a, d[x], b) - solve_columns(a, d[a] @ as_columns(out, b), b)
 
 
 @tangent(cholesky_adjoint)
-def cholesky_adjoint_(out, g, z, upper=False):
+def cholesky_adjoint_forward(out, g, z, upper=False):
     d[out] = cholesky_adjoint(d[g], z, upper) + cholesky_adjoint_tangent(d[z], g, z, upper)
 
 
 @tangent(eigh_adjoint)
-def eigh_adjoint_(out, gw, gv, w, v):
+def eigh_adjoint_forward(out, gw, gv, w, v):
     """Exactly equal eigenvalues keep no eigenvector term, as in eigh_adjoint."""
     # gv may be None (eigenvalues only): its tangent then drops the call reading it
     d[out] = (
@@ -86,12 +86,12 @@ def eigh_adjoint_(out, gw, gv, w, v):
 
 
 @tangent(matrix_power_adjoint)
-def matrix_power_adjoint_(out, g, a, n):
+def matrix_power_adjoint_forward(out, g, a, n):
     d[out] = matrix_power_adjoint(d[g], a, n) + matrix_power_adjoint_tangent(d[a], g, a, n)
 
 
 @tangent(norm_adjoint)
-def norm_adjoint_(out, g, x, z, ord=None, axis=None, keepdims=False, matrix=None):
+def norm_adjoint_forward(out, g, x, z, ord=None, axis=None, keepdims=False, matrix=None):
     """0 where the derivative norm_adjoint uses is constant: at its kinks (taken as 0)
     and for the masks of ties (ord=+-inf, the matrix ords +-1, +-inf)."""
     d[out] = norm_adjoint(d[g], x, z, ord, axis, keepdims, matrix) + norm_adjoint_tangent(
@@ -100,12 +100,12 @@ def norm_adjoint_(out, g, x, z, ord=None, axis=None, keepdims=False, matrix=None
 
 
 @tangent(pinv_adjoint)
-def pinv_adjoint_(out, g, z, a):
+def pinv_adjoint_forward(out, g, z, a):
     d[out] = pinv_adjoint(d[g], z, a) + pinv_adjoint_tangent(d[z], d[a], g, z, a)
 
 
 @tangent(svd_adjoint)
-def svd_adjoint_(out, g, a, full_matrices=True, compute_uv=True):
+def svd_adjoint_forward(out, g, a, full_matrices=True, compute_uv=True):
     """Distinct, nonzero singular values, as svd_adjoint."""
     d[out] = svd_adjoint(d[g], a, full_matrices, compute_uv) + svd_adjoint_tangent(
         d[a], g, a, full_matrices, compute_uv
@@ -113,26 +113,26 @@ def svd_adjoint_(out, g, a, full_matrices=True, compute_uv=True):
 
 
 @tangent(qr_adjoint)
-def qr_adjoint_(out, g, a, mode="reduced"):
+def qr_adjoint_forward(out, g, a, mode="reduced"):
     d[out] = qr_adjoint(d[g], a, mode) + qr_adjoint_tangent(d[a], g, a, mode)
 
 
 @tangent(lstsq_adjoints)
-def lstsq_adjoints_(out, gx, gres, gs, a, b, rcond=None):
+def lstsq_adjoints_forward(out, gx, gres, gs, a, b, rcond=None):
     """`a`'s rank must not change near it, as lstsq_adjoints."""
     d[out] = lstsq_adjoints_tangent(d[gx], d[gres], d[gs], d[a], d[b], gx, gres, gs, a, b, rcond)
 
 
 @tangent(multi_dot_parts)
-def multi_dot_parts_(out, g, arrays):
+def multi_dot_parts_forward(out, g, arrays):
     d[out] = multi_dot_parts(d[g], arrays) + multi_dot_parts_tangent(d[arrays], g, arrays)
 
 
 @tangent(tensorinv_adjoint)
-def tensorinv_adjoint_(out, g, z, a, ind=2):
+def tensorinv_adjoint_forward(out, g, z, a, ind=2):
     d[out] = tensorinv_adjoint(d[g], z, a, ind) + tensorinv_adjoint_tangent(d[z], g, z, a, ind)
 
 
 @tangent(tensorsolve_adjoints)
-def tensorsolve_adjoints_(out, g, z, a, b, axes=None):
+def tensorsolve_adjoints_forward(out, g, z, a, b, axes=None):
     d[out] = tensorsolve_adjoints_tangent(d[g], d[z], d[a], g, z, a, b, axes)

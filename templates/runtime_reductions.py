@@ -68,7 +68,7 @@ from s2s.runtime.statistics import (
 
 
 @tangent(var_adjoint)
-def var_adjoint_(z, g, a, axis=None, ddof=0, keepdims=False, mean=None, correction=None):
+def var_adjoint_forward(z, g, a, axis=None, ddof=0, keepdims=False, mean=None, correction=None):
     """g 2 (a - mean) / (n - ddof) is linear in `a` and `mean` together.  Given a's
     tangent for `a`, the helper takes the mean of that tangent, as it should; a `mean=`
     passed in is held at 0 there instead, and its own tangent is the last term."""
@@ -79,7 +79,7 @@ def var_adjoint_(z, g, a, axis=None, ddof=0, keepdims=False, mean=None, correcti
 
 
 @tangent(std_adjoint)
-def std_adjoint_(z, g, s, a, axis=None, ddof=0, keepdims=False, mean=None,
+def std_adjoint_forward(z, g, s, a, axis=None, ddof=0, keepdims=False, mean=None,
                  correction=None):
     """var's adjoint of `g` / (2 s): the factor's tangent is itself times -ds / s (0
     where s is 0, as the factor is)."""
@@ -92,20 +92,20 @@ def std_adjoint_(z, g, s, a, axis=None, ddof=0, keepdims=False, mean=None,
 
 
 @tangent(cumprod_adjoint)
-def cumprod_adjoint_(z, g, a, axis=None, include_initial=False):
+def cumprod_adjoint_forward(z, g, a, axis=None, include_initial=False):
     """Exact where `a` has zeros (no division by them)."""
     d[z] = (cumprod_adjoint(d[g], a, axis, include_initial)
             + cumprod_adjoint_tangent(g, d[a], a, axis, include_initial))
 
 
 @tangent(average_adjoint)
-def average_adjoint_(z, g, a, axis=None, weights=None, returned=False, keepdims=False):
+def average_adjoint_forward(z, g, a, axis=None, weights=None, returned=False, keepdims=False):
     d[z] = (average_adjoint(d[g], a, axis, weights, returned, keepdims)
             + average_adjoint_tangent(g, d[weights], a, axis, weights, keepdims))
 
 
 @tangent(average_weights_adjoint)
-def average_weights_adjoint_(z, g, average, a, axis=None, weights=None, keepdims=False):
+def average_weights_adjoint_forward(z, g, average, a, axis=None, weights=None, keepdims=False):
     """g (a - average) / sum(w) is linear in `a` and `average` together."""
     d[z] = (average_weights_adjoint(d[g], average, a, axis, weights, keepdims)
             + average_weights_adjoint(g, d[average], d[a], axis, weights, keepdims)
@@ -117,7 +117,7 @@ def average_weights_adjoint_(z, g, average, a, axis=None, weights=None, keepdims
 
 
 @tangent(quantile_adjoint)
-def quantile_adjoint_(z, g, a, q, axis=None, method="linear", keepdims=False, weights=None,
+def quantile_adjoint_forward(z, g, a, q, axis=None, method="linear", keepdims=False, weights=None,
                       percent=False):
     """`a` only orders the values (ties: as a stable sort places them); second
     derivatives through `q` are refused."""
@@ -126,7 +126,7 @@ def quantile_adjoint_(z, g, a, q, axis=None, method="linear", keepdims=False, we
 
 
 @tangent(quantile_q_adjoint)
-def quantile_q_adjoint_(z, g, a, q, axis=None, method="linear", keepdims=False,
+def quantile_q_adjoint_forward(z, g, a, q, axis=None, method="linear", keepdims=False,
                         percent=False):
     """Second derivatives through `q` itself are refused."""
     d[z] = (quantile_q_adjoint(d[g], a, q, axis, method, keepdims, percent)
@@ -135,14 +135,14 @@ def quantile_q_adjoint_(z, g, a, q, axis=None, method="linear", keepdims=False,
 
 
 @tangent(nanvar_adjoint)
-def nanvar_adjoint_(z, g, a, axis=None, ddof=0, keepdims=False, correction=None):
+def nanvar_adjoint_forward(z, g, a, axis=None, ddof=0, keepdims=False, correction=None):
     """The NaNs it skips get no tangent."""
     d[z] = (nanvar_adjoint(d[g], a, axis, ddof, keepdims, correction)
             + nanvar_adjoint_tangent(g, d[a], a, axis, ddof, keepdims, correction))
 
 
 @tangent(nanstd_adjoint)
-def nanstd_adjoint_(z, g, s, a, axis=None, ddof=0, keepdims=False, correction=None):
+def nanstd_adjoint_forward(z, g, s, a, axis=None, ddof=0, keepdims=False, correction=None):
     """nanvar's adjoint of `g` / (2 s): the factor's tangent is itself times -ds / s
     (0 where s is 0, as the factor is).  The NaNs it skips get no tangent."""
     slope = -reciprocal_or_zero(s)
@@ -152,14 +152,14 @@ def nanstd_adjoint_(z, g, s, a, axis=None, ddof=0, keepdims=False, correction=No
 
 
 @tangent(nanprod_adjoint)
-def nanprod_adjoint_(z, g, a, axis=None, keepdims=False):
+def nanprod_adjoint_forward(z, g, a, axis=None, keepdims=False):
     """Exact where `a` has zeros; the NaNs it skips get no tangent."""
     d[z] = (nanprod_adjoint(d[g], a, axis, keepdims)
             + nanprod_adjoint_tangent(g, d[a], a, axis, keepdims))
 
 
 @tangent(cov_adjoint)
-def cov_adjoint_(z, g, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
+def cov_adjoint_forward(z, g, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
                  aweights=None, first=True):
     """(G + G^T) X_c / (N - ddof) is linear in the variables, m's and y's."""
     d[z] = (cov_adjoint(d[g], m, y, rowvar, bias, ddof, fweights, aweights, first)
@@ -170,7 +170,7 @@ def cov_adjoint_(z, g, m, y=None, rowvar=True, bias=False, ddof=None, fweights=N
 
 
 @tangent(corrcoef_adjoint)
-def corrcoef_adjoint_(z, g, m, y=None, rowvar=True, first=True):
+def corrcoef_adjoint_forward(z, g, m, y=None, rowvar=True, first=True):
     d[z] = (corrcoef_adjoint(d[g], m, y, rowvar, first)
             + corrcoef_adjoint_tangent(g, d[m], m, y, rowvar, first)
             + corrcoef_adjoint_tangent(g, d[y], m, y, rowvar, first, False))
@@ -180,7 +180,7 @@ def corrcoef_adjoint_(z, g, m, y=None, rowvar=True, first=True):
 
 
 @tangent(trapezoid_adjoint)
-def trapezoid_adjoint_(z, g, y, x=None, dx=1.0, axis=-1):
+def trapezoid_adjoint_forward(z, g, y, x=None, dx=1.0, axis=-1):
     """Linear in the widths: x's differences, or `dx` where x is None (NumPy ignores
     `dx` when x is given)."""
     d[z] = (trapezoid_adjoint(d[g], y, x, dx, axis) + trapezoid_adjoint(g, y, d[x], dx, axis)
@@ -188,21 +188,21 @@ def trapezoid_adjoint_(z, g, y, x=None, dx=1.0, axis=-1):
 
 
 @tangent(gradient_adjoint)
-def gradient_adjoint_(z, g, f, *spacing, axis=None, edge_order=1):
+def gradient_adjoint_forward(z, g, f, *spacing, axis=None, edge_order=1):
     """Each axis's part is inversely proportional to its scalar spacing."""
     d[z] = (gradient_adjoint(d[g], f, *spacing, axis=axis, edge_order=edge_order)
             + gradient_adjoint_spacing_tangent(g, d[spacing], f, spacing, axis, edge_order))
 
 
 @tangent(gradient_spacing_adjoints)
-def gradient_spacing_adjoints_(z, g, result, f, *spacing, axis=None, edge_order=1):
+def gradient_spacing_adjoints_forward(z, g, result, f, *spacing, axis=None, edge_order=1):
     """-sum(g z) / h per axis: a tuple of tangents."""
     d[z] = gradient_spacing_adjoints_tangent(g, d[g], result, d[result], d[spacing], f,
                                              spacing, axis, edge_order)
 
 
 @tangent(interp_x_adjoint)
-def interp_x_adjoint_(z, g, x, xp, fp, left=None, right=None, period=None):
+def interp_x_adjoint_forward(z, g, x, xp, fp, left=None, right=None, period=None):
     """g times the slope of x's segment: x only picks the segment (at a knot, as the
     adjoint does)."""
     d[z] = (interp_x_adjoint(d[g], x, xp, fp, left, right, period)
@@ -210,38 +210,38 @@ def interp_x_adjoint_(z, g, x, xp, fp, left=None, right=None, period=None):
 
 
 @tangent(interp_fp_adjoint)
-def interp_fp_adjoint_(z, g, x, xp, fp, left=None, right=None, period=None):
+def interp_fp_adjoint_forward(z, g, x, xp, fp, left=None, right=None, period=None):
     """`fp` only gives the shape; x and xp move the fraction along the segment."""
     d[z] = (interp_fp_adjoint(d[g], x, xp, fp, left, right, period)
             + interp_fp_adjoint_tangent(g, d[x], d[xp], x, xp, fp, left, right, period))
 
 
 @tangent(interp_xp_adjoint)
-def interp_xp_adjoint_(z, g, x, xp, fp, left=None, right=None, period=None):
+def interp_xp_adjoint_forward(z, g, x, xp, fp, left=None, right=None, period=None):
     d[z] = (interp_xp_adjoint(d[g], x, xp, fp, left, right, period)
             + interp_xp_adjoint_tangent(g, d[x], d[xp], d[fp], x, xp, fp, left, right,
                                         period))
 
 
 @tangent(convolve_adjoint)
-def convolve_adjoint_(z, g, a, v, mode="full", first=True):
+def convolve_adjoint_forward(z, g, a, v, mode="full", first=True):
     d[z] = (convolve_adjoint(d[g], a, v, mode, first)
             + convolve_adjoint_tangent(g, d[a], d[v], a, v, mode, first))
 
 
 @tangent(correlate_adjoint)
-def correlate_adjoint_(z, g, a, v, mode="valid", first=True):
+def correlate_adjoint_forward(z, g, a, v, mode="valid", first=True):
     d[z] = (correlate_adjoint(d[g], a, v, mode, first)
             + correlate_adjoint_tangent(g, d[a], d[v], a, v, mode, first))
 
 
 @tangent(polyval_x_adjoint)
-def polyval_x_adjoint_(z, g, p, x):
+def polyval_x_adjoint_forward(z, g, p, x):
     """g p'(x): linear in the coefficients; p''(x) along x."""
     d[z] = (polyval_x_adjoint(d[g], p, x) + polyval_x_adjoint(g, d[p], x)
             + g * d[x] * polyval_curvature(p, x))
 
 
 @tangent(polyval_p_adjoint)
-def polyval_p_adjoint_(z, g, p, x):
+def polyval_p_adjoint_forward(z, g, p, x):
     d[z] = polyval_p_adjoint(d[g], p, x) + polyval_p_adjoint_tangent(g, d[x], p, x)

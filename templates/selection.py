@@ -24,7 +24,7 @@ import numpy
 
 from s2s import adjoint, d, linear, tangent
 from s2s.runtime import cast_like, items_like
-from s2s.runtime.layout import joined_parts, result_tangent
+from s2s.runtime.layout import joined_parts
 from s2s.runtime.selection import (
     array_tangent,
     bincount_weights_adjoint,
@@ -97,7 +97,7 @@ def partition(z, a, kth, axis=-1, kind="introselect", order=None):
 
 
 @tangent(numpy.partition)
-def partition_tangent_(z, a, kth, axis=-1, kind="introselect", order=None):
+def partition_forward(z, a, kth, axis=-1, kind="introselect", order=None):
     # not linear: the places are chosen by value (equal values matched as the adjoint
     # matches them)
     d[z] = partition_tangent(d[a], z, a, axis)
@@ -111,7 +111,7 @@ def trim_zeros(z, filt, trim="fb", axis=None):
 
 
 @tangent(numpy.trim_zeros)
-def trim_zeros_tangent_(z, filt, trim="fb", axis=None):
+def trim_zeros_forward(z, filt, trim="fb", axis=None):
     # not linear: what is trimmed is chosen by value (filt's zeros, not its
     # tangent's); the tangent is that of the part kept
     d[z] = trim_zeros_tangent(d[filt], z, filt, trim, axis)
@@ -136,7 +136,7 @@ def nan_to_num(z, x, copy=True, nan=0.0, posinf=None, neginf=None):
 
 
 @tangent(numpy.nan_to_num)
-def nan_to_num_tangent_(z, x, copy=True, nan=0.0, posinf=None, neginf=None):
+def nan_to_num_forward(z, x, copy=True, nan=0.0, posinf=None, neginf=None):
     # where `x` has a NaN or an infinity, the tangent of `nan`, `posinf` or `neginf`
     # that replaced it (chosen by x's values); elsewhere that of `x`
     d[z] = (nan_to_num_tangent(d[x], x, copy)
@@ -168,7 +168,7 @@ def unwrap(z, p, discont=None, axis=-1, *, period=2 * numpy.pi):
 
 
 @tangent(numpy.unwrap)
-def unwrap_tangent(z, p, discont=None, axis=-1, *, period=2 * numpy.pi):
+def unwrap_forward(z, p, discont=None, axis=-1, *, period=2 * numpy.pi):
     # not linear: the number of periods added is chosen by p's values
     d[z] = array_tangent(d[p], z) + unwrap_period_tangent(d[period], z, p, period)
 
@@ -180,7 +180,7 @@ def nancumsum(z, a, axis=None, dtype=None, out=None):
 
 
 @tangent(numpy.nancumsum)
-def nancumsum_tangent_(z, a, axis=None, dtype=None, out=None):
+def nancumsum_forward(z, a, axis=None, dtype=None, out=None):
     # the NaNs (taken as 0, where `a` has them) have tangent 0
     d[z] = nancumsum_tangent(d[a], z, a, axis)
 
@@ -192,7 +192,7 @@ def nancumprod(z, a, axis=None, dtype=None, out=None):
 
 
 @tangent(numpy.nancumprod)
-def nancumprod_tangent_(z, a, axis=None, dtype=None, out=None):
+def nancumprod_forward(z, a, axis=None, dtype=None, out=None):
     d[z] = nancumprod_tangent(d[a], z, a, axis)
 
 
@@ -222,55 +222,29 @@ def diagflat(z, v, k=0):
 # tangents of a list's items.
 
 
-@adjoint(numpy.astype)
+@linear(numpy.astype)
 def astype(z, x, dtype, /, *, copy=True, device=None):
     d[x] += cast_like(d[z], x)
 
 
-@tangent(numpy.astype)
-def astype_tangent(z, x, dtype, /, *, copy=True, device=None):
-    d[z] = result_tangent(d[x], z)
-
-
-@adjoint(numpy.asanyarray)
+@linear(numpy.asanyarray)
 def asanyarray(z, a, dtype=None, order=None, *, device=None, copy=None, like=None):
     d[a] += items_like(d[z], a)
 
 
-@tangent(numpy.asanyarray)
-def asanyarray_tangent(z, a, dtype=None, order=None, *, device=None, copy=None,
-                       like=None):
-    d[z] = array_tangent(d[a], z)
-
-
-@adjoint(numpy.asfortranarray)
+@linear(numpy.asfortranarray)
 def asfortranarray(z, a, dtype=None, *, like=None):
     d[a] += items_like(d[z], a)
 
 
-@tangent(numpy.asfortranarray)
-def asfortranarray_tangent(z, a, dtype=None, *, like=None):
-    d[z] = array_tangent(d[a], z)
-
-
-@adjoint(numpy.require)
+@linear(numpy.require)
 def require(z, a, dtype=None, requirements=None, *, like=None):
     d[a] += items_like(d[z], a)
 
 
-@tangent(numpy.require)
-def require_tangent(z, a, dtype=None, requirements=None, *, like=None):
-    d[z] = array_tangent(d[a], z)
-
-
-@adjoint(numpy.asarray_chkfinite)
+@linear(numpy.asarray_chkfinite)
 def asarray_chkfinite(z, a, dtype=None, order=None):
     d[a] += items_like(d[z], a)
-
-
-@tangent(numpy.asarray_chkfinite)
-def asarray_chkfinite_tangent(z, a, dtype=None, order=None):
-    d[z] = array_tangent(d[a], z)
 
 
 @linear(*_present("row_stack"))

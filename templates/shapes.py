@@ -5,8 +5,9 @@ field `params.w` of a NamedTuple, dataclass or SimpleNamespace.
 None of these change values, only where they sit, so each adjoint puts `d[z]` back
 where `x`'s elements came from, and each is linear: its tangent is the same
 operation on `d[x]`.  The casts (asarray, array, astype) are linear only into a float
-dtype: a cast to integers or booleans has tangent 0, so their tangents are written, as
-are the copies' (see copy_tangent).
+dtype: a cast to integers or booleans has tangent 0 (a linear rule's tangent is put in
+its value's dtype wherever the call gives a `dtype`).  The copies' tangents are
+written, so that the forward pass knows they are new memory.
 """
 
 import operator
@@ -16,7 +17,6 @@ import numpy
 from s2s import adjoint, d, linear, tangent
 from s2s.runtime import (
     cast_like,
-    cast_tangent,
     concatenated_parts,
     indexable,
     inverse_axes,
@@ -26,6 +26,7 @@ from s2s.runtime import (
     take_adjoint,
     unbroadcast,
 )
+from s2s.runtime.layout import copy_tangent
 
 
 @linear(numpy.reshape)
@@ -114,11 +115,12 @@ def copy(z, x, order="K", subok=False):
 
 
 @tangent(numpy.copy)
-def copy_tangent(z, x, order="K", subok=False):
-    # A copy, as the value is: a later write into `x` changes neither.  (snapshot:
+def copy_forward(z, x, order="K", subok=False):
+    # A copy, as the value is: a later write into `x` changes neither.  (copy_tangent:
     # the forward pass knows its result is new memory, so a copy that is written into
-    # next, as copies usually are, is not copied again; it keeps a number a number.)
-    d[z] = snapshot(d[x])
+    # next, as copies usually are, is not copied again; it keeps a number a number,
+    # and makes the tangent of a copied list of numbers an array, as the copy is.)
+    d[z] = copy_tangent(d[x], z)
 
 
 @adjoint(numpy.ndarray.copy)
@@ -127,42 +129,23 @@ def copy_method(z, x, order="C"):
 
 
 @tangent(numpy.ndarray.copy)
-def copy_method_tangent(z, x, order="C"):
+def copy_method_forward(z, x, order="C"):
     d[z] = snapshot(d[x])  # (as copy_tangent's)
 
 
-@adjoint(numpy.asarray, numpy.ascontiguousarray)
+@linear(numpy.asarray, numpy.ascontiguousarray)
 def asarray(z, x, dtype=None, order=None, *, device=None, copy=None, like=None):
     d[x] += items_like(d[z], x)
 
 
-@tangent(numpy.asarray, numpy.ascontiguousarray)
-def asarray_tangent(z, x, dtype=None, order=None, *, device=None, copy=None, like=None):
-    # (not linear into an integer dtype: cast_tangent gives zeros there, where the
-    # cast applied to the tangent would truncate it)
-    d[z] = cast_tangent(d[x], z)
-
-
-@adjoint(numpy.array)
+@linear(numpy.array)
 def array(z, x, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, like=None):
     d[x] += items_like(d[z], x)
 
 
-@tangent(numpy.array)
-def array_tangent(z, x, dtype=None, *, copy=True, order="K", subok=False, ndmin=0,
-                  like=None):
-    d[z] = cast_tangent(d[x], z)  # (as asarray_tangent's)
-
-
-@adjoint(numpy.ndarray.astype)
+@linear(numpy.ndarray.astype)
 def astype(z, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
     d[x] += cast_like(d[z], x)
-
-
-@tangent(numpy.ndarray.astype)
-def astype_tangent(z, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
-    # a cast to integers or booleans has tangent 0 (as asarray_tangent's)
-    d[z] = cast_tangent(d[x], z)
 
 
 @linear(numpy.stack)

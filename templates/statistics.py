@@ -34,10 +34,6 @@ from s2s.runtime.statistics import (
     quantile_tangent,
 )
 
-# A tangent rule is named `<rule>_tangent`, or `<rule>_tangent_` where that is the
-# name of the runtime helper it calls.
-
-
 @adjoint(numpy.median)
 def median(z, a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """Equal values: placed as a stable sort places them."""
@@ -45,7 +41,7 @@ def median(z, a, axis=None, out=None, overwrite_input=False, keepdims=False):
 
 
 @tangent(numpy.median)
-def median_tangent(z, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+def median_forward(z, a, axis=None, out=None, overwrite_input=False, keepdims=False):
     d[z] = quantile_tangent(d[a], z, a, 0.5, axis, "linear", keepdims)
 
 
@@ -58,7 +54,7 @@ def quantile(z, a, q, axis=None, out=None, overwrite_input=False, method="linear
 
 
 @tangent(numpy.quantile)
-def quantile_tangent_(z, a, q, axis=None, out=None, overwrite_input=False,
+def quantile_forward(z, a, q, axis=None, out=None, overwrite_input=False,
                       method="linear", keepdims=False, *, weights=None):
     d[z] = (quantile_tangent(d[a], z, a, q, axis, method, keepdims, weights)
             + quantile_q_tangent(d[q], z, a, q, axis, method, keepdims))
@@ -73,7 +69,7 @@ def percentile(z, a, q, axis=None, out=None, overwrite_input=False, method="line
 
 
 @tangent(numpy.percentile)
-def percentile_tangent(z, a, q, axis=None, out=None, overwrite_input=False,
+def percentile_forward(z, a, q, axis=None, out=None, overwrite_input=False,
                        method="linear", keepdims=False, *, weights=None):
     d[z] = (quantile_tangent(d[a], z, a, q, axis, method, keepdims, weights, True)
             + quantile_q_tangent(d[q], z, a, q, axis, method, keepdims, True))
@@ -87,7 +83,7 @@ def nanvar(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
 
 
 @tangent(numpy.nanvar)
-def nanvar_tangent_(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+def nanvar_forward(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
                     correction=None):
     d[z] = nanvar_tangent(d[a], a, axis, ddof, keepdims, correction)
 
@@ -100,7 +96,7 @@ def nanstd(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
 
 
 @tangent(numpy.nanstd)
-def nanstd_tangent_(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+def nanstd_forward(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
                     correction=None):
     d[z] = nanstd_tangent(d[a], z, a, axis, ddof, keepdims, correction)
 
@@ -112,7 +108,7 @@ def nanprod(z, a, axis=None, dtype=None, out=None, keepdims=False):
 
 
 @tangent(numpy.nanprod)
-def nanprod_tangent_(z, a, axis=None, dtype=None, out=None, keepdims=False):
+def nanprod_forward(z, a, axis=None, dtype=None, out=None, keepdims=False):
     d[z] = nanprod_tangent(d[a], a, axis, keepdims)
 
 
@@ -126,7 +122,7 @@ def cov(z, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweight
 
 # quadratic in m and y together (they are stacked as rows): not bilinear
 @tangent(numpy.cov)
-def cov_tangent_(z, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
+def cov_forward(z, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
                  aweights=None, *, dtype=None):
     d[z] = (cov_tangent(d[m], z, m, y, rowvar, bias, ddof, fweights, aweights)
             + cov_tangent(d[y], z, m, y, rowvar, bias, ddof, fweights, aweights, False))
@@ -139,6 +135,6 @@ def corrcoef(z, x, y=None, rowvar=True, *, dtype=None):
 
 
 @tangent(numpy.corrcoef)
-def corrcoef_tangent_(z, x, y=None, rowvar=True, *, dtype=None):
+def corrcoef_forward(z, x, y=None, rowvar=True, *, dtype=None):
     d[z] = (corrcoef_tangent(d[x], z, x, y, rowvar)
             + corrcoef_tangent(d[y], z, x, y, rowvar, False))

@@ -149,3 +149,38 @@ def test_cli_forward_mode(tmp_path):
 
     value, tangent = namespace["jvp_loss"](w, x, v)
     np.testing.assert_allclose(tangent, numerical_gradient(loss, (w, x), 0) @ v, rtol=1e-6)
+
+
+def scalar_methods(x, w):
+    total = np.sum(x * w)  # a NumPy float
+    if total > 100.0:
+        total = np.float64(100.0)  # a constant in one branch: its tangent is zero there
+    return np.sum(total.reshape(1) * 3.0) + total.sum() + np.sum(total.T)
+
+
+def test_methods_of_numpy_scalars_and_constants_in_branches():
+    """A NumPy scalar's zero tangent was the Python float 0.0, which has no `.reshape`;
+    and `np.float64(100.0)`, a constant, was refused as "making a np.float64 object
+    from values that need derivatives" in both modes."""
+    from gradcheck import check_gradient
+
+    for x in (rng.normal(size=3), np.full(3, 60.0)):  # each branch
+        w = np.abs(rng.normal(size=3)) + 1.0
+        check_gradient(scalar_methods, (x, w), wrt=(0, 1))
+        value, tangent = s2s.jvp(scalar_methods, wrt=(0, 1))(x, w, np.ones(3), np.ones(3))
+        assert value == scalar_methods(x, w)
+
+
+def copied_list(a, b):
+    y = np.copy([a, b])  # an array, from a list of numbers
+    return np.sum((y + y) * np.array([3.0, 5.0]))
+
+
+def test_the_copy_of_a_list_has_an_array_tangent():
+    """The tangent of `np.copy([a, b])` was a list, which `y + y` joined."""
+    from gradcheck import check_gradient
+
+    check_gradient(copied_list, (1.5, 2.5), wrt=(0, 1))
+    value, tangent = s2s.jvp(copied_list, wrt=(0, 1))(1.5, 2.5, 1.0, 2.0)
+    assert value == copied_list(1.5, 2.5)
+    assert tangent == pytest.approx(6.0 * 1.0 + 10.0 * 2.0)

@@ -35,6 +35,19 @@ def test_insert(shape, vshape, obj, axis):
     check_gradient(insert, (arr, values, w, obj, axis), wrt=(0, 1))
 
 
+def insert_into_counts(values, w):
+    counts = np.arange(6)  # integers: what is inserted is truncated
+    return np.sum(np.insert(counts, 2, values) * w) + np.sum(values * w[:2])
+
+
+def test_insert_into_an_integer_array_carries_no_derivative():
+    """Values inserted into an integer array are truncated: their derivative through
+    it is 0 (the reverse rule gave them `g`)."""
+    values, w = np.array([0.3, 1.7]), normal(8)
+    grad = check_gradient(insert_into_counts, (values, w), wrt=0)[0]
+    np.testing.assert_allclose(grad, w[:2])
+
+
 def delete(arr, w, obj, axis):
     return np.sum(np.delete(arr, obj, axis) ** 2 * w)
 

@@ -80,7 +80,7 @@ def _modules(tree, package):
 def test_the_wheel_holds_every_module(wheel):
     held = set(zipfile.ZipFile(wheel).namelist())
     wanted = _modules("s2s", "s2s") | _modules("templates", "s2s/templates")
-    assert "s2s/templates/tangents/arithmetic.py" in wanted  # (forward mode's rules)
+    assert "s2s/templates/runtime_linalg.py" in wanted  # (the runtime helpers' rules)
     assert "s2s/normalize/anf.py" in wanted  # (a folder without __init__.py)
     assert not wanted - held, f"modules the wheel leaves out: {sorted(wanted - held)}"
     assert not [n for n in held if "__pycache__" in n or n.endswith(".pyc")]
@@ -119,7 +119,7 @@ def test_a_non_editable_install_has_every_mode(wheel, tmp_path):
     )
     assert install.returncode == 0, install.stderr
     assert (site / "s2s" / "templates" / "arithmetic.py").is_file()
-    assert (site / "s2s" / "templates" / "tangents" / "arithmetic.py").is_file()
+    assert (site / "s2s" / "templates" / "runtime_linalg.py").is_file()
     (tmp_path / "program.py").write_text(NON_EDITABLE.format(site=str(site)))
     env = dict(os.environ, PYTHONPATH=str(site))
     result = subprocess.run(

@@ -446,7 +446,10 @@ unbroadcast.returns_argument_or_new_array = True
 
 @returns_new_array
 def zeros_like(x):
-    """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise."""
+    """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise
+    (a NumPy scalar's is a NumPy scalar, whose methods a derivative may call)."""
+    if isinstance(x, numpy.generic) and x.dtype.kind in "fbiu":
+        return numpy.result_type(x.dtype, 0.0).type(0)
     if isinstance(x, (float, int)):
         return 0.0
     if isinstance(x, complex):

@@ -179,16 +179,6 @@ def fill_value_adjoint(g, fill_value):
 # it is given; each tangent comes in the dtype of the value it is the tangent of.
 
 
-def linspace_tangent(t_start, t_stop, z, num=50, endpoint=True, retstep=False, axis=0):
-    """The tangent of `z = numpy.linspace(start, stop, num, ...)` along the tangents of
-    `start` and `stop`: linspace is linear in the two together, so it is linspace of
-    the tangents (with `retstep`, the samples' and the step's)."""
-    t = numpy.linspace(t_start, t_stop, num, endpoint, retstep, axis=axis)
-    if retstep:
-        return result_tangent(t[0], z[0]), result_tangent(t[1], z[1])
-    return result_tangent(t, z)
-
-
 def _logspace_operands(start, stop, base, axis=0):
     """`start`, `stop` and `base` as `numpy.logspace` uses them: where `base` is an
     array, all three with as many dimensions as their broadcast shape (leading 1s),
@@ -260,25 +250,6 @@ def full_tangent(t, z):
     if dtype is not None and dtype.kind in "biu":
         return zeros_like(z)
     return result_tangent(t + numpy.zeros_like(z), z)
-
-
-def _parts_like(parts, z):
-    """One tangent per part of a tuple (or list) result `z`, each in that part's dtype."""
-    parts = [result_tangent(p, zk) for p, zk in zip(parts, z)]
-    return tuple(parts) if isinstance(z, tuple) else parts
-
-
-def meshgrid_tangent(t, z, copy=True, sparse=False, indexing="xy"):
-    """The tangent of `z = numpy.meshgrid(*xi, ...)` along the tangents `t` of the
-    vectors: meshgrid of the tangents, one grid per vector."""
-    options = {} if copy else {"copy": False}  # (Dask's meshgrid takes no `copy`)
-    return _parts_like(numpy.meshgrid(*t, sparse=sparse, indexing=indexing, **options), z)
-
-
-def broadcast_tangent(t, z):
-    """The tangent of `z = numpy.broadcast_arrays(*args)` along the tangents `t` of
-    the arrays: the tangents broadcast the same way."""
-    return _parts_like(numpy.broadcast_arrays(*t), z)
 
 
 @returns_new_array

@@ -17,6 +17,7 @@ from . import (
     items_like,
     linear_in,
     returns_new_array,
+    snapshot,
     take_adjoint,
     unbroadcast,
     zeros_like,
@@ -448,7 +449,8 @@ def _inserted_positions(n, obj, values, ndim, axis):
 def insert_adjoints(g, arr, obj, values, axis=None):
     """The adjoints of `arr` and `values` in `numpy.insert(arr, obj, values, axis)`:
     `g` at the old elements' places, and `g` at the new ones' summed back to the shape
-    `values` was broadcast from."""
+    `values` was broadcast from; none for `values` inserted into an integer `arr`,
+    which truncates them (as the forward rule has it)."""
     n, axis_ = _line(arr, axis)
     ndim = 1 if axis is None else numpy.ndim(arr)
     old, new, shape, moved = _inserted_positions(n, obj, values, ndim, axis_)
@@ -456,7 +458,10 @@ def insert_adjoints(g, arr, obj, values, axis=None):
     block = unbroadcast(_taken(g, new, axis_), _Shaped(shape))
     if moved:
         block = numpy.moveaxis(block, axis_, 0)
-    return d_arr, numpy.reshape(block, numpy.shape(values))
+    block = numpy.reshape(block, numpy.shape(values))
+    if numpy.result_type(arr).kind in "biu":
+        block = zeros_like(values)
+    return d_arr, block
 
 
 class _Shaped:
@@ -509,6 +514,17 @@ def block_parts(g, arrays):
 # each linear in the tangents it is given.
 
 
+@returns_new_array
+@linear_in("t")
+def copy_tangent(t, z):
+    """`numpy.copy`'s tangent: a copy of the tangent `t`, an array where the copy `z`
+    is one (the copy of a list of numbers is an array, and so is its tangent), a
+    number where it is a number."""
+    if isinstance(t, (list, tuple)) and hasattr(z, "dtype"):
+        return result_tangent(numpy.array(t), z)
+    return snapshot(t)
+
+
 def result_tangent(t, z):
     """The tangent `t` in the dtype of the value `z` it is the tangent of (float32
     stays float32 where NumPy's own computation widened it, or the other way round);
@@ -526,34 +542,6 @@ def result_tangent(t, z):
     if hasattr(z, "__array_function__"):
         return numpy.asarray(t, dtype=dtype, like=z)
     return numpy.asarray(t, dtype=dtype)
-
-
-def einsum_tangent(t, position, *args, optimize=False, dtype=None, casting="safe"):
-    """The tangent of `numpy.einsum(*args)` along the tangent `t` of its positional
-    argument `position` alone: einsum with that operand replaced by `t` (einsum is
-    linear in each operand).  A position that holds subscripts or labels: 0."""
-    args = [a for a in args if a is not None]
-    positions, _, _ = _einsum_spec(args)
-    if position not in positions:
-        return 0.0
-    args[position] = t
-    return numpy.einsum(*args, optimize=optimize, dtype=dtype, casting=casting)
-
-
-def einsum_tangents(tangents, *args, optimize=False, dtype=None, casting="safe"):
-    """The tangent of `numpy.einsum(*args)` along `tangents`, one per argument after
-    the first (the subscripts, or an operand in the sublist form): the sum over every
-    operand among them of einsum with that operand replaced by its tangent (those of
-    label lists are not read)."""
-    positions, _, _ = _einsum_spec(list(args))
-    out = None
-    for position in positions:
-        if position == 0:
-            continue
-        term = einsum_tangent(tangents[position - 1], position, *args, optimize=optimize,
-                              dtype=dtype, casting=casting)
-        out = term if out is None else out + term
-    return out
 
 
 def _check_pad_mode(mode, reflect_type):

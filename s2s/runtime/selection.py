@@ -376,14 +376,6 @@ def array_tangent(t, z):
 
 
 @returns_new_array
-def choose_tangent(a, t, z, mode="raise"):
-    """The tangent of `z = numpy.choose(a, choices, mode=mode)` along the tangents `t`
-    of the choices: the same choice among the tangents at each place."""
-    options = {} if mode == "raise" else {"mode": mode}  # (Dask's choose takes no `mode`)
-    return result_tangent(numpy.choose(a, t, **options), z)
-
-
-@returns_new_array
 def partition_tangent(t, z, a, axis=-1):
     """The tangent of `z = numpy.partition(a, kth, axis)` (`a` flattened when `axis` is
     None) along the tangent `t` of `a`: position i of a stable sort of `z` holds the
@@ -433,28 +425,6 @@ def replaced_tangent(t, x, which, copy=True):
     if dtype is not None and dtype.kind == "f" and out.dtype != dtype:
         out = out.astype(dtype)
     return out
-
-
-def _flat(t, z):
-    """The tangent `t` flattened (a Python number: an array of one, beside `z`)."""
-    if hasattr(t, "shape"):
-        return numpy.reshape(t, (-1,))
-    return numpy.full((1,), t, dtype=z.dtype, like=z)
-
-
-@returns_new_array
-def ediff1d_tangent(t, z, ary, to_end=None, to_begin=None, part="ary"):
-    """The tangent of `z = numpy.ediff1d(ary, to_end, to_begin)` along the tangent `t`
-    of `ary` (of `to_end` or `to_begin` where `part` names it): the differences of `t`
-    flattened, zeros where `to_begin` and `to_end` are (`t` flattened where its own
-    part is, zeros elsewhere)."""
-    before = 0 if to_begin is None else _size(to_begin)
-    after = 0 if to_end is None else _size(to_end)
-    total = numpy.shape(z)[0]
-    if part == "ary":
-        return numpy.pad(result_tangent(numpy.diff(_flat(t, z)), z), (before, after))
-    t = result_tangent(_flat(t, z), z)
-    return numpy.pad(t, (total - after, 0) if part == "to_end" else (0, total - before))
 
 
 @returns_new_array

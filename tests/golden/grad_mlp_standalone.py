@@ -247,7 +247,10 @@ def unbroadcast(g, x):
 
 @returns_new_array
 def zeros_like(x):
-    """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise."""
+    """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise
+    (a NumPy scalar's is a NumPy scalar, whose methods a derivative may call)."""
+    if isinstance(x, numpy.generic) and x.dtype.kind in "fbiu":
+        return numpy.result_type(x.dtype, 0.0).type(0)
     if isinstance(x, (float, int)):
         return 0.0
     if isinstance(x, complex):
@@ -599,8 +602,8 @@ def grad_loss(w1, b1, w2, b2, x, y):
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "555-557": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
-    "558-559": "in loss (mlp.py:8): out = h @ w2 + b2",
-    "560-562": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
-    "594-596": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "558-560": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "561-562": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "563-565": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "597-599": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
 }
