@@ -35,7 +35,7 @@ def long_function(lines=300):
 
 
 def main(repeats=15, quick=False):
-    from s2s.cli import generate, parser
+    from s2s.command import generate, parser
 
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, "long_function.py")

@@ -1,0 +1,127 @@
+"""The `s2s` commands' arguments, and the module `s2s differentiate` makes from them.
+
+In: command-line words.  Out: the parsed arguments (`parser`), and the generated
+module (`generated`), which the CLI writes and `s2s check` compares with what a
+header's command made before.
+"""
+
+import argparse
+import inspect
+import shlex
+
+from .errors import S2SError
+
+DESCRIPTION = """\
+s2s writes the derivative of a Python/NumPy function as a readable Python module.
+
+  s2s differentiate mymodel.loss --wrt w,b -o grad_loss.py
+
+writes grad_loss.py with value_and_grad_loss(...) and grad_loss(...)."""
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog="s2s", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = p.add_subparsers(dest="command", metavar="COMMAND")
+    diff = commands.add_parser(
+        "differentiate",
+        help="write the derivative module of a function",
+        description="Write a module computing TARGET's value and gradient.",
+    )
+    diff.add_argument(
+        "target",
+        metavar="TARGET",
+        help="the function: package.module.function (imported with the current "
+        "directory on sys.path) or path/to/file.py:function",
+    )
+    diff.add_argument(
+        "--wrt",
+        metavar="A,B",
+        help="comma-separated parameters to differentiate with respect to "
+        "(default: the first parameter)",
+    )
+    diff.add_argument(
+        "--mode",
+        choices=["reverse", "forward", "hvp"],
+        default="reverse",
+        help="reverse (gradients, the default), forward (Jacobian-vector products) or "
+        "hvp (gradients and Hessian-vector products)",
+    )
+    diff.add_argument(
+        "--checkpoint", action="store_true",
+        help="checkpoint every `for` loop of the function (see s2s.checkpoint): the "
+        "gradient keeps about sqrt(n) iterations' values instead of n, and runs each "
+        "loop once more",
+    )
+    diff.add_argument(
+        "--templates", metavar="FILE", action="append", default=[],
+        help="a Python file of derivative rules (@s2s.adjoint, @s2s.tangent) to use, before the "
+        "built-in ones and before differentiating your functions' source; repeatable",
+    )
+    diff.add_argument(
+        "--standalone", action="store_true",
+        help="copy the s2s runtime helpers the module uses into it, instead of importing "
+        "them from s2s: the module then needs only NumPy and the standard library",
+    )
+    diff.add_argument(
+        "-o", "--output", metavar="FILE",
+        help="write to FILE atomically (default: standard output)",
+    )
+    check = commands.add_parser(
+        "check",
+        help="check that generated modules are what their recorded commands make now",
+        description="Regenerate each module s2s wrote under the PATHs (files and "
+        "directories; default: the current directory) with the command recorded in its "
+        "header, run from the current directory, and compare. Exit status 1, listing "
+        "them, when any is stale (or when there is none); 0 when all are fresh. "
+        "Regenerating imports the module each header names and its --templates files, "
+        "as pytest imports tests: they (and a dotted target's packages) must lie under "
+        "the PATHs or the current directory.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", default=["."])
+    check.add_argument("--allow-empty", action="store_true",
+                       help="exit 0 when the PATHs hold no module s2s generated")
+    check.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                       help="the longest one module's regeneration may take: longer is "
+                       "reported stale (default 120; 0 for no limit)")
+    return p
+
+
+def generate(args):
+    """The text of the module `s2s differentiate` with these arguments writes."""
+    return generated(args).source
+
+
+def generated(args):
+    """The module (`Generated`) `s2s differentiate` with these arguments writes."""
+    from .compiler import differentiate
+    from .resolve import function_from_target, load_file
+    from .templating import load_builtin_templates
+
+    wrt = tuple(w.strip() for w in args.wrt.split(",")) if args.wrt else None
+    if wrt is not None and not all(wrt):
+        raise S2SError(f"--wrt {args.wrt!r}: expected comma-separated parameter names")
+    load_builtin_templates()  # first, so the user's rules replace them
+    for path in args.templates:
+        load_file(path)  # its @adjoint decorators register the rules
+    function = function_from_target(args.target)
+    words = ["s2s", "differentiate", args.target]
+    if args.wrt:
+        words += ["--wrt", ",".join(wrt)]
+    if args.mode != "reverse":
+        words += ["--mode", args.mode]
+    if args.checkpoint:
+        words.append("--checkpoint")
+    for path in args.templates:
+        words += ["--templates", path]
+    standalone = getattr(args, "standalone", False)
+    if standalone:
+        words.append("--standalone")
+    module = differentiate(function, wrt, target=args.target, command=shlex.join(words),
+                           mode=args.mode, checkpoint=args.checkpoint, standalone=standalone)
+    try:  # the file the function is read from, which -o must not overwrite
+        module.target_file = inspect.getsourcefile(inspect.unwrap(function))
+    except TypeError:
+        module.target_file = None
+    return module
