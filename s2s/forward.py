@@ -204,8 +204,10 @@ class ForwardMode:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
             placeholder = isinstance(stmt.value, gast.Constant) and stmt.value.value is None
-            if target not in self.active or placeholder:  # (`t = None`: set in a branch)
+            if target not in self.active:
                 return [stmt]
+            if placeholder:  # `t = None`, set in a branch, or None indeed (`None if c else v`)
+                return [stmt, mark(assign(self.tangent_name(target), constant(None)))]
             return self.assignment(stmt, target)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return self.write(stmt)

@@ -16,17 +16,7 @@ logspace, geomspace and vander (in `z` and the ends, base or points), nancumprod
 """
 
 from s2s import d, nondifferentiable, tangent
-from s2s.runtime.creation import (
-    broadcast_parts,
-    geomspace_adjoint,
-    geomspace_end_tangent,
-    linspace_adjoint,
-    logspace_adjoint,
-    logspace_base_adjoint,
-    meshgrid_parts,
-    vander_adjoint,
-    vander_adjoint_tangent,
-)
+from s2s.runtime.creation import broadcast_parts, meshgrid_parts
 from s2s.runtime.layout import (
     einsum_adjoint,
     einsum_adjoint_tangent,
@@ -59,38 +49,6 @@ def einsum_operand_adjoints_forward(z, g, *args, optimize=False):
 # -- creation -----------------------------------------------------------------------
 
 
-@tangent(logspace_adjoint)
-def logspace_adjoint_forward(out, g, z, start, stop, num=50, endpoint=True, base=10.0, axis=0,
-                      end=0):
-    """linspace's adjoint of g z log(base): linear in `g` and in logspace's result `z`."""
-    d[out] = (logspace_adjoint(d[g], z, start, stop, num, endpoint, base, axis, end)
-              + logspace_adjoint(g, d[z], start, stop, num, endpoint, base, axis, end)
-              + linspace_adjoint(g * z * d[base] / base, start, stop, num, endpoint, False,
-                                 axis, end))
-
-
-@tangent(logspace_base_adjoint)
-def logspace_base_adjoint_forward(out, g, z, start, stop, num=50, endpoint=True, base=10.0,
-                           axis=0):
-    """The sum of g z (the exponents) / base: linear in `g`, in logspace's result `z`,
-    and in the exponents (so in start and stop together)."""
-    d[out] = (logspace_base_adjoint(d[g], z, start, stop, num, endpoint, base, axis)
-              + logspace_base_adjoint(g, d[z], start, stop, num, endpoint, base, axis)
-              + logspace_base_adjoint(g, z, d[start], d[stop], num, endpoint, base, axis)
-              - logspace_base_adjoint(g, z, start, stop, num, endpoint, base, axis)
-              * d[base] / base)
-
-
-@tangent(geomspace_adjoint)
-def geomspace_adjoint_forward(out, g, z, start, stop, num=50, endpoint=True, axis=0, end=0):
-    """The sum of g z (1 - t) / start (g z t / stop): linear in `g` and in geomspace's
-    result `z`; the end it divides by adds its term."""
-    d[out] = (geomspace_adjoint(d[g], z, start, stop, num, endpoint, axis, end)
-              + geomspace_adjoint(g, d[z], start, stop, num, endpoint, axis, end)
-              + geomspace_end_tangent(d[start], d[stop], g, z, start, stop, num, endpoint,
-                                      axis, end))
-
-
 @tangent(meshgrid_parts)
 def meshgrid_parts_forward(z, g, *xi, sparse=False, indexing="xy"):
     d[z] = meshgrid_parts(d[g], *xi, sparse=sparse, indexing=indexing)
@@ -99,14 +57,6 @@ def meshgrid_parts_forward(z, g, *xi, sparse=False, indexing="xy"):
 @tangent(broadcast_parts)
 def broadcast_parts_forward(z, g, *args):
     d[z] = broadcast_parts(d[g], *args)
-
-
-@tangent(vander_adjoint)
-def vander_adjoint_forward(z, g, x, N=None, increasing=False):
-    """The sum over j of g_ij p_j x_i ** (p_j - 1): linear in `g`, and in `x` through
-    p_j (p_j - 1) x_i ** (p_j - 2)."""
-    d[z] = (vander_adjoint(d[g], x, N, increasing)
-            + vander_adjoint_tangent(d[x], g, x, N, increasing))
 
 
 # -- selection ----------------------------------------------------------------------

@@ -16,10 +16,6 @@ is its tangent.
 from s2s import d, tangent
 from s2s.runtime import zeros_like
 from s2s.runtime.numerical import (
-    convolve_adjoint,
-    convolve_adjoint_tangent,
-    correlate_adjoint,
-    correlate_adjoint_tangent,
     gradient_adjoint,
     gradient_adjoint_spacing_tangent,
     gradient_spacing_adjoints,
@@ -30,11 +26,6 @@ from s2s.runtime.numerical import (
     interp_x_adjoint_tangent,
     interp_xp_adjoint,
     interp_xp_adjoint_tangent,
-    polyval_curvature,
-    polyval_p_adjoint,
-    polyval_p_adjoint_tangent,
-    polyval_x_adjoint,
-    trapezoid_adjoint,
 )
 from s2s.runtime.reductions import (
     average_adjoint,
@@ -48,16 +39,6 @@ from s2s.runtime.reductions import (
     var_adjoint,
 )
 from s2s.runtime.statistics import (
-    corrcoef_adjoint,
-    corrcoef_adjoint_tangent,
-    cov_adjoint,
-    cov_adjoint_tangent,
-    nanprod_adjoint,
-    nanprod_adjoint_tangent,
-    nanstd_adjoint,
-    nanstd_adjoint_tangent,
-    nanvar_adjoint,
-    nanvar_adjoint_tangent,
     no_second_derivative_in_q,
     quantile_adjoint,
     quantile_q_adjoint,
@@ -134,57 +115,7 @@ def quantile_q_adjoint_forward(z, g, a, q, axis=None, method="linear", keepdims=
             + no_second_derivative_in_q(d[q]))
 
 
-@tangent(nanvar_adjoint)
-def nanvar_adjoint_forward(z, g, a, axis=None, ddof=0, keepdims=False, correction=None):
-    """The NaNs it skips get no tangent."""
-    d[z] = (nanvar_adjoint(d[g], a, axis, ddof, keepdims, correction)
-            + nanvar_adjoint_tangent(g, d[a], a, axis, ddof, keepdims, correction))
-
-
-@tangent(nanstd_adjoint)
-def nanstd_adjoint_forward(z, g, s, a, axis=None, ddof=0, keepdims=False, correction=None):
-    """nanvar's adjoint of `g` / (2 s): the factor's tangent is itself times -ds / s
-    (0 where s is 0, as the factor is).  The NaNs it skips get no tangent."""
-    slope = -reciprocal_or_zero(s)
-    d[z] = (nanstd_adjoint(d[g], s, a, axis, ddof, keepdims, correction)
-            + nanstd_adjoint(g * slope * d[s], s, a, axis, ddof, keepdims, correction)
-            + nanstd_adjoint_tangent(g, d[a], s, a, axis, ddof, keepdims, correction))
-
-
-@tangent(nanprod_adjoint)
-def nanprod_adjoint_forward(z, g, a, axis=None, keepdims=False):
-    """Exact where `a` has zeros; the NaNs it skips get no tangent."""
-    d[z] = (nanprod_adjoint(d[g], a, axis, keepdims)
-            + nanprod_adjoint_tangent(g, d[a], a, axis, keepdims))
-
-
-@tangent(cov_adjoint)
-def cov_adjoint_forward(z, g, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
-                 aweights=None, first=True):
-    """(G + G^T) X_c / (N - ddof) is linear in the variables, m's and y's."""
-    d[z] = (cov_adjoint(d[g], m, y, rowvar, bias, ddof, fweights, aweights, first)
-            + cov_adjoint_tangent(g, d[m], m, y, rowvar, bias, ddof, fweights, aweights,
-                                  first)
-            + cov_adjoint_tangent(g, d[y], m, y, rowvar, bias, ddof, fweights, aweights,
-                                  first, False))
-
-
-@tangent(corrcoef_adjoint)
-def corrcoef_adjoint_forward(z, g, m, y=None, rowvar=True, first=True):
-    d[z] = (corrcoef_adjoint(d[g], m, y, rowvar, first)
-            + corrcoef_adjoint_tangent(g, d[m], m, y, rowvar, first)
-            + corrcoef_adjoint_tangent(g, d[y], m, y, rowvar, first, False))
-
-
 # -- numerical methods (s2s/runtime/numerical.py) -------------------------------------
-
-
-@tangent(trapezoid_adjoint)
-def trapezoid_adjoint_forward(z, g, y, x=None, dx=1.0, axis=-1):
-    """Linear in the widths: x's differences, or `dx` where x is None (NumPy ignores
-    `dx` when x is given)."""
-    d[z] = (trapezoid_adjoint(d[g], y, x, dx, axis) + trapezoid_adjoint(g, y, d[x], dx, axis)
-            + trapezoid_adjoint(g, y, None, d[dx], axis) * (x is None))
 
 
 @tangent(gradient_adjoint)
@@ -223,25 +154,3 @@ def interp_xp_adjoint_forward(z, g, x, xp, fp, left=None, right=None, period=Non
                                         period))
 
 
-@tangent(convolve_adjoint)
-def convolve_adjoint_forward(z, g, a, v, mode="full", first=True):
-    d[z] = (convolve_adjoint(d[g], a, v, mode, first)
-            + convolve_adjoint_tangent(g, d[a], d[v], a, v, mode, first))
-
-
-@tangent(correlate_adjoint)
-def correlate_adjoint_forward(z, g, a, v, mode="valid", first=True):
-    d[z] = (correlate_adjoint(d[g], a, v, mode, first)
-            + correlate_adjoint_tangent(g, d[a], d[v], a, v, mode, first))
-
-
-@tangent(polyval_x_adjoint)
-def polyval_x_adjoint_forward(z, g, p, x):
-    """g p'(x): linear in the coefficients; p''(x) along x."""
-    d[z] = (polyval_x_adjoint(d[g], p, x) + polyval_x_adjoint(g, d[p], x)
-            + g * d[x] * polyval_curvature(p, x))
-
-
-@tangent(polyval_p_adjoint)
-def polyval_p_adjoint_forward(z, g, p, x):
-    d[z] = polyval_p_adjoint(d[g], p, x) + polyval_p_adjoint_tangent(g, d[x], p, x)

@@ -142,31 +142,6 @@ def vander_adjoint(g, x, N=None, increasing=False):
     return _in_dtype_of(numpy.sum(g * p * x[:, None] ** lower, axis=1), x)
 
 
-@returns_new_array
-def geomspace_end_tangent(t_start, t_stop, g, z, start, stop, num=50, endpoint=True, axis=0,
-                          end=0):
-    """The tangent of `geomspace_adjoint(g, z, start, stop, ..., end)` along the
-    tangent of the end it divides by (`t_start`, or `t_stop` when `end` is 1), `z`
-    and `g` held: -geomspace_adjoint(...) t / end."""
-    t, end_value = (t_stop, stop) if end else (t_start, start)
-    out = geomspace_adjoint(g, z, start, stop, num, endpoint, axis, end)
-    return _in_dtype_of(-out * t / end_value, end_value)
-
-
-@returns_new_array
-def vander_adjoint_tangent(t, g, x, N=None, increasing=False):
-    """The tangent of `vander_adjoint(g, x, N, increasing)` along the tangent `t` of
-    `x`, `g` held: the sum over j of g_ij p_j (p_j - 1) x_i ** (p_j - 2) t_i (0 in
-    the columns p = 0 and p = 1)."""
-    n = numpy.shape(x)[0] if N is None else N
-    p = numpy.arange(n, like=g).astype(g.dtype)
-    if not increasing:
-        p = p[::-1]
-    lower = numpy.maximum(p - 2, 0)
-    out = numpy.sum(g * (p * (p - 1)) * x[:, None] ** lower, axis=1) * t
-    return _in_dtype_of(out, x)
-
-
 @linear_in("g")
 def fill_value_adjoint(g, fill_value):
     """The adjoint of `fill_value` in `numpy.full(shape, fill_value)` (or full_like):

@@ -43,17 +43,9 @@ __all__ = [
     "svd_tangent",
     "tensorinv_tangent",
     "tensorsolve_tangent",
-    "cholesky_adjoint_tangent",
-    "eigh_adjoint_tangent",
-    "lstsq_adjoints_tangent",
     "matrix_power_adjoint_tangent",
     "multi_dot_parts_tangent",
     "norm_adjoint_tangent",
-    "pinv_adjoint_tangent",
-    "qr_adjoint_tangent",
-    "svd_adjoint_tangent",
-    "tensorinv_adjoint_tangent",
-    "tensorsolve_adjoints_tangent",
 ]
 
 
@@ -648,43 +640,6 @@ def tensorsolve_tangent(t, z, a, b, axes=None):
 
 
 @returns_new_array
-def cholesky_adjoint_tangent(t, g, z, upper=False):
-    """The tangent of `cholesky_adjoint(g, z, upper)` along a tangent `t` of `z`: with
-    L = z and S = L^-T Phi(L^T g) L^-1, dS = L^-T Phi(dL^T g) L^-1 - L^-T dL^T S
-    - S dL L^-1, made symmetric as the adjoint is."""
-    low, g, t = (transposed(z), transposed(g), transposed(t)) if upper else (z, g, t)
-    low_t = transposed(low)
-
-    def sandwich(x):  # L^-T x L^-1
-        return numpy.linalg.solve(low_t, transposed(numpy.linalg.solve(low_t, transposed(x))))
-
-    s = sandwich(_tril_half_diagonal(low_t @ g))
-    ds = sandwich(_tril_half_diagonal(transposed(t) @ g))
-    ds = ds - numpy.linalg.solve(low_t, transposed(t) @ s)
-    ds = ds - transposed(numpy.linalg.solve(low_t, transposed(s @ t)))
-    return (ds + transposed(ds)) * 0.5
-
-
-@returns_new_array
-def eigh_adjoint_tangent(tw, tv, gw, gv, w, v):
-    """The tangent of `eigh_adjoint(gw, gv, w, v)` along tangents `tw` of the
-    eigenvalues and `tv` of the eigenvectors: the product rule on
-    v diag(gw) v^T + v (E o v^T gv) v^T, E_ij = 1 / (w_j - w_i), whose tangent is
-    -E^2 (tw_j - tw_i); 0 on the diagonal and at exact ties, as E is there."""
-    vt, tvt = transposed(v), transposed(tv)
-    out = (tv * gw[..., None, :]) @ vt + (v * gw[..., None, :]) @ tvt
-    if gv is not None:
-        gap = w[..., None, :] - w[..., :, None]  # w_j - w_i
-        inverse = 1 / numpy.where(gap == 0, numpy.inf, gap)  # 0: the diagonal, ties
-        vt_gv = vt @ gv
-        m = vt_gv * inverse
-        dgap = tw[..., None, :] - tw[..., :, None]
-        dm = (tvt @ gv) * inverse - vt_gv * (inverse * inverse) * dgap
-        out = out + tv @ m @ vt + v @ dm @ vt + v @ m @ tvt
-    return (out + transposed(out)) * 0.5
-
-
-@returns_new_array
 def matrix_power_adjoint_tangent(t, g, a, n):
     """The tangent of `matrix_power_adjoint(g, a, n)` along a tangent `t` of `a`: the
     product rule on its sum (through inv(a), whose tangent is -inv(a) t inv(a), for a
@@ -767,107 +722,6 @@ def norm_adjoint_tangent(tx, tz, g, x, z, ord=None, axis=None, keepdims=False, m
     return g * _norm_derivative_tangent(tx, tz, x, z, ord, axes, matrix)
 
 
-@returns_new_array
-def pinv_adjoint_tangent(tz, ta, g, z, a):
-    """The tangent of `pinv_adjoint(g, z, a)` along tangents `tz` of `z` and `ta` of
-    `a`: the product rule on its polynomial."""
-    zt, gt, tzt = transposed(z), transposed(g), transposed(tz)
-    left, right = gt @ z @ zt, zt @ z @ gt
-    dleft = gt @ tz @ zt + gt @ z @ tzt
-    dright = tzt @ z @ gt + zt @ tz @ gt
-    out = -(tzt @ g @ zt) - zt @ g @ tzt + dleft + dright
-    out = out - ta @ (z @ left) - a @ (tz @ left) - a @ (z @ dleft)
-    return out - (dright @ z) @ a - (right @ tz) @ a - (right @ z) @ ta
-
-
-@returns_new_array
-def svd_adjoint_tangent(t, g, a, full_matrices=True, compute_uv=True):
-    """The tangent of `svd_adjoint(g, a, ...)` along a tangent `t` of `a`: the product
-    rule on its formula, with the SVD's tangents (svd_tangent) and the tangent
-    -F^2 (2 s_j ds_j - 2 s_i ds_i) of F (0 on the diagonal and at ties, as F is)."""
-    gu, gs, gvh = (g[0], g[1], g[2]) if compute_uv else (None, g, None)
-    u, s, vh = numpy.linalg.svd(a, full_matrices=False)
-    du, ds, dvh = svd_tangent(t, (u, s, vh), a, False, True)
-    out = (du * gs[..., None, :]) @ vh + (u * gs[..., None, :]) @ dvh
-    if not compute_uv:
-        return out
-    _no_full_matrices(a, full_matrices)
-    m, n = numpy.shape(a)[-2:]
-    v, dv, gv = transposed(vh), transposed(dvh), transposed(gvh)
-    f = _off_diagonal_inverse_gaps(s)
-    sd = s * ds
-    df = -(f * f) * (2 * (sd[..., None, :] - sd[..., :, None]))
-    ut_gu, vt_gv = transposed(u) @ gu, vh @ gv
-    dut_gu, dvt_gv = transposed(du) @ gu, dvh @ gv
-    x, dx = ut_gu - transposed(ut_gu), dut_gu - transposed(dut_gu)
-    y, dy = vt_gv - transposed(vt_gv), dvt_gv - transposed(dvt_gv)
-    inner = (f * x) * s[..., None, :] + s[..., :, None] * (f * y)
-    dinner = (df * x + f * dx) * s[..., None, :] + (f * x) * ds[..., None, :]
-    dinner = dinner + ds[..., :, None] * (f * y) + s[..., :, None] * (df * y + f * dy)
-    out = out + du @ inner @ vh + u @ dinner @ vh + u @ inner @ dvh
-    if m > n:  # (I - u u^T) gu s^-1 v^T
-        w = gu - u @ ut_gu
-        dw = -(du @ ut_gu + u @ dut_gu)
-        dw_s = (dw - w * (ds / s)[..., None, :]) / s[..., None, :]
-        out = out + dw_s @ vh + (w / s[..., None, :]) @ dvh
-    if n > m:  # u s^-1 gv^T (I - v v^T)
-        r = gvh - (gvh @ v) @ vh
-        dr = -((gvh @ dv) @ vh + (gvh @ v) @ dvh)
-        du_s = (du - u * (ds / s)[..., None, :]) / s[..., None, :]
-        out = out + du_s @ r + (u / s[..., None, :]) @ dr
-    return out
-
-
-def _copyltu(m):
-    """`m`'s lower triangle mirrored onto its upper one."""
-    return numpy.tril(m) + transposed(numpy.tril(m, -1))
-
-
-@returns_new_array
-def qr_adjoint_tangent(t, g, a, mode="reduced"):
-    """The tangent of `qr_adjoint(g, a, mode)` along a tangent `t` of `a`: the product
-    rule on (gq + q copyltu(M)) r^-T, M = r gr^T - gq^T q, with qr's tangents."""
-    _no_wide_or_complete(a, mode)
-    gq, gr = (None, g) if mode == "r" else (g[0], g[1])
-    q, r = numpy.linalg.qr(a)
-    dq, dr = qr_tangent(t, (q, r), a)
-    m, dm = r @ transposed(gr), dr @ transposed(gr)
-    if gq is not None:
-        m, dm = m - transposed(gq) @ q, dm - transposed(gq) @ dq
-    b = q @ _copyltu(m)
-    db = dq @ _copyltu(m) + q @ _copyltu(dm)
-    if gq is not None:
-        b = b + gq
-    out = transposed(numpy.linalg.solve(r, transposed(b)))  # b r^-T
-    # d(b r^-T) = (db - b r^-T dr^T) r^-T
-    return transposed(numpy.linalg.solve(r, transposed(db - out @ transposed(dr))))
-
-
-def lstsq_adjoints_tangent(tgx, tgres, tgs, ta, tb, gx, gres, gs, a, b, rcond=None):
-    """The tangent of `lstsq_adjoints(gx, gres, gs, a, b, rcond)` (a pair) along
-    tangents of all its arguments, for an `a` whose rank does not change near it."""
-    p = numpy.linalg.pinv(a)
-    dp = pinv_tangent(ta, p, a)
-    x = p @ b
-    dx = dp @ b + p @ tb
-    gx2, b2, x2 = _lstsq_columns(gx, b), _lstsq_columns(b, b), _lstsq_columns(x, b)
-    dgx2, db2, dx2 = _lstsq_columns(tgx, b), _lstsq_columns(tb, b), _lstsq_columns(dx, b)
-    h = gx2 @ transposed(b2)
-    dh = dgx2 @ transposed(b2) + gx2 @ transposed(db2)
-    da = pinv_adjoint(dh, p, a) + pinv_adjoint_tangent(dp, ta, h, p, a)
-    db = transposed(dp) @ gx2 + transposed(p) @ dgx2
-    if numpy.size(gres):
-        r = b2 - a @ x2
-        dr = db2 - ta @ x2 - a @ dx2
-        dr_g = dr * gres + r * tgres
-        da = da - 2 * (dr_g @ transposed(x2) + (r * gres) @ transposed(dx2))
-        db = db + 2 * dr_g
-    if gs is not None:
-        da = da + svd_adjoint(tgs, a, compute_uv=False)
-        da = da + svd_adjoint_tangent(ta, gs, a, compute_uv=False)
-    return da, (db[:, 0] if numpy.ndim(b) == 1 else db)
-
-
 def multi_dot_parts_tangent(t, g, arrays):
     """The tangent of `multi_dot_parts(g, arrays)` along the tangents `t` of the
     arrays: part i is linear in each other array, so its tangent is the sum over j != i
@@ -882,28 +736,3 @@ def multi_dot_parts_tangent(t, g, arrays):
     return items_like(out, arrays)
 
 
-@returns_new_array
-def tensorinv_adjoint_tangent(t, g, z, a, ind=2):
-    """The tangent of `tensorinv_adjoint(g, z, a, ind)` along a tangent `t` of `z`:
-    -(T^T G Z^T + Z^T G T^T), on the matrices NumPy inverts."""
-    rows = int(numpy.prod(numpy.shape(a)[:ind]))
-    zm, gm = numpy.reshape(z, (-1, rows)), numpy.reshape(g, (-1, rows))
-    tm = numpy.reshape(t, (-1, rows))
-    out = transposed(tm) @ gm @ transposed(zm) + transposed(zm) @ gm @ transposed(tm)
-    return numpy.reshape(-out, numpy.shape(a))
-
-
-def tensorsolve_adjoints_tangent(tg, tz, ta, g, z, a, b, axes=None):
-    """The tangent of `tensorsolve_adjoints(g, z, a, b, axes)` (a pair) along tangents
-    of `g`, `z` and `a`: with gb = M^-T g, d gb = M^-T (dg - dM^T gb), and `a`'s adjoint
-    -gb z^T has tangent -(d gb z^T + gb dz^T)."""
-    order = _tensorsolve_order(a, axes)
-    moved = numpy.transpose(a, order)
-    matrix = numpy.reshape(moved, (numpy.size(b), -1))
-    tmatrix = numpy.reshape(numpy.transpose(ta, order), (numpy.size(b), -1))
-    gb = numpy.linalg.solve(transposed(matrix), numpy.reshape(g, (-1,)))
-    dgb = numpy.linalg.solve(transposed(matrix), numpy.reshape(tg, (-1,)) - transposed(tmatrix) @ gb)
-    zf, tzf = numpy.reshape(z, (-1,)), numpy.reshape(tz, (-1,))
-    da = -(dgb[:, None] * zf[None, :] + gb[:, None] * tzf[None, :])
-    da = numpy.transpose(numpy.reshape(da, numpy.shape(moved)), numpy.argsort(order))
-    return da, numpy.reshape(dgb, numpy.shape(b))

@@ -497,32 +497,3 @@ def interp_xp_adjoint_tangent(g, tx, txp, tfp, x, xp, fp, left=None, right=None,
     return _like(add_at(out, j + 1, t_gs * t + gs * t_t), xp)
 
 
-@returns_new_array
-def convolve_adjoint_tangent(g, ta, tv, a, v, mode="full", first=True):
-    """The tangent of `convolve_adjoint(g, a, v, mode, first)` along `ta` and `tv`: it
-    is linear in the other operand, and reads its own operand's length only."""
-    return convolve_adjoint(g, a, tv, mode) if first else convolve_adjoint(g, ta, v, mode, False)
-
-
-@returns_new_array
-def correlate_adjoint_tangent(g, ta, tv, a, v, mode="valid", first=True):
-    """The tangent of `correlate_adjoint(g, a, v, mode, first)` along `ta` and `tv`: it
-    is linear in the other operand, and reads its own operand's length only."""
-    return correlate_adjoint(g, a, tv, mode) if first else correlate_adjoint(g, ta, v, mode, False)
-
-
-@returns_new_array
-def polyval_curvature(p, x):
-    """The second derivative p''(x) of the polynomial `numpy.polyval(p, x)` in x."""
-    degree = numpy.shape(p)[0] - 1
-    return polyval_slope(p[:-1] * _exponents(p, degree)[:-1], x)
-
-
-@returns_new_array
-def polyval_p_adjoint_tangent(g, t, p, x):
-    """The tangent of `polyval_p_adjoint(g, p, x)` along `t` for `x`: coefficient i
-    gets `g` times k x**(k - 1) t (k = n - 1 - i), summed over x (0 for k = 0)."""
-    degree = numpy.shape(p)[0] - 1
-    k = _exponents(x, degree)
-    slopes = numpy.expand_dims(x, -1) ** numpy.maximum(k - 1, 0) * k
-    return numpy.tensordot(g * t + zeros_like(x), slopes, axes=numpy.ndim(x))

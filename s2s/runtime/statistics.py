@@ -276,29 +276,6 @@ def corrcoef_tangent(t, z, m, y=None, rowvar=True, first=True):
 # each is linear in `t`, the tangent of one of the helper's arguments ----------------
 
 
-@returns_new_array
-def nanvar_adjoint_tangent(g, t, a, axis=None, ddof=0, keepdims=False, correction=None):
-    """The tangent of `nanvar_adjoint(g, a, ...)` along `t` for `a`: 2 (t - mean(t)) /
-    (count - ddof) times `g`, the mean over the values that are not NaN; 0 at the NaNs
-    (whatever `t` holds there)."""
-    ddof = ddof if correction is None else correction
-    kept = ~numpy.isnan(a)
-    count = _nan_count(a, axis)
-    t = numpy.where(kept, t, 0)
-    mean = numpy.sum(t, axis=axis, keepdims=True) / numpy.where(count == 0, 1, count)
-    g = expand_reduced(g, a, axis, keepdims)
-    return numpy.where(kept, g * ((t - mean) * (2.0 / (count - ddof))).astype(g.dtype), 0)
-
-
-@returns_new_array
-def nanstd_adjoint_tangent(g, t, z, a, axis=None, ddof=0, keepdims=False, correction=None):
-    """The tangent of `nanstd_adjoint(g, z, a, ...)` along `t` for `a` (z held): that of
-    nanvar's, with `g` times 1 / (2 z) (0 where z is 0)."""
-    zero = z == 0
-    half = numpy.where(zero, 0.0, 0.5 / numpy.where(zero, 1.0, z)).astype(z.dtype)
-    return nanvar_adjoint_tangent(g * half, t, a, axis, ddof, keepdims, correction)
-
-
 def _others_product_tangent(t, x, axis):
     """The tangent of `others_product(x, axis)` along `t`, exact where `x` has zeros:
     the products before and after each element are cumulative products, whose
@@ -325,67 +302,6 @@ def _others_product_tangent(t, x, axis):
     d_before = cumprod_tangent(tb, xb, axis)
     d_after = numpy.flip(cumprod_tangent(ta, xa, axis), axis=axis)
     return d_before * after + before * d_after
-
-
-@returns_new_array
-def nanprod_adjoint_tangent(g, t, a, axis=None, keepdims=False):
-    """The tangent of `nanprod_adjoint(g, a, ...)` along `t` for `a`: that of the
-    product of the others, the NaNs taken as 1 (with no tangent); 0 at the NaNs."""
-    nan = numpy.isnan(a)
-    others = _others_product_tangent(numpy.where(nan, 0, t), numpy.where(nan, 1, a), axis)
-    return numpy.where(nan, 0, expand_reduced(g, a, axis, keepdims) * others)
-
-
-@returns_new_array
-def cov_adjoint_tangent(g, t, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
-                        aweights=None, first=True, of_first=True):
-    """The tangent of `cov_adjoint(g, m, y, ..., first)` along `t` for `m` (for `y`
-    unless `of_first`): (G + G^T) X_c / (N - ddof) is linear in the variables, so it
-    is itself with `t` for them (zeros for the other operand's)."""
-    _no_weights(fweights, aweights)
-    x, tx = _cov_parts(t, m, y, rowvar, of_first)
-    k, count = numpy.shape(x)
-    ddof = (0 if bias else 1) if ddof is None else ddof
-    tc = tx - numpy.mean(tx, axis=1, keepdims=True)
-    g = numpy.reshape(g, (k, k)).astype(tc.dtype, copy=False)
-    dx = (g + g.T) @ tc / (count - ddof)
-    rows = _variables(m, rowvar).shape[0]
-    if first:
-        return _variables_back(dx[:rows], m, rowvar)
-    return _variables_back(dx[rows:], y, rowvar)
-
-
-@returns_new_array
-def corrcoef_adjoint_tangent(g, t, m, y=None, rowvar=True, first=True, of_first=True):
-    """The tangent of `corrcoef_adjoint(g, m, y, rowvar, first)` along `t` for `m` (for
-    `y` unless `of_first`).  With c = cov, s = sqrt(diag c), r = c / (s s^T) and the
-    adjoint (dc + dc^T) X_c / (N - 1), dc = G / (s s^T) + diag(ds / (2 s)),
-    ds = -(rows + columns of G r) / s: each of these differentiated in turn."""
-    c = numpy.atleast_2d(numpy.cov(m, y, rowvar))
-    x, tx = _cov_parts(t, m, y, rowvar, of_first)
-    x, tx = x.astype(c.dtype, copy=False), tx.astype(c.dtype, copy=False)
-    count = numpy.shape(x)[1] - 1
-    xc = x - numpy.mean(x, axis=1, keepdims=True)
-    tc = tx - numpy.mean(tx, axis=1, keepdims=True)
-    product = tc @ xc.T
-    dc_t = (product + product.T) / count  # the tangent of c
-    s = numpy.sqrt(numpy.diagonal(c))
-    outer = s[:, None] * s[None, :]
-    r = c / outer
-    rel = numpy.diagonal(dc_t) / (2 * s * s)  # (the tangent of s) / s
-    both = rel[:, None] + rel[None, :]
-    r_t = dc_t / outer - r * both
-    g = numpy.reshape(g, r.shape).astype(c.dtype, copy=False)
-    gr, gr_t = g * r, g * r_t
-    ds = -(numpy.sum(gr, axis=1) + numpy.sum(gr, axis=0)) / s
-    ds_t = -(numpy.sum(gr_t, axis=1) + numpy.sum(gr_t, axis=0)) / s - ds * rel
-    dc = g / outer + numpy.diag(ds / (2 * s))
-    dc_tt = -g / outer * both + numpy.diag((ds_t - ds * rel) / (2 * s))
-    dx = ((dc_tt + dc_tt.T) @ xc + (dc + dc.T) @ tc) / count
-    rows = _variables(m, rowvar).shape[0]
-    if first:
-        return _variables_back(dx[:rows], m, rowvar)
-    return _variables_back(dx[rows:], y, rowvar)
 
 
 # -- a quantile's derivative in q --------------------------------------------------------
