@@ -33,6 +33,7 @@ from .normalize.hooks import mark_hooks
 from .normalize.loops import range_loops
 from .normalize.nested import lift_nested
 from .normalize.numbers import fold_numbers
+from .normalize.scatters import rewrite_scatters
 from .normalize.subset import check_subset
 from .normalize.versions import assign_versions
 from .normalize.written_into import drop_written_into
@@ -42,6 +43,7 @@ from .parse import parse_function
 from .resolve import function_source
 from .reverse import ReverseMode
 from .runtime import array_namespace, notes
+from .runtime.selection import scatter_added
 from .syntax import (
     all_names, clone, load, local_names, parameter_names, rename, statements, store,
     walk,
@@ -351,6 +353,7 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     as_written = _operations(fn, source, imports)
     fn = mark_checkpoints(fn, source, as_written, checkpoint, allowed=not callee)
     fn = drop_written_into(fn, as_written)
+    fn = rewrite_scatters(fn, as_written, lambda: imports.reference(scatter_added))
     check_in_place_calls(fn, as_written, source, forward)
     fn = guard_augmented(fn, as_written, lambda: imports.reference(runtime.require_unshared),
                          source)

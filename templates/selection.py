@@ -23,7 +23,7 @@ is the same selection applied to the tangents.  Those that choose places by valu
 import numpy
 
 from s2s import adjoint, d, linear, tangent
-from s2s.runtime import cast_like, items_like
+from s2s.runtime import cast_like, items_like, unbroadcast
 from s2s.runtime.layout import joined_parts
 from s2s.runtime.selection import (
     array_tangent,
@@ -43,6 +43,7 @@ from s2s.runtime.selection import (
     replaced_tangent,
     resize_adjoint,
     rollaxis_adjoint,
+    scatter_added,
     select_adjoints,
     select_default_adjoint,
     trim_zeros_adjoint,
@@ -251,3 +252,11 @@ def asarray_chkfinite(z, a, dtype=None, order=None):
 def row_stack(z, tup, *, dtype=None, casting="same_kind"):
     """vstack's (NumPy 2 deprecates row_stack)."""
     d[tup] += joined_parts(d[z], tup, "v")
+
+
+@linear(scatter_added)
+def scatter_added_(z, a, index, values):
+    """numpy.add.at(a, index, values): each value is added at its place, repeated places
+    adding up, so each value's adjoint is d[z] read at its place."""
+    d[a] += d[z]
+    d[values] += unbroadcast(d[z][index], values)

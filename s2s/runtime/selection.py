@@ -96,6 +96,17 @@ def select_default_adjoint(g, condlist, default=0):
     return _sum_to(numpy.where(taken, 0, g), default)
 
 
+@returns_new_array
+@linear_in("a", "values")
+def scatter_added(a, index, values):
+    """`a` with `values` added at `index`, repeated places adding up: what
+    `numpy.add.at(a, index, values)` leaves in `a`, as a new array (the user's
+    statement writes it back into `a`: normalize/scatters.py)."""
+    out = numpy.array(a, copy=True)
+    numpy.add.at(out, index, values)
+    return out
+
+
 def _chosen_index(a, n, mode):
     """Which of n choices `numpy.choose(a, choices, mode=mode)` takes at each place."""
     if mode == "wrap":

@@ -1,0 +1,87 @@
+"""np.add.at scatters (normalize/scatters.py): a histogram, an embedding gradient,
+messages on a graph, with repeated places, tuple indices and broadcast values; each
+checked for value, gradient and forward mode against finite differences (gradcheck),
+and for Hessian-vector products against differences of gradients."""
+
+import numpy as np
+import pytest
+
+import s2s
+from gradcheck import check_gradient
+
+rng = np.random.default_rng(187)
+EDGES = np.array([[0, 1], [1, 2], [2, 0], [2, 3], [3, 1], [0, 1]])  # (0, 1) twice
+
+
+def histogram(values, weights):
+    bins = np.zeros(4)
+    places = np.clip((values * 2).astype(int), 0, 3)
+    np.add.at(bins, places, weights)
+    return np.sum(bins ** 2) + bins[0]
+
+
+def embedding_grads(table, targets):
+    tokens = [0, 2, 2, 1, 3, 0]
+    acc = np.zeros_like(table)
+    np.add.at(acc, tokens, table[tokens] * 0.5)
+    return np.sum((acc - targets) ** 2)
+
+
+def messages(h, w):
+    for step in range(2):
+        out = np.zeros_like(h)
+        np.add.at(out, EDGES[:, 1], np.tanh(h[EDGES[:, 0]] * w))
+        h = h + out
+    return np.sum(h ** 2)
+
+
+def grid_scatter(a, v):
+    rows, cols = np.array([0, 1, 1]), np.array([2, 0, 0])
+    np.add.at(a, (rows, cols), v)  # into the parameter's copy
+    return np.sum(a * a)
+
+
+def copy_then_scatter(a, v):
+    b = a.copy()
+    np.add.at(b, ([0, 1, 1], [2, 0, 0]), v)  # one value, broadcast to each place
+    return np.sum(np.sin(b))
+
+
+def hvp_matches_differences(f, args, eps=1e-6):
+    v = rng.normal(size=np.shape(args[0]))
+    grad = s2s.grad(f)
+    plus = grad(args[0] + eps * v, *args[1:])
+    minus = grad(args[0] - eps * v, *args[1:])
+    np.testing.assert_allclose(s2s.hvp(f)(*args, v), (plus - minus) / (2 * eps),
+                               rtol=1e-5, atol=1e-7)
+
+
+CASES = [
+    (histogram, lambda: (np.array([0.1, 0.7, 1.2, 1.9, 0.4, 0.3]), rng.normal(size=6)), 1),
+    (embedding_grads, lambda: (rng.normal(size=(4, 2)), rng.normal(size=(4, 2))), 0),
+    (messages, lambda: (rng.normal(size=(4, 3)), 0.7), (0, 1)),
+    (copy_then_scatter, lambda: (rng.normal(size=(2, 3)), 0.4), (0, 1)),
+]
+
+
+@pytest.mark.parametrize("f, args, wrt", CASES, ids=lambda v: getattr(v, "__name__", ""))
+def test_scatter(f, args, wrt):
+    args = args()
+    check_gradient(f, args, wrt=wrt)
+    if wrt != 1:
+        hvp_matches_differences(f, args)
+
+
+def test_a_scatter_into_a_parameter_is_refused_as_any_write_into_one():
+    with pytest.raises(s2s.Unsupported, match=r"test_scatters\.py:\d+:\d+: writing into parameter 'a'"):
+        s2s.grad(grid_scatter)(np.zeros((2, 3)), np.ones(3))
+
+
+def test_other_ufuncs_at_stay_refused():
+    def products(a, v):
+        b = a.copy()
+        np.multiply.at(b, [0, 0], v)
+        return np.sum(b)
+
+    with pytest.raises(s2s.Unsupported, match=r"np\.multiply\.at\(\) changes a value in place"):
+        s2s.grad(products)(np.ones(3), 2.0)
