@@ -6,8 +6,9 @@ Each program is a module of its own, of one of two families:
 - `f(x, y, s)` of two vectors and a float, with straight-line code, branches, `for`
   and `while` loops with `break` and `continue`, calls to generated helper functions,
   a recursion whose base case depends on the data, lists built by `append`, tuples,
-  dicts, in-place writes into a buffer, numbers and vectors broadcast into rows, rows
-  written from the row before, and products of matrices and vectors;
+  dicts, in-place writes into a buffer, `np.add.at` scatters, numbers and vectors
+  broadcast into rows, rows written from the row before, and products of matrices
+  and vectors;
 - `f(a, b, c)` of three Python floats, written the way newcomers write them:
   unannotated, `math` functions and plain arithmetic, `if`/`else`, conditional
   expressions, loops on floats.
@@ -81,7 +82,7 @@ MATH_BINARY = ["{0} + {1}", "{0} - {1}", "{0} * {1}", "{0} / (1.5 + {1} * {1})",
 VECTORS = ("x", "y")  # parameters that are vectors of 3; any other is a float
 # statement kinds, with weights: the vector family's and the float family's
 VECTOR_KINDS = {"assign": 1, "branch": 1, "for": 1, "while": 1, "call": 1, "recursion": 1,
-                "list": 1, "dict": 1, "write": 1, "matrix": 1,
+                "list": 1, "dict": 1, "write": 1, "matrix": 1, "scatter": 1,
                 "accumulate": 3, "scalar": 2, "count": 1, "tolerance": 1, "callee": 2}
 FLOAT_KINDS = {"assign": 2, "branch": 3, "accumulate": 4, "count": 1, "tolerance": 2,
                "callee": 3}
@@ -219,6 +220,12 @@ class _Writer:
                            f"{pad}    {name}_items.append({e(['item'] + names, 1)})",
                            f"{pad}first, second = {name}_items[0], {name}_items[1]",
                            f"{pad}{name} = first * second"]
+        elif kind == "scatter":  # np.add.at: values added at places, repeated ones adding up
+            places = rng.choice(["[2, 0, 2]", "[1, 1, 1]", "np.array([0, 2, 1])"])
+            self.lines += [f"{pad}{name} = np.zeros(3)",
+                           f"{pad}np.add.at({name}, {places}, {e(names, 1)})",
+                           f"{pad}np.add.at({name}, [0, 0, 1], {rng.choice(names)} * 0.5)"]
+            self.arrays.append(name)
         elif kind == "dict":
             self.lines += [f"{pad}{name}_parts = {{'a': {rng.choice(names)}}}",
                            f"{pad}{name}_parts['b'] = {e(names, 1)}",
