@@ -13,6 +13,7 @@ import gast
 
 from .callees import is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
+from .records import record_rule
 from .templating import Template, adjoint_template, is_nondifferentiable, tangent_template
 
 MODES = {  # mode -> (where its rules are, the decorator that registers one)
@@ -54,6 +55,9 @@ def rule_for(operation, mode, source, calls=True, active=None):
         raise _unsupported(node, f"calling {operation.label}, a method that is not a NumPy "
                            "array's (methods of your own classes),", source)
     if isinstance(key, type):
+        made = record_rule(key, tuple(operation.keywords))
+        if made is not None:  # a dataclass, NamedTuple or SimpleNamespace
+            return Rule("template", made[0 if mode == "reverse" else 1])
         raise _unsupported(node, f"making a {operation.label} object from values that need "
                            "derivatives", source)
     raise error_at(node, f"{missing} for {operation.label} (register one with {decorator})",

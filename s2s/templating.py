@@ -446,6 +446,20 @@ class LinearTangent(Template):
         if self.rule == "linear":
             groups = [{k: v for group in groups for k, v in group.items()}]
         terms = [clone(node, replacing=group) for group in groups]
+        # a linear argument left to its default (a record's field) is a constant: its
+        # tangent is 0, which the call must be given, not the default again
+        for p in sorted(self.differentiable, key=self.params.index):
+            default = self.signature.parameters[p].default
+            zero = default is None or (type(default) in (int, float) and default == 0)
+            if p in arguments.arguments or zero or default is inspect.Parameter.empty:
+                continue
+            if self.rule != "linear" or not isinstance(node, gast.Call) or (
+                    self.signature.parameters[p].kind is inspect.Parameter.POSITIONAL_ONLY):
+                raise error_at(node, f"the tangent of {operation.label} with its argument "
+                               f"{p} left to its default is not supported yet", source,
+                               Unsupported)
+            for term in terms:
+                term.keywords.append(gast.keyword(arg=p, value=constant(0.0)))
         total = terms[0] if terms else None
         for term in terms[1:]:
             total = gast.BinOp(left=total, op=gast.Add(), right=term)

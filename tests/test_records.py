@@ -1,0 +1,93 @@
+"""Records made inside the function from values that need derivatives (s2s/records.py):
+dataclasses, NamedTuples and SimpleNamespaces, read by field, passed to helpers, kept
+in lists; each checked for value, gradient and forward mode against finite
+differences (gradcheck), and for Hessian-vector products."""
+
+import dataclasses
+import types
+from typing import NamedTuple
+
+import numpy as np
+import pytest
+
+import s2s
+from gradcheck import check_gradient
+
+rng = np.random.default_rng(188)
+
+
+@dataclasses.dataclass
+class Spring:
+    k: float
+    rest: float = 1.0
+
+
+class Layer(NamedTuple):
+    w: np.ndarray
+    b: np.ndarray
+
+
+def spring_energy(k, x):
+    s = Spring(k)
+    return 0.5 * s.k * (x - s.rest) ** 2
+
+
+def two_springs(k1, k2, x):
+    springs = [Spring(k1, 1.0), Spring(k=k2, rest=0.5)]
+    total = 0.0
+    for s in springs:
+        total = total + 0.5 * s.k * (x - s.rest) ** 2
+    return total
+
+
+def apply(layer, x):
+    return np.tanh(x @ layer.w + layer.b)
+
+
+def mlp_loss(w1, b1, w2, b2, x):
+    layers = [Layer(w1, b1), Layer(w=w2, b=b2)]
+    for layer in layers:
+        x = apply(layer, x)
+    return np.sum(x ** 2)
+
+
+def namespace_loss(w, x):
+    p = types.SimpleNamespace(w=w, scale=2.0)
+    return np.sum((x * p.w) ** 2) * p.scale
+
+
+CASES = [
+    (spring_energy, lambda: (3.0, 1.4), (0, 1)),
+    (two_springs, lambda: (3.0, 0.5, 1.4), (0, 1, 2)),
+    (mlp_loss, lambda: (rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)),
+                        rng.normal(size=2), rng.normal(size=(5, 3))), (0, 1, 2, 3)),
+    (namespace_loss, lambda: (rng.normal(size=3), rng.normal(size=3)), (0, 1)),
+]
+
+
+@pytest.mark.parametrize("f, args, wrt", CASES, ids=lambda v: getattr(v, "__name__", ""))
+def test_a_record_made_in_the_function(f, args, wrt):
+    args = args()
+    check_gradient(f, args, wrt=wrt)
+    v = tuple(rng.normal(size=np.shape(a)) for a in args[:len(wrt)])
+    product = s2s.hvp(f, wrt=wrt)(*args, v)
+    grad, eps = s2s.grad(f, wrt=wrt), 1e-6
+    plus = grad(*[a + eps * t for a, t in zip(args, v)], *args[len(wrt):])
+    minus = grad(*[a - eps * t for a, t in zip(args, v)], *args[len(wrt):])
+    for got, p, m in zip(product, plus, minus):
+        np.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+class Plain:
+    def __init__(self, w):
+        self.w = w
+
+
+def plain_object(w):
+    return np.sum(Plain(w).w ** 2)
+
+
+def test_an_object_of_a_plain_class_is_still_refused():
+    with pytest.raises(s2s.Unsupported, match=r"test_records\.py:\d+:\d+: making a Plain "
+                                              r"object from values that need derivatives"):
+        s2s.grad(plain_object)(np.ones(2))
