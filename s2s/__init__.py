@@ -16,7 +16,8 @@ from .runtime import array_namespace, stop_gradient  # noqa: E402
 # name -> the module that defines it, imported on first use (PEP 562)
 _LAZY = {
     **dict.fromkeys(
-        ["grad", "hessian", "hvp", "jacobian", "jvp", "source", "value_and_grad"], "api"),
+        ["grad", "hessian", "hvp", "jacobian", "jvp", "source", "value_and_grad", "vjp"],
+        "api"),
     **dict.fromkeys(["adjoint", "bilinear", "d", "elementwise", "linear", "nondifferentiable",
                      "tangent"], "templating"),
 }
@@ -55,4 +56,5 @@ __all__ = [
     "stop_gradient",
     "tangent",
     "value_and_grad",
+    "vjp",
 ]

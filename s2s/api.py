@@ -1,4 +1,9 @@
-"""The Python API: `s2s.grad(f)`, `s2s.value_and_grad(f)`, `s2s.jvp(f)`, `s2s.source(f)`.
+"""The Python API: `s2s.grad(f)`, `s2s.value_and_grad(f)`, `s2s.vjp(f)`, `s2s.jvp(f)`,
+`s2s.hvp(f)`, `s2s.source(f)`, ...
+
+`f` is a function, a lambda (`s2s.grad(lambda w: loss(w, x, y))`), a
+`functools.partial` of one (its bound arguments passed on each call; `wrt` counts the
+parameters it leaves), or a function s2s made (a derivative of a derivative).
 
 Each compiles the very source the CLI would write (with the user's module-level
 objects passed in rather than imported), caches it by the function's source hash
@@ -28,22 +33,67 @@ _compiled_lock = threading.RLock()
 _watched = {}  # id(f) -> a weak reference to f, whose callback drops f's entries
 
 
-def _wrt_tuple(f, wrt):
-    """(names, single): `wrt` as parameter names, and whether one gradient is returned."""
+def _name(f):
+    """How messages name `f` (a partial: by the function it binds)."""
+    function, _, _ = _unpartial(f)
+    return getattr(function, "__name__", repr(function))
+
+
+def _unpartial(f):
+    """(the function, the positional and keyword arguments bound to it): those of a
+    `functools.partial` (nested ones too), or of a derivative s2s made of one."""
+    args, keywords = (), {}
+    while isinstance(f, functools.partial):
+        args, keywords = f.args + args, {**f.keywords, **keywords}
+        f = f.func
+    bound = getattr(f, "s2s_bound", None)
+    if bound is not None:
+        args, keywords = bound[0] + args, {**bound[1], **keywords}
+    return f, args, keywords
+
+
+def _bind(bound, args, kwargs):
+    """A call's arguments, after the ones a partial binds."""
+    return (*bound[0], *args), {**bound[1], **kwargs}
+
+
+def _wrt_tuple(f, wrt, argnums=None):
+    """(names, single): `wrt` (or JAX's `argnums`) as parameter names, and whether one
+    gradient is returned.  Indices count the parameters a partial leaves."""
+    if argnums is not None:
+        if wrt is not None:
+            raise TypeError("give wrt= or argnums=, not both (argnums= is wrt= with indices)")
+        items = argnums if isinstance(argnums, (tuple, list)) else [argnums]
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in items):
+            raise TypeError(f"argnums={argnums!r}: an int or a tuple of ints (parameter "
+                            "indices; wrt= takes names)")
+        wrt = argnums
+    function, args, keywords = _unpartial(f)
     try:
-        params = list(inspect.signature(_code(f)).parameters)
+        params = list(inspect.signature(_code(function)).parameters)
     except (TypeError, ValueError):  # (NumPy's ufuncs have no signature before NumPy 2.3)
-        raise S2SError(f"{getattr(f, '__name__', f)!r} is not a Python function (got "
-                       f"{type(f).__name__})") from None
+        raise S2SError(f"{getattr(function, '__name__', function)!r} is not a Python "
+                       f"function (got {type(function).__name__})") from None
+    if args or keywords:
+        left = list(inspect.signature(functools.partial(_code(function), *args,
+                                                        **keywords)).parameters)
+        taken = [p for p in params if p not in left]
+        params = left
+    else:
+        taken = []
     if wrt is None:
         return (params[0],) if params else (), True
     single = not isinstance(wrt, (tuple, list))
     names = []
     for item in [wrt] if single else wrt:
-        if isinstance(item, int):
+        if isinstance(item, int) and not isinstance(item, bool):
             if not -len(params) <= item < len(params):
-                raise S2SError(f"wrt={item}: {f.__name__} has {len(params)} parameters")
+                raise S2SError(f"wrt={item}: {_name(f)} has {len(params)} parameters"
+                               + (" left by the partial" if taken else ""))
             item = params[item]
+        elif item in taken:
+            raise S2SError(f"wrt={item!r}: the partial binds {item!r} positionally; "
+                           f"the parameters it leaves: {', '.join(params)}")
         names.append(item)
     return tuple(names), single
 
@@ -73,6 +123,10 @@ def _code(f):
     generated function itself, so that derivatives of derivatives differentiate the
     generated code."""
     made = getattr(f, "s2s_generated_function", None)
+    if made is None and getattr(f, "s2s_api", None) is not None:
+        raise S2SError(f"{_name(f)} is made by s2s.{f.s2s_api}, which s2s does not "
+                       "differentiate again (it does what s2s.grad, s2s.value_and_grad and "
+                       "s2s.jvp make, without has_aux)")
     return notes.unwrapped(made()) if made is not None else f
 
 
@@ -134,25 +188,100 @@ def _compiled_for(f, names, mode):
     return _compiled[key][:2]
 
 
-def value_and_grad(f, wrt=None):
+def _wrapping(f, api):
+    """`functools.wraps(f)`, without what `f`'s own `__dict__` says s2s made it from
+    (each API function sets its own), marked as made by `s2s.<api>`."""
+    def wrap(run):
+        run = functools.wraps(f)(run)
+        run.__dict__.pop("s2s_bound", None)
+        run.__dict__.pop("s2s_generated_function", None)
+        run.__name__ = _name(f)
+        run.s2s_api = api
+        return run
+
+    return wrap
+
+
+def _required(function, args, kwargs):
+    """How many positional arguments a call of `function` needs before what follows
+    them (the tangents, the vector), given the keyword arguments `kwargs`."""
+    try:
+        params = inspect.signature(_code(function)).parameters.values()
+    except (TypeError, ValueError):
+        return 0
+    return sum(1 for p in params
+               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               and p.default is p.empty and p.name not in kwargs)
+
+
+def _aux_seed(f, value):
+    """The adjoint of `(value, aux)` for `has_aux=True`: aux carries no derivative, so
+    its adjoint is zeros of its structure (where the function computes aux from the
+    parameters, the generated code adds nothing from it)."""
+    from .runtime import zeros_like
+
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        raise TypeError(f"{_name(f)} with has_aux=True must return a pair (value, aux), "
+                        f"returned a {type(value).__name__}"
+                        + (f" of length {len(value)}" if isinstance(value, (tuple, list))
+                           else ""))
+
+    def zeros(x):
+        if x is None or isinstance(x, (str, bytes, bool)):
+            return None
+        if isinstance(x, dict):
+            return {k: zeros(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)) and not hasattr(x, "_fields"):
+            return type(x)(zeros(v) for v in x)
+        try:
+            return zeros_like(x)
+        except Exception:  # noqa: BLE001 - an object of the user's: no adjoint
+            return None
+
+    return zeros(value[1])
+
+
+def value_and_grad(f, wrt=None, *, argnums=None, has_aux=False):
     """`f`'s value and gradient: `value_and_grad(f, wrt)(*args) -> (value, grads)`.
 
-    `wrt` is a parameter name or index (one gradient), or a tuple of them (a tuple of
-    gradients); by default the first parameter.  The compiled function also takes
-    `d_result=` (the adjoint of the result, 1.0 by default).
-    """
-    names, single = _wrt_tuple(f, wrt)
+        value, dw = s2s.value_and_grad(loss)(w, x, y)
+        value, (dw, db) = s2s.value_and_grad(loss, wrt=("w", "b"))(w, b, x, y)
+        value, dw = s2s.value_and_grad(lambda w: loss(w, x, y))(w)
+        (value, aux), dw = s2s.value_and_grad(loss_and_stats, has_aux=True)(w, x, y)
 
-    @functools.wraps(f)
+    `wrt` is a parameter name or index (one gradient), or a tuple of them (a tuple of
+    gradients); by default the first parameter.  `argnums=` is `wrt=` as JAX spells
+    it (indices).  `f` may be a lambda or a `functools.partial` (indices count the
+    parameters it leaves).  `has_aux=True`: `f` returns `(value, aux)`, the gradient
+    is of `value`, aux carries none and is returned as `((value, aux), grads)`
+    (`f` runs once more, to learn aux's structure).  The compiled function also
+    takes `d_result=` (the adjoint of the result, 1.0 by default: another value gives
+    a vector-Jacobian product, see `vjp`).
+    """
+    names, single = _wrt_tuple(f, wrt, argnums)
+    function, *bound = _unpartial(f)
+
+    @_wrapping(f, "value_and_grad")
     def run(*args, **kwargs):
-        generated, compiled = _compile(f, names)
-        _check_kinds(f, names, args, kwargs)
+        args, kwargs = _bind(bound, args, kwargs)
+        generated, compiled = _compile(function, names)
+        _check_kinds(function, names, args, kwargs)
+        if has_aux:
+            seed = kwargs.pop("d_result", 1.0)
+            aux = _aux_seed(f, function(*args, **kwargs))
+            kwargs["d_result"] = (seed, aux)
         value, grads = compiled(*args, **kwargs)
+        if has_aux:
+            value = tuple(value)
         if not single and len(names) == 1:
             grads = (grads,)
         return value, grads
 
-    run.s2s_generated_function = lambda: _compile(f, names)[1]
+    if has_aux:
+        run.s2s_api = "value_and_grad(..., has_aux=True)"
+    else:
+        run.s2s_generated_function = lambda: _compile(function, names)[1]
+    run.s2s_bound = tuple(bound) if any(bound) else None
     return run
 
 
@@ -175,24 +304,71 @@ def _check_kinds(f, names, args, kwargs):
             )
 
 
-def grad(f, wrt=None):
-    """`f`'s gradient: `grad(f, wrt)(*args) -> grads` (see `value_and_grad`)."""
-    value_and_grad_f = value_and_grad(f, wrt)
+def grad(f, wrt=None, *, argnums=None, has_aux=False):
+    """`f`'s gradient: `grad(f, wrt)(*args) -> grads`.
 
-    @functools.wraps(f)
+        dw = s2s.grad(loss)(w, x, y)                          # the first parameter
+        dw, db = s2s.grad(loss, wrt=("w", "b"))(w, b, x, y)   # names or indices
+        dw = s2s.grad(lambda w: loss(w, x, y))(w)             # data fixed by a lambda
+        dw = s2s.grad(functools.partial(loss, x=x, y=y))(w)   # or by a partial
+        dx, dy = s2s.grad(f, argnums=(0, 1))(x, y)            # as JAX writes it
+        dw, aux = s2s.grad(loss_and_stats, has_aux=True)(w, x, y)
+
+    `f`'s result must be a number (see `value_and_grad` for `wrt`, `argnums`,
+    `has_aux`, and `vjp` for an array result).
+    """
+    value_and_grad_f = value_and_grad(f, wrt, argnums=argnums, has_aux=has_aux)
+    names, _ = _wrt_tuple(f, wrt, argnums)
+    function, *bound = _unpartial(f)
+
+    @_wrapping(f, "grad")
     def run(*args, **kwargs):
         value, grads = value_and_grad_f(*args, **kwargs)
-        if "d_result" not in kwargs and getattr(value, "shape", ()) != ():
+        primal = value[0] if has_aux else value
+        if "d_result" not in kwargs and getattr(primal, "shape", ()) != ():
             raise ValueError(
-                f"grad({getattr(f, '__name__', f)}): its result is an array of shape "
-                f"{value.shape}, not a number; a gradient is of a number (np.sum(...)), or "
-                "use value_and_grad(...)(..., d_result=<an array of that shape>) for a "
-                "vector-Jacobian product"
+                f"grad({_name(f)}): its result is an array of shape "
+                f"{primal.shape}, not a number; a gradient is of a number (np.sum(...)), or "
+                "use value_and_grad(...)(..., d_result=<an array of that shape>), or "
+                "s2s.vjp, for a vector-Jacobian product"
             )
-        return grads
+        return (grads, value[1]) if has_aux else grads
 
-    names, _ = _wrt_tuple(f, wrt)
-    run.s2s_generated_function = lambda: _generated_function(f, names, "grad")
+    if has_aux:
+        run.s2s_api = "grad(..., has_aux=True)"
+    else:
+        run.s2s_generated_function = lambda: _generated_function(function, names, "grad")
+    run.s2s_bound = tuple(bound) if any(bound) else None
+    return run
+
+
+def vjp(f, wrt=None):
+    """Vector-Jacobian products, as `jax.vjp` gives them: `vjp(f, wrt)(*args) ->
+    (value, vjp_fn)`, where `vjp_fn(cotangent)` is the gradients of
+    `sum(value * cotangent)` (one per `wrt` parameter, as `grad` returns them).
+
+        y, pullback = s2s.vjp(f)(x)          # f(x) an array
+        dx = pullback(np.ones_like(y))       # the sum of the rows of the Jacobian
+
+    Each `vjp_fn` call runs the generated `value_and_grad` with `d_result=cotangent`.
+    """
+    value_and_grad_f = value_and_grad(f, wrt)
+
+    @_wrapping(f, "vjp")
+    def run(*args, **kwargs):
+        if "d_result" in kwargs:
+            raise TypeError("vjp(f)(...) takes f's arguments; pass the cotangent to the "
+                            "function it returns")
+        function, *bound = _unpartial(f)
+        call_args, call_kwargs = _bind(bound, args, kwargs)
+        value = function(*call_args, **call_kwargs)
+
+        def vjp_fn(cotangent):
+            return value_and_grad_f(*args, **kwargs, d_result=cotangent)[1]
+
+        vjp_fn.__doc__ = f"The gradients of sum({_name(f)}(...) * cotangent)."
+        return value, vjp_fn
+
     return run
 
 
@@ -203,51 +379,89 @@ def _generated_function(f, names, role):
 
 def jvp(f, wrt=None):
     """`f`'s value and its derivative along a direction (forward mode):
-    `jvp(f, wrt)(*args, *tangents) -> (value, tangent)`.  The last positional
-    arguments are the tangents, one per `wrt` parameter, unless they are given by
-    keyword under the generated function's names for them (`dx=`)."""
-    names, _ = _wrt_tuple(f, wrt)
+    `jvp(f, wrt)(*args, *tangents) -> (value, tangent)`.
 
-    @functools.wraps(f)
+        value, tangent = s2s.jvp(loss)(w, x, y, v)                # v: a direction of w
+        value, tangent = s2s.jvp(loss, wrt=("w", "b"))(w, b, x, y, v_w, v_b)
+        value, tangent = s2s.jvp(loss)(w, x, y, w_dot=v)          # by keyword
+
+    The last positional arguments are the tangents, one per `wrt` parameter, unless
+    they are given by keyword under the generated function's names for them
+    (`x_dot=`; `s2s.source(f, mode="forward")` shows them)."""
+    names, _ = _wrt_tuple(f, wrt)
+    function, *bound = _unpartial(f)
+
+    @_wrapping(f, "jvp")
     def run(*args, **kwargs):
-        generated, compiled = _compile(f, names, "forward")
+        generated, compiled = _compile(function, names, "forward")
         keys = generated.tangents
         if not any(k in kwargs for k in keys):
-            if len(args) < len(keys):
-                raise TypeError(f"jvp of {f.__name__} takes one tangent per wrt "
-                                f"parameter ({', '.join(names)}) after the arguments")
+            primal = len(bound[0]) + len(args) - len(keys)
+            needed = _required(function, args, {**bound[1], **kwargs})
+            if primal < needed:
+                raise TypeError(
+                    f"jvp of {_name(f)} takes one tangent per wrt parameter "
+                    f"({', '.join(names)}) after {_name(f)}'s arguments: got {len(args)} "
+                    f"argument{'s' * (len(args) != 1)}, and {_name(f)} takes "
+                    f"{needed - len(bound[0])} before the {len(keys)} tangent"
+                    f"{'s' * (len(keys) != 1)}")
             args, tangents = args[:len(args) - len(keys)], args[len(args) - len(keys):]
             kwargs.update(zip(keys, tangents))
+        args, kwargs = _bind(bound, args, kwargs)
         return compiled(*args, **kwargs)
 
-    run.s2s_generated_function = lambda: _compile(f, names, "forward")[1]
+    run.s2s_generated_function = lambda: _compile(function, names, "forward")[1]
+    run.s2s_bound = tuple(bound) if any(bound) else None
     return run
 
 
 def source(f, wrt=None, mode="reverse"):
     """The generated source that `grad(f, wrt)` runs (mode "reverse"), `jvp(f, wrt)`
     (mode "forward") or `hvp(f, wrt)` (mode "hvp": forward mode over the gradient,
-    which it calls)."""
+    which it calls).
+
+        print(s2s.source(loss, wrt="w"))
+        print(s2s.source(lambda w: loss(w, x, y), mode="forward"))
+    """
     if mode not in ("reverse", "forward", "hvp"):
         raise ValueError(f"source(..., mode={mode!r}): the modes are 'reverse', "
                          "'forward' and 'hvp'")
     names, _ = _wrt_tuple(f, wrt)
+    function, _, _ = _unpartial(f)
     if mode == "hvp":
-        return _compile(_generated_function(f, names, "grad"), names, "forward")[0].source
-    return _compile(f, names, mode)[0].source
+        return _compile(_generated_function(function, names, "grad"), names,
+                        "forward")[0].source
+    return _compile(function, names, mode)[0].source
 
 
 def hvp(f, wrt=None):
     """Hessian-vector products: `hvp(f, wrt)(*args, v)` is the derivative of `f`'s
-    gradient along `v` (one tangent per `wrt` parameter: a tuple of them where `wrt`
-    is a tuple), computed forward over reverse (forward mode over the generated
-    gradient) without forming the Hessian."""
-    names, single = _wrt_tuple(f, wrt)
+    gradient along `v`.
 
-    @functools.wraps(f)
+        hv = s2s.hvp(loss)(w, x, y, v)                             # H_ww v
+        hv_w, hv_b = s2s.hvp(loss, wrt=("w", "b"))(w, b, x, y, (v_w, v_b))
+
+    `v` is one tangent per `wrt` parameter (a tuple of them where `wrt` is a tuple),
+    last; computed forward over reverse (forward mode over the generated gradient),
+    without forming the Hessian."""
+    names, single = _wrt_tuple(f, wrt)
+    function, *bound = _unpartial(f)
+
+    @_wrapping(f, "hvp")
     def run(*args, **kwargs):
+        needed = _required(function, args, {**bound[1], **kwargs}) - len(bound[0])
+        if len(args) - 1 < needed:
+            raise TypeError(
+                f"hvp of {_name(f)} takes the vector v (one tangent per wrt parameter: "
+                f"{', '.join(names)}{'' if single else ', as a tuple'}) after "
+                f"{_name(f)}'s arguments: got {len(args)} argument"
+                f"{'s' * (len(args) != 1)}, and {_name(f)} takes {needed} before v")
         *args, v = args
-        grad_f = _generated_function(f, names, "grad")
+        if not single and not (isinstance(v, (tuple, list)) and len(v) == len(names)):
+            raise TypeError(f"hvp of {_name(f)} with wrt={names!r} takes v as a tuple of "
+                            f"{len(names)} tangents, last; got a {type(v).__name__}")
+        args, kwargs = _bind(bound, args, kwargs)
+        grad_f = _generated_function(function, names, "grad")
         jvp_grad = _compile(grad_f, names, "forward")[1]
         vs = (v,) if single else tuple(v)
         tangents = dict(zip(jvp_grad.s2s_generated.tangents, vs))
@@ -268,7 +482,9 @@ def _basis(x):
 
 def _values(f, names, args, kwargs):
     """The arguments a call passes for the parameters `names`."""
-    params = list(inspect.signature(_code(f)).parameters)
+    function, *bound = _unpartial(f)
+    args, kwargs = _bind(bound, args, kwargs)
+    params = list(inspect.signature(_code(function)).parameters)
     return [args[params.index(n)] if params.index(n) < len(args) else kwargs[n]
             for n in names]
 
@@ -284,11 +500,15 @@ def _columns_last(columns, shape, column_shape):
 def hessian(f, wrt=None):
     """`f`'s Hessian, one Hessian-vector product per element of the `wrt` parameters
     (for small inputs): shaped `x.shape + x.shape` for one parameter; for a tuple of
-    them, a tuple of rows of blocks `H[i][j]` shaped `x_i.shape + x_j.shape`."""
+    them, a tuple of rows of blocks `H[i][j]` shaped `x_i.shape + x_j.shape`.
+
+        h = s2s.hessian(f)(x)
+        (h_xx, h_xy), (h_yx, h_yy) = s2s.hessian(f, wrt=("x", "y"))(x, y)
+    """
     names, single = _wrt_tuple(f, wrt)
     product = hvp(f, names)
 
-    @functools.wraps(f)
+    @_wrapping(f, "hessian")
     def run(*args, **kwargs):
         xs = _values(f, names, args, kwargs)
         columns = [  # columns[j]: H v for each unit tangent v of x_j (zeros elsewhere)
@@ -310,15 +530,21 @@ def hessian(f, wrt=None):
 def jacobian(f, wrt=None):
     """`f`'s Jacobian, `out.shape + x.shape` (a tuple, one per parameter, where `wrt` is
     a tuple): forward mode, one jvp per input element, when the inputs have fewer
-    elements than the result; else reverse mode, one gradient per result element."""
-    names, single = _wrt_tuple(f, wrt)
+    elements than the result; else reverse mode, one gradient per result element.
 
-    @functools.wraps(f)
+        j = s2s.jacobian(f)(x)
+        j_x, j_y = s2s.jacobian(f, wrt=("x", "y"))(x, y)
+    """
+    names, single = _wrt_tuple(f, wrt)
+    function, *bound = _unpartial(f)
+
+    @_wrapping(f, "jacobian")
     def run(*args, **kwargs):
         xs = _values(f, names, args, kwargs)
-        value = f(*args, **kwargs)
+        args, kwargs = _bind(bound, args, kwargs)
+        value = function(*args, **kwargs)
         if sum(numpy.size(x) for x in xs) <= numpy.size(value):
-            generated, jvp_f = _compile(f, names, "forward")
+            generated, jvp_f = _compile(function, names, "forward")
             parts = []
             for j, x in enumerate(xs):
                 rows = []
@@ -328,7 +554,7 @@ def jacobian(f, wrt=None):
                     rows.append(jvp_f(*args, **kwargs, **tangents)[1])
                 parts.append(_columns_last(rows, numpy.shape(value), numpy.shape(x)))
         else:
-            value_and_grad_f = _compile(f, names)[1]
+            value_and_grad_f = _compile(function, names)[1]
             rows = []
             for seed in _basis(value):
                 grads = value_and_grad_f(*args, **kwargs, d_result=seed)[1]

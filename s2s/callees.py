@@ -24,7 +24,7 @@ import gast
 
 from .decorators import undecorated
 from .errors import Unsupported, error_at
-from .syntax import appended, popped, walk
+from .syntax import appended, load, popped, walk
 
 
 @dataclass
@@ -62,9 +62,163 @@ class LocalFunction:
         }
 
 
+class Specialized:
+    """A user's function that takes `*args` or `**kwargs`, as one call site calls it
+    (the call is known statically): `def total(*xs)` called as `total(a, b)` is
+    differentiated as `def total(xs_0, xs_1): xs = (xs_0, xs_1); ...`, and `def f(x,
+    **opts)` called as `f(x, scale=2.0)` as `def f(x, *, scale): opts = {"scale":
+    scale}; ...`.  One object per (function, number of positional arguments, keywords
+    passed), so that every call of one shape shares its generated functions."""
+
+    def __init__(self, function, positional, keywords):
+        self.function = function
+        self.__name__ = function.__name__
+        self.__module__ = function.__module__
+        self.__annotations__ = dict(getattr(function, "__annotations__", {}))
+        signature = inspect.signature(function)
+        kinds = inspect.Parameter
+        ordered = [p for p in signature.parameters.values()
+                   if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+        self.vararg = next((p.name for p in signature.parameters.values()
+                            if p.kind is kinds.VAR_POSITIONAL), None)
+        self.kwarg = next((p.name for p in signature.parameters.values()
+                           if p.kind is kinds.VAR_KEYWORD), None)
+        named = {p.name for p in signature.parameters.values()
+                 if p.kind not in (kinds.VAR_POSITIONAL, kinds.VAR_KEYWORD, kinds.POSITIONAL_ONLY)}
+        taken = set(signature.parameters) | _names_in(function)
+        self.extra = []  # the parameters that stand for the items of *args
+        for i in range(max(0, positional - len(ordered)) if self.vararg else 0):
+            name, n = f"{self.vararg}_{i}", 0
+            while name in taken:
+                n += 1
+                name = f"{self.vararg}_{i}_{n}"
+            taken.add(name)
+            self.extra.append(name)
+        # keywords that are not parameters go to **kwargs, as parameters of their name
+        self.keys = [k for k in keywords if k not in named] if self.kwarg else []
+        kwonly = [p.name for p in signature.parameters.values() if p.kind is kinds.KEYWORD_ONLY]
+        self.parameters = [p.name for p in ordered] + self.extra + kwonly + self.keys
+
+    def __repr__(self):  # the API's cache compares callees' sources through this
+        try:
+            text = inspect.getsource(self.function)
+        except (OSError, TypeError):
+            text = ""
+        return f"<{self.__name__} specialized {self.parameters} {hash(text)}>"
+
+
+_specialized = {}
+
+
+def specialized(function, positional, keywords):
+    """The one `Specialized` of `function` for calls of this shape."""
+    key = (function, positional, tuple(sorted(keywords)))
+    if key not in _specialized:
+        _specialized[key] = Specialized(function, positional, key[2])
+    return _specialized[key]
+
+
+def takes_star(function):
+    """Whether a user's function takes `*args` or `**kwargs`."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+               for p in signature.parameters.values())
+
+
+def _names_in(function):
+    try:
+        node = gast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    return {n.id for n in walk(node) if isinstance(n, gast.Name)}
+
+
+def specialize(function, fn, source):
+    """`fn`, the parsed definition of `function`, as a `Specialized` function takes
+    its parameters: `*args` replaced by one parameter per item passed, `**kwargs` by a
+    keyword-only parameter per keyword passed, and the tuple and dict they made
+    assigned first.  Any other function's definition is returned as it is."""
+    if not isinstance(function, Specialized):
+        return fn
+    args, first = fn.args, []
+    if args.vararg is not None:
+        name = args.vararg.id
+        if function.extra:
+            args.args = args.args + [gast.Name(id=e, ctx=gast.Param(), annotation=None,
+                                               type_comment=None) for e in function.extra]
+            # every positional parameter is passed: their defaults are not used
+            args.defaults = []
+        items = [gast.Name(id=e, ctx=gast.Load(), annotation=None, type_comment=None)
+                 for e in function.extra]
+        first.append(gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
+                                                    type_comment=None)],
+                                 value=gast.Tuple(elts=items, ctx=gast.Load()),
+                                 type_comment=None))
+        args.vararg = None
+        if name not in {n.id for n in walk(fn) if isinstance(n, gast.Name)
+                        and isinstance(n.ctx, gast.Store)}:
+            # `g(t, *xs)`: the items passed, by name (`g(t, xs_0, xs_1)`)
+            for call in walk(fn):
+                if isinstance(call, gast.Call) and any(_splats(a, name) for a in call.args):
+                    call.args = [item for a in call.args for item in (
+                        [gast.copy_location(load(e), a) for e in function.extra]
+                        if _splats(a, name) else [a])]
+    if args.kwarg is not None:
+        name = args.kwarg.id
+        free = _free_reads(fn)
+        for key in function.keys:
+            if key == name or key in free:
+                raise error_at(fn, f"{function.__name__} reads {key!r} as a name of its "
+                               f"module, and a call passes {key}= into **{name}: rename one "
+                               "(s2s passes each keyword as a parameter of its name)",
+                               source, Unsupported)
+        args.kwonlyargs = args.kwonlyargs + [
+            gast.Name(id=k, ctx=gast.Param(), annotation=None, type_comment=None)
+            for k in function.keys]
+        args.kw_defaults = args.kw_defaults + [None] * len(function.keys)
+        value = gast.Dict(keys=[gast.Constant(value=k, kind=None) for k in function.keys],
+                          values=[gast.Name(id=k, ctx=gast.Load(), annotation=None,
+                                            type_comment=None) for k in function.keys])
+        first.append(gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
+                                                    type_comment=None)],
+                                 value=value, type_comment=None))
+        args.kwarg = None
+    for stmt in first:
+        for node in walk(stmt):
+            gast.copy_location(node, fn)
+            node.end_lineno, node.end_col_offset = fn.lineno, fn.col_offset
+    body = fn.body
+    docstring = 1 if (body and isinstance(body[0], gast.Expr)
+                      and isinstance(body[0].value, gast.Constant)
+                      and isinstance(body[0].value.value, str)) else 0
+    fn.body = body[:docstring] + first + body[docstring:]
+    return fn
+
+
+def _splats(node, name):
+    return (isinstance(node, gast.Starred) and isinstance(node.value, gast.Name)
+            and node.value.id == name)
+
+
+def _free_reads(fn):
+    """Names `fn` reads that are not its variables."""
+    stored = {n.id for n in walk(fn) if isinstance(n, gast.Name)
+              and isinstance(n.ctx, (gast.Store, gast.Param))}
+    return {n.id for n in walk(fn) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Load)} - stored
+
+
+def original(function):
+    """The Python function a callee is made from."""
+    return function.function if isinstance(function, Specialized) else function
+
+
 def is_user_function(obj):
     """A Python function that s2s may differentiate through from its source."""
-    if isinstance(obj, LocalFunction):
+    if isinstance(obj, (LocalFunction, Specialized)):
         return True
     obj = undecorated(obj)
     if not isinstance(obj, types.FunctionType):
@@ -106,7 +260,7 @@ def changed_lists(function, parameters):
         node = function.node
     else:
         try:
-            node = gast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+            node = gast.parse(textwrap.dedent(inspect.getsource(original(function)))).body[0]
         except (OSError, TypeError, SyntaxError):
             return []
     changed = {appended(n)[0] for n in walk(node) if appended(n)}
@@ -153,10 +307,11 @@ class Callees:
     def sources(self):
         """The source of each module-level function called (nested ones are part of
         the function that defines them)."""
-        return [
-            c.source for c in self.by_function.values()
-            if c.source is not None and not isinstance(c.function, LocalFunction)
-        ]
+        found = {}  # one per function (a `Specialized` function shares its source)
+        for c in self.by_function.values():
+            if c.source is not None and not isinstance(c.function, LocalFunction):
+                found.setdefault(original(c.function), c.source)
+        return list(found.values())
 
 
 def declared_numbers(function):
@@ -183,7 +338,7 @@ def call_arguments(operation, source):
 
 def _parameters(function, node, source):
     """The names of a user function's parameters, in order."""
-    if isinstance(function, LocalFunction):
+    if isinstance(function, (LocalFunction, Specialized)):
         return function.parameters
     try:
         signature = inspect.signature(function)

@@ -38,8 +38,9 @@ def parser():
     diff.add_argument(
         "--wrt",
         metavar="A,B",
-        help="comma-separated parameters to differentiate with respect to "
-        "(default: the first parameter)",
+        help="comma-separated parameters to differentiate with respect to, by name or "
+        "by index (0 the first, -1 the last: --wrt 0,2, --wrt w,2, --wrt=-1) (default: "
+        "the first parameter)",
     )
     diff.add_argument(
         "--mode",
@@ -88,6 +89,31 @@ def parser():
     return p
 
 
+def _parameter_names(function, wrt):
+    """`--wrt` items as parameter names: an index (`0`, `-1`) names the parameter at
+    that place in the function's signature."""
+    if not any(_is_index(w) for w in wrt):
+        return wrt
+    try:
+        params = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return wrt  # (not a Python function: differentiating it says so)
+    names = []
+    for item in wrt:
+        if _is_index(item):
+            index = int(item)
+            if not -len(params) <= index < len(params):
+                raise S2SError(f"--wrt {item}: {getattr(function, '__name__', function)} "
+                               f"has {len(params)} parameters ({', '.join(params)})")
+            item = params[index]
+        names.append(item)
+    return tuple(names)
+
+
+def _is_index(item):
+    return item.lstrip("-").isdigit() and item.count("-") <= 1
+
+
 def generate(args):
     """The text of the module `s2s differentiate` with these arguments writes."""
     return generated(args).source
@@ -101,14 +127,17 @@ def generated(args):
 
     wrt = tuple(w.strip() for w in args.wrt.split(",")) if args.wrt else None
     if wrt is not None and not all(wrt):
-        raise S2SError(f"--wrt {args.wrt!r}: expected comma-separated parameter names")
+        raise S2SError(f"--wrt {args.wrt!r}: expected comma-separated parameter names "
+                       "or indices")
     load_builtin_templates()  # first, so the user's rules replace them
     for path in args.templates:
         load_file(path)  # its @adjoint decorators register the rules
     function = function_from_target(args.target)
     words = ["s2s", "differentiate", args.target]
     if args.wrt:
-        words += ["--wrt", ",".join(wrt)]
+        given = ",".join(wrt)  # as given: `s2s check` gives it again
+        words += [f"--wrt={given}"] if given.startswith("-") else ["--wrt", given]
+        wrt = _parameter_names(function, wrt)
     if args.mode != "reverse":
         words += ["--mode", args.mode]
     if args.checkpoint:

@@ -1,6 +1,6 @@
 """The pipeline, end to end: a function in, the text of its derivative module out.
 
-    resolve -> parse -> subset -> desugar -> ANF -> versions -> activity
+    resolve -> parse -> iteration -> subset -> desugar -> ANF -> versions -> activity
             -> reverse -> optimize -> emit
 
 then the same for each user function it calls, in split form (callees.py).
@@ -18,7 +18,7 @@ from .analysis.restores import needless_restores
 from .analysis.scalars import scalar_names
 from .analysis.shapes import shape_facts
 from .analysis.writes import check_in_place_calls, check_writes
-from .callees import Callees, LocalFunction
+from .callees import Callees, LocalFunction, original, specialize
 from .emit import header, module
 from .errors import S2SError, Unsupported, error_at
 from .forward import ForwardMode, pass_tangents
@@ -26,11 +26,15 @@ from .imports import Imports
 from .naming import Namer
 from .normalize.anf import to_anf
 from .normalize.augmented import guard_augmented
+from .normalize.calls import rewrite_calls
 from .normalize.checkpoints import mark_checkpoints
 from .normalize.control import flag_control
 from .normalize.desugar import desugar
 from .normalize.hooks import mark_hooks
+from .normalize.statements import lower_statements
+from .normalize.iteration import rewrite_iteration
 from .normalize.loops import range_loops
+from .normalize.methods import rewrite_methods
 from .normalize.nested import lift_nested
 from .normalize.numbers import fold_numbers
 from .normalize.scatters import rewrite_scatters
@@ -101,7 +105,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     helpers it uses copied into its text, which then imports nothing of s2s
     (s2s/standalone.py; `parts` keep the imports)."""
     source = function_source(function, target)
-    fn = parse_function(source)
+    fn = rewrite_iteration(rewrite_methods(parse_function(source), source), source)
     check_subset(fn, source)
     wrt = wrt_names(fn, wrt, source)
     if "d_result" in parameter_names(fn):
@@ -352,12 +356,14 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     statements marked for checkpointing)."""
     as_written = _operations(fn, source, imports)
     fn = mark_checkpoints(fn, source, as_written, checkpoint, allowed=not callee)
+    fn = lower_statements(fn, source, as_written, namer, forward)  # try, with
     fn = drop_written_into(fn, as_written)
     fn = rewrite_scatters(fn, as_written, lambda: imports.reference(scatter_added))
     check_in_place_calls(fn, as_written, source, forward)
     fn = guard_augmented(fn, as_written, lambda: imports.reference(runtime.require_unshared),
                          source)
     fn = mark_hooks(fn, source, as_written, namer)
+    fn = rewrite_calls(fn, as_written, namer)
     fn = range_loops(fn, namer, lambda: imports.reference(runtime.indexable))
     fn = flag_control(fn, namer)
     fn = desugar(fn, namer)
@@ -394,8 +400,9 @@ def _callee_definition(callee, imports):
     if isinstance(callee.function, LocalFunction):
         source, checked = callee.function.source, callee.function.node
     elif callee.source is None:  # read once; made again only when its `wrt` grows
-        source = callee.source = function_source(callee.function)
-        checked = parse_function(source)
+        source = callee.source = function_source(original(callee.function))
+        checked = rewrite_methods(parse_function(source), source)
+        checked = rewrite_iteration(specialize(callee.function, checked, source), source)
         check_subset(checked, source)
         checked, lifted = _lift_nested(checked, source, imports)
         _bind_defaults(checked, source, imports)

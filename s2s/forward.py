@@ -18,6 +18,7 @@ from .analysis.writes import mirrored
 from .callees import call_arguments, declared_numbers
 from .errors import Unsupported, error_at
 from .markup import comment, describe, mark, number_checks
+from .normalize.statements import rebuild
 from .syntax import (
     appended,
     assign,
@@ -180,7 +181,8 @@ class ForwardMode:
                         pending = []
                     out.append(stmt)
             out += pending
-        return out
+        # `try` and `with` again (normalize/statements.py)
+        return rebuild(out, getattr(self.fn, "s2s_structures", None), self.source)
 
     def statement(self, stmt):
         """One primal statement and, after it, its tangent statements."""

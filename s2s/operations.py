@@ -4,13 +4,15 @@ Every pass that needs to know "which derivative rule applies here" asks this mod
 so operators, functions, methods and attributes are looked up one way.
 """
 
+import functools
 import operator
 from dataclasses import dataclass, field
 
 import gast
 import numpy
 
-from .syntax import dotted
+from .callees import is_user_function, specialized, takes_star
+from .syntax import clone, dotted, walk
 
 BINARY = {
     gast.Add: operator.add,
@@ -170,6 +172,9 @@ class Operations:
     def call(self, node):
         keywords = {k.arg: k.value for k in node.keywords}
         func = node.func
+        if isinstance(func, gast.Attribute) and self.is_local(func.value) and \
+                func.attr == "keys" and not node.args and not hasattr(numpy.ndarray, "keys"):
+            return Operation("nondifferentiable", node)  # a dict's keys: no derivative
         if isinstance(func, gast.Attribute) and self.is_local(func.value):
             # a method of a local value: `x.sum()`, as the array method
             return Operation(
@@ -180,7 +185,34 @@ class Operations:
         label = dotted(func) or "this call"
         if obj is None:
             return Operation("unresolved", node, args=node.args, keywords=keywords, label=label)
+        if isinstance(obj, functools.partial) and is_user_function(obj.func):
+            return self.partial_call(node, obj, keywords, label)
+        if is_user_function(obj) and takes_star(obj):
+            # `total(a, b)` of `def total(*xs)`: the function as this call calls it
+            obj = specialized(obj, len(node.args), keywords)
         return Operation("apply", node, obj, list(node.args), keywords, label=label)
+
+    def partial_call(self, node, obj, keywords, label):
+        """`scaled(x)` of a module-level `scaled = functools.partial(f, a, k=v)`: the
+        call `f(scaled.args[0], x, k=scaled.keywords["k"])`, reading what the partial
+        holds where it is, so that the generated call passes the same objects."""
+        items = [gast.Subscript(value=gast.Attribute(value=clone(node.func), attr="args",
+                                                     ctx=gast.Load()),
+                                slice=gast.Constant(value=i, kind=None), ctx=gast.Load())
+                 for i in range(len(obj.args))]
+        bound = {k: gast.Subscript(value=gast.Attribute(value=clone(node.func), attr="keywords",
+                                                        ctx=gast.Load()),
+                                   slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+                 for k in obj.keywords if k not in keywords}
+        keywords = {**bound, **keywords}
+        call = gast.Call(func=clone(node.func), args=items + list(node.args),
+                         keywords=[gast.keyword(arg=k, value=v) for k, v in keywords.items()])
+        for part in walk(call):
+            gast.copy_location(part, node)
+        function = obj.func
+        if takes_star(function):
+            function = specialized(function, len(call.args), keywords)
+        return Operation("apply", call, function, list(call.args), keywords, label=label)
 
 
 def _array_attribute(name):

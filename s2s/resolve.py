@@ -2,20 +2,27 @@
 the function's source text and a namespace that says what each free name means.
 
 In: a target string or a Python function.  Out: a `FunctionSource`.
+
+A lambda given as the target (`s2s.grad(lambda w: loss(w, x, y))`) is found in its
+file by position (the line, and on Python 3.11+ the columns its code records) and
+read as the `def` it stands for, `def lambda_(w): return (loss(w, x, y))`, laid out
+so that every node keeps the line and column it has in the user's file.
 """
 
+import ast
 import builtins
 import hashlib
 import importlib
 import importlib.util
 import inspect
+import linecache
 import os
 import sys
 import textwrap
 import types
 from dataclasses import dataclass, field
 
-from .errors import S2SError
+from .errors import S2SError, Unsupported
 from .runtime import notes
 
 _MISSING = object()
@@ -33,6 +40,7 @@ class FunctionSource:
     target: str  # how the user named the function, for the generated header
     namespace: "Namespace" = field(repr=False)
     decorated: bool = False  # the object given wraps the function (decorators.py)
+    shown: dict = None  # file line -> its text as shown in notes, where not `source`'s
 
     @property
     def name(self):
@@ -56,6 +64,8 @@ class FunctionSource:
 
     def line(self, lineno):
         """The text of file line `lineno` (within the function), stripped."""
+        if self.shown is not None:
+            return self.shown.get(lineno, "")
         lines = self.source.splitlines()
         index = lineno - self.first_line
         return lines[index].strip() if 0 <= index < len(lines) else ""
@@ -226,13 +236,13 @@ def function_source(function, target=None):
     if not isinstance(function, types.FunctionType):
         raise S2SError(f"{label} is not a Python function (got {type(function).__name__})")
     if function.__name__ == "<lambda>":
-        raise S2SError(f"{label} is a lambda; give it a name with def")
+        if target is None:  # (a function s2s differentiates where it is called)
+            raise S2SError(f"{label} is a lambda; give it a name with def")
+        return _lambda_source(function, given, target)
     try:
         lines, first_line = inspect.getsourcelines(function)
     except (OSError, TypeError):
-        raise S2SError(
-            f"{label} has no source file (defined in a REPL or generated at run time)"
-        ) from None
+        raise S2SError(_no_source(label)) from None
     raw = "".join(lines)
     source = textwrap.dedent(raw)
     indent = len(lines[0]) - len(lines[0].lstrip())
@@ -249,3 +259,99 @@ def function_source(function, target=None):
         namespace=Namespace(function),
         decorated=function is not given,
     )
+
+
+def _no_source(label):
+    return (f"{label} has no source file (defined in a REPL, with `python -c`, or generated "
+            "at run time), and s2s differentiates source: put the function in a .py file "
+            "and import it, or define it in a notebook cell (Jupyter, IPython)")
+
+
+def _lambda_source(function, given, target):
+    """The `FunctionSource` of a lambda: the `def` it stands for, its nodes at their
+    places in the user's file."""
+    code = function.__code__
+    lines = linecache.getlines(code.co_filename, function.__globals__)
+    label = f"the lambda at {_display_path(code.co_filename)}:{code.co_firstlineno}"
+    if not lines:
+        raise S2SError(_no_source(label))
+    node = _lambda_node(code, lines, label)
+    body = node.body
+    for n in ast.walk(body):
+        if isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno:
+            raise S2SError(f"{label}: a string over several lines in a lambda is not "
+                           "supported; give it a name with def", _display_path(
+                               code.co_filename), n.lineno, n.col_offset + 1)
+    raw = [lines[i].rstrip("\r\n").encode() for i in range(body.lineno - 1, body.end_lineno)]
+    raw[-1] = raw[-1][:body.end_col_offset]
+    raw[0] = raw[0][body.col_offset:]
+    last = target.replace(":", ".").rpartition(".")[2]
+    name = last if last.isidentifier() and last != "lambda" else "lambda_"
+    head = f"def {name}({ast.unparse(node.args)}): return (".encode()
+    pad = max(0, body.col_offset - len(head))
+    indent = body.col_offset - len(head) - pad  # (0, or negative: lines after move right)
+    text = [head + b" " * pad + raw[0]] + [b" " * -indent + r for r in raw[1:]]
+    text[-1] += b")"
+    shown = {}
+    for lineno in range(node.lineno, node.end_lineno + 1):
+        line = lines[lineno - 1].rstrip("\r\n").encode()
+        if lineno == node.end_lineno:
+            line = line[:node.end_col_offset]
+        if lineno == node.lineno:
+            line = line[node.col_offset:]
+        shown[lineno] = line.decode(errors="replace").strip()
+    return FunctionSource(
+        function=function,
+        source="\n".join(t.decode() for t in text) + "\n",
+        path=_display_path(code.co_filename),
+        first_line=body.lineno,
+        indent=indent,
+        target=target,
+        namespace=Namespace(function),
+        decorated=function is not given,
+        shown=shown,
+    )
+
+
+def _lambda_node(code, lines, label):
+    """The `ast.Lambda` in the file `lines` whose code is `code`: on its first line,
+    with its parameters, and (Python 3.11+) holding the positions its code records."""
+    advice = "; give it a name with def"
+    try:
+        tree = ast.parse("".join(lines))
+    except SyntaxError:
+        raise S2SError(f"{label}: its file cannot be read as Python{advice}") from None
+    nargs = code.co_argcount + code.co_kwonlyargcount
+    params = list(code.co_varnames[:nargs])
+    found = [
+        n for n in ast.walk(tree)
+        if isinstance(n, ast.Lambda) and n.lineno == code.co_firstlineno
+        and [a.arg for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs] == params
+    ]
+    positions = getattr(code, "co_positions", None)
+    spans = set() if positions is None else {
+        p for p in positions()  # (not the zero-width ones, of no expression)
+        if None not in p and (p[0] != p[1] or p[2] != p[3])}
+    if len(found) > 1 and spans:
+
+        def within(l, c, e, ec, outer):
+            return ((outer.lineno, outer.col_offset) <= (l, c)
+                    and (e, ec) <= (outer.end_lineno, outer.end_col_offset))
+
+        found = [n for n in found if all(within(l, c, e, ec, n.body) for l, e, c, ec in spans)]
+        innermost = max(found, key=lambda n: (n.lineno, n.col_offset), default=None)
+        if innermost is not None and all(  # one inside another's body: the innermost
+            within(innermost.lineno, innermost.col_offset, innermost.end_lineno,
+                   innermost.end_col_offset, n.body) for n in found if n is not innermost
+        ):
+            found = [innermost]
+    where = (_display_path(code.co_filename), code.co_firstlineno)
+    if not found:
+        raise S2SError(f"{label} is not found in its file (was the file changed since "
+                       f"it was imported?){advice}", *where)
+    if len(found) > 1:
+        raise Unsupported(f"this lambda cannot be told apart from another lambda of the "
+                          "same parameters on its line (Python 3.10 records no columns, nor "
+                          "does a lambda returning a constant)" + advice, *where,
+                          found[0].col_offset + 1)
+    return found[0]

@@ -21,6 +21,7 @@ from .adjoint_state import AdjointState
 from .callees import call_arguments, changed_lists, declared_numbers, is_user_function
 from .errors import Unsupported, error_at
 from .markup import comment, describe, is_comment, mark, number_checks
+from .normalize.statements import rebuild, unwrap
 from .syntax import (
     appended,
     assign,
@@ -250,7 +251,13 @@ class ReverseMode:
                 out.extend(code)
         self.tape.save_once(forwards[::-1], codes[::-1])  # (changes pushes and pops in place)
         self.bound = outside
-        return [s for forward in reversed(forwards) for s in forward], out
+        forward = [s for forward in reversed(forwards) for s in forward]
+        structures = getattr(self.fn, "s2s_structures", None)
+        if structures:  # `try` and `with` again (normalize/statements.py)
+            forward = rebuild(forward, structures, self.source, self.tape.name,
+                              names_read(out))
+            out = unwrap(out, structures)
+        return forward, out
 
     def describe(self, line):
         return describe(self.source, line)

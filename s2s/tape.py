@@ -231,9 +231,11 @@ def _without_dropped(stmts):
     for stmt in stmts:
         if getattr(stmt, "s2s_dropped", False):
             continue
-        for field in ("body", "orelse"):
+        for field in ("body", "orelse", "finalbody"):
             if getattr(stmt, field, None):
                 setattr(stmt, field, _without_dropped(getattr(stmt, field)) or [gast.Pass()])
+        for handler in getattr(stmt, "handlers", []):  # a `try` (normalize/statements.py)
+            handler.body = _without_dropped(handler.body) or [gast.Pass()]
         kept.append(stmt)
     return kept
 

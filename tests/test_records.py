@@ -91,3 +91,61 @@ def test_an_object_of_a_plain_class_is_still_refused():
     with pytest.raises(s2s.Unsupported, match=r"test_records\.py:\d+:\d+: making a Plain "
                                               r"object from values that need derivatives"):
         s2s.grad(plain_object)(np.ones(2))
+
+
+@dataclasses.dataclass
+class Oscillator:
+    k: float
+    damping: float = 0.1
+
+    @property
+    def frequency(self):
+        return np.sqrt(self.k)
+
+    @staticmethod
+    def clamp(v):
+        return np.tanh(v)
+
+    def force(self, x, v):
+        return -self.k * x - self.damping * v
+
+    def step(self, x, v, dt):
+        a = self.force(x, v)  # a method calling another of its class
+        return x + dt * v, v + dt * self.clamp(a)
+
+
+@dataclasses.dataclass
+class Driven(Oscillator):
+    drive: float = 0.5
+
+    def force(self, x, v):
+        return super().force(x, v) + self.drive
+
+
+def simulate(k, x):
+    osc = Oscillator(k)
+    v = 0.0
+    for _ in range(5):
+        x, v = osc.step(x, v, 0.1)
+    return x * osc.frequency + v
+
+
+def driven(k, drive, x):
+    return Driven(k, 0.2, drive).force(x, 0.3) ** 2
+
+
+@pytest.mark.parametrize("f, args, wrt", [(simulate, (2.0, 0.7), (0, 1)),
+                                          (driven, (2.0, 0.4, 0.7), (0, 1, 2))],
+                         ids=["methods_property_static", "inherited_super"])
+def test_methods_of_a_dataclass_made_in_the_function(f, args, wrt):
+    """`osc.step(...)`, `self.force(...)`, `osc.frequency` (a property),
+    `self.clamp(...)` (a static method), `super().force(...)`: calls of the user's
+    functions (normalize/methods.py)."""
+    check_gradient(f, args, wrt=wrt)
+    v = tuple(rng.normal() for _ in wrt)
+    product = s2s.hvp(f, wrt=wrt)(*args, v)
+    grad, eps = s2s.grad(f, wrt=wrt), 1e-6
+    plus = grad(*[a + eps * t for a, t in zip(args, v)])
+    minus = grad(*[a - eps * t for a, t in zip(args, v)])
+    for got, p, m in zip(product, plus, minus):
+        np.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)

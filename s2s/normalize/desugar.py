@@ -25,6 +25,7 @@ from ..syntax import (
     names_stored,
     popped,
     store,
+    walk,
 )
 
 
@@ -121,7 +122,11 @@ class Desugar(gast.NodeTransformer):
         out = []
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
             parts = value.elts
-            if names_stored(target) & names_read(value):
+            written = names_stored(target) | {  # `s[0], s[1] = s[1], s[0]` writes `s`
+                part.value.id for part in walk(target)
+                if isinstance(part, gast.Subscript) and isinstance(part.ctx, gast.Store)
+                and isinstance(part.value, gast.Name)}
+            if written & names_read(value):
                 # `a, b = b, a`: evaluate every right-hand side before assigning any
                 temps = [self.namer.temporary() for _ in parts]
                 out += [assign(t, part, like=like) for t, part in zip(temps, parts)]

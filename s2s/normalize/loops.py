@@ -7,7 +7,10 @@ In: a checked function.  Out: the same function where
   x = xs[j]`,
 - `for a, b in zip(xs, ys):` is `for i in range(min(len(xs), len(ys))): a = xs[i];
   b = ys[i]`,
+- `for i, (x, y) in enumerate(zip(xs, ys)):` is `for j in range(min(len(xs),
+  len(ys))): i = j; x = xs[j]; y = ys[j]`,
 - `for x in reversed(xs):` is a loop over `xs[::-1]` (a range, too, reversed is one),
+  and so is `reversed(xs)` given to zip or enumerate,
 - tuple targets unpack the element (`for a, b in pairs:`),
 - a list comprehension `[e for v in xs if c for w in ys]` (or a generator expression
   that `sum`, `min`, `max`, `any`, `all`, `list`, `tuple` consume) is a list that
@@ -133,6 +136,15 @@ class RangeLoops(gast.NodeTransformer):
             )
             prologue.append(assign(counter, position, like=node))
             targets = [target]
+            if _is_call_of(node.iter.args[0], "zip"):  # `for i, (x, y) in enumerate(zip(...))`
+                if isinstance(target, gast.Tuple) and len(target.elts) == len(elements):
+                    targets = list(target.elts)
+                else:  # `for i, pair in ...`: the pair as zip makes it
+                    items = [gast.Subscript(value=load(e), slice=load(index), ctx=gast.Load())
+                             for e in elements]
+                    prologue.append(assign(target, gast.Tuple(elts=items, ctx=gast.Load()),
+                                           like=node))
+                    targets = []
         elif _is_call_of(node.iter, "zip"):
             targets = list(node.target.elts)
         else:
@@ -151,7 +163,9 @@ class RangeLoops(gast.NodeTransformer):
 
     def sequences(self, node):
         """Statements naming the sequences, the trip count, and the sequences' names."""
-        if _is_call_of(node.iter, "enumerate"):
+        if _is_call_of(node.iter, "enumerate") and _is_call_of(node.iter.args[0], "zip"):
+            iterables = node.iter.args[0].args
+        elif _is_call_of(node.iter, "enumerate"):
             iterables = node.iter.args[:1]
         elif _is_call_of(node.iter, "zip"):
             iterables = node.iter.args
@@ -159,7 +173,12 @@ class RangeLoops(gast.NodeTransformer):
             iterables = [node.iter]
         before, names = [], []
         for iterable in iterables:
-            if not isinstance(iterable, (gast.List, gast.Tuple)):
+            if _is_call_of(iterable, "reversed") and len(iterable.args) == 1:
+                # `zip(reversed(xs), ys)`: `xs[::-1]`, indexable
+                backwards = gast.Slice(lower=None, upper=None, step=constant(-1))
+                sequence = gast.Call(func=self.indexable(), args=iterable.args, keywords=[])
+                iterable = gast.Subscript(value=sequence, slice=backwards, ctx=gast.Load())
+            elif not isinstance(iterable, (gast.List, gast.Tuple)):
                 # dicts, sets and generators are not indexable as sequences: fail clearly
                 iterable = gast.Call(func=self.indexable(), args=[iterable], keywords=[])
             name = self.namer.fresh("sequence")

@@ -27,7 +27,8 @@ STATEMENTS = (
     gast.Break,
     gast.Continue,
     gast.FunctionDef,  # nested: lifted by normalize/nested.py
-    gast.With,  # `with s2s.grad_of(h) as g:` only: normalize/hooks.py checks
+    gast.With,  # normalize/statements.py and hooks.py check the managers
+    gast.Try,  # normalize/statements.py
 )
 EXPRESSIONS = (
     gast.BinOp,
@@ -55,9 +56,7 @@ EXPRESSIONS = (
 )
 # builtins that consume a generator expression whole, as they would a list
 CONSUMERS = {"sum", "min", "max", "any", "all", "list", "tuple"}
-NOT_YET = {
-    gast.SetComp: "set comprehensions are not supported",
-}
+NOT_YET = {}  # set comprehensions: `set([...])` (normalize/iteration.py)
 NEVER = {
     gast.AsyncFunctionDef: "async functions are not supported",
     gast.AsyncFor: "async for is not supported",
@@ -65,7 +64,6 @@ NEVER = {
     gast.Await: "await is not supported",
     gast.Yield: "generators (yield) are not supported",
     gast.YieldFrom: "generators (yield from) are not supported",
-    gast.Try: "try statements are not supported",
     gast.Global: "global statements are not supported",
     gast.Nonlocal: "nonlocal statements are not supported",
     gast.Delete: "del is not supported",
@@ -110,8 +108,10 @@ def check_subset(fn, source):
     for stmt in fn.body:
         for node in walk(stmt):
             if isinstance(node, gast.Lambda) and id(node) not in named:
-                raise error_at(node, "lambda is supported only as `name = lambda ...`",
-                               source, Unsupported)
+                raise error_at(node, "lambda is supported only as `name = lambda ...`, "
+                               "called where it is written, or as the function given to map, "
+                               "filter, functools.reduce, itertools.accumulate, or sorted's, "
+                               "min's or max's key", source, Unsupported)
             if isinstance(node, gast.GeneratorExp) and id(node) not in consumed:
                 raise error_at(
                     node, "generator expressions are supported only as the argument of "
@@ -156,7 +156,7 @@ def _check_node(node, source):
         raise error_at(node, f"{kind.__name__} expressions are not supported", source, Unsupported)
     if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target]
-        for target in targets:
+        for target in _written(targets, isinstance(node, gast.Assign)):
             if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 continue  # `y[i] = v`, `y[i] += v`: checked by analysis/writes.py
             for part in walk(target):
@@ -169,6 +169,18 @@ def _check_node(node, source):
                     raise error_at(
                         part, "assignment to an attribute is not supported", source, Unsupported
                     )
+
+
+def _written(targets, unpacked):
+    """The targets, with the elements of tuple and list targets (`s[0], s[1] = ...`,
+    which normalize/desugar.py assigns one by one) in their place."""
+    out = []
+    for target in targets:
+        if unpacked and isinstance(target, (gast.Tuple, gast.List)):
+            out += _written(target.elts, unpacked)
+        else:
+            out.append(target)
+    return out
 
 
 def _check_by_name(node, source):

@@ -413,7 +413,10 @@ def tangent_like(t, z):
             return type(z)(*(tangent_like(getattr(t, n), v) for n, v in _record_fields(z)))
         return t
     if isinstance(z, dict):
-        return {k: tangent_like(t[k], v) for k, v in z.items()}
+        parts = {k: tangent_like(t[k], v) for k, v in z.items()}
+        if isinstance(z, AdjointRecord):  # (a record's adjoint, in a gradient's tangent)
+            return AdjointRecord(parts, z.fields)
+        return AdjointDict(parts) if isinstance(z, AdjointDict) else parts
     if isinstance(z, (list, tuple)):
         return type(z)(tangent_like(ti, zi) for ti, zi in zip(t, z))
     if _kind(t) == "complex" and _kind(z) != "complex":

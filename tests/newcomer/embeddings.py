@@ -30,7 +30,7 @@ E = rng.normal(size=(4, 3))
 
 CASES = [
     dict(f=bag_of_words, args=(E, rng.normal(size=(2, 3)), np.array([0, 2, 0, 3]), 1), wrt=("E", "W")),
-    dict(f=scatter_counts, refused=r"embeddings\.py:\d+:\d+: np\.add\.at\(\) changes a value in place",
+    dict(f=scatter_counts,
          args=(np.array([0.5, 1.5, -0.7, 2.0]), np.array([0, 2, 0, 1])), wrt=("w",)),
     dict(f=skipgram, args=(E, rng.normal(size=(4, 3)), [(0, 1), (2, 3), (0, 3), (1, 1)]), wrt=("E_in", "E_out")),
 ]
