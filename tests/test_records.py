@@ -79,18 +79,56 @@ def test_a_record_made_in_the_function(f, args, wrt):
 
 
 class Plain:
-    def __init__(self, w):
+    def __init__(self, w, b=0.5):
         self.w = w
+        self.b = b
+
+    def __call__(self, x):
+        return np.tanh(x @ self.w + self.b)
+
+    @property
+    def size(self):
+        return np.sum(self.w ** 2)
 
 
-def plain_object(w):
-    return np.sum(Plain(w).w ** 2)
+class Scaled(Plain):
+    def __call__(self, x):
+        return 2.0 * super().__call__(x)
 
 
-def test_an_object_of_a_plain_class_is_still_refused():
-    with pytest.raises(s2s.Unsupported, match=r"test_records\.py:\d+:\d+: making a Plain "
+def plain_objects(w, b, x):
+    first, second = Plain(w, b), Scaled(w)
+    return np.sum(first(x) * second(x)) + first.size
+
+
+def test_objects_of_a_class_whose_init_stores_its_arguments():
+    """`Plain(w, b)`: its `__init__` only stores its arguments, so it is made as a
+    record of them; its `__call__`, a property, and an inherited `__call__` calling
+    `super()`'s are calls of the user's functions."""
+    args = (rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(4, 3)))
+    check_gradient(plain_objects, args, wrt=(0, 1, 2))
+    v = tuple(rng.normal(size=np.shape(a)) for a in args)
+    product = s2s.hvp(plain_objects, wrt=(0, 1, 2))(*args, v)
+    grad, eps = s2s.grad(plain_objects, wrt=(0, 1, 2)), 1e-6
+    plus = grad(*[a + eps * t for a, t in zip(args, v)])
+    minus = grad(*[a - eps * t for a, t in zip(args, v)])
+    for got, p, m in zip(product, plus, minus):
+        np.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+class Doubled:
+    def __init__(self, w):
+        self.w = w * 2.0  # (computes: not a record of its arguments)
+
+
+def computing_init(w):
+    return np.sum(Doubled(w).w ** 2)
+
+
+def test_an_object_whose_init_computes_is_refused():
+    with pytest.raises(s2s.Unsupported, match=r"test_records\.py:\d+:\d+: making a Doubled "
                                               r"object from values that need derivatives"):
-        s2s.grad(plain_object)(np.ones(2))
+        s2s.grad(computing_init)(np.ones(2))
 
 
 @dataclasses.dataclass

@@ -44,14 +44,19 @@ def _known_classes(fn, source):
     params = [a.id for a in fn.args.args]
     known = {}
     for node in walk(fn):
-        if not (isinstance(node, gast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], gast.Name)
-                and isinstance(node.value, gast.Call)):
+        if not (isinstance(node, gast.Assign) and len(node.targets) == 1):
             continue
-        name = node.targets[0].id
-        cls = _resolve(node.value.func, source)
-        if bound.get(name) == 1 and name not in params and isinstance(cls, type):
-            known[name] = (cls, node.value.func)
+        target, value = node.targets[0], node.value
+        pairs = [(target, value)]
+        if isinstance(target, gast.Tuple) and isinstance(value, gast.Tuple) and len(
+                target.elts) == len(value.elts):  # `first, second = A(w), B(w)`
+            pairs = list(zip(target.elts, value.elts))
+        for name, made in pairs:
+            if not (isinstance(name, gast.Name) and isinstance(made, gast.Call)):
+                continue
+            cls = _resolve(made.func, source)
+            if bound.get(name.id) == 1 and name.id not in params and isinstance(cls, type):
+                known[name.id] = (cls, made.func)
     owner = _owner(source)
     if owner is not None and params and bound.get(params[0], 0) == 0:
         known[params[0]] = owner

@@ -153,11 +153,25 @@ class AdjointRecord(AdjointDict):
 
 
 def _is_record(x):
-    """A NamedTuple, a dataclass instance or a SimpleNamespace."""
+    """A NamedTuple, a dataclass instance, a SimpleNamespace, or an object of a class
+    of the user's own (read by attribute, its attributes its fields)."""
     return (
         (isinstance(x, tuple) and hasattr(x, "_fields"))
         or (dataclasses.is_dataclass(x) and not isinstance(x, type))
         or isinstance(x, types.SimpleNamespace)
+        or _is_plain_object(x)
+    )
+
+
+_NOT_PLAIN = ("builtins", "numpy", "s2s", "dask", "cupy", "scipy")
+
+
+def _is_plain_object(x):
+    cls = type(x)
+    return (
+        isinstance(getattr(cls, "__init__", None), types.FunctionType)
+        and hasattr(x, "__dict__") and not isinstance(x, (type, types.ModuleType))
+        and cls.__module__.split(".")[0] not in _NOT_PLAIN
     )
 
 
@@ -165,7 +179,7 @@ def _record_fields(x):
     """(name, value) of each field of a record."""
     if isinstance(x, tuple):
         return list(zip(x._fields, x))
-    if isinstance(x, types.SimpleNamespace):
+    if isinstance(x, types.SimpleNamespace) or not dataclasses.is_dataclass(x):
         return list(vars(x).items())
     return [(f.name, getattr(x, f.name)) for f in dataclasses.fields(x)]
 

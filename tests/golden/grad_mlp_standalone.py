@@ -116,11 +116,26 @@ class AdjointRecord(AdjointDict):
 
 
 def _is_record(x):
-    """A NamedTuple, a dataclass instance or a SimpleNamespace."""
+    """A NamedTuple, a dataclass instance, a SimpleNamespace, or an object of a class
+    of the user's own (read by attribute, its attributes its fields)."""
     return (
         (isinstance(x, tuple) and hasattr(x, "_fields"))
         or (dataclasses.is_dataclass(x) and not isinstance(x, type))
         or isinstance(x, types.SimpleNamespace)
+        or _is_plain_object(x)
+    )
+
+
+_NOT_PLAIN = ("builtins", "numpy", "s2s", "dask", "cupy", "scipy")
+
+
+def _is_plain_object(x):
+    cls = type(x)
+    return (
+        isinstance(getattr(cls, "__init__", None), types.FunctionType)
+        and hasattr(x, "__dict__")
+        and not isinstance(x, (type, types.ModuleType))
+        and cls.__module__.split(".")[0] not in _NOT_PLAIN
     )
 
 
@@ -128,7 +143,7 @@ def _record_fields(x):
     """(name, value) of each field of a record."""
     if isinstance(x, tuple):
         return list(zip(x._fields, x))
-    if isinstance(x, types.SimpleNamespace):
+    if isinstance(x, types.SimpleNamespace) or not dataclasses.is_dataclass(x):
         return list(vars(x).items())
     return [(f.name, getattr(x, f.name)) for f in dataclasses.fields(x)]
 
@@ -602,8 +617,8 @@ def grad_loss(w1, b1, w2, b2, x, y):
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "558-560": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
-    "561-562": "in loss (mlp.py:8): out = h @ w2 + b2",
-    "563-565": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
-    "597-599": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "573-575": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "576-577": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "578-580": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "612-614": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
 }
