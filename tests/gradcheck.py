@@ -27,6 +27,20 @@ def numerical_gradient(f, args, index, eps=1e-6):
     return grad
 
 
+def check_hvp(f, args, wrt, rng, eps=1e-6, rtol=1e-5, atol=1e-7):
+    """s2s's Hessian-vector product of `f` in the parameters `wrt` (a tuple of the
+    first indices) along random vectors, against central differences of s2s's
+    gradient along them."""
+    n = len(wrt)
+    vs = tuple(rng.normal(size=np.shape(a)) for a in args[:n])
+    product = s2s.hvp(f, wrt=wrt)(*args, vs)
+    grad = s2s.grad(f, wrt=wrt)
+    plus = grad(*[a + eps * v for a, v in zip(args, vs)], *args[n:])
+    minus = grad(*[a - eps * v for a, v in zip(args, vs)], *args[n:])
+    for got, p, m in zip(product, plus, minus):
+        np.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=rtol, atol=atol)
+
+
 def check_gradient(f, args, wrt=0, rtol=1e-5, atol=1e-7, forward=True):
     """Assert that s2s's gradient of `f` matches finite differences at `args`, and
     (`forward`) that its forward mode agrees: the jvp along random tangents v is

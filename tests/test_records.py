@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import s2s
-from gradcheck import check_gradient
+from gradcheck import check_gradient, check_hvp
 
 rng = np.random.default_rng(188)
 
@@ -69,13 +69,7 @@ CASES = [
 def test_a_record_made_in_the_function(f, args, wrt):
     args = args()
     check_gradient(f, args, wrt=wrt)
-    v = tuple(rng.normal(size=np.shape(a)) for a in args[:len(wrt)])
-    product = s2s.hvp(f, wrt=wrt)(*args, v)
-    grad, eps = s2s.grad(f, wrt=wrt), 1e-6
-    plus = grad(*[a + eps * t for a, t in zip(args, v)], *args[len(wrt):])
-    minus = grad(*[a - eps * t for a, t in zip(args, v)], *args[len(wrt):])
-    for got, p, m in zip(product, plus, minus):
-        np.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
+    check_hvp(f, args, wrt, rng)
 
 
 class Plain:
@@ -107,13 +101,7 @@ def test_objects_of_a_class_whose_init_stores_its_arguments():
     `super()`'s are calls of the user's functions."""
     args = (rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(4, 3)))
     check_gradient(plain_objects, args, wrt=(0, 1, 2))
-    v = tuple(rng.normal(size=np.shape(a)) for a in args)
-    product = s2s.hvp(plain_objects, wrt=(0, 1, 2))(*args, v)
-    grad, eps = s2s.grad(plain_objects, wrt=(0, 1, 2)), 1e-6
-    plus = grad(*[a + eps * t for a, t in zip(args, v)])
-    minus = grad(*[a - eps * t for a, t in zip(args, v)])
-    for got, p, m in zip(product, plus, minus):
-        np.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
+    check_hvp(plain_objects, args, (0, 1, 2), rng)
 
 
 class Doubled:
@@ -180,10 +168,4 @@ def test_methods_of_a_dataclass_made_in_the_function(f, args, wrt):
     `self.clamp(...)` (a static method), `super().force(...)`: calls of the user's
     functions (normalize/methods.py)."""
     check_gradient(f, args, wrt=wrt)
-    v = tuple(rng.normal() for _ in wrt)
-    product = s2s.hvp(f, wrt=wrt)(*args, v)
-    grad, eps = s2s.grad(f, wrt=wrt), 1e-6
-    plus = grad(*[a + eps * t for a, t in zip(args, v)])
-    minus = grad(*[a - eps * t for a, t in zip(args, v)])
-    for got, p, m in zip(product, plus, minus):
-        np.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-5, atol=1e-7)
+    check_hvp(f, args, wrt, rng)
