@@ -11,7 +11,10 @@ Each program is a module of its own, of one of two families:
   and vectors;
 - `f(a, b, c)` of three Python floats, written the way newcomers write them:
   unannotated, `math` functions and plain arithmetic, `if`/`else`, conditional
-  expressions, loops on floats.
+  expressions, loops on floats; lambdas given to `map` and `functools.reduce`, a
+  `try` whose handler runs where `math.sqrt` meets a negative number, `with
+  np.errstate(...)`, helpers that take `*args`, a `functools.partial`, a dataclass
+  made in the function and its method.
 
 Both also have what users write most: accumulators started from a literal
 (`total = 0.0`, `total = 0`, `acc = 1.0`) and updated with `+=`, `-=`, `*=` in `for`
@@ -85,7 +88,7 @@ VECTOR_KINDS = {"assign": 1, "branch": 1, "for": 1, "while": 1, "call": 1, "recu
                 "list": 1, "dict": 1, "write": 1, "matrix": 1, "scatter": 1,
                 "accumulate": 3, "scalar": 2, "count": 1, "tolerance": 1, "callee": 2}
 FLOAT_KINDS = {"assign": 2, "branch": 3, "accumulate": 4, "count": 1, "tolerance": 2,
-               "callee": 3}
+               "callee": 3, "idiom": 5}
 # decorators of the user's own, which s2s must refuse: (name, the line above `def`,
 # its definition)
 REFUSED = [
@@ -178,7 +181,8 @@ class _Writer:
         kinds = VECTOR_KINDS if self.vectors else FLOAT_KINDS
         kind = self.rng.choices(list(kinds), weights=list(kinds.values()))[0]
         self.kinds.add(f"{'vector' if self.vectors else 'float'} {kind}")
-        if kind in ("accumulate", "scalar", "count", "tolerance", "callee") or not self.vectors:
+        if kind in ("accumulate", "scalar", "count", "tolerance", "callee", "idiom") or (
+                not self.vectors):
             getattr(self, f"_{kind}")(" " * indent)
         else:
             self._vector(kind, " " * indent)
@@ -465,6 +469,48 @@ class _Writer:
             self.lines += [f"{pad}{step} = 1.0", f"{pad}while not {small}:"] + update
         self._define(name, is_float=not vector)
         return name
+
+    def _idiom(self, pad):
+        """What people write that is more than arithmetic: a lambda given to `map` or
+        `functools.reduce`, a `try` whose handler runs where `math.sqrt` is given a
+        negative number, `with np.errstate(...)`, a helper that takes `*args`, a
+        `functools.partial`, a dataclass made in the function and its method."""
+        rng, s, fl = self.rng, self.scalar, self.floats
+        name = self.fresh()
+        shape = rng.choice(["map", "reduce", "try", "with", "star", "partial", "record"])
+        self.kinds.add(f"idiom {shape}")
+        items = ", ".join(rng.choice(fl) for _ in range(rng.randint(2, 3)))
+        if shape == "map":
+            self.lines.append(f"{pad}{name} = sum(map(lambda v: {s(['v'], 1)}, [{items}]))")
+        elif shape == "reduce":
+            self.lines.append(f"{pad}{name} = functools.reduce(lambda acc, v: acc * 0.5 + "
+                              f"{s(['v'], 1)}, [{items}], {rng.choice(fl)})")
+        elif shape == "try":
+            self.lines += [f"{pad}try:",
+                           f"{pad}    {name} = math.sqrt({rng.choice(fl)}) * 0.5 + {s(fl, 1)}",
+                           f"{pad}except ValueError:",
+                           f"{pad}    {name} = {s(fl, 1)} * 0.25"]
+        elif shape == "with":
+            self.lines += [f"{pad}with np.errstate(all=\"ignore\"):",
+                           f"{pad}    {name} = {s(fl)}"]
+        elif shape == "star":
+            self.helper("spread", "def spread(*vs):\n    total = 0.0\n    for v in vs:\n"
+                                  f"        total = total + {s(['v'], 1)}\n    return total")
+            self.lines.append(f"{pad}{name} = spread({items})")
+        elif shape == "partial":
+            self.helper("half", f"def weighted(a, b, k):\n    return {s(['a', 'b', 'k'], 1)}\n\n\n"
+                                "half = functools.partial(weighted, k=0.5)")
+            self.lines.append(f"{pad}{name} = half({rng.choice(fl)}, {rng.choice(fl)})")
+        else:
+            if "import dataclasses" not in self.imports:
+                self.imports.insert(0, "import dataclasses")
+            self.helper("Pair", "@dataclasses.dataclass\nclass Pair:\n    a: float\n"
+                                "    b: float = 0.5\n\n    def mix(self, t):\n"
+                                f"        return {s(['self.a', 'self.b', 't'], 1)}")
+            made = rng.choice([f"Pair({rng.choice(fl)}, {rng.choice(fl)})", f"Pair({rng.choice(fl)})"])
+            self.lines += [f"{pad}{name}_pair = {made}",
+                           f"{pad}{name} = {name}_pair.mix({rng.choice(fl)}) + {name}_pair.a"]
+        self._define(name)
 
     def _callee(self, pad, refused=False):
         """A call of a callee: plain, `functools.lru_cache`d / `functools.cache`d

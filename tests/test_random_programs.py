@@ -50,6 +50,8 @@ def test_programs_draw_every_kind():
                                              "enumerate vector", "zip vectors",
                                              "range vector", "range len")}
                 | {f"callee {k}" for k in ("plain", "cached", "static", "loop")}
+                | {f"idiom {k}" for k in ("map", "reduce", "try", "with", "star", "partial",
+                                          "record")}
                 | {f"accumulator {k}" for k in ("0.0 +=", "0 +=", "0.0 -=", "0 -=", "1.0 *=",
                                                 "1 *=", "nested", "max", "mean", "sum",
                                                 "early return")})
