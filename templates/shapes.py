@@ -138,6 +138,13 @@ def asarray(z, x, dtype=None, order=None, *, device=None, copy=None, like=None):
     d[x] += items_like(d[z], x)
 
 
+@linear(tuple)
+def tuple_(z, x):
+    """`tuple(xs)` of a list, a tuple or an array: each item's adjoint is the tuple's
+    at its place."""
+    d[x] += items_like(d[z], x)
+
+
 @linear(numpy.array)
 def array(z, x, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, like=None):
     d[x] += items_like(d[z], x)

@@ -265,3 +265,26 @@ def test_refused_with_a_located_message(f, message):
     with pytest.raises(s2s.S2SError, match=message) as caught:
         s2s.grad(f)(1.5)
     assert "test_calls_and_targets.py:" in str(caught.value)
+
+
+def tuple_of_a_list(xs):
+    t = tuple(xs)
+    return t[0] * t[-1] + sum(t)
+
+
+def tuple_of_an_array(x):
+    t = tuple(x)
+    return t[0] * t[-1] + np.sum(np.array(t) ** 2)
+
+
+@pytest.mark.parametrize("f, args", [(tuple_of_a_list, ([0.5, -1.5, 2.0],)),
+                                     (tuple_of_an_array, (np.array([0.5, -1.5, 2.0]),))],
+                         ids=["list", "array"])
+def test_tuple_of_items_that_need_derivatives(f, args):
+    """`tuple(xs)` was refused ("making a tuple object from values that need
+    derivatives"): it is linear in the items (templates/shapes.py)."""
+    from gradcheck import check_hvp
+
+    check_gradient(f, args)
+    if isinstance(args[0], np.ndarray):
+        check_hvp(f, args, (0,), rng)

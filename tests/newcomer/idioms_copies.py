@@ -25,7 +25,7 @@ def doubled(xs):
 
 CASES = [
     dict(f=copy_then_edit, args=([0.5, -1.5, 2.0],), wrt=("xs",)),
-    dict(f=tuple_copy, refused=r"copies\.py:\d+:\d+: making a tuple object from values that need derivatives", args=([0.5, -1.5, 2.0],), wrt=("xs",)),
+    dict(f=tuple_copy, args=([0.5, -1.5, 2.0],), wrt=("xs",)),
     dict(f=slice_copy, refused=r"copies\.py:\d+:\d+: appending to 'ys', which may share memory", args=([0.5, -1.5, 2.0],), wrt=("xs",)),
     dict(f=doubled, args=([0.5, -1.5, 2.0],), wrt=("xs",)),
 ]

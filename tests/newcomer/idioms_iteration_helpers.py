@@ -33,7 +33,7 @@ def distinct_scales(x, names):
 
 
 CASES = [
-    dict(f=column_sums, refused=r"iteration_helpers\.py:\d+:\d+: making a tuple object", args=([[0.5, 1.5], [2.0, -1.0], [0.3, 0.4]],), wrt=("rows",)),
+    dict(f=column_sums, args=([[0.5, 1.5], [2.0, -1.0], [0.3, 0.4]],), wrt=("rows",)),
     dict(f=weighted_pairs, args=([0.5, 1.5, -0.7], [2.0, -1.0, 0.3]), wrt=("a", "b")),
     dict(f=discounted, args=([1.0, 0.5, -0.2, 0.8], 0.9), wrt=("rewards", "gamma")),
     dict(f=positive_products, args=([0.5, -1.5, 0.7], [2.0, -1.0]), wrt=("a", "b")),
