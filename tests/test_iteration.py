@@ -217,6 +217,7 @@ def smallest_square(xs):
 
 @pytest.mark.parametrize("f, args, wrt", [
     (column_sums, (1.3, [xs, ys]), 0),
+    (column_sums, (1.3, np.stack([xs, ys])), (0, 1)),  # each column a tuple of them
     (transpose_and_unpack, (np.stack([xs, ys, xs * ys]),), 0),
     (column_products, (np.stack([xs, ys, xs + 1.0]),), 0),
     (numbered_pairs, (1.3, xs, ys), (0, 1, 2)),
@@ -320,10 +321,6 @@ def scale_changing_in_the_loop(w, xs):
 
 @pytest.mark.parametrize("f, args, message", [
     (scale_changing_in_the_loop, (1.3, xs), "this loop assigns w, which the function given"),
-    # zip gives each column as a tuple, which cannot hold values that need derivatives
-    # yet (unpacking it at once, `for a, b in zip(*rows)`, can)
-    (column_sums, (1.3, np.stack([xs, ys])),
-     "making a tuple object from values that need derivatives"),
     (set_of_values, (xs,), "making a set object from values that need derivatives"),
     (map_kept_for_later, (xs,), "map is supported only where it is consumed at once"),
     (one_of_two_lambdas, (0.5, True), "lambda is supported only as `name = lambda ...`"),
