@@ -5,9 +5,10 @@ function, which s2s differentiates as any other.  Likewise `obj(args)` (the clas
 method, and `super().method(args)` in a method.
 
 The class is known for an object made where it is used (`Spring(k).energy(x)`), for
-a name the function binds once to a call of a class (`s = Spring(k)`), and for `self`
-in a method s2s differentiates (the class that defines it).  The method of an object whose class is not known this way stays a
-call s2s refuses, naming the method.
+a name the function binds once to a call of a class (`s = Spring(k)`, or `a, b =
+A(w), B(w)`), and for `self` in a method s2s differentiates (the class that defines
+it).  The method of an object whose class is not known this way stays a call s2s
+refuses, naming the method.
 
 In: the parsed function (gast) and its source (what its names mean, and which class it
 is a method of).  Out: the same function with those calls and reads rewritten.
@@ -36,7 +37,7 @@ def _resolve(node, source):
 
 def _known_classes(fn, source):
     """{name: (the class, an expression naming it)} for the names bound once, to a call
-    of a user's class, and `self` in a method."""
+    of a class, and `self` in a method (the methods rewritten are the user's own)."""
     bound = {}
     for node in walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
