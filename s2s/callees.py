@@ -18,6 +18,7 @@ import site
 import sysconfig
 import textwrap
 import types
+import weakref
 from dataclasses import dataclass, field
 
 import gast
@@ -71,7 +72,7 @@ class Specialized:
     passed), so that every call of one shape shares its generated functions."""
 
     def __init__(self, function, positional, keywords):
-        self.function = function
+        self._function = weakref.ref(function)  # (held by the caller's module, not here)
         self.__name__ = function.__name__
         self.__module__ = function.__module__
         self.__annotations__ = dict(getattr(function, "__annotations__", {}))
@@ -99,6 +100,10 @@ class Specialized:
         kwonly = [p.name for p in signature.parameters.values() if p.kind is kinds.KEYWORD_ONLY]
         self.parameters = [p.name for p in ordered] + self.extra + kwonly + self.keys
 
+    @property
+    def function(self):
+        return self._function()
+
     def __repr__(self):  # the API's cache compares callees' sources through this
         try:
             text = inspect.getsource(self.function)
@@ -107,15 +112,18 @@ class Specialized:
         return f"<{self.__name__} specialized {self.parameters} {hash(text)}>"
 
 
-_specialized = {}
+# function -> {(positional, keywords): its Specialized}; gone with the function (a
+# closure's captured values are not kept alive by it)
+_specialized = weakref.WeakKeyDictionary()
 
 
 def specialized(function, positional, keywords):
     """The one `Specialized` of `function` for calls of this shape."""
-    key = (function, positional, tuple(sorted(keywords)))
-    if key not in _specialized:
-        _specialized[key] = Specialized(function, positional, key[2])
-    return _specialized[key]
+    shape = (positional, tuple(sorted(keywords)))
+    shapes = _specialized.setdefault(function, {})
+    if shape not in shapes:
+        shapes[shape] = Specialized(function, positional, shape[1])
+    return shapes[shape]
 
 
 def takes_star(function):

@@ -361,6 +361,39 @@ def test_the_api_cache_keeps_no_closures_captured_arrays_alive():
     assert alive == 0, f"{alive} of 30 captured arrays kept alive"
 
 
+def make_spread_loss(weights):
+    def spread(*vs):  # (a helper taking *args: one version of it per call shape)
+        total = 0.0
+        for v in vs:
+            total = total + np.sum(v) * np.mean(weights)
+        return total
+
+    def loss(x):
+        return spread(x, x * 2.0)
+
+    return loss
+
+
+def test_versions_of_a_closures_star_args_helper_keep_nothing_alive():
+    """The versions made of a helper that takes *args (one per call shape) held the
+    helper, and so its closure's arrays, for the life of the process."""
+    import gc
+    import weakref
+
+    x = np.linspace(-1.0, 1.0, 4)
+    held = []
+    for k in range(5):
+        weights = np.full(1_000_000, 1.0 + k)  # 8 MB each
+        held.append(weakref.ref(weights))
+        loss = make_spread_loss(weights)
+        value, grad = s2s.value_and_grad(loss)(x)
+        assert value == loss(x)
+        np.testing.assert_allclose(grad, np.full(4, 3.0 * (1.0 + k)))
+        del weights, loss, value, grad
+    gc.collect()
+    assert sum(ref() is not None for ref in held) == 0
+
+
 def test_the_api_cache_is_bounded():
     from s2s import api
 
