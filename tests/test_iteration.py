@@ -215,6 +215,11 @@ def smallest_square(xs):
     return min(xs, key=square) * 2.0 + max(xs, key=abs)
 
 
+def largest_and_smallest(xs, w):
+    best = max(xs)  # (one sequence: the derivative goes to the item chosen)
+    return best * w + min(x * w for x in xs) + max(np.sin(xs))
+
+
 @pytest.mark.parametrize("f, args, wrt", [
     (column_sums, (1.3, [xs, ys]), 0),
     (column_sums, (1.3, np.stack([xs, ys])), (0, 1)),  # each column a tuple of them
@@ -229,6 +234,7 @@ def smallest_square(xs):
     (running_with_start, (xs,), 0),
     (keep_positive, (xs,), 0),
     (smallest_square, (xs,), 0),
+    (largest_and_smallest, (list(xs), 1.3), (0, 1)),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_iteration_helpers(f, args, wrt):
     check_everything(f, args, wrt)

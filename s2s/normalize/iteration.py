@@ -22,7 +22,9 @@ builtins and library functions themselves (not a variable of the same name),
   statement `keys = [k(x) for x in xs]` and `order = sorted(range(len(keys)),
   key=keys.__getitem__, reverse=r)`: the order is piecewise constant, so no derivative
   flows through the keys; `min(xs, key=k)` and `max(xs, key=k)` likewise pick
-  `xs[min(range(len(keys)), key=keys.__getitem__)]`;
+  `xs[min(range(len(keys)), key=keys.__getitem__)]`, and `max(xs)` of one sequence
+  `xs[max(range(len(xs)), key=xs.__getitem__)]` (the item Python picks, first among
+  ties, gets the derivative);
 - a lambda given as `f` or `key` above is written inline, its parameters renamed
   where they become the function's variables; a lambda called where it is written,
   `(lambda v: e)(x)`, is named before its statement (`name = lambda v: e`), which
@@ -254,9 +256,9 @@ class _Iteration:
             self.hoisted(node, once, "sorted")
             return self.sorted(node, keywords, before, stmt)
         if func in (builtins.min, builtins.max) and len(node.args) == 1 and set(
-                keywords) == {"key"}:
+                keywords) <= {"key"} and not isinstance(node.args[0], gast.Starred):
             self.hoisted(node, once, func.__name__)
-            return self.extreme(node, func.__name__, keywords["key"], before, stmt)
+            return self.extreme(node, func.__name__, keywords.get("key"), before, stmt)
         return node
 
     def place(self, node):
