@@ -350,7 +350,7 @@ def _lambda_node(code, lines, label):
         raise S2SError(f"{label} is not found in its file (was the file changed since "
                        f"it was imported?){advice}", *where)
     if len(found) > 1:
-        raise Unsupported(f"this lambda cannot be told apart from another lambda of the "
+        raise Unsupported("this lambda cannot be told apart from another lambda of the "
                           "same parameters on its line (Python 3.10 records no columns, nor "
                           "does a lambda returning a constant)" + advice, *where,
                           found[0].col_offset + 1)

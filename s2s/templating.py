@@ -134,23 +134,22 @@ def linear(*targets):
     `f(x + dx, y + dy) = f(x, y) + f(dx, dy)`).  Their tangent is the operation itself,
     as the call spells it, applied to those arguments' tangents: `numpy.sum(dx,
     axis=1)`.  The adjoint is the transpose: a reduction's, an expansion."""
-
-    def register(fn):
-        rule = Template(fn, "adjoint", "linear"), LinearTangent(fn, "linear")
-        for target in targets:
-            _register(target, *rule)
-        return fn
-
-    return register
+    return _tangent_from_the_call(targets, "linear")
 
 
 def bilinear(*targets):
     """As `linear`, for `targets` linear in each of those arguments separately (a
     product: `matmul`, `einsum`'s operands): the tangent is the sum of the operation
     with one argument at a time replaced by its tangent, `dx @ y + x @ dy`."""
+    return _tangent_from_the_call(targets, "bilinear")
+
+
+def _tangent_from_the_call(targets, kind):
+    """The decorator of an adjoint rule of `kind` ("linear" or "bilinear"), whose
+    tangent `LinearTangent` makes from the call site."""
 
     def register(fn):
-        rule = Template(fn, "adjoint", "bilinear"), LinearTangent(fn, "bilinear")
+        rule = Template(fn, "adjoint", kind), LinearTangent(fn, kind)
         for target in targets:
             _register(target, *rule)
         return fn

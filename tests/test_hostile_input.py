@@ -343,21 +343,30 @@ def make_scaled_loss(weights):
     return loss
 
 
-def test_the_api_cache_keeps_no_closures_captured_arrays_alive():
+def captured_arrays_alive(make_loss, count, gradient=None):
+    """How many of `count` 8 MB arrays, each captured by a loss `make_loss(weights)`
+    makes and differentiated once (value checked; `gradient(k)`, the gradient
+    expected of the k-th, where given), stay alive once the losses are gone."""
     import gc
     import weakref
 
     x = np.linspace(-1.0, 1.0, 4)
     held = []
-    for k in range(30):
+    for k in range(count):
         weights = np.full(1_000_000, 1.0 + k)  # 8 MB each
         held.append(weakref.ref(weights))
-        loss = make_scaled_loss(weights)
+        loss = make_loss(weights)
         value, grad = s2s.value_and_grad(loss)(x)
         assert value == loss(x)
+        if gradient is not None:
+            np.testing.assert_allclose(grad, gradient(k))
         del weights, loss, value, grad
     gc.collect()
-    alive = sum(ref() is not None for ref in held)
+    return sum(ref() is not None for ref in held)
+
+
+def test_the_api_cache_keeps_no_closures_captured_arrays_alive():
+    alive = captured_arrays_alive(make_scaled_loss, 30)
     assert alive == 0, f"{alive} of 30 captured arrays kept alive"
 
 
@@ -377,21 +386,8 @@ def make_spread_loss(weights):
 def test_versions_of_a_closures_star_args_helper_keep_nothing_alive():
     """The versions made of a helper that takes *args (one per call shape) held the
     helper, and so its closure's arrays, for the life of the process."""
-    import gc
-    import weakref
-
-    x = np.linspace(-1.0, 1.0, 4)
-    held = []
-    for k in range(5):
-        weights = np.full(1_000_000, 1.0 + k)  # 8 MB each
-        held.append(weakref.ref(weights))
-        loss = make_spread_loss(weights)
-        value, grad = s2s.value_and_grad(loss)(x)
-        assert value == loss(x)
-        np.testing.assert_allclose(grad, np.full(4, 3.0 * (1.0 + k)))
-        del weights, loss, value, grad
-    gc.collect()
-    assert sum(ref() is not None for ref in held) == 0
+    alive = captured_arrays_alive(make_spread_loss, 5, lambda k: np.full(4, 3.0 * (1.0 + k)))
+    assert alive == 0, f"{alive} of 5 captured arrays kept alive"
 
 
 def test_the_api_cache_is_bounded():
