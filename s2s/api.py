@@ -18,6 +18,7 @@ import hashlib
 import inspect
 import linecache
 import threading
+import types
 import weakref
 
 import numpy
@@ -41,11 +42,17 @@ def _name(f):
 
 def _unpartial(f):
     """(the function, the positional and keyword arguments bound to it): those of a
-    `functools.partial` (nested ones too), or of a derivative s2s made of one."""
+    `functools.partial` (nested ones too), of a bound method (its object), or of a
+    derivative s2s made of one."""
     args, keywords = (), {}
-    while isinstance(f, functools.partial):
-        args, keywords = f.args + args, {**f.keywords, **keywords}
-        f = f.func
+    while True:
+        if isinstance(f, functools.partial):
+            args, keywords = f.args + args, {**f.keywords, **keywords}
+            f = f.func
+        elif isinstance(f, types.MethodType) and isinstance(f.__func__, types.FunctionType):
+            args, f = (f.__self__,) + args, f.__func__  # `model.loss`: the object bound
+        else:
+            break
     bound = getattr(f, "s2s_bound", None)
     if bound is not None:
         args, keywords = bound[0] + args, {**bound[1], **keywords}
@@ -142,17 +149,34 @@ def _forget(function_id):
     return drop
 
 
-def _compile(f, names, mode="reverse"):
+def _compile(f, names, mode="reverse", args=None, kwargs=None):
+    """The generated module and function for `f`; given the call's arguments, made
+    for the classes of the objects among them."""
     with _compiled_lock:  # (threads compile one at a time, and see one cache)
-        return _compiled_for(_code(f), names, mode)
+        f = _code(f)
+        classes = _classes(f, args, kwargs) if args is not None else ()
+        return _compiled_for(f, names, mode, classes)
 
 
-def _compiled_for(f, names, mode):
+def _classes(f, args, kwargs):
+    """((parameter, the class of the object it holds, or None), ...): the methods
+    called on an object of the user's are that class's (normalize/methods.py)."""
+    from .runtime import _is_record
+
+    try:
+        bound = inspect.signature(f).bind_partial(*args, **(kwargs or {})).arguments
+    except (TypeError, ValueError):
+        return ()
+    return tuple((name, type(value) if _is_record(value) else None)
+                 for name, value in bound.items())
+
+
+def _compiled_for(f, names, mode, classes=()):
     # (the file too: generated functions of one name and text, made for different
     # `wrt`, call different functions)
     filename = getattr(getattr(f, "__code__", None), "co_filename", None)
     key = (id(f), f.__module__, f.__qualname__, filename, _source_hash(f), _cells(f), names,
-           mode, registry_state())
+           mode, registry_state(), classes)
     if key in _compiled:
         generated, _, calls = _compiled[key]
         if any(_source_hash(g) != sha for g, sha in calls):  # a callee was edited
@@ -164,7 +188,7 @@ def _compiled_for(f, names, mode):
         api = "value_and_grad" if mode == "reverse" else "jvp"
         command = f"s2s.{api}({target}, wrt={names!r})"
         generated = differentiate(f, names, target=target, inject=True, command=command,
-                                  mode=mode)
+                                  mode=mode, classes=dict(classes))
         # one file per derivative: tracebacks of each must find its own lines
         kind = "derivative" if mode == "reverse" else "forward derivative"
         filename = f"<s2s generated: {kind} of {target} wrt {','.join(names)}>"
@@ -264,7 +288,7 @@ def value_and_grad(f, wrt=None, *, argnums=None, has_aux=False):
     @_wrapping(f, "value_and_grad")
     def run(*args, **kwargs):
         args, kwargs = _bind(bound, args, kwargs)
-        generated, compiled = _compile(function, names)
+        generated, compiled = _compile(function, names, args=args, kwargs=kwargs)
         _check_kinds(function, names, args, kwargs)
         if has_aux:
             seed = kwargs.pop("d_result", 1.0)
@@ -372,8 +396,8 @@ def vjp(f, wrt=None):
     return run
 
 
-def _generated_function(f, names, role):
-    generated, compiled = _compile(f, names)
+def _generated_function(f, names, role, args=None, kwargs=None):
+    generated, compiled = _compile(f, names, args=args, kwargs=kwargs)
     return notes.unwrapped(compiled).__globals__[generated.functions[role]]
 
 
@@ -393,7 +417,8 @@ def jvp(f, wrt=None):
 
     @_wrapping(f, "jvp")
     def run(*args, **kwargs):
-        generated, compiled = _compile(function, names, "forward")
+        generated, compiled = _compile(function, names, "forward",
+                                       *_primal_arguments(function, names, bound, args, kwargs))
         keys = generated.tangents
         if not any(k in kwargs for k in keys):
             primal = len(bound[0]) + len(args) - len(keys)
@@ -413,6 +438,18 @@ def jvp(f, wrt=None):
     run.s2s_generated_function = lambda: _compile(function, names, "forward")[1]
     run.s2s_bound = tuple(bound) if any(bound) else None
     return run
+
+
+def _primal_arguments(function, names, bound, args, kwargs):
+    """The arguments of a jvp call without its tangents (the last positional ones,
+    one per `wrt` parameter, unless given by keywords that are not parameters)."""
+    try:
+        params = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return None, None
+    if not any(k not in params for k in kwargs):
+        args = args[:max(len(args) - len(names), 0)]
+    return _bind(bound, args, {k: v for k, v in kwargs.items() if k in params})
 
 
 def source(f, wrt=None, mode="reverse"):
@@ -461,7 +498,7 @@ def hvp(f, wrt=None):
             raise TypeError(f"hvp of {_name(f)} with wrt={names!r} takes v as a tuple of "
                             f"{len(names)} tangents, last; got a {type(v).__name__}")
         args, kwargs = _bind(bound, args, kwargs)
-        grad_f = _generated_function(function, names, "grad")
+        grad_f = _generated_function(function, names, "grad", args, kwargs)
         jvp_grad = _compile(grad_f, names, "forward")[1]
         vs = (v,) if single else tuple(v)
         tangents = dict(zip(jvp_grad.s2s_generated.tangents, vs))

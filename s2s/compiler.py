@@ -98,21 +98,26 @@ def _free_names(fn, variables):
 
 
 def differentiate(function, wrt=None, target=None, inject=False, command=None,
-                  mode="reverse", checkpoint=False, standalone=False):
+                  mode="reverse", checkpoint=False, standalone=False, classes=None):
     """The derivative module of `function` (a Python function): reverse mode
     (`value_and_grad_fn`, `grad_fn`) or forward mode (`jvp_fn`); `checkpoint`: every
     loop of the function checkpointed (s2s/checkpoint.py); `standalone`: the runtime
     helpers it uses copied into its text, which then imports nothing of s2s
-    (s2s/standalone.py; `parts` keep the imports)."""
+    (s2s/standalone.py; `parts` keep the imports); `classes`: {parameter: the class
+    of the object it holds}, where the caller knows it (normalize/methods.py)."""
     source = function_source(function, target)
-    fn = rewrite_iteration(rewrite_methods(parse_function(source), source), source)
+    fn = parse_function(source)
+    namer = Namer(all_names(fn) | {"d_result"})
+    imports = Imports(source.namespace, namer, source.module_name, inject=inject)
+    fn = rewrite_methods(fn, source, lambda: imports.reference(runtime.require_class),
+                         classes)
+    fn = rewrite_iteration(fn, source)
+    namer.taken |= all_names(fn)
     check_subset(fn, source)
     wrt = wrt_names(fn, wrt, source)
     if "d_result" in parameter_names(fn):
         raise error_at(fn, "'d_result' is reserved for the generated function's seed", source)
 
-    namer = Namer(all_names(fn) | {"d_result"})
-    imports = Imports(source.namespace, namer, source.module_name, inject=inject)
     fn, lifted = _lift_nested(fn, source, imports)
     _bind_defaults(fn, source, imports)
     signature = clone(fn.args)
@@ -332,8 +337,9 @@ def _bind_free_names(fn, source, imports, fresh):
     for name, node in _free_names(fn, local_names(fn)).items():
         if isinstance(imports.object_named(name), LocalFunction):
             continue  # a nested function, lifted
-        if name in imports.injected and source.namespace.lookup(name, _UNBOUND) is _UNBOUND:
-            continue  # a default's value (_bind_defaults)
+        if (name in imports.injected or name in imports.by_name) and source.namespace.lookup(
+                name, _UNBOUND) is _UNBOUND:
+            continue  # a default's value (_bind_defaults), a runtime check (methods.py)
         try:
             source.namespace.lookup(name)
         except KeyError:
@@ -401,7 +407,8 @@ def _callee_definition(callee, imports):
         source, checked = callee.function.source, callee.function.node
     elif callee.source is None:  # read once; made again only when its `wrt` grows
         source = callee.source = function_source(original(callee.function))
-        checked = rewrite_methods(parse_function(source), source)
+        checked = rewrite_methods(parse_function(source), source,
+                                  lambda: imports.reference(runtime.require_class))
         checked = rewrite_iteration(specialize(callee.function, checked, source), source)
         check_subset(checked, source)
         checked, lifted = _lift_nested(checked, source, imports)

@@ -233,6 +233,12 @@ def function_source(function, target=None):
     """The source and namespace of a Python function."""
     given, function = function, inspect.unwrap(function)
     label = target or getattr(function, "__qualname__", repr(function))
+    if isinstance(function, types.MethodType) and isinstance(function.__func__,
+                                                             types.FunctionType):
+        cls = type(function.__self__).__qualname__
+        raise S2SError(f"{label} is a method bound to an object; differentiate "
+                       f"{cls}.{function.__name__}, whose first parameter is the object "
+                       "(or pass the bound method to the Python API, s2s.grad)")
     if not isinstance(function, types.FunctionType):
         raise S2SError(f"{label} is not a Python function (got {type(function).__name__})")
     if function.__name__ == "<lambda>":

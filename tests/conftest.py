@@ -99,8 +99,8 @@ def _checked(f, generated, compiled, mode):
     return checked
 
 
-def _compile_checked(f, names, mode="reverse"):
-    generated, compiled = _compile(f, names, mode)
+def _compile_checked(f, names, mode="reverse", args=None, kwargs=None):
+    generated, compiled = _compile(f, names, mode, args, kwargs)
     if mode not in ("reverse", "forward") or not _checking[0]:
         return generated, compiled
     wrapper = getattr(compiled, "s2s_value_checked", None)

@@ -4,45 +4,71 @@ function, which s2s differentiates as any other.  Likewise `obj(args)` (the clas
 `__call__`), `obj.prop` (a property's getter, `Class.prop.fget(obj)`), a static
 method, and `super().method(args)` in a method.
 
-The class is known for an object made where it is used (`Spring(k).energy(x)`), for
-a name the function binds once to a call of a class (`s = Spring(k)`, or `a, b =
-A(w), B(w)`), and for `self` in a method s2s differentiates (the class that defines
-it).  The method of an object whose class is not known this way stays a call s2s
-refuses, naming the method.
+The class of an object is known
+- where the function makes it: where it is used (`Spring(k).energy(x)`), or in a name
+  the function binds once (`s = Spring(k)`, or `a, b = A(w), B(w)`);
+- for `self` in a method s2s differentiates (the class that defines it);
+- for an argument whose class the caller gives (the Python API, from the values it is
+  called with);
+- for a parameter annotated with its class (`model: MLP`);
+- for a parameter, or a `for` loop's variable, on which the function calls methods
+  that exactly one class of the module defines (`model.forward(x)`, where `MLP` alone
+  has a `forward`);
+- for an attribute that the class's `__init__` sets once, to an object it makes
+  (`self.encoder = Encoder(...)`).
+The last three are facts read from the source, not from the object: the statement that
+calls such a method first checks the object's class, `require_class(model, MLP)`, so
+that an object of another class fails clearly instead of running MLP's derivative.
+Where several classes define the methods called, the call is refused, naming them.  So
+is the method of an object whose class is not known at all, naming the method.
 
 In: the parsed function (gast) and its source (what its names mean, and which class it
-is a method of).  Out: the same function with those calls and reads rewritten.
+is a method of), the classes of its arguments where the caller knows them, and a maker
+of the expression naming the runtime's class check.  Out: the same function with those
+calls and reads rewritten, and the checks before them.
 """
 
 import inspect
+import textwrap
 
 import gast
+import numpy
 
 from ..callees import is_user_function
-from ..syntax import clone, load, walk
+from ..errors import Unsupported, error_at
+from ..syntax import clone, load, located, walk
 
 
-def rewrite_methods(fn, source):
-    return _Methods(_known_classes(fn, source), source).visit(fn)
+def rewrite_methods(fn, source, require_class=None, given=None):
+    """`given`: {parameter: its class}; `require_class()`: the expression naming the
+    runtime's check (without it, no class is inferred)."""
+    methods = _Methods(fn, source, require_class, dict(given or {}))
+    fn = methods.visit(fn)
+    methods.insert_checks(fn)
+    return fn
 
 
-def _resolve(node, source):
+def _resolve(node, namespace):
     if isinstance(node, gast.Name):
-        return source.namespace.lookup(node.id, None)
+        return namespace.lookup(node.id, None) if hasattr(namespace, "lookup") else (
+            namespace.get(node.id))
     if isinstance(node, gast.Attribute):
-        base = _resolve(node.value, source)
+        base = _resolve(node.value, namespace)
         return getattr(base, node.attr, None) if base is not None else None
     return None
 
 
-def _known_classes(fn, source):
-    """{name: (the class, an expression naming it)} for the names bound once, to a call
-    of a class, and `self` in a method (the methods rewritten are the user's own)."""
+def _bound_counts(fn):
     bound = {}
     for node in walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             bound[node.id] = bound.get(node.id, 0) + 1
-    params = [a.id for a in fn.args.args]
+    return bound
+
+
+def _made_classes(fn, source, bound, params):
+    """{name: (the class, an expression naming it)} for the names bound once, to a call
+    of a class."""
     known = {}
     for node in walk(fn):
         if not (isinstance(node, gast.Assign) and len(node.targets) == 1):
@@ -55,12 +81,9 @@ def _known_classes(fn, source):
         for name, made in pairs:
             if not (isinstance(name, gast.Name) and isinstance(made, gast.Call)):
                 continue
-            cls = _resolve(made.func, source)
+            cls = _resolve(made.func, source.namespace)
             if bound.get(name.id) == 1 and name.id not in params and isinstance(cls, type):
                 known[name.id] = (cls, made.func)
-    owner = _owner(source)
-    if owner is not None and params and bound.get(params[0], 0) == 0:
-        known[params[0]] = owner
     return known
 
 
@@ -77,48 +100,266 @@ def _owner(source):
     return cls, load(parts[0])
 
 
+def _user_method(cls, name):
+    """Whether `cls.name` is a method (or static method) of the user's own."""
+    method = inspect.getattr_static(cls, name, None)
+    if isinstance(method, staticmethod):
+        method = method.__func__
+    return is_user_function(method)
+
+
+def _of_builtin_values(name):
+    """Whether arrays, numbers, lists or dicts have a method `name`."""
+    return name != "__call__" and any(hasattr(t, name) for t in (numpy.ndarray, float, list, dict))
+
+
+def _subclasses(cls):
+    found, todo = [], list(cls.__subclasses__())
+    while todo:
+        sub = todo.pop()
+        found.append(sub)
+        todo.extend(sub.__subclasses__())
+    return found
+
+
+def _overridden(cls, name):
+    """Whether a subclass of `cls` defines `name` otherwise."""
+    own = inspect.getattr_static(cls, name, None)
+    return any(inspect.getattr_static(sub, name, None) is not own for sub in _subclasses(cls))
+
+
+def _made_in_init(cls, attr):
+    """The class of the object `cls.__init__` stores once in `self.<attr>` where it makes
+    it (`self.encoder = Encoder(...)`), or None."""
+    init = inspect.getattr_static(cls, "__init__", None)
+    if not is_user_function(init):
+        return None
+    try:
+        tree = gast.parse(textwrap.dedent(inspect.getsource(init))).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return None
+    if not tree.args.args:
+        return None
+    me = tree.args.args[0].id
+    stores = [node for node in walk(tree)
+              if isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Store)
+              and isinstance(node.value, gast.Name) and node.value.id == me
+              and node.attr == attr]
+    made = [node.value for node in walk(tree)
+            if isinstance(node, gast.Assign) and len(node.targets) == 1
+            and node.targets[0] in stores and isinstance(node.value, gast.Call)]
+    if len(stores) != 1 or len(made) != 1:
+        return None
+    cls = _resolve(made[0].func, init.__globals__)
+    return cls if isinstance(cls, type) else None
+
+
 class _Methods(gast.NodeTransformer):
-    def __init__(self, known, source):
-        self.known = known
+    def __init__(self, fn, source, require_class, given):
         self.source = source
+        self.require_class = require_class
+        bound = _bound_counts(fn)
+        params = [a.id for a in fn.args.args]
+        self.known = _made_classes(fn, source, bound, params)  # name -> (class, naming)
+        owner = _owner(source)
+        self.self_name = None
+        if owner is not None and params and bound.get(params[0], 0) == 0:
+            self.known[params[0]] = owner
+            self.self_name = params[0]
+        self.inferred = {}  # name -> (class, naming): checked where it is used
+        self.ambiguous = {}  # name -> (the classes, the methods called)
+        if require_class is not None:
+            self._infer(fn, bound, params, given)
+        self.statement = None
+        self.checks = {}  # id(statement) -> {receiver's text: (receiver, naming)}
+
+    # -- what the names hold
+
+    def _infer(self, fn, bound, params, given):
+        """The classes of parameters and loop variables: given, annotated, or the one
+        class of the module with the methods called on them."""
+        loop_names = {node.target.id for node in walk(fn)
+                      if isinstance(node, gast.For) and isinstance(node.target, gast.Name)}
+        receivers = {}  # name -> the methods called on it ("__call__" for `name(...)`)
+        for node in walk(fn):
+            if not isinstance(node, gast.Call):
+                continue
+            func = node.func
+            if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+                receivers.setdefault(func.value.id, set()).add(func.attr)
+            elif isinstance(func, gast.Name):
+                receivers.setdefault(func.id, set()).add("__call__")
+        for arg in fn.args.args:
+            name = arg.id
+            if name in self.known or bound.get(name, 0):
+                continue
+            if name in given:  # the caller knows what it holds: nothing to infer
+                naming = self._naming(given[name]) if given[name] is not None else None
+                if naming is not None:
+                    self.known[name] = (given[name], naming)
+                continue
+            annotated = _resolve(arg.annotation, self.source.namespace) if (
+                arg.annotation is not None) else None
+            if isinstance(annotated, type) and getattr(annotated, "__module__", "") != "builtins":
+                self.inferred[name] = (annotated, arg.annotation)
+                continue
+            self._by_methods(name, receivers.get(name, ()))
+        for name in loop_names:
+            if name not in self.known and bound.get(name) == 1 and name not in params:
+                self._by_methods(name, receivers.get(name, ()))
+
+    def _by_methods(self, name, methods):
+        methods = set(methods)
+        if not methods or any(_of_builtin_values(m) for m in methods):
+            return  # (an array's or a list's method: not evidence of a class)
+        candidates = []
+        for value in self.source.function.__globals__.values():
+            if (isinstance(value, type) and value not in candidates
+                    and all(_user_method(value, m) for m in methods)):
+                candidates.append(value)
+        if len(candidates) == 1:
+            naming = self._naming(candidates[0])
+            if naming is not None:
+                self.inferred[name] = (candidates[0], naming)
+        elif candidates:
+            self.ambiguous[name] = (candidates, methods)
+
+    def _naming(self, cls):
+        """A module-level name for `cls`, where the function's module has one."""
+        scope = self.source.function.__globals__
+        if scope.get(cls.__name__) is cls:
+            return load(cls.__name__)
+        for name, value in scope.items():
+            if value is cls:
+                return load(name)
+        return None
 
     def _class_of(self, node):
-        """(the class of the object `node` is, an expression naming it), or None."""
-        if isinstance(node, gast.Name) and node.id in self.known:
-            return self.known[node.id]
+        """(the class of the object `node` is, an expression naming it), or None; an
+        inferred class gets its check before the statement."""
+        if isinstance(node, gast.Name):
+            if node.id in self.known:
+                return self.known[node.id]
+            if node.id in self.inferred:
+                self._check(node, self.inferred[node.id])
+                return self.inferred[node.id]
+            return None
         if isinstance(node, gast.Call):  # `Spring(k).energy(x)`: made where it is used
-            cls = _resolve(node.func, self.source)
+            cls = _resolve(node.func, self.source.namespace)
             if isinstance(cls, type):
                 return cls, node.func
+            return None
+        if isinstance(node, gast.Attribute) and self.require_class is not None:
+            # `self.encoder.forward(x)`: what `__init__` stores there
+            outer = self._class_of(node.value)
+            if outer is None:
+                return None
+            cls = _made_in_init(outer[0], node.attr)
+            naming = self._naming(cls) if cls is not None else None
+            if naming is None:
+                return None
+            self._check(node, (cls, naming))
+            return cls, naming
         return None
+
+    def _check(self, receiver, found):
+        if self.statement is None:
+            return
+        text = gast.dump(receiver)
+        self.checks.setdefault(id(self.statement), {}).setdefault(text, (receiver, found[1]))
+
+    def _refuse_ambiguous(self, node, name):
+        classes, methods = self.ambiguous[name]
+        called = ", ".join(sorted(f".{m}()" if m != "__call__" else "calls" for m in methods))
+        raise error_at(
+            node, f"the class of {name!r} is not known where {self.source.name} is read: "
+            f"{', '.join(c.__name__ for c in classes)} each have {called}; annotate it "
+            f"with its class ({name}: {classes[0].__name__})", self.source, Unsupported)
+
+    # -- the rewrite
+
+    def visit(self, node):
+        if isinstance(node, gast.stmt) and not isinstance(node, gast.FunctionDef):
+            dispatched = self._dispatched(node)
+            if dispatched is not None:
+                return dispatched
+            outer, self.statement = self.statement, node
+            try:
+                return super().visit(node)
+            finally:
+                self.statement = outer
+        return super().visit(node)
+
+    def _dispatched(self, stmt):
+        """A simple statement that calls a method of an object of one of several
+        classes, as one branch per class: `if type(layer) is Dense: ... elif ...`,
+        after the check that it is one of them."""
+        if not isinstance(stmt, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)):
+            return None
+        names = {n.id for n in walk(stmt) if isinstance(n, gast.Call)
+                 for n in [n.func.value if isinstance(n.func, gast.Attribute) else n.func]
+                 if isinstance(n, gast.Name) and n.id in self.ambiguous}
+        if len(names) != 1:
+            return None
+        name = names.pop()
+        classes, _ = self.ambiguous.pop(name)
+        namings = [self._naming(cls) for cls in classes]
+        branches = []
+        for cls, naming in zip(classes, namings):
+            self.known[name] = (cls, naming)
+            branches.append(self.visit(clone(stmt)))
+        del self.known[name]
+        self.ambiguous[name] = (classes, _)
+        chain = branches[-1]
+        for naming, branch in zip(reversed(namings[:-1]), reversed(branches[:-1])):
+            test = gast.Compare(
+                left=gast.Call(func=load("type"), args=[load(name)], keywords=[]),
+                ops=[gast.Is()], comparators=[clone(naming)])
+            chain = gast.If(test=test, body=[branch], orelse=[chain])
+        check = gast.Call(func=self.require_class(), args=[load(name)] + [
+            clone(n) for n in namings], keywords=[])
+        return [located(gast.Expr(value=check), stmt), located(chain, stmt)]
 
     def visit_Call(self, node):
         self.generic_visit(node)
         func = node.func
         if isinstance(func, gast.Attribute):
-            if _is_super(func.value) and self._self() is not None:
-                owner, _ = self.known[self._self()]
+            if _is_super(func.value) and self.self_name is not None:
+                owner, _ = self.known[self.self_name]
                 for base in owner.__mro__[1:]:
                     if func.attr in vars(base) and is_user_function(vars(base)[func.attr]):
                         naming = self._naming(base)
                         if naming is not None:
                             node.func = gast.Attribute(value=naming, attr=func.attr,
                                                        ctx=gast.Load())
-                            node.args = [load(self._self())] + node.args
+                            node.args = [load(self.self_name)] + node.args
                         break
                 return node
-            found = self._class_of(func.value)
+            if isinstance(func.value, gast.Name) and func.value.id in self.ambiguous:
+                self._refuse_ambiguous(func.value, func.value.id)
+            found = self._peek(func.value)
+            method = inspect.getattr_static(found[0], func.attr, None) if found else None
+            if method is None and found is not None:  # `self.layer(x)`: a field called
+                return self._called(node)
+            found = self._class_of(func.value) if found is not None else None
             if found is not None:
                 cls, naming = found
-                method = inspect.getattr_static(cls, func.attr, None)
                 if isinstance(method, staticmethod) and is_user_function(method.__func__):
                     node.func = gast.Attribute(value=clone(naming), attr=func.attr,
                                                ctx=gast.Load())
                 elif is_user_function(method):
+                    self._check_self(func.value, cls, func.attr, naming)
                     node.func = gast.Attribute(value=clone(naming), attr=func.attr,
                                                ctx=gast.Load())
                     node.args = [clone(func.value)] + node.args
             return node
+        return self._called(node)
+
+    def _called(self, node):
+        """`obj(args)`: the class's `__call__`."""
+        func = node.func
+        if isinstance(func, gast.Name) and func.id in self.ambiguous:
+            self._refuse_ambiguous(func, func.id)
         found = self._class_of(func)
         if found is not None:
             cls, naming = found
@@ -127,36 +368,56 @@ class _Methods(gast.NodeTransformer):
                 node.func = gast.Attribute(value=clone(naming), attr="__call__", ctx=gast.Load())
         return node
 
+    def _check_self(self, receiver, cls, attr, naming):
+        """`self.method()`, where a subclass has its own `method`: the class of `self`
+        is checked (the derivative is that of `cls`'s method)."""
+        if (self.require_class is not None and isinstance(receiver, gast.Name)
+                and receiver.id == self.self_name and _overridden(cls, attr)):
+            self._check(receiver, (cls, naming))
+
     def visit_Attribute(self, node):
         self.generic_visit(node)
         if not isinstance(node.ctx, gast.Load):
             return node
-        found = self._class_of(node.value)
-        if found is None:
+        known = self._peek(node.value)
+        if known is None:
             return node
-        cls, naming = found
+        cls, naming = known
         prop = inspect.getattr_static(cls, node.attr, None)
         if isinstance(prop, property) and is_user_function(prop.fget):
+            self._class_of(node.value)  # (its check)
             getter = gast.Attribute(value=gast.Attribute(value=clone(naming), attr=node.attr,
                                                          ctx=gast.Load()),
                                     attr="fget", ctx=gast.Load())
             return gast.Call(func=getter, args=[clone(node.value)], keywords=[])
         return node
 
-    def _self(self):
-        owner = _owner(self.source)
-        if owner is None:
-            return None
-        for name, (cls, _) in self.known.items():
-            if cls is owner[0]:
-                return name
-        return None
+    def _peek(self, node):
+        """The class of `node` where known, without asking for a check."""
+        checks, self.statement = self.statement, None
+        try:
+            return self._class_of(node)
+        finally:
+            self.statement = checks
 
-    def _naming(self, cls):
-        """A module-level name for `cls`, where the function's module has one."""
-        if self.source.function.__globals__.get(cls.__name__) is cls:
-            return load(cls.__name__)
-        return None
+    def insert_checks(self, fn):
+        """`require_class(obj, Class)` before each statement that relies on an
+        inferred class."""
+        if not self.checks:
+            return
+        for node in walk(fn):
+            for field in ("body", "orelse", "finalbody"):
+                stmts = getattr(node, field, None)
+                if not isinstance(stmts, list) or not stmts or not isinstance(stmts[0], gast.stmt):
+                    continue
+                out = []
+                for stmt in stmts:
+                    for receiver, naming in self.checks.pop(id(stmt), {}).values():
+                        call = gast.Call(func=self.require_class(),
+                                         args=[clone(receiver), clone(naming)], keywords=[])
+                        out.append(located(gast.Expr(value=call), stmt))
+                    out.append(stmt)
+                setattr(node, field, out)
 
 
 def _is_super(node):

@@ -36,6 +36,7 @@ __all__ = [
     "matmul_lhs_adjoint",
     "matmul_rhs_adjoint",
     "others_product",
+    "require_class",
     "require_number_result",
     "require_scalars",
     "require_unshared",
@@ -328,6 +329,21 @@ def require_scalars(**parameters):
                 f"parameter {name!r} is annotated as a number but holds an array of "
                 f"shape {value.shape}; remove the annotation or pass a number"
             )
+
+
+@check
+def require_class(obj, *classes):
+    """Fail clearly where `obj` is none of `classes`: s2s read the methods called on
+    it as theirs from the source (the classes with those methods, an annotation, or
+    what `__init__` stores), and differentiated those."""
+    if type(obj) not in classes:
+        names = " or ".join(c.__qualname__ for c in classes)
+        raise TypeError(
+            f"s2s differentiated this call as a method of {names}, read from the "
+            f"source, but the object is a {type(obj).__qualname__}; annotate the "
+            f"parameter with its class and generate again, or use the Python API "
+            "(s2s.grad), which reads the classes of the arguments"
+        )
 
 
 @check
