@@ -34,6 +34,7 @@ from .normalize.hooks import mark_hooks
 from .normalize.statements import lower_statements
 from .normalize.iteration import rewrite_iteration
 from .normalize.loops import range_loops
+from .normalize.attributes import rewrite_attribute_writes
 from .normalize.methods import rewrite_methods
 from .normalize.nested import lift_nested
 from .normalize.numbers import fold_numbers
@@ -109,8 +110,8 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     fn = parse_function(source)
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
-    fn = rewrite_methods(fn, source, lambda: imports.reference(runtime.require_class),
-                         classes)
+    fn = rewrite_methods(fn, source, imports.reference, classes)
+    fn = rewrite_attribute_writes(fn, _makes_object(source, imports))
     fn = rewrite_iteration(fn, source)
     namer.taken |= all_names(fn)
     check_subset(fn, source)
@@ -388,6 +389,22 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     return fn, operations, active, shape_facts(fn, operations, scalar_names(fn, operations))
 
 
+def _makes_object(source, imports):
+    """Whether a node is a call that makes a new object of a class of the user's, or
+    `new_object(Cls)` (normalize/attributes.py)."""
+    def made(node):
+        if not isinstance(node, gast.Call):
+            return False
+        func = node.func
+        if not isinstance(func, gast.Name):
+            return False
+        obj = imports.object_named(func.id) or source.namespace.lookup(func.id, None)
+        return obj is runtime.new_object or (
+            isinstance(obj, type) and obj.__module__ != "builtins")
+
+    return made
+
+
 def _operations(fn, source, imports):
     """How to read `fn`'s operations; `xp = s2s.array_namespace(x)` makes `xp` read
     as NumPy."""
@@ -407,8 +424,8 @@ def _callee_definition(callee, imports):
         source, checked = callee.function.source, callee.function.node
     elif callee.source is None:  # read once; made again only when its `wrt` grows
         source = callee.source = function_source(original(callee.function))
-        checked = rewrite_methods(parse_function(source), source,
-                                  lambda: imports.reference(runtime.require_class))
+        checked = rewrite_methods(parse_function(source), source, imports.reference)
+        checked = rewrite_attribute_writes(checked, _makes_object(source, imports))
         checked = rewrite_iteration(specialize(callee.function, checked, source), source)
         check_subset(checked, source)
         checked, lifted = _lift_nested(checked, source, imports)

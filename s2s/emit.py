@@ -14,11 +14,25 @@ import gast
 from . import __version__
 from .markup import COMMENT, is_comment
 from .runtime.notes import TABLE
+from .syntax import clone, is_field_key, walk
 
 _COMMENT_LINE = re.compile(rf"^(\s*){COMMENT}\((.*)\)$")
 
 
+class _Fields(gast.NodeTransformer):
+    """`obj[field "a"]` (an attribute write, normalize/attributes.py) as `obj.a`."""
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        if is_field_key(node.slice):
+            return gast.copy_location(
+                gast.Attribute(value=node.value, attr=str(node.slice.value), ctx=node.ctx), node)
+        return node
+
+
 def to_source(node):
+    if any(is_field_key(n) for n in walk(node)):
+        node = _Fields().visit(clone(node))
     tree = gast.gast_to_ast(node)
     ast.fix_missing_locations(tree)
     lines = []

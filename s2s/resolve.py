@@ -68,7 +68,10 @@ class FunctionSource:
             return self.shown.get(lineno, "")
         lines = self.source.splitlines()
         index = lineno - self.first_line
-        return lines[index].strip() if 0 <= index < len(lines) else ""
+        if 0 <= index < len(lines):
+            return lines[index].strip()
+        # a line of a method of the same file inlined into it (normalize/methods.py)
+        return linecache.getline(self.function.__code__.co_filename, lineno).strip()
 
     def note(self, lineno):
         """Where file line `lineno` of this function is, for an error raised by code

@@ -27,10 +27,12 @@ from .syntax import (
     assign,
     clone,
     constant,
+    is_field_key,
     load,
     names_read,
     names_stored,
     parameter_names,
+    plain_key,
     popped,
     statements,
     store,
@@ -66,10 +68,14 @@ class ReverseMode:
             and not (isinstance(s.value, gast.Constant) and s.value.value is None)
         }
         self.bound = set(self.always_bound)  # names surely bound at this point
-        self.dicts = {  # names that hold dicts the function made
+        self.dicts = {  # names that hold dicts the function made, or objects written into
             s.targets[0].id for s, _ in statements(fn.body)
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and (isinstance(s.value, gast.Dict) or operations.classify(s.value).key is dict)
+        } | {
+            s.targets[0].value.id for s, _ in statements(fn.body)
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript)
+            and is_field_key(s.targets[0].slice)
         }
         self.lists = {  # and lists: a value written into either is kept as it is
             s.targets[0].id for s, _ in statements(fn.body)
@@ -317,13 +323,18 @@ class ReverseMode:
         elif base in self.dicts:  # the key may be new: in reverse, remove it again
             save, saved = self.tape.keep(self.call("saved_item", load(base), clone(index)))
             restore = gast.Expr(value=self.call("restore_item", load(base), clone(index), saved))
+            if not isinstance(saved, gast.Name):  # (a pop of its own: what forward mode
+                popped = self.namer.fresh("saved")  # over this gradient differentiates)
+                restore = [assign(popped, saved), gast.Expr(value=self.call(
+                    "restore_item", load(base), clone(index), load(popped)))]
         else:
             part = gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Load())
             save, saved = self.tape.keep(self.call("snapshot", part))
             restore = assign(
                 gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()), saved
             )
-        code = [restore] if restore else []
+        code = restore if isinstance(restore, list) else [restore] if restore else []
+        index = plain_key(index)  # (an object's adjoint holds its fields' by name)
         dbase = self.adjoint_name(base) if base in self.active else None
         blank = self.unrestored.get(id(stmt), False) and _is_basic_index(index, self.scalars)
         if dbase in self.state.initialised and blank:  # nothing adds to that part again

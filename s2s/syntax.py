@@ -220,3 +220,22 @@ def dotted(node, unknown=None):
         base = dotted(node.value, unknown)
         return base and f"{base}.{node.attr}"
     return unknown
+
+
+class FieldName(str):
+    """The key of an item write that is an attribute write: `obj[FieldName("a")] = v`
+    is `obj.a = v` (normalize/attributes.py), emitted so again (emit.py)."""
+
+
+def field_key(name):
+    return constant(FieldName(name))
+
+
+def is_field_key(node):
+    return isinstance(node, gast.Constant) and type(node.value) is FieldName
+
+
+def plain_key(node):
+    """`node`, a copy with a plain string where it is a field key: the key of the
+    field in an adjoint, which holds one adjoint per field by name."""
+    return constant(str(node.value)) if is_field_key(node) else clone(node)

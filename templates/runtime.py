@@ -18,6 +18,7 @@ from s2s.runtime import (
     expand_reduced,
     matmul_lhs_adjoint,
     matmul_rhs_adjoint,
+    new_object,
     snapshot,
     unbroadcast,
     writable_like,
@@ -38,6 +39,16 @@ def expand_reduced_(z, g, x, axis=None, keepdims=False):
 @adjoint(cast_like, writable_like)
 def cast_like_(z, g, x, copy=False):
     d[g] += d[z]
+
+
+@adjoint(new_object)
+def new_object_(z, cls):
+    pass  # an object without fields: its fields' writes carry the derivatives
+
+
+@tangent(new_object)
+def new_object_forward(z, cls):
+    d[z] = new_object(cls)  # a tangent of the object's class, whose writes give its fields
 
 
 @adjoint(snapshot)

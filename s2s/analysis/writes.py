@@ -220,5 +220,7 @@ def _makes_new_array(value, operations):
     if isinstance(value, gast.Call):
         operation = operations.classify(value)
         # (and the runtime's helpers that say so, in generated gradients)
-        return operation.key in NEW_ARRAYS or getattr(operation.key, "returns_new_array", False)
-    return False
+        return operation.key in NEW_ARRAYS or getattr(
+            operation.key, "returns_new_array", False) or (
+            isinstance(operation.key, type) and operation.key.__module__ != "builtins")
+    return False  # (a class's call makes a new object: writing its attributes is ours)

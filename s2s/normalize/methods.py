@@ -36,13 +36,17 @@ import numpy
 
 from ..callees import is_user_function
 from ..errors import Unsupported, error_at
-from ..syntax import clone, load, located, walk
+from ..parse import parse_function
+from ..records import record_fields
+from ..resolve import function_source
+from ..runtime import new_object, require_class
+from ..syntax import clone, load, located, store, walk
 
 
-def rewrite_methods(fn, source, require_class=None, given=None):
-    """`given`: {parameter: its class}; `require_class()`: the expression naming the
-    runtime's check (without it, no class is inferred)."""
-    methods = _Methods(fn, source, require_class, dict(given or {}))
+def rewrite_methods(fn, source, reference=None, given=None):
+    """`given`: {parameter: its class}; `reference(helper)`: the expression naming a
+    runtime helper (without it, no class is inferred and nothing inlined)."""
+    methods = _Methods(fn, source, reference, dict(given or {}))
     fn = methods.visit(fn)
     methods.insert_checks(fn)
     return fn
@@ -108,6 +112,19 @@ def _user_method(cls, name):
     return is_user_function(method)
 
 
+def _sets_attributes(method):
+    """Whether `method` assigns attributes of its first parameter (`self.x = ...`)."""
+    try:
+        fn = gast.parse(textwrap.dedent(inspect.getsource(method))).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return False
+    if not fn.args.args:
+        return False
+    me = fn.args.args[0].id
+    return any(isinstance(n, gast.Attribute) and isinstance(n.ctx, gast.Store)
+               and isinstance(n.value, gast.Name) and n.value.id == me for n in walk(fn))
+
+
 def _of_builtin_values(name):
     """Whether arrays, numbers, lists or dicts have a method `name`."""
     return name != "__call__" and any(hasattr(t, name) for t in (numpy.ndarray, float, list, dict))
@@ -155,12 +172,16 @@ def _made_in_init(cls, attr):
 
 
 class _Methods(gast.NodeTransformer):
-    def __init__(self, fn, source, require_class, given):
+    def __init__(self, fn, source, reference, given):
         self.source = source
-        self.require_class = require_class
+        self.reference = reference
+        self.require_class = (lambda: reference(require_class)) if reference else None
+        self.taken = {n.id for n in walk(fn) if isinstance(n, gast.Name)}
+        self.inlining = 0  # how deep inlined methods call further ones
         bound = _bound_counts(fn)
         params = [a.id for a in fn.args.args]
         self.known = _made_classes(fn, source, bound, params)  # name -> (class, naming)
+        self._made = set(self.known)  # the objects the function makes
         owner = _owner(source)
         self.self_name = None
         if owner is not None and params and bound.get(params[0], 0) == 0:
@@ -168,7 +189,7 @@ class _Methods(gast.NodeTransformer):
             self.self_name = params[0]
         self.inferred = {}  # name -> (class, naming): checked where it is used
         self.ambiguous = {}  # name -> (the classes, the methods called)
-        if require_class is not None:
+        if reference is not None:
             self._infer(fn, bound, params, given)
         self.statement = None
         self.checks = {}  # id(statement) -> {receiver's text: (receiver, naming)}
@@ -280,6 +301,9 @@ class _Methods(gast.NodeTransformer):
 
     def visit(self, node):
         if isinstance(node, gast.stmt) and not isinstance(node, gast.FunctionDef):
+            inlined = self._inlined(node)
+            if inlined is not None:
+                return inlined
             dispatched = self._dispatched(node)
             if dispatched is not None:
                 return dispatched
@@ -289,6 +313,127 @@ class _Methods(gast.NodeTransformer):
             finally:
                 self.statement = outer
         return super().visit(node)
+
+    # -- objects the function makes and changes: their methods' bodies in its own
+
+    def _inlined(self, stmt):
+        """`obj = Cls(args)`, where `Cls.__init__` computes (more than storing its
+        arguments): `obj = new_object(Cls)`, then `__init__`'s body on `obj`.  And
+        `obj.method(args)` (or `v = obj.method(args)`), where the function made `obj`
+        and the method sets its attributes: the method's body on `obj`.  The
+        attribute writes are then the function's own (normalize/attributes.py).
+        Only methods of the function's module, returning at their end, are inlined."""
+        if self.reference is None or self.inlining > 8:
+            return None
+        target, call = None, None
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+            call = stmt.value
+        elif (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+              and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call)):
+            target, call = stmt.targets[0].id, stmt.value
+        if call is None:
+            return None
+        cls = _resolve(call.func, self.source.namespace)
+        if target is not None and isinstance(cls, type) and target in self.known and (
+                self.known[target][0] is cls) and record_fields(cls) is None:
+            init = inspect.getattr_static(cls, "__init__", None)
+            body = self._body(init, load(target), call.args, call.keywords, None)
+            if body is None:
+                return None
+            made = gast.Call(func=self.reference(new_object), args=[clone(call.func)],
+                             keywords=[])
+            return self._visited([located(gast.Assign(targets=[store(target)], value=made,
+                                                      type_comment=None), stmt)] + body)
+        func = call.func
+        if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
+                and func.value.id in self._made):
+            return None
+        cls = self.known[func.value.id][0]
+        method = inspect.getattr_static(cls, func.attr, None)
+        if not (is_user_function(method) and _sets_attributes(method)):
+            return None
+        body = self._body(method, load(func.value.id), call.args, call.keywords, target)
+        return None if body is None else self._visited(body)
+
+
+    def _visited(self, stmts):
+        self.inlining += 1
+        try:
+            out = []
+            for stmt in stmts:
+                new = self.visit(stmt)
+                out += new if isinstance(new, list) else [new]
+            return out
+        finally:
+            self.inlining -= 1
+
+    def _body(self, method, receiver, args, keywords, target):
+        """The statements of `method`'s body called on `receiver` with `args` and
+        `keywords`, its result in `target` (None: unused); None where it cannot be
+        inlined."""
+        if not is_user_function(method) or (
+                getattr(method, "__globals__", None) is not self.source.function.__globals__):
+            return None
+        try:
+            fn = parse_function(function_source(method))
+        except Exception:  # noqa: BLE001 - not inlined: differentiated (or refused) as a call
+            return None
+        a = fn.args
+        if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or not a.args:
+            return None
+        body = fn.body[1:] if (isinstance(fn.body[0], gast.Expr) and isinstance(
+            fn.body[0].value, gast.Constant) and isinstance(fn.body[0].value.value, str)) else fn.body
+        inside = list(walk(gast.Module(body=body, type_ignores=[])))
+        returns = [n for n in inside if isinstance(n, gast.Return)]
+        if any(isinstance(n, (gast.FunctionDef, gast.Lambda, gast.Global, gast.Nonlocal,
+                              gast.Yield, gast.YieldFrom, gast.Try)) for n in inside) or any(
+                r is not body[-1] for r in returns):
+            return None
+        me, params = a.args[0].id, [p.id for p in a.args[1:]]
+        stored = {n.id for n in walk(fn) if isinstance(n, gast.Name)
+                  and isinstance(n.ctx, gast.Store)}
+        if me in stored or len(args) > len(params) or any(
+                k.arg not in params for k in keywords):
+            return None
+        given = dict(zip(params, args)) | {k.arg: k.value for k in keywords}
+        defaults = dict(zip(params[len(params) - len(a.defaults):], a.defaults))
+        renames, before = {me: receiver.id}, []
+        for p in params:
+            value = given.get(p, defaults.get(p))
+            if value is None:
+                return None
+            if isinstance(value, gast.Name) and p not in stored and value.id not in stored:
+                renames[p] = value.id
+            else:
+                renames[p] = self._fresh(p)
+                before.append(located(gast.Assign(targets=[store(renames[p])],
+                                                  value=clone(value), type_comment=None),
+                                      fn))
+        for name in sorted(stored - set(renames)):
+            renames[name] = self._fresh(name)
+        body = clone(body)
+        for stmt in body:
+            for n in walk(stmt):
+                if isinstance(n, gast.Name) and n.id in renames:
+                    n.id = renames[n.id]
+        if returns:
+            value = body.pop().value
+            if target is not None:
+                body.append(gast.copy_location(gast.Assign(
+                    targets=[store(target)], value=value, type_comment=None), returns[0]))
+            elif not isinstance(value, (gast.Name, gast.Constant, gast.Attribute)):
+                body.append(gast.copy_location(gast.Expr(value=value), returns[0]))
+        elif target is not None:
+            return None  # `v = obj.method()` of a method without a result: None
+        return before + body
+
+    def _fresh(self, name):
+        fresh, i = name, 0
+        while fresh in self.taken:
+            i += 1
+            fresh = f"{name}_{i}"
+        self.taken.add(fresh)
+        return fresh
 
     def _dispatched(self, stmt):
         """A simple statement that calls a method of an object of one of several

@@ -35,6 +35,7 @@ __all__ = [
     "items_like",
     "matmul_lhs_adjoint",
     "matmul_rhs_adjoint",
+    "new_object",
     "others_product",
     "require_class",
     "require_number_result",
@@ -291,7 +292,10 @@ ABSENT = _Absent()
 @linear_in("container")
 def saved_item(container, key):
     """`container[key]` before a write into it, as `snapshot` keeps it; `ABSENT` for
-    a key the dict does not have yet."""
+    a key the dict does not have yet.  For an object of the user's, the attribute
+    `key` (attribute writes are written as item writes: normalize/attributes.py)."""
+    if _is_attributed(container):
+        return snapshot(getattr(container, key)) if hasattr(container, key) else ABSENT
     if isinstance(container, dict) and key not in container:
         return ABSENT
     return snapshot(container[key])
@@ -299,10 +303,28 @@ def saved_item(container, key):
 
 def restore_item(container, key, saved):
     """Undo a write: put back what `saved_item` saved, or remove a key that was new."""
-    if saved is ABSENT:
+    if _is_attributed(container):
+        if saved is ABSENT:
+            delattr(container, key)
+        else:
+            setattr(container, key, saved)
+    elif saved is ABSENT:
         del container[key]
     else:
         container[key] = saved
+
+
+def _is_attributed(x):
+    """An object whose fields are attributes (not a dict, a list or an adjoint)."""
+    return not isinstance(x, (dict, list, tuple)) and hasattr(x, "__dict__") and not (
+        hasattr(x, "dtype"))
+
+
+@returns_new_array
+def new_object(cls):
+    """An object of `cls` without its `__init__` run: s2s runs the `__init__` written
+    in the source, as part of the function (normalize/methods.py)."""
+    return cls.__new__(cls)
 
 
 def stop_gradient(x):
