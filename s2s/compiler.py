@@ -50,7 +50,7 @@ from .reverse import ReverseMode
 from .runtime import array_namespace, notes
 from .runtime.selection import scatter_added
 from .syntax import (
-    all_names, clone, load, local_names, parameter_names, rename, statements, store,
+    all_names, clone, dotted, load, local_names, parameter_names, rename, statements, store,
     walk,
 )
 
@@ -112,6 +112,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
     fn = rewrite_methods(fn, source, imports.reference, classes)
     fn = rewrite_attribute_writes(fn, _makes_object(source, imports))
+    _drop_class_annotations(fn, source)
     fn = rewrite_iteration(fn, source)
     namer.taken |= all_names(fn)
     check_subset(fn, source)
@@ -389,9 +390,25 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     return fn, operations, active, shape_facts(fn, operations, scalar_names(fn, operations))
 
 
+def _drop_class_annotations(fn, source):
+    """Parameters annotated with a class of the user's (read by normalize/methods.py)
+    lose the annotation: the generated module need not import the class for it.
+    Annotations as numbers stay: the generated code relies on them."""
+    for arg in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs:
+        name = dotted(arg.annotation) if arg.annotation is not None else None
+        if name is None:
+            continue
+        first, *attrs = name.split(".")
+        cls = source.namespace.lookup(first, None)
+        for attr in attrs:
+            cls = getattr(cls, attr, None)
+        if isinstance(cls, type) and cls.__module__.split(".")[0] not in ("builtins", "numpy"):
+            arg.annotation = None
+
+
 def _makes_object(source, imports):
-    """Whether a node is a call that makes a new object of a class of the user's, or
-    `new_object(Cls)` (normalize/attributes.py)."""
+    """Whether a node is a call that makes a new object of a class of the user's,
+    `new_object(Cls)` or `copy_object(obj)` (normalize/attributes.py)."""
     def made(node):
         if not isinstance(node, gast.Call):
             return False
@@ -399,7 +416,7 @@ def _makes_object(source, imports):
         if not isinstance(func, gast.Name):
             return False
         obj = imports.object_named(func.id) or source.namespace.lookup(func.id, None)
-        return obj is runtime.new_object or (
+        return obj is runtime.new_object or obj is runtime.copy_object or (
             isinstance(obj, type) and obj.__module__ != "builtins")
 
     return made
@@ -424,7 +441,8 @@ def _callee_definition(callee, imports):
         source, checked = callee.function.source, callee.function.node
     elif callee.source is None:  # read once; made again only when its `wrt` grows
         source = callee.source = function_source(original(callee.function))
-        checked = rewrite_methods(parse_function(source), source, imports.reference)
+        checked = rewrite_methods(parse_function(source), source, imports.reference,
+                                  target=False)
         checked = rewrite_attribute_writes(checked, _makes_object(source, imports))
         checked = rewrite_iteration(specialize(callee.function, checked, source), source)
         check_subset(checked, source)

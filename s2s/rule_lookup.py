@@ -14,7 +14,6 @@ import gast
 from .callees import is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
 from .records import record_rule
-from .runtime import new_object
 from .templating import Template, adjoint_template, is_nondifferentiable, tangent_template
 
 MODES = {  # mode -> (where its rules are, the decorator that registers one)
@@ -44,8 +43,6 @@ def rule_for(operation, mode, source, calls=True, active=None):
     if kind == "unresolved":
         raise _unsupported(node, operation.refusal(), source)
     key = operation.key
-    if key is new_object and mode == "forward":  # (the tangent of an object is one too,
-        return Rule("template", tangent_template(key))  # whose fields the writes set)
     if is_nondifferentiable(key) or (active is not None and not _operands(operation) & active):
         return Rule("none")
     find, decorator, missing = MODES[mode]

@@ -8,8 +8,8 @@ import numpy
 
 from s2s import nondifferentiable, stop_gradient
 from s2s.runtime import (
-    balanced_eq, chosen_mask, require_scalars, require_unshared, shape_of, size_ratio, zeros_like,
-    zeros_outside,
+    balanced_eq, chosen_mask, new_object, require_class, require_scalars, require_unshared,
+    shape_of, size_ratio, update_object, zero_object, zeros_like, zeros_outside,
 )
 from s2s.runtime.elementwise import sign_of
 
@@ -77,7 +77,13 @@ nondifferentiable(
 nondifferentiable(stop_gradient, reason="s2s.stop_gradient: no derivative, on purpose")
 nondifferentiable(
     zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_scalars,
-    require_unshared, shape_of, sign_of,
+    require_unshared, shape_of, sign_of, zero_object,
     reason="the runtime's, in generated gradients: shapes, masks, signs, checks and fresh "
     "zeros",
+)
+nondifferentiable(
+    new_object, require_class, update_object,
+    reason="the runtime's, for objects: an object without attributes yet (its attribute "
+    "writes carry the derivatives), a check of an object's class, and the write-back of "
+    "a changed object's attributes to the caller's",
 )

@@ -15,10 +15,10 @@ from s2s import adjoint, d, elementwise, tangent
 from s2s.runtime import (
     add_at,
     cast_like,
+    copy_object,
     expand_reduced,
     matmul_lhs_adjoint,
     matmul_rhs_adjoint,
-    new_object,
     snapshot,
     unbroadcast,
     writable_like,
@@ -41,14 +41,9 @@ def cast_like_(z, g, x, copy=False):
     d[g] += d[z]
 
 
-@adjoint(new_object)
-def new_object_(z, cls):
-    pass  # an object without fields: its fields' writes carry the derivatives
-
-
-@tangent(new_object)
-def new_object_forward(z, cls):
-    d[z] = new_object(cls)  # a tangent of the object's class, whose writes give its fields
+@adjoint(copy_object)
+def copy_object_(z, obj):
+    d[obj] += d[z]
 
 
 @adjoint(snapshot)

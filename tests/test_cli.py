@@ -120,7 +120,6 @@ ERRORS = [
     ("hook_reads_variable", "164:5: a gradient hook reads its gradient, names it sets and module-level names, not the function's variable 'w'"),
     ("nested_twice", "171:9: functions nested two deep are not supported yet"),
     ("calls_a_method", "188:19: calling .transform(), a method that is not a NumPy array's, on an object whose class is not known where the function is read (annotate the parameter with its class, or use the Python API, which reads it from the arguments), is not supported yet"),
-    ("makes_an_object", "192:9: making a Model object from values that need derivatives is not supported yet"),
     ("mutates_global", "197:5: global statements are not supported"),
     ("stores_generator", "125:15: generator expressions are supported only as the argument of all, any, list"),
 ]

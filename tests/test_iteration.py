@@ -277,11 +277,7 @@ def test_comprehensions(f, args, wrt):
 
 
 def test_dict_comprehension():
-    check_everything(squared_params, (xs,), hvp=False)
-    # the HVP of a gradient that writes a dict in a loop is refused, as it is for the
-    # loop written out (`d[k] = v`): located, not wrong
-    with pytest.raises(Unsupported, match="tape.pop"):
-        s2s.hvp(squared_params)(xs, xs)
+    check_everything(squared_params, (xs,))
 
 
 # -- refusals ----------------------------------------------------------------------

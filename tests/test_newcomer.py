@@ -100,11 +100,18 @@ def _refused_in(raw, *modes):
 # -- parameters as flat vectors ------------------------------------------------
 
 
+def _is_object(x):
+    """An object of a test program's own class (its fields are its parameters)."""
+    return hasattr(x, "__dict__") and not isinstance(x, (np.ndarray, type))
+
+
 def _leaves(tree):
     if isinstance(tree, dict):
         return [leaf for key in tree for leaf in _leaves(tree[key])]
     if isinstance(tree, (list, tuple)):
         return [leaf for item in tree for leaf in _leaves(item)]
+    if _is_object(tree):
+        return _leaves(vars(tree))
     return [tree]
 
 
@@ -131,6 +138,11 @@ def _rebuild(template, vector, at):
             value, at = _rebuild(item, vector, at)
             items.append(value)
         return type(template)(items), at
+    if _is_object(template):
+        fields, at = _rebuild(vars(template), vector, at)
+        out = copy.copy(template)
+        vars(out).update(fields)
+        return out, at
     if isinstance(template, np.ndarray):
         n = template.size
         return vector[at:at + n].reshape(template.shape).copy(), at + n
@@ -151,6 +163,10 @@ def _same_structure(got, template, what):
             f"{len(template)}")
         for i, (g, t) in enumerate(zip(got, template)):
             _same_structure(g, t, f"{what}[{i}]")
+    elif _is_object(template):
+        assert type(got) is type(template), (
+            f"{what}: a {type(got).__name__}, expected a {type(template).__name__}")
+        _same_structure(vars(got), vars(template), what)
     else:
         assert np.shape(got) == np.shape(template), (
             f"{what}: shape {np.shape(got)}, expected {np.shape(template)}")

@@ -39,16 +39,19 @@ from ..errors import Unsupported, error_at
 from ..parse import parse_function
 from ..records import record_fields
 from ..resolve import function_source
-from ..runtime import new_object, require_class
+from ..runtime import copy_object, new_object, require_class, update_object
 from ..syntax import clone, load, located, store, walk
 
 
-def rewrite_methods(fn, source, reference=None, given=None):
+def rewrite_methods(fn, source, reference=None, given=None, target=True):
     """`given`: {parameter: its class}; `reference(helper)`: the expression naming a
-    runtime helper (without it, no class is inferred and nothing inlined)."""
-    methods = _Methods(fn, source, reference, dict(given or {}))
+    runtime helper (without it, no class is inferred and nothing inlined); `target`:
+    the function differentiated, not one it calls (only its parameters' objects are
+    copied and changed: a function it calls changes what it is given only inlined)."""
+    methods = _Methods(fn, source, reference, dict(given or {}), target)
     fn = methods.visit(fn)
     methods.insert_checks(fn)
+    methods.copy_changed_parameters(fn)
     return fn
 
 
@@ -172,7 +175,7 @@ def _made_in_init(cls, attr):
 
 
 class _Methods(gast.NodeTransformer):
-    def __init__(self, fn, source, reference, given):
+    def __init__(self, fn, source, reference, given, target=True):
         self.source = source
         self.reference = reference
         self.require_class = (lambda: reference(require_class)) if reference else None
@@ -191,6 +194,9 @@ class _Methods(gast.NodeTransformer):
         self.ambiguous = {}  # name -> (the classes, the methods called)
         if reference is not None:
             self._infer(fn, bound, params, given)
+        self.changed = self._changed_parameters(fn, bound) if (
+            reference is not None and target) else []
+        self._made |= set(self.changed)
         self.statement = None
         self.checks = {}  # id(statement) -> {receiver's text: (receiver, naming)}
 
@@ -304,6 +310,9 @@ class _Methods(gast.NodeTransformer):
             inlined = self._inlined(node)
             if inlined is not None:
                 return inlined
+            hoisted = self._hoisted(node)
+            if hoisted is not None:
+                return hoisted
             dispatched = self._dispatched(node)
             if dispatched is not None:
                 return dispatched
@@ -344,17 +353,64 @@ class _Methods(gast.NodeTransformer):
                              keywords=[])
             return self._visited([located(gast.Assign(targets=[store(target)], value=made,
                                                       type_comment=None), stmt)] + body)
-        func = call.func
-        if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
-                and func.value.id in self._made):
+        found = self._changing(call)
+        if found is None:
             return None
-        cls = self.known[func.value.id][0]
-        method = inspect.getattr_static(cls, func.attr, None)
+        receiver, method = found
+        body = self._body(method, load(receiver), call.args, call.keywords, target)
+        if body is None:
+            return None
+        if receiver in self.inferred:  # (read from the source: checked where it runs)
+            check = gast.Call(func=self.require_class(), args=[
+                load(receiver), clone(self.inferred[receiver][1])], keywords=[])
+            body.insert(0, located(gast.Expr(value=check), stmt))
+        return self._visited(body)
+
+    def _changing(self, call):
+        """(the object's name, the method) for `obj.method(...)` or `obj(...)` on an
+        object the function makes or copies, of a method that sets its attributes;
+        else None."""
+        func = call.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+            receiver, name = func.value.id, func.attr
+        elif isinstance(func, gast.Name):
+            receiver, name = func.id, "__call__"
+        else:
+            return None
+        found = self.known.get(receiver) or self.inferred.get(receiver)
+        if receiver not in self._made or found is None:
+            return None
+        method = inspect.getattr_static(found[0], name, None)
         if not (is_user_function(method) and _sets_attributes(method)):
             return None
-        body = self._body(method, load(func.value.id), call.args, call.keywords, target)
-        return None if body is None else self._visited(body)
+        return receiver, method
 
+    def _hoisted(self, stmt):
+        """`v = f(obj.method(x))` as `t = obj.method(x); v = f(t)` where the method
+        sets the attributes of `obj`, an object the function makes: the call, a
+        statement of its own, is then inlined.  Only where nothing else in the
+        statement reads the object (which the call would change under it)."""
+        if not isinstance(stmt, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)) or (
+                self.reference is None):
+            return None
+        calls = [n for n in walk(stmt) if isinstance(n, gast.Call) and self._changing(n)]
+        top = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+        calls = [c for c in calls if c is not top]
+        if not calls:
+            return None
+        call = next(c for c in calls if not any(
+            inner is not c and inner in calls for inner in walk(c)))  # the innermost
+        receiver = self._changing(call)[0]
+        inside = {id(n) for n in walk(call)}
+        for n in walk(stmt):
+            if isinstance(n, gast.Name) and n.id == receiver and id(n) not in inside and not (
+                    any(n is (c.func.value if isinstance(c.func, gast.Attribute) else c.func)
+                        for c in calls)):
+                return None  # (read elsewhere in the statement)
+        name = self._fresh("result")
+        replaced = clone(stmt, {id(call): load(name)})
+        first = located(gast.Assign(targets=[store(name)], value=call, type_comment=None), stmt)
+        return self._visited([first, replaced])
 
     def _visited(self, stmts):
         self.inlining += 1
@@ -544,6 +600,70 @@ class _Methods(gast.NodeTransformer):
             return self._class_of(node)
         finally:
             self.statement = checks
+
+    # -- objects the function is given and changes
+
+    def _changed_parameters(self, fn, bound):
+        """The parameters holding objects whose attributes the function sets, itself
+        or through a method it calls on them (and never rebinds)."""
+        changed = []
+        for arg in fn.args.args:
+            name = arg.id
+            if bound.get(name, 0):
+                continue
+            found = self.known.get(name) or self.inferred.get(name)
+            for node in walk(fn):
+                if isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Store) and (
+                        isinstance(node.value, gast.Name) and node.value.id == name):
+                    changed.append(name)
+                    break
+                if found is None or not isinstance(node, gast.Call):
+                    continue
+                func = node.func
+                method = (func.attr if isinstance(func, gast.Attribute) and isinstance(
+                    func.value, gast.Name) and func.value.id == name else "__call__"
+                    if isinstance(func, gast.Name) and func.id == name else None)
+                if method and _sets_attributes(inspect.getattr_static(found[0], method, None)):
+                    changed.append(name)
+                    break
+        return changed
+
+    def copy_changed_parameters(self, fn):
+        """`model_copy = copy_object(model)` first, the function on the copy, and
+        `update_object(model, model_copy)` before it returns: the caller's object
+        ends as the function leaves it, and the reverse sweep, which puts the copy's
+        attributes back as they were, changes only the copy."""
+        if not self.changed:
+            return
+        copies = {name: self._fresh(f"{name}_copy") for name in self.changed}
+        for node in walk(gast.Module(body=fn.body, type_ignores=[])):
+            if isinstance(node, gast.Name) and node.id in copies:
+                node.id = copies[node.id]
+
+        def updated(stmts):
+            out = []
+            for stmt in stmts:
+                for field in ("body", "orelse", "finalbody"):
+                    if isinstance(getattr(stmt, field, None), list):
+                        setattr(stmt, field, updated(getattr(stmt, field)))
+                for handler in getattr(stmt, "handlers", []):
+                    handler.body = updated(handler.body)
+                if isinstance(stmt, gast.Return):
+                    if not isinstance(stmt.value, (gast.Name, gast.Constant)):
+                        result = self._fresh("result")  # (computed before the write-back)
+                        out.append(located(gast.Assign(targets=[store(result)],
+                                                       value=stmt.value, type_comment=None),
+                                           stmt))
+                        stmt.value = load(result)
+                    out += [located(gast.Expr(value=gast.Call(
+                        func=self.reference(update_object), args=[load(p), load(c)],
+                        keywords=[])), stmt) for p, c in copies.items()]
+                out.append(stmt)
+            return out
+
+        fn.body = [located(gast.Assign(targets=[store(c)], value=gast.Call(
+            func=self.reference(copy_object), args=[load(p)], keywords=[]),
+            type_comment=None), fn) for p, c in copies.items()] + updated(fn.body)
 
     def insert_checks(self, fn):
         """`require_class(obj, Class)` before each statement that relies on an

@@ -167,7 +167,10 @@ def _check_node(node, source):
                     )
                 if isinstance(part, gast.Attribute) and isinstance(part.ctx, gast.Store):
                     raise error_at(
-                        part, "assignment to an attribute is not supported", source, Unsupported
+                        part, "assignment to an attribute is supported on an object the "
+                        "function differentiated makes or is given, in its own body or in "
+                        "methods called on that object as a statement (inlined), not here",
+                        source, Unsupported,
                     )
 
 

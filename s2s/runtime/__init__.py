@@ -22,6 +22,7 @@ __all__ = [
     "array_namespace",
     "balanced_eq",
     "cast_like",
+    "copy_object",
     "chosen_mask",
     "concatenated_parts",
     "cross_adjoint",
@@ -55,9 +56,11 @@ __all__ = [
     "tensordot_lhs_adjoint",
     "tensordot_rhs_adjoint",
     "unbroadcast",
+    "update_object",
     "vecdot_axis",
     "writable_like",
     "written_part",
+    "zero_object",
     "zeros_like",
 ]
 
@@ -341,6 +344,24 @@ def check(helper):
     return helper
 
 
+@returns_new_array
+@linear_in("obj")
+def copy_object(obj):
+    """A copy of an object of the user's whose attributes the function sets: s2s sets
+    the copy's (and puts them back in reverse); `update_object` then gives the
+    caller's object the copy's last values (normalize/methods.py)."""
+    return copy.copy(obj)
+
+
+@check
+def update_object(obj, changed):
+    """Give `obj`, the caller's object, the attributes of `changed`, its copy, as the
+    function left them; the function does not read `obj` again."""
+    if changed is not obj:
+        vars(obj).clear()
+        vars(obj).update(vars(changed))
+
+
 @check
 def require_scalars(**parameters):
     """Fail clearly when a parameter annotated `float`/`int` holds an array: the
@@ -463,6 +484,9 @@ def tangent_like(t, z):
     if _is_record(z):
         if isinstance(z, tuple):
             return type(z)(*(tangent_like(getattr(t, n), v) for n, v in _record_fields(z)))
+        if isinstance(t, dict):  # zeros made for it (`zeros_like`): the record's own type
+            return _rebuild(z, {n: tangent_like(t[n], v) if n in t else zeros_like(v)
+                                for n, v in _record_fields(z)})
         return t
     if isinstance(z, dict):
         parts = {k: tangent_like(t[k], v) for k, v in z.items()}
@@ -526,6 +550,15 @@ def zeros_like(x):
     if dtype is not None and dtype.kind in "biu":  # a slot for a float adjoint
         return numpy.zeros_like(x, dtype=numpy.result_type(dtype, 0.0))
     return numpy.zeros_like(x)
+
+
+@returns_new_array
+def zero_object(x):
+    """A zero tangent for `x`, an object of the user's whose attributes the function
+    sets: an object of its class, each field zeros (forward mode reads and writes a
+    tangent's fields as attributes)."""
+    return _rebuild(x, {n: zeros_like(v) if _differentiable(v) else 0.0
+                        for n, v in _record_fields(x)})
 
 
 @returns_new_array
