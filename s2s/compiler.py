@@ -113,7 +113,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     fn = rewrite_methods(fn, source, imports.reference, classes)
     fn = rewrite_attribute_writes(fn, _makes_object(source, imports))
     _drop_class_annotations(fn, source)
-    fn = rewrite_iteration(fn, source)
+    fn = rewrite_iteration(fn, source, imports.reference)
     namer.taken |= all_names(fn)
     check_subset(fn, source)
     wrt = wrt_names(fn, wrt, source)
@@ -444,7 +444,8 @@ def _callee_definition(callee, imports):
         checked = rewrite_methods(parse_function(source), source, imports.reference,
                                   target=False)
         checked = rewrite_attribute_writes(checked, _makes_object(source, imports))
-        checked = rewrite_iteration(specialize(callee.function, checked, source), source)
+        checked = rewrite_iteration(specialize(callee.function, checked, source), source,
+                                    imports.reference)
         check_subset(checked, source)
         checked, lifted = _lift_nested(checked, source, imports)
         _bind_defaults(checked, source, imports)

@@ -474,10 +474,13 @@ class _Writer:
         """What people write that is more than arithmetic: a lambda given to `map` or
         `functools.reduce`, a `try` whose handler runs where `math.sqrt` is given a
         negative number, `with np.errstate(...)`, a helper that takes `*args`, a
-        `functools.partial`, a dataclass made in the function and its method."""
+        `functools.partial`, a dataclass made in the function and its method, an object
+        whose `__init__` computes and whose method sets its attributes, and a loop over
+        objects of two classes with a method of the same name."""
         rng, s, fl = self.rng, self.scalar, self.floats
         name = self.fresh()
-        shape = rng.choice(["map", "reduce", "try", "with", "star", "partial", "record"])
+        shape = rng.choice(["map", "reduce", "try", "with", "star", "partial", "record",
+                            "state", "dispatch"])
         self.kinds.add(f"idiom {shape}")
         items = ", ".join(rng.choice(fl) for _ in range(rng.randint(2, 3)))
         if shape == "map":
@@ -501,6 +504,28 @@ class _Writer:
             self.helper("half", f"def weighted(a, b, k):\n    return {s(['a', 'b', 'k'], 1)}\n\n\n"
                                 "half = functools.partial(weighted, k=0.5)")
             self.lines.append(f"{pad}{name} = half({rng.choice(fl)}, {rng.choice(fl)})")
+        elif shape == "state":
+            self.helper("Accumulator", "class Accumulator:\n    def __init__(self, start):\n"
+                                       "        self.total = start * 1.0\n"
+                                       "        self.count = 0\n\n"
+                                       "    def add(self, v):\n        self.count += 1\n"
+                                       "        self.total = self.total * 0.5 + "
+                                       f"{s(['v'], 1)}\n")
+            self.lines += [f"{pad}{name}_acc = Accumulator({rng.choice(fl)})",
+                           f"{pad}for k in range({rng.randint(1, 3)}):",
+                           f"{pad}    {name}_acc.add({s(fl, 1)})",
+                           f"{pad}{name} = {name}_acc.total / {name}_acc.count"]
+        elif shape == "dispatch":
+            self.helper("Scale", "class Scale:\n    def __init__(self, k):\n        self.k = k"
+                                 "\n\n    def apply(self, v):\n"
+                                 f"        return {s(['self.k', 'v'], 1)}\n")
+            self.helper("Shift", "class Shift:\n    def __init__(self, k):\n        self.k = k"
+                                 "\n\n    def apply(self, v):\n        return v + self.k\n")
+            parts = ", ".join(f"{rng.choice(['Scale', 'Shift'])}({rng.choice(fl)})"
+                              for _ in range(rng.randint(1, 3)))
+            self.lines += [f"{pad}{name} = {rng.choice(fl)}",
+                           f"{pad}for part in [{parts}]:",
+                           f"{pad}    {name} = part.apply({name})"]
         else:
             if "import dataclasses" not in self.imports:
                 self.imports.insert(0, "import dataclasses")

@@ -21,6 +21,7 @@ from s2s.runtime import (
     indexable,
     inverse_axes,
     items_like,
+    keys_tangent,
     snapshot,
     stacked_parts,
     take_adjoint,
@@ -181,6 +182,11 @@ def getattr_(z, x, name):
     d[x][name] += d[z]
 
 
-@linear(indexable)
+@adjoint(indexable)
 def indexable_(z, sequence):
-    d[sequence] += d[z]
+    d[sequence] += d[z]  # (for a dict's keys: zeros that add nothing, see s2s.runtime)
+
+
+@tangent(indexable)
+def indexable_forward(z, sequence):
+    d[z] = keys_tangent(d[sequence], sequence)

@@ -307,9 +307,17 @@ def over_dict_keys(x, table):
     return s
 
 
-def test_loops_over_dicts_fail_clearly():
-    with pytest.raises(TypeError, match="cannot iterate over a dict"):
-        s2s.grad(over_dict_keys)(1.0, {0: 5.0, 1: 7.0})
+def test_loops_over_dicts_and_sets_see_what_python_sees():
+    table = {0: 5.0, 1: 7.0}
+    assert s2s.value_and_grad(over_dict_keys)(1.5, table) == (over_dict_keys(1.5, table), 1.0)
+    # a dict's keys carry no derivative: its values, unread here, get zeros
+    value, (dx, dtable) = s2s.value_and_grad(over_dict_keys, wrt=("x", "table"))(1.5, table)
+    assert (dx, dtable) == (1.0, {0: 0.0, 1: 0.0})
+    assert s2s.jvp(over_dict_keys, wrt=("x", "table"))(1.5, table, 1.0, {0: 1.0, 1: 1.0}) == (
+        over_dict_keys(1.5, table), 1.0)
+    assert s2s.hvp(over_dict_keys)(1.5, table, 1.0) == 0.0
+    assert s2s.value_and_grad(over_dict_keys)(1.5, {3, 4}) == (over_dict_keys(1.5, {3, 4}), 7.0)
+    assert s2s.value_and_grad(over_dict_keys)(1.5, iter([2, 5])) == (10.5, 7.0)
     assert s2s.grad(over_dict_keys)(1.0, [0.0, 1.0]) == 1.0
 
 

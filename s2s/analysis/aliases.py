@@ -142,7 +142,15 @@ class _Walk:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             if popped(stmt):
                 state.changed(popped(stmt), stmt)
-            state.assigned(stmt.targets[0].id, _shared(stmt.value, self.operations))
+            value = stmt.value
+            if (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+                    and value.value.id in self.containers):
+                # an item of a list or dict: what the container holds, not the container,
+                # whose later writes replace items and change none
+                shared = state.holds.get(value.value.id, set())
+            else:
+                shared = _shared(value, self.operations)
+            state.assigned(stmt.targets[0].id, shared)
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             name = stmt.targets[0].value.id
             state.changed(name, stmt)

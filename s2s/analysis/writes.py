@@ -72,11 +72,15 @@ def check_writes(fn, operations, source, shared_lists=False, sharing=True):
     assignments = [s for s in stmts
                    if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)]
     owned = _owned(assignments, operations, parameters)
+    lists = {appended(s)[0] for s in stmts if appended(s)} | {popped(s) for s in stmts
+                                                               if popped(s)}
     for stmt in assignments:
         # (a name made from a changed one, `z = y`, is checked where it is read:
         # analysis/aliases.py; `y_1 = y` between versions of a `y` the function made
         # is fine: `y` is not read after it)
         target, value = stmt.targets[0].id, stmt.value
+        if target in lists and _whole_slice(value):
+            continue  # `ys = xs[:]`, appended to: a list, so a copy (an array's is a view)
         if target in written and not _makes_new_array(value, operations) and not (
             getattr(stmt, "s2s_version_copy", False) and value.id in owned
         ) and not _passes_owned(value, operations, owned):
@@ -210,6 +214,13 @@ def _passes_owned(value, operations, owned):
         return False
     helper = operations.classify(value).key
     return getattr(helper, "returns_argument_or_new_array", False) and value.args[0].id in owned
+
+
+def _whole_slice(value):
+    """`xs[:]`."""
+    return (isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice)
+            and value.slice.lower is None and value.slice.upper is None
+            and value.slice.step is None)
 
 
 def _makes_new_array(value, operations):

@@ -44,6 +44,7 @@ import gast
 
 from ..errors import Unsupported, error_at
 from ..naming import Namer
+from ..runtime import indexable
 from ..syntax import (
     all_names, assign, constant, load, local_names, located, names_read, names_stored, rename,
     store, walk,
@@ -55,14 +56,17 @@ CONSUMING = {builtins.sum, builtins.min, builtins.max, builtins.any, builtins.al
 LAZY = "map, filter, zip(*rows) and itertools.accumulate"
 
 
-def rewrite_iteration(fn, source):
-    _Iteration(fn, source).block_of(fn)
+def rewrite_iteration(fn, source, reference=None):
+    """`reference(helper)`: the expression naming a runtime helper (`indexable`, for
+    what `sorted`, `min` and `max` index: a dict's keys, a set's items)."""
+    _Iteration(fn, source, reference).block_of(fn)
     return fn
 
 
 class _Iteration:
-    def __init__(self, fn, source):
+    def __init__(self, fn, source, reference=None):
         self.source = source
+        self.reference = reference
         self.namer = Namer(all_names(fn))
         self.variables = local_names(fn)
         self.definitions = {}  # nested functions and `name = lambda ...`: name -> node
@@ -391,7 +395,11 @@ class _Iteration:
 
     def ordered(self, node, key, before, what):
         """(the sequence's name, the name of its keys' list) for sorting `node`."""
-        sequence = self.named(node.args[0], before, node)
+        given = node.args[0]
+        if isinstance(given, gast.Name) and self.reference is not None:
+            # (indexed by position: a dict or a set as the list of what it holds)
+            given = gast.Call(func=self.reference(indexable), args=[given], keywords=[])
+        sequence = self.named(given, before, node)
         if key is None or (isinstance(key, gast.Constant) and key.value is None):
             return sequence, sequence
         (name,), body = self.function(key, 1, f"{what}'s key")

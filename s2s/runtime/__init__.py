@@ -34,6 +34,7 @@ __all__ = [
     "indexable",
     "inverse_axes",
     "items_like",
+    "keys_tangent",
     "matmul_lhs_adjoint",
     "matmul_rhs_adjoint",
     "new_object",
@@ -107,6 +108,8 @@ class AdjointDict(dict):
     """The adjoint of a dict: adds value by value, key by key."""
 
     def __add__(self, other):
+        if isinstance(other, KeysAdjoint):  # (the adjoint of its keys: nothing)
+            return self.copy()
         if isinstance(other, dict):  # a key only one side has: a copy of its value
             keys = dict.fromkeys([*self, *other])
             return AdjointDict({k: self.get(k, 0.0) + other.get(k, 0.0) for k in keys})
@@ -263,14 +266,37 @@ def _matmul_into(a, b, out, shape):
 
 
 def indexable(sequence):
-    """`sequence` itself, for a loop that s2s runs by index (`for x in xs` becomes
-    `x = xs[i]`); dicts, sets and iterators, which indexing would get wrong, fail."""
-    if isinstance(sequence, (dict, set, frozenset)) or not hasattr(sequence, "__getitem__"):
-        raise TypeError(
-            f"s2s runs `for` loops by index and cannot iterate over a "
-            f"{type(sequence).__name__}; iterate over list(...) of it instead"
-        )
+    """What a loop that s2s runs by index (`for x in xs` becomes `x = xs[i]`) indexes:
+    `sequence` itself, or, for a dict, a set or an iterator, the list of what
+    iterating over it gives (a dict's keys, in order), which is what Python's loop
+    would see."""
+    if isinstance(sequence, (dict, set, frozenset)):
+        return Keys(sequence)
+    if not hasattr(sequence, "__getitem__"):
+        return list(sequence)
     return sequence
+
+
+class Keys(list):
+    """A dict's keys, or a set's items, as a loop goes over them: they carry no
+    derivative, and their adjoint (`zeros_like`) adds nothing to the dict's."""
+
+
+class KeysAdjoint(list):
+    """The adjoint of `Keys`: zeros that a sum ignores (a dict's keys carry no
+    derivative), and that `cast_like` gives as zeros of the dict."""
+
+    def __add__(self, other):
+        return other
+
+    __radd__ = __add__
+
+
+def keys_tangent(t, sequence):
+    """The tangent of `indexable(sequence)`: `t`, or zeros for a dict's or a set's keys."""
+    if isinstance(sequence, (dict, set, frozenset)):
+        return [0.0] * len(sequence)
+    return t
 
 
 @returns_new_array
@@ -538,6 +564,8 @@ def zeros_like(x):
         names = [n for n, _ in fields] if isinstance(x, tuple) else ()
         zeros = {n: zeros_like(v) if _differentiable(v) else 0.0 for n, v in fields}
         return AdjointRecord(zeros, names)
+    if isinstance(x, Keys):
+        return KeysAdjoint([0.0] * len(x))
     if isinstance(x, (list, tuple)):
         return AdjointList(zeros_like(v) for v in x)  # a list: parts added in place
     if isinstance(x, AdjointRecord):  # (a record's adjoint, differentiated again)
@@ -645,6 +673,8 @@ def cast_like(g, x, copy=False):
     array when `copy` is set (`g` may share memory with something else).  Integers
     and booleans carry no gradient: asked for as a parameter, that is an error; in a
     list, dict or record, their gradient is None."""
+    if isinstance(g, KeysAdjoint):  # (only the keys of the dict `x` were read)
+        g = zeros_like(x)
     if _kind(g) == "complex":
         raise _through_complex_values("gradient", x)
     if type(x) is float:  # a lazy Dask gradient stays lazy until the caller computes it

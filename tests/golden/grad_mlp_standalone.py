@@ -63,6 +63,8 @@ class AdjointDict(dict):
     """The adjoint of a dict: adds value by value, key by key."""
 
     def __add__(self, other):
+        if isinstance(other, KeysAdjoint):  # (the adjoint of its keys: nothing)
+            return self.copy()
         if isinstance(other, dict):  # a key only one side has: a copy of its value
             keys = dict.fromkeys([*self, *other])
             return AdjointDict({k: self.get(k, 0.0) + other.get(k, 0.0) for k in keys})
@@ -83,36 +85,6 @@ class AdjointDict(dict):
 
     def __neg__(self):
         return AdjointDict({k: -v for k, v in self.items()})
-
-
-class AdjointRecord(AdjointDict):
-    """The adjoint of an object read by attribute (a NamedTuple, a dataclass, a
-    SimpleNamespace): one adjoint per field, by name (or, for a NamedTuple, by
-    position too)."""
-
-    def __init__(self, items, fields=()):
-        super().__init__(items)
-        self.fields = tuple(fields)
-
-    def _name(self, key):
-        return self.fields[key] if isinstance(key, int) and self.fields else key
-
-    def __getitem__(self, key):
-        return super().__getitem__(self._name(key))
-
-    def __setitem__(self, key, value):
-        super().__setitem__(self._name(key), value)
-
-    def __add__(self, other):
-        return AdjointRecord(AdjointDict.__add__(self, other), self.fields)
-
-    __radd__ = __add__
-
-    def __neg__(self):
-        return AdjointRecord(AdjointDict.__neg__(self), self.fields)
-
-    def copy(self):
-        return AdjointRecord(self, self.fields)
 
 
 def _is_record(x):
@@ -208,6 +180,51 @@ def _matmul_into(a, b, out, shape):
     return numpy.matmul(a, b, out=out)
 
 
+class Keys(list):
+    """A dict's keys, or a set's items, as a loop goes over them: they carry no
+    derivative, and their adjoint (`zeros_like`) adds nothing to the dict's."""
+
+
+class KeysAdjoint(list):
+    """The adjoint of `Keys`: zeros that a sum ignores (a dict's keys carry no
+    derivative), and that `cast_like` gives as zeros of the dict."""
+
+    def __add__(self, other):
+        return other
+
+    __radd__ = __add__
+
+
+class AdjointRecord(AdjointDict):
+    """The adjoint of an object read by attribute (a NamedTuple, a dataclass, a
+    SimpleNamespace): one adjoint per field, by name (or, for a NamedTuple, by
+    position too)."""
+
+    def __init__(self, items, fields=()):
+        super().__init__(items)
+        self.fields = tuple(fields)
+
+    def _name(self, key):
+        return self.fields[key] if isinstance(key, int) and self.fields else key
+
+    def __getitem__(self, key):
+        return super().__getitem__(self._name(key))
+
+    def __setitem__(self, key, value):
+        super().__setitem__(self._name(key), value)
+
+    def __add__(self, other):
+        return AdjointRecord(AdjointDict.__add__(self, other), self.fields)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return AdjointRecord(AdjointDict.__neg__(self), self.fields)
+
+    def copy(self):
+        return AdjointRecord(self, self.fields)
+
+
 def check(helper):
     """Mark `helper` as a check: it returns nothing, changes nothing, and raises where
     its arguments are not what the derivative supports.  A call of it for its effect
@@ -275,6 +292,8 @@ def zeros_like(x):
         names = [n for n, _ in fields] if isinstance(x, tuple) else ()
         zeros = {n: zeros_like(v) if _differentiable(v) else 0.0 for n, v in fields}
         return AdjointRecord(zeros, names)
+    if isinstance(x, Keys):
+        return KeysAdjoint([0.0] * len(x))
     if isinstance(x, (list, tuple)):
         return AdjointList(zeros_like(v) for v in x)  # a list: parts added in place
     if isinstance(x, AdjointRecord):  # (a record's adjoint, differentiated again)
@@ -312,6 +331,8 @@ def cast_like(g, x, copy=False):
     array when `copy` is set (`g` may share memory with something else).  Integers
     and booleans carry no gradient: asked for as a parameter, that is an error; in a
     list, dict or record, their gradient is None."""
+    if isinstance(g, KeysAdjoint):  # (only the keys of the dict `x` were read)
+        g = zeros_like(x)
     if _kind(g) == "complex":
         raise _through_complex_values("gradient", x)
     if type(x) is float:  # a lazy Dask gradient stays lazy until the caller computes it
@@ -617,8 +638,8 @@ def grad_loss(w1, b1, w2, b2, x, y):
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "573-575": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
-    "576-577": "in loss (mlp.py:8): out = h @ w2 + b2",
-    "578-580": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
-    "612-614": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "594-596": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "597-598": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "599-601": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "633-635": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
 }

@@ -26,6 +26,6 @@ def doubled(xs):
 CASES = [
     dict(f=copy_then_edit, args=([0.5, -1.5, 2.0],), wrt=("xs",)),
     dict(f=tuple_copy, args=([0.5, -1.5, 2.0],), wrt=("xs",)),
-    dict(f=slice_copy, refused=r"copies\.py:\d+:\d+: appending to 'ys', which may share memory", args=([0.5, -1.5, 2.0],), wrt=("xs",)),
+    dict(f=slice_copy, args=([0.5, -1.5, 2.0],), wrt=("xs",)),
     dict(f=doubled, args=([0.5, -1.5, 2.0],), wrt=("xs",)),
 ]

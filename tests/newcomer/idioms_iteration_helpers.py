@@ -37,5 +37,5 @@ CASES = [
     dict(f=weighted_pairs, args=([0.5, 1.5, -0.7], [2.0, -1.0, 0.3]), wrt=("a", "b")),
     dict(f=discounted, args=([1.0, 0.5, -0.2, 0.8], 0.9), wrt=("rewards", "gamma")),
     dict(f=positive_products, args=([0.5, -1.5, 0.7], [2.0, -1.0]), wrt=("a", "b")),
-    dict(f=distinct_scales, refused=r"cannot iterate over a set|tape\.pop\(\) changes a value in place", args=(1.3, ["a", "bb", "a"]), wrt=("x",)),
+    dict(f=distinct_scales, args=(1.3, ["a", "bb", "a"]), wrt=("x",)),
 ]
