@@ -248,6 +248,11 @@ def counts(x):
     return x * c.count
 
 
+def test_swapping_list_items_in_place():
+    assert s2s.value_and_grad(swaps_in_place)(1.5) == (swaps_in_place(1.5), 7.0)
+    assert s2s.jvp(swaps_in_place)(1.5, 1.0) == (swaps_in_place(1.5), 7.0)
+
+
 def test_a_counter_on_an_object_made_here():
     value, grad = s2s.value_and_grad(counts)(1.5)
     assert (value, grad) == (counts(1.5), 1.0)
@@ -262,7 +267,6 @@ def passes_power(x):
 
 
 @pytest.mark.parametrize("f, message", [
-    (swaps_in_place, "shares memory with an array, list or dict changed in place"),
     (passes_power, "reads 'power' as a name of its module"),
 ])
 def test_refused_with_a_located_message(f, message):
