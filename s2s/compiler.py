@@ -8,6 +8,8 @@ then the same for each user function it calls, in split form (callees.py).
 
 from dataclasses import dataclass, field
 
+import sys
+
 import gast
 
 from . import runtime
@@ -35,6 +37,7 @@ from .normalize.statements import lower_statements
 from .normalize.iteration import rewrite_iteration
 from .normalize.loops import range_loops
 from .normalize.attributes import rewrite_attribute_writes
+from .normalize.forms import rewrite_forms
 from .normalize.methods import rewrite_methods
 from .normalize.nested import lift_nested
 from .normalize.numbers import fold_numbers
@@ -110,6 +113,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     fn = parse_function(source)
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
+    fn = _rewrite_forms(fn, source, imports)
     fn = rewrite_methods(fn, source, imports.reference, classes)
     fn = rewrite_attribute_writes(fn, _makes_object(source, imports))
     _drop_class_annotations(fn, source)
@@ -390,6 +394,13 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     return fn, operations, active, shape_facts(fn, operations, scalar_names(fn, operations))
 
 
+def _rewrite_forms(fn, source, imports):
+    """`match`, `:=`, `del name` and `global` in the core language's terms
+    (normalize/forms.py)."""
+    module = sys.modules.get(source.module_name)
+    return rewrite_forms(fn, source, imports.reference, module, runtime.set_global)
+
+
 def _drop_class_annotations(fn, source):
     """Parameters annotated with a class of the user's (read by normalize/methods.py)
     lose the annotation: the generated module need not import the class for it.
@@ -441,8 +452,8 @@ def _callee_definition(callee, imports):
         source, checked = callee.function.source, callee.function.node
     elif callee.source is None:  # read once; made again only when its `wrt` grows
         source = callee.source = function_source(original(callee.function))
-        checked = rewrite_methods(parse_function(source), source, imports.reference,
-                                  target=False)
+        checked = _rewrite_forms(parse_function(source), source, imports)
+        checked = rewrite_methods(checked, source, imports.reference, target=False)
         checked = rewrite_attribute_writes(checked, _makes_object(source, imports))
         checked = rewrite_iteration(specialize(callee.function, checked, source), source,
                                     imports.reference)

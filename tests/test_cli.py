@@ -120,7 +120,7 @@ ERRORS = [
     ("hook_reads_variable", "164:5: a gradient hook reads its gradient, names it sets and module-level names, not the function's variable 'w'"),
     ("nested_twice", "171:9: functions nested two deep are not supported yet"),
     ("calls_a_method", "188:19: calling .transform(), a method that is not a NumPy array's, on an object whose class is not known where the function is read (annotate the parameter with its class, or use the Python API, which reads it from the arguments), is not supported yet"),
-    ("mutates_global", "197:5: global statements are not supported"),
+    ("mutates_global", "197:5: writing the global 'counter' from the function's values is not supported: s2s writes a global from literals and globals alone (a counter: `n += 1`), whose value carries no derivative"),
     ("stores_generator", "125:15: generator expressions are supported only as the argument of all, any, list"),
 ]
 

@@ -44,6 +44,7 @@ __all__ = [
     "require_scalars",
     "require_unshared",
     "segment_length",
+    "set_global",
     "shape_of",
     "restore_item",
     "returns_new_array",
@@ -377,6 +378,14 @@ def copy_object(obj):
     the copy's (and puts them back in reverse); `update_object` then gives the
     caller's object the copy's last values (normalize/methods.py)."""
     return copy.copy(obj)
+
+
+@check
+def set_global(module, name, value):
+    """`name = value` for a `global name` of the function, in the module that defines
+    it: a value made of literals and globals (a counter), which carries no derivative
+    (normalize/forms.py)."""
+    setattr(module, name, value)
 
 
 @check

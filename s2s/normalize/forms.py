@@ -1,0 +1,259 @@
+"""Forms of Python that the core language says otherwise: `match`, the walrus
+operator, `del` of a name, and `global`.
+
+In: a parsed function (gast), its source, and a maker of the expression naming a
+module or runtime helper.  Out: the same function where
+- `match subject:` with literal cases (`case 1:`, `case "relu" | "r":`, `case None:`,
+  `case _:`, `case name:`, each perhaps with an `if` guard) is an `if`/`elif` chain on
+  `subject == literal` (`is` for None, True and False), the subject computed once
+  before it; other patterns (classes, sequences, mappings) are refused, located;
+- `name := value` in a statement (not inside `and`/`or`, a conditional expression, a
+  comprehension or a lambda, which may not evaluate it) is `name = value` before the
+  statement, and `name` in its place; in a `while` condition, also at the end of the
+  body (a body with `continue` is refused);
+- `del name` is dropped (the name is not read again, or Python would fail there);
+  `del` of an item or an attribute is refused;
+- `global n` is dropped, its reads are `module.n`, read when they run, and its writes
+  `set_global(module, "n", value)`, where the value is made of literals and globals
+  alone (a counter, `n += 1`): a global written from the function's values would
+  carry a derivative out of the function, which s2s refuses.
+"""
+
+import gast
+
+from ..errors import Unsupported, error_at
+from ..syntax import clone, constant, load, located, store, walk
+
+_UNEVALUATED = (gast.BoolOp, gast.IfExp, gast.ListComp, gast.SetComp, gast.DictComp,
+                gast.GeneratorExp, gast.Lambda)
+
+
+def rewrite_forms(fn, source, reference, module, set_global):
+    """`reference(obj)`: the expression naming `obj` in generated code; `module`: the
+    function's module; `set_global`: the runtime's helper."""
+    forms = _Forms(fn, source, reference, module, set_global)
+    fn.body = forms.block(fn.body)
+    return fn
+
+
+class _Forms:
+    def __init__(self, fn, source, reference, module, set_global):
+        self.source, self.reference = source, reference
+        self.module, self.set_global = module, set_global
+        self.globals = {name for node in walk(fn) if isinstance(node, gast.Global)
+                        for name in node.names}
+        self.taken = {n.id for n in walk(fn) if isinstance(n, gast.Name)}
+        self.locals = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs} | {
+            n.id for n in walk(fn) if isinstance(n, gast.Name) and isinstance(
+                n.ctx, gast.Store)} - self.globals
+
+    def refuse(self, node, message):
+        raise error_at(node, message, self.source, Unsupported)
+
+    def fresh(self, base):
+        name, i = base, 0
+        while name in self.taken:
+            i += 1
+            name = f"{base}_{i}"
+        self.taken.add(name)
+        return name
+
+    def block(self, stmts):
+        out = []
+        for stmt in stmts:
+            out += self.statement(stmt)
+        return out
+
+    def statement(self, stmt):
+        if isinstance(stmt, gast.Global):
+            return []
+        if isinstance(stmt, gast.Delete):
+            for target in stmt.targets:
+                if not isinstance(target, gast.Name):
+                    self.refuse(target, "del of an item or an attribute is not supported: "
+                                "s2s could not put it back (assign a new value instead)")
+            return []
+        if isinstance(stmt, gast.Match):
+            return self.match(stmt)
+        for field in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, field, None), list):
+                setattr(stmt, field, self.block(getattr(stmt, field)))
+        for handler in getattr(stmt, "handlers", []):
+            handler.body = self.block(handler.body)
+        before = self.walruses(stmt)
+        if self.globals:
+            return before + self.global_forms(stmt)
+        return before + [stmt]
+
+    # -- match
+
+    def match(self, stmt):
+        subject = stmt.subject
+        before = []
+        if not isinstance(subject, gast.Name):
+            name = self.fresh("subject")
+            before.append(located(gast.Assign(targets=[store(name)], value=subject,
+                                              type_comment=None), stmt))
+            subject = load(name)
+        chain, last = None, None
+        for case in stmt.cases:
+            test, binding = self.pattern(case.pattern, subject)
+            body = ([located(gast.Assign(targets=[store(binding)], value=clone(subject),
+                                         type_comment=None), case.pattern)]
+                    if binding else []) + self.block(case.body)
+            if case.guard is not None:
+                guard = case.guard
+                if binding:  # (the guard reads the name the pattern binds)
+                    guard = _renamed(guard, binding, subject)
+                test = guard if test is None else gast.BoolOp(op=gast.And(),
+                                                              values=[test, guard])
+            if test is None:  # `case _:` or `case name:`: the rest never runs
+                if last is None:
+                    return before + body
+                last.orelse = body
+                break
+            branch = located(gast.If(test=test, body=body, orelse=[]), case.pattern)
+            if last is None:
+                chain = branch
+            else:
+                last.orelse = [branch]
+            last = branch
+        return before + ([chain] if chain is not None else [])
+
+    def pattern(self, pattern, subject):
+        """(the test, or None where every value matches; the name it binds, or None)."""
+        if isinstance(pattern, gast.MatchAs) and pattern.pattern is None:
+            return None, pattern.name
+        if isinstance(pattern, gast.MatchValue):
+            return gast.Compare(left=clone(subject), ops=[gast.Eq()],
+                                comparators=[pattern.value]), None
+        if isinstance(pattern, gast.MatchSingleton):
+            return gast.Compare(left=clone(subject), ops=[gast.Is()],
+                                comparators=[constant(pattern.value)]), None
+        if isinstance(pattern, gast.MatchOr):
+            tests = []
+            for alternative in pattern.patterns:
+                test, binding = self.pattern(alternative, subject)
+                if test is None or binding:
+                    self.refuse(alternative, "this pattern in an | of patterns is not supported")
+                tests.append(test)
+            return gast.BoolOp(op=gast.Or(), values=tests), None
+        self.refuse(pattern, "this case pattern is not supported: s2s supports literals, "
+                    "`|` of them, None, True, False, `_` and a name (with `if` guards)")
+
+    # -- the walrus operator
+
+    def walruses(self, stmt):
+        """The assignments of the `:=` in `stmt`'s own expressions, put before it."""
+        own = [getattr(stmt, f) for f in ("test", "value", "iter") if isinstance(
+            getattr(stmt, f, None), gast.expr)]
+        before = []
+        for expression in own:
+            node = _maybe_unevaluated(expression)
+            if node is not None:
+                self.refuse(node, "an assignment expression (:=) that may not be "
+                            "evaluated (after the first operand of and/or, in a branch of "
+                            "a conditional expression, a comprehension or a lambda) is not "
+                            "supported")
+        replaced = {}
+        for expression in own:
+            for node in walk(expression):
+                if isinstance(node, gast.NamedExpr):
+                    before.append(located(gast.Assign(targets=[store(node.target.id)],
+                                                      value=node.value, type_comment=None),
+                                          node))
+                    replaced[id(node)] = located(load(node.target.id), node)
+        if not replaced:
+            return []
+        _replace(stmt, replaced)
+        if isinstance(stmt, gast.While):
+            if any(isinstance(n, gast.Continue) for n in walk(stmt)):
+                self.refuse(stmt, "an assignment expression (:=) in the condition of a "
+                            "while loop with continue is not supported")
+            stmt.body = stmt.body + [clone(s) for s in before]
+        if isinstance(stmt, gast.For):
+            self.refuse(stmt, "an assignment expression (:=) in a for loop's iterable is "
+                        "not supported")
+        return before
+
+    # -- global
+
+    def global_forms(self, stmt):
+        names = self.globals
+        _replace(stmt, {  # `n` -> `module.n`, read when it runs
+            id(node): located(gast.Attribute(value=self.reference(self.module), attr=node.id,
+                                             ctx=gast.Load()), node)
+            for node in walk(stmt)
+            if isinstance(node, gast.Name) and node.id in names and isinstance(node.ctx,
+                                                                              gast.Load)})
+        if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) and (
+                stmt.target.id in names):
+            read = gast.Attribute(value=self.reference(self.module), attr=stmt.target.id,
+                                  ctx=gast.Load())
+            value = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
+            return [self.written(stmt, stmt.target.id, value)]
+        if isinstance(stmt, gast.Assign) and any(
+                isinstance(n, gast.Name) and n.id in names and isinstance(n.ctx, gast.Store)
+                for t in stmt.targets for n in walk(t)):
+            if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], gast.Name):
+                self.refuse(stmt, "this assignment to a global is not supported: write it "
+                            "as `name = value`")
+            return [self.written(stmt, stmt.targets[0].id, stmt.value)]
+        for node in walk(stmt):
+            if isinstance(node, gast.Name) and node.id in names:
+                self.refuse(node, f"this use of the global {node.id!r} is not supported")
+        return [stmt]
+
+    def written(self, stmt, name, value):
+        for node in walk(value):
+            if isinstance(node, gast.Name) and node.id in self.locals:
+                self.refuse(stmt, f"writing the global {name!r} from the function's values "
+                            "is not supported: s2s writes a global from literals and "
+                            "globals alone (a counter: `n += 1`), whose value carries no "
+                            "derivative")
+        call = gast.Call(func=self.reference(self.set_global), args=[
+            self.reference(self.module), constant(name), value], keywords=[])
+        return located(gast.Expr(value=call), stmt)
+
+
+def _maybe_unevaluated(node, conditional=False):
+    """The first `:=` under `node` that Python may not evaluate, or None."""
+    if isinstance(node, gast.NamedExpr):
+        return node if conditional else _maybe_unevaluated(node.value, conditional)
+    if isinstance(node, gast.BoolOp):
+        found = _maybe_unevaluated(node.values[0], conditional)
+        return found or next(filter(None, (_maybe_unevaluated(v, True)
+                                           for v in node.values[1:])), None)
+    if isinstance(node, gast.IfExp):
+        return _maybe_unevaluated(node.test, conditional) or _maybe_unevaluated(
+            node.body, True) or _maybe_unevaluated(node.orelse, True)
+    if isinstance(node, _UNEVALUATED):
+        conditional = True
+    for child in gast.iter_child_nodes(node):
+        found = _maybe_unevaluated(child, conditional)
+        if found is not None:
+            return found
+    return None
+
+
+def _replace(node, replaced):
+    for field, value in gast.iter_fields(node):
+        if isinstance(value, list):
+            value[:] = [replaced.get(id(v), v) for v in value]
+            for v in value:
+                if isinstance(v, gast.AST):
+                    _replace(v, replaced)
+        elif isinstance(value, gast.AST):
+            if id(value) in replaced:
+                setattr(node, field, replaced[id(value)])
+            else:
+                _replace(value, replaced)
+
+
+def _renamed(guard, name, subject):
+    """`guard` reading `subject` where it read the name a capture pattern binds."""
+    guard = clone(guard)
+    replaced = {id(n): clone(subject) for n in walk(guard)
+                if isinstance(n, gast.Name) and n.id == name}
+    _replace(guard, replaced)
+    return guard
