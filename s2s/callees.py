@@ -286,7 +286,7 @@ class Callees:
         """The `Callee` for `function`, whose calls need gradients for `wrt`."""
         callee = self.by_function.get(function)
         if callee is None:
-            name = function.__name__
+            name = _derivative_stem(function)
             names = [self.namer.fresh(f"{role}_{name}") for role in self.roles]
             callee = Callee(
                 function=function,
@@ -320,6 +320,15 @@ class Callees:
             if c.source is not None and not isinstance(c.function, LocalFunction):
                 found.setdefault(original(c.function), c.source)
         return list(found.values())
+
+
+def _derivative_stem(function):
+    """What a callee's derivatives are named after: its name, or for a method its
+    class's and its own (`forward_Dense_forward`, `adjoint_Linear_call`)."""
+    parts = getattr(function, "__qualname__", function.__name__).split(".")
+    if len(parts) == 2 and "<locals>" not in parts:
+        return "_".join(part.strip("_") for part in parts)
+    return function.__name__
 
 
 def declared_numbers(function):

@@ -209,3 +209,26 @@ def test_the_python_api_reads_the_class_from_the_argument():
         value, grad = s2s.value_and_grad(either, wrt="x")(part, 1.5)
         assert value == either(part, 1.5)
         assert grad == pytest.approx(expected)
+
+
+def test_the_golden_objects_module_computes_the_loss_and_its_gradient():
+    """tests/golden/grad_objects.py: a model handed to the loss, layers of two classes
+    dispatched by class, a counter the model keeps."""
+    from tests.golden import grad_objects, objects
+
+    rng = np.random.default_rng(7)
+    w1, b1, w2, b2 = (rng.normal(size=s) for s in ((3, 4), 4, (4, 2), 2))
+    x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+
+    def model_of(w1):
+        return objects.Model([objects.Dense(w1, b1), objects.Tanh(), objects.Dense(w2, b2)])
+
+    mine, theirs = model_of(w1), model_of(w1)
+    value, grad = grad_objects.value_and_grad_loss(mine, x, y)
+    assert value == objects.loss(theirs, x, y)
+    assert mine.calls == theirs.calls == 1
+    assert type(grad) is objects.Model and grad.layers[1] is None  # (no parameters)
+    expected = numerical_gradient(lambda w: objects.loss(model_of(w), x, y), [w1], 0)
+    np.testing.assert_allclose(grad.layers[0].w, expected, rtol=1e-6, atol=1e-9)
+    with pytest.raises(TypeError, match="as a method of Dense or Tanh"):
+        grad_objects.value_and_grad_loss(objects.Model([objects.Model([])]), x, y)

@@ -235,6 +235,15 @@ class _Methods(gast.NodeTransformer):
             if name not in self.known and bound.get(name) == 1 and name not in params:
                 self._by_methods(name, receivers.get(name, ()))
 
+    def _infer_loops(self, stmts):
+        """The classes of the loop variables of statements inlined from a method."""
+        module = gast.Module(body=stmts, type_ignores=[])
+        fn = gast.FunctionDef(name="inlined", args=gast.arguments(
+            args=[], posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+            defaults=[]), body=module.body, decorator_list=[], returns=None,
+            type_comment=None, type_params=[])
+        self._infer(fn, _bound_counts(fn), [], {})
+
     def _by_methods(self, name, methods):
         methods = set(methods)
         if not methods or any(_of_builtin_values(m) for m in methods):
@@ -413,6 +422,7 @@ class _Methods(gast.NodeTransformer):
         return self._visited([first, replaced])
 
     def _visited(self, stmts):
+        self._infer_loops(stmts)
         self.inlining += 1
         try:
             out = []
