@@ -234,7 +234,8 @@ class ForwardMode:
             if base.id not in self.active:
                 return [stmt]
             mirror = gast.Call(func=self.imports.reference(helper), keywords=[], args=[
-                load(self.tangent_name(base.id)), clone(place), self.materialized(value)])
+                load(self.tangent_name(base.id)), clone(place)] + (
+                [self.materialized(value)] if value is not None else []))
             return [stmt, mark(gast.Expr(value=mirror))]
         if hasattr(stmt, "s2s_hook"):
             raise error_at(stmt, "s2s.grad_of hooks in forward mode are not supported",

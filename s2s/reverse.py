@@ -261,7 +261,7 @@ class ReverseMode:
         structures = getattr(self.fn, "s2s_structures", None)
         if structures:  # `try` and `with` again (normalize/statements.py)
             forward = rebuild(forward, structures, self.source, self.tape.name,
-                              names_read(out))
+                              names_read(out), self.runtime("drop_after"))
             out = unwrap(out, structures)
         return forward, out
 

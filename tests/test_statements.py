@@ -223,16 +223,22 @@ def loop_in_try(x):
     return s
 
 
-def calls_in_try(x):
+def calls_in_try(x, scale):
     try:
-        x = refine(x, 2.0)
+        x = refine(x, scale)
+        x = refine(np.sin(x), scale - 1.0)
     except ValueError:
         pass
-    return np.sum(x)
+    return np.sum(x ** 2)
+
+
+def test_a_try_body_that_calls_a_function_of_yours():
+    # none raises, the second raises (the first's derivative is kept), the first raises
+    for scale in (2.0, 0.5, -1.0):
+        check_all(calls_in_try, (np.array([0.3, -0.7, 1.1]), scale))
 
 
 @pytest.mark.parametrize("f, message", [
-    (calls_in_try, "a try body that calls a function of yours"),
     (opens, "with open(...) is not supported"),
     (suppresses, "with contextlib.suppress(...) is not supported"),
     (returns_in_try, "return inside a try statement is not supported"),

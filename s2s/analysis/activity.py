@@ -65,7 +65,8 @@ def _assignments(stmts, operations):
             yield name, _Change(value)
         elif mirrored(stmt, operations):  # a generated gradient's add_at or restore_item
             _, base, _, value = mirrored(stmt, operations)
-            yield base.id, _Change(value)
+            if value is not None:  # (drop_after changes no value's activity)
+                yield base.id, _Change(value)
 
 
 def _returned(stmts):

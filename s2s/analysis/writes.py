@@ -152,19 +152,22 @@ def check_in_place_calls(fn, operations, source, forward=False):
 
 # the runtime's helpers that generated gradients call to change a value in place,
 # `helper(base, place, value)`: forward mode mirrors them on the tangents
-MIRRORED = (runtime.add_at, runtime.restore_item)
+MIRRORED = (runtime.add_at, runtime.restore_item, runtime.drop_after)
 
 
 def mirrored(stmt, operations):
-    """(helper, base, place, value) when `stmt` is `add_at(g, index, v)` or
-    `restore_item(d, key, saved)` (s2s.runtime's, as generated gradients call them),
-    else None."""
+    """(helper, base, place, value) when `stmt` is `add_at(g, index, v)`,
+    `restore_item(d, key, saved)` or `drop_after(tape, length)` (value None)
+    (s2s.runtime's, as generated gradients call them), else None."""
     call = stmt.value if isinstance(stmt, gast.Expr) else None
-    if not (isinstance(call, gast.Call) and len(call.args) == 3
+    if not (isinstance(call, gast.Call) and len(call.args) in (2, 3)
             and isinstance(call.args[0], gast.Name)):
         return None
     helper = operations.resolve(call.func)
-    return (helper, *call.args) if any(helper is m for m in MIRRORED) else None
+    if not any(helper is m for m in MIRRORED) or (len(call.args) == 2) != (
+            helper is runtime.drop_after):
+        return None
+    return (helper, *call.args, None)[:4]
 
 
 def _check_call_for_effect(call, operations, source):

@@ -123,7 +123,7 @@ class _Lowering:
                             "body is not supported (s2s differentiates the statements of "
                             "a try body that completed: simple statements only)")
         info = {"kind": "try", "node": stmt, "steps": [], "handlers": [],
-                "finally": None, "markers": set()}
+                "finally": None, "markers": set(), "length": self.namer.fresh("tape_length")}
         out = []
         for _ in stmt.body:
             info["steps"].append(self.namer.fresh("ran"))
@@ -250,9 +250,10 @@ def unwrap(stmts, structures):
     return out
 
 
-def rebuild(stmts, structures, source, tape=None, used=frozenset()):
+def rebuild(stmts, structures, source, tape=None, used=frozenset(), drop_after=None):
     """Forward code: the `if`s of `with` and `try` statements as those statements.
-    `tape`: the tape's name (reverse mode); `used`: the flags the adjoint reads."""
+    `tape`: the tape's name (reverse mode); `used`: the flags the adjoint reads;
+    `drop_after`: the expression naming the runtime's `drop_after`."""
     if not structures:
         return stmts
     out, position = [], 0
@@ -266,7 +267,7 @@ def rebuild(stmts, structures, source, tape=None, used=frozenset()):
             out.append(located(_with(info, _body(stmt.body)), stmt))
             position += 1
         else:
-            position = _try(stmts, position, info, out, source, tape, used)
+            position = _try(stmts, position, info, out, source, tape, used, drop_after)
     return out
 
 
@@ -280,7 +281,7 @@ def _is_push(stmt, tape):
     )
 
 
-def _try(stmts, position, info, out, source, tape, used):
+def _try(stmts, position, info, out, source, tape, used, drop_after=None):
     """Rebuild the `try` whose lowered form starts at `stmts[position]`; returns the
     position after it."""
     node = info["node"]
@@ -293,6 +294,14 @@ def _try(stmts, position, info, out, source, tape, used):
         {info["finally"]} if info["finally"] else set())
     body, copies, pushes, chain, final, after = [], [], [], None, [], []
     phase = "steps"
+    # A body that calls a function of the user's, which pushes onto the tape itself:
+    # each statement's pushes stay where they are, the tape's length is kept after
+    # each statement that completes, and a handler first drops what the statement
+    # that raised had pushed.  (Otherwise the pushes wait until the body completes.)
+    length = info["length"]
+    calls = tape is not None and any(
+        tape in names_read(s) and not _is_push(s, tape)
+        for s0 in stmts[position:] if _test(s0) in steps for s in _body(s0.body))
     while expected:
         if position >= len(stmts):
             refuse("this try statement could not be rebuilt (internal error)")
@@ -314,15 +323,17 @@ def _try(stmts, position, info, out, source, tape, used):
                 copies.append(gast.If(test=gast.UnaryOp(op=gast.Not(), operand=load(test)),
                                       body=_body(stmt.orelse), orelse=[]))
             for s in _body(stmt.body):
-                if _is_push(s, tape):
+                if _is_push(s, tape) and not calls:
                     inner.append(s)
-                elif tape is not None and tape in names_read(s):
-                    refuse("a try body that calls a function of yours, or writes into "
-                           "an array inside a loop, is not supported")
+                elif tape is not None and tape in names_read(s) and not calls:
+                    refuse("a try body that writes into an array inside a loop is not "
+                           "supported")
                 else:
                     body.append(s)
             if test in used:
                 body.append(assign(test, constant(True)))
+            if calls and any(tape in names_read(s) for s in _body(stmt.body)):
+                body.append(assign(length, _length(tape)))
             if inner:
                 pushes.append(gast.If(test=load(test), body=inner, orelse=[]))
         elif handlers and test == handlers[0][0]:
@@ -344,6 +355,11 @@ def _try(stmts, position, info, out, source, tape, used):
         position += 1
     out += [assign(flag, constant(False))
             for flag in steps + [h[0] for h in handlers] if flag in used]
+    dropped = []
+    if calls:
+        out.append(assign(length, _length(tape)))
+        dropped = [gast.Expr(value=gast.Call(func=clone(drop_after), args=[
+            load(tape), load(length)], keywords=[]))]
     clauses, orelse = [], []
     if chain is not None:
         clauses, orelse = _clauses(chain, handlers)
@@ -357,7 +373,8 @@ def _try(stmts, position, info, out, source, tape, used):
             type=clone(kind) if kind is not None else None,
             name=gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None)
             if name else None,
-            body=(marks + copies + pushes + _body(code) + after_chain) or [gast.Pass()]))
+            body=(dropped + marks + copies + pushes + _body(code) + after_chain)
+            or [gast.Pass()]))
     else_code = _body(orelse) + after_chain if handlers else []
     built = gast.Try(body=(body + pushes) or [gast.Pass()], handlers=handlers_out,
                      orelse=else_code, finalbody=final)
@@ -366,6 +383,10 @@ def _try(stmts, position, info, out, source, tape, used):
     out.append(located(built, node))
     out += later
     return position
+
+
+def _length(tape):
+    return gast.Call(func=load("len"), args=[load(tape)], keywords=[])
 
 
 def _clauses(chain, handlers):

@@ -28,6 +28,7 @@ __all__ = [
     "cross_adjoint",
     "dot_lhs_adjoint",
     "dot_rhs_adjoint",
+    "drop_after",
     "expand_reduced",
     "inner_lhs_adjoint",
     "inner_rhs_adjoint",
@@ -329,6 +330,12 @@ def saved_item(container, key):
     if isinstance(container, dict) and key not in container:
         return ABSENT
     return snapshot(container[key])
+
+
+def drop_after(tape, length):
+    """Drop what was pushed onto `tape` after its first `length` items: what a
+    statement of a `try` body pushed before it raised (normalize/statements.py)."""
+    del tape[length:]
 
 
 def restore_item(container, key, saved):

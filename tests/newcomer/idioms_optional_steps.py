@@ -27,6 +27,16 @@ def maybe_refined(x):
     return np.sum(x ** 2)
 
 
+def refined_twice(x):
+    y = x * 2.0
+    try:
+        y = refine(y)
+        y = refine(y * 3.0)
+    except ValueError:
+        y = y + 1.0
+    return np.sum(y ** 2)
+
+
 def log_safely(x):
     with np.errstate(divide="ignore", invalid="ignore"):
         y = np.log(x)
@@ -50,8 +60,11 @@ A = np.array([[2.0, 0.3], [0.1, 1.5]])
 
 CASES = [
     dict(f=robust_solve, args=(A, np.array([1.0, -0.5])), wrt=("a", "b")),
-    dict(f=maybe_refined, refused=r"optional_steps\.py:\d+:\d+: a try body that calls a function of yours", refused_in=('reverse', 'hvp'), args=(np.array([0.4, 1.2, -0.3]),), wrt=("x",)),
-    dict(f=maybe_refined, refused=r"optional_steps\.py:\d+:\d+: a try body that calls a function of yours", refused_in=('reverse', 'hvp'), args=(np.array([0.4, 12.0, -0.3]),), wrt=("x",)),
+    dict(f=maybe_refined, args=(np.array([0.4, 1.2, -0.3]),), wrt=("x",)),
+    dict(f=maybe_refined, args=(np.array([0.4, 12.0, -0.3]),), wrt=("x",)),
+    dict(f=refined_twice, args=(np.array([0.4, 1.2, -0.3]),), wrt=("x",)),
+    dict(f=refined_twice, args=(np.array([0.4, 2.0, -0.3]),), wrt=("x",)),  # the second raises
+    dict(f=refined_twice, args=(np.array([0.4, 6.0, -0.3]),), wrt=("x",)),  # the first raises
     dict(f=log_safely, args=(np.array([0.4, 1.2, 2.3]),), wrt=("x",)),
     dict(f=quiet, args=(np.array([0.4, 1.2, 2.3]),), wrt=("x",)),
     dict(f=maybe_context, refused=r"optional_steps\.py:\d+:\d+: with \.\.\.\(\.\.\.\) is not supported", args=(np.array([0.4, -1.2]),), wrt=("x",)),
