@@ -95,7 +95,6 @@ ERRORS = [
     ("uses_for", "10:5: for loops over this kind of iterable are not supported"),
     ("uses_while", "16:5: else clauses on loops are not supported yet"),
     ("uses_try", "25:9: return inside a try statement is not supported"),
-    ("uses_global", "32:5: global statements are not supported"),
     ("uses_lambda", "38:23: lambda is supported only as `name = lambda ...`"),
     ("uses_early_return", "44:9: the function must return a value"),
     ("uses_subscript_store", "50:5: writing into 'y', which may share memory with another value; write into a copy (y = x.copy())"),
@@ -120,7 +119,7 @@ ERRORS = [
     ("hook_reads_variable", "164:5: a gradient hook reads its gradient, names it sets and module-level names, not the function's variable 'w'"),
     ("nested_twice", "171:9: functions nested two deep are not supported yet"),
     ("calls_a_method", "188:19: calling .transform(), a method that is not a NumPy array's, on an object whose class is not known where the function is read (annotate the parameter with its class, or use the Python API, which reads it from the arguments), is not supported yet"),
-    ("mutates_global", "197:5: writing the global 'counter' from the function's values is not supported: s2s writes a global from literals and globals alone (a counter: `n += 1`), whose value carries no derivative"),
+    ("mutates_global", "198:5: writing the global 'counter' from the function's values is not supported: s2s writes a global from literals and globals alone (a counter: `n += 1`), whose value carries no derivative"),
     ("stores_generator", "125:15: generator expressions are supported only as the argument of all, any, list"),
 ]
 

@@ -214,7 +214,13 @@ def test_the_python_api_reads_the_class_from_the_argument():
 def test_the_golden_objects_module_computes_the_loss_and_its_gradient():
     """tests/golden/grad_objects.py: a model handed to the loss, layers of two classes
     dispatched by class, a counter the model keeps."""
-    from tests.golden import grad_objects, objects
+    golden = os.path.join(os.path.dirname(__file__), "golden")
+    sys.path.insert(0, golden)  # (as the generated module imports its source: `objects`)
+    try:
+        import grad_objects
+        import objects
+    finally:
+        sys.path.remove(golden)
 
     rng = np.random.default_rng(7)
     w1, b1, w2, b2 = (rng.normal(size=s) for s in ((3, 4), 4, (4, 2), 2))
