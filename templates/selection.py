@@ -31,6 +31,9 @@ from s2s.runtime.selection import (
     choose_adjoints,
     compress_adjoint,
     ediff1d_adjoints,
+    extreme_a_part,
+    extreme_values_part,
+    extreme_values_tangent,
     nan_to_num_adjoint,
     nan_to_num_tangent,
     nancumprod_adjoint,
@@ -44,6 +47,7 @@ from s2s.runtime.selection import (
     resize_adjoint,
     rollaxis_adjoint,
     scatter_added,
+    scatter_extreme,
     select_adjoints,
     select_default_adjoint,
     trim_zeros_adjoint,
@@ -252,6 +256,21 @@ def asarray_chkfinite(z, a, dtype=None, order=None):
 def row_stack(z, tup, *, dtype=None, casting="same_kind"):
     """vstack's (NumPy 2 deprecates row_stack)."""
     d[tup] += joined_parts(d[z], tup, "v")
+
+
+@adjoint(scatter_extreme)
+def scatter_extreme_(z, a, index, values, which):
+    """numpy.maximum.at and numpy.minimum.at: each place keeps `a`'s value or one of
+    the values it meets; the derivative goes to that one (`a`'s where equal, else the
+    first of the values equal to it, as a tie is broken)."""
+    d[a] += extreme_a_part(d[z], z, a, index, values)
+    d[values] += unbroadcast(extreme_values_part(d[z], z, a, index, values), values)
+
+
+@tangent(scatter_extreme)
+def scatter_extreme_forward(z, a, index, values, which):
+    d[z] = (extreme_a_part(d[a], z, a, index, values)
+            + extreme_values_tangent(d[values], z, a, index, values))
 
 
 @linear(scatter_added)

@@ -1,5 +1,6 @@
-"""np.add.at scatters (normalize/scatters.py): a histogram, an embedding gradient,
-messages on a graph, with repeated places, tuple indices and broadcast values; each
+"""ufunc.at scatters (normalize/scatters.py): np.add.at (a histogram, an embedding
+gradient, messages on a graph), np.subtract.at, np.maximum.at and np.minimum.at
+(pooling), with repeated places, tuple indices and broadcast values; each
 checked for value, gradient and forward mode against finite differences (gradcheck),
 and for Hessian-vector products against differences of gradients."""
 
@@ -47,6 +48,24 @@ def copy_then_scatter(a, v):
     return np.sum(np.sin(b))
 
 
+def max_pooled(h, a):
+    out = a.copy()
+    np.maximum.at(out, EDGES[:, 1], np.tanh(h[EDGES[:, 0]]))
+    return np.sum(out * np.arange(1.0, 1.0 + out.size).reshape(out.shape))
+
+
+def min_on_a_grid(a, v):
+    b = a.copy()
+    np.minimum.at(b, ([0, 1, 1], [2, 0, 0]), v)  # one value, broadcast to each place
+    return np.sum(np.sin(b) * b)
+
+
+def taken_back(a, v):
+    b = a.copy()
+    np.subtract.at(b, [0, 2, 2], v)
+    return np.sum(np.tanh(b))
+
+
 def hvp_matches_differences(f, args, eps=1e-6):
     v = rng.normal(size=np.shape(args[0]))
     grad = s2s.grad(f)
@@ -61,6 +80,9 @@ CASES = [
     (embedding_grads, lambda: (rng.normal(size=(4, 2)), rng.normal(size=(4, 2))), 0),
     (messages, lambda: (rng.normal(size=(4, 3)), 0.7), (0, 1)),
     (copy_then_scatter, lambda: (rng.normal(size=(2, 3)), 0.4), (0, 1)),
+    (max_pooled, lambda: (rng.normal(size=(4, 3)), rng.normal(size=(4, 3)) - 0.5), (0, 1)),
+    (min_on_a_grid, lambda: (rng.normal(size=(2, 3)), 0.1), (0, 1)),
+    (taken_back, lambda: (rng.normal(size=3), rng.normal(size=3)), (0, 1)),
 ]
 
 
@@ -75,6 +97,23 @@ def test_scatter(f, args, wrt):
 def test_a_scatter_into_a_parameter_is_refused_as_any_write_into_one():
     with pytest.raises(s2s.Unsupported, match=r"test_scatters\.py:\d+:\d+: writing into parameter 'a'"):
         s2s.grad(grid_scatter)(np.zeros((2, 3)), np.ones(3))
+
+
+def ties(a, v):
+    b = a.copy()
+    np.maximum.at(b, [0, 1, 1], v)
+    return np.sum(b * np.array([3.0, 5.0]))
+
+
+def test_a_tie_gives_the_derivative_to_the_array_then_to_the_first_value():
+    a, v = np.array([1.0, 0.0]), np.array([1.0, 2.0, 2.0])
+    value, (da, dv) = s2s.value_and_grad(ties, wrt=("a", "v"))(a, v)
+    assert value == ties(a, v)
+    np.testing.assert_array_equal(da, [3.0, 0.0])  # a[0] equals v[0]: a's
+    np.testing.assert_array_equal(dv, [0.0, 5.0, 0.0])  # the first of the two 2.0s
+    _, tangent = s2s.jvp(ties, wrt=("a", "v"))(a, v, np.array([1.0, 1.0]),
+                                                np.array([10.0, 100.0, 1000.0]))
+    assert tangent == 3.0 * 1.0 + 5.0 * 100.0
 
 
 def test_other_ufuncs_at_stay_refused():

@@ -1,5 +1,5 @@
 """Forms of Python that the core language says otherwise: `match`, the walrus
-operator, `del` of a name, and `global`.
+operator, `del` of a name, `global`, and a dict display read at a literal key.
 
 In: a parsed function (gast), its source, and a maker of the expression naming a
 module or runtime helper.  Out: the same function where
@@ -13,6 +13,8 @@ module or runtime helper.  Out: the same function where
   body (a body with `continue` is refused);
 - `del name` is dropped (the name is not read again, or Python would fail there);
   `del` of an item or an attribute is refused;
+- `{"relu": f, "tanh": g}["tanh"]` is `g`, and a call of a name bound once to a
+  module's function (`act = np.tanh`, then `act(x)`) is a call of that function;
 - `global n` is dropped, its reads are `module.n`, read when they run, and its writes
   `set_global(module, "n", value)`, where the value is made of literals and globals
   alone (a counter, `n += 1`): a global written from the function's values would
@@ -33,7 +35,39 @@ def rewrite_forms(fn, source, reference, module, set_global):
     function's module; `set_global`: the runtime's helper."""
     forms = _Forms(fn, source, reference, module, set_global)
     fn.body = forms.block(fn.body)
+    _call_through_aliases(fn, source)
     return fn
+
+
+def _call_through_aliases(fn, source):
+    """`act = np.tanh` (bound once, to a function of a module) then `act(x)`: the call
+    is `np.tanh(x)`, which s2s resolves."""
+    bound = {}
+    for node in walk(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            bound[node.id] = bound.get(node.id, 0) + 1
+    params = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
+    aliases = {}
+    for node in walk(fn):
+        if (isinstance(node, gast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], gast.Name)
+                and bound[node.targets[0].id] == 1 and node.targets[0].id not in params
+                and isinstance(node.value, (gast.Name, gast.Attribute))):
+            meaning = _meaning(node.value, source, set(bound) | params)
+            if callable(meaning) and not isinstance(meaning, type):
+                aliases[node.targets[0].id] = node.value
+    if aliases:
+        _replace(fn, {id(n.func): located(clone(aliases[n.func.id]), n.func)
+                      for n in walk(fn) if isinstance(n, gast.Call)
+                      and isinstance(n.func, gast.Name) and n.func.id in aliases})
+
+
+def _meaning(node, source, local):
+    """What a name or attribute chain of module-level names means, or None."""
+    if isinstance(node, gast.Name):
+        return None if node.id in local else source.namespace.lookup(node.id, None)
+    base = _meaning(node.value, source, local)
+    return getattr(base, node.attr, None) if base is not None else None
 
 
 class _Forms:
@@ -80,6 +114,7 @@ class _Forms:
                 setattr(stmt, field, self.block(getattr(stmt, field)))
         for handler in getattr(stmt, "handlers", []):
             handler.body = self.block(handler.body)
+        _pick_from_displays(stmt)
         before = self.walruses(stmt)
         if self.globals:
             return before + self.global_forms(stmt)
@@ -214,6 +249,22 @@ class _Forms:
         call = gast.Call(func=self.reference(self.set_global), args=[
             self.reference(self.module), constant(name), value], keywords=[])
         return located(gast.Expr(value=call), stmt)
+
+
+def _pick_from_displays(stmt):
+    """`{"relu": f, "tanh": g}["tanh"]`, a dict display read at a literal key, as the
+    value there (`g`): the others are never called."""
+    picked = {}
+    for node in walk(stmt):
+        if (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Dict)
+                and isinstance(node.slice, gast.Constant)
+                and all(isinstance(k, gast.Constant) for k in node.value.keys)):
+            found = [v for k, v in zip(node.value.keys, node.value.values)
+                     if k.value == node.slice.value]
+            if found:
+                picked[id(node)] = found[-1]  # (the last of equal keys, as Python keeps)
+    if picked:
+        _replace(stmt, picked)
 
 
 def _maybe_unevaluated(node, conditional=False):

@@ -1,5 +1,7 @@
 """Scatters: `np.add.at(a, index, values)`, which adds into `a` in place (repeated
-places adding up), becomes the write `a[...] = scatter_added(a, index, values)`.
+places adding up), becomes the write `a[...] = scatter_added(a, index, values)`;
+`np.subtract.at` adds `-values`; `np.maximum.at` and `np.minimum.at` become
+`a[...] = scatter_extreme(a, index, values, "maximum")`.
 
 In: the checked function, as written.  Out: the same, each such statement (of its
 own, into a name) rewritten: the same values land in the same memory, in a form s2s
@@ -10,29 +12,38 @@ differentiates as any write into an array, forward and in reverse.  Other ufuncs
 import gast
 import numpy
 
-from ..syntax import clone, load
+from ..runtime.selection import scatter_added, scatter_extreme
+from ..syntax import clone, constant, load
 
 
-def rewrite_scatters(fn, operations, helper):
-    """`helper()`: the name node of the runtime's `scatter_added` in generated code."""
-    return _Scatters(operations, helper).visit(fn)
+def rewrite_scatters(fn, operations, reference):
+    """`reference(helper)`: the name node of a runtime helper in generated code."""
+    return _Scatters(operations, reference).visit(fn)
 
 
 class _Scatters(gast.NodeTransformer):
-    def __init__(self, operations, helper):
+    def __init__(self, operations, reference):
         self.operations = operations
-        self.helper = helper
+        self.reference = reference
 
     def visit_Expr(self, node):
         call = node.value
-        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+        ufunc = self.operations.resolve(call.func.value) if (
+            isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)) else None
+        if not (ufunc in (numpy.add, numpy.subtract, numpy.maximum, numpy.minimum)
                 and call.func.attr == "at" and len(call.args) == 3 and not call.keywords
-                and isinstance(call.args[0], gast.Name)
-                and self.operations.resolve(call.func.value) is numpy.add):
+                and isinstance(call.args[0], gast.Name)):
             return node
         into, index, values = call.args
         target = gast.Subscript(value=load(into.id), slice=gast.Constant(value=Ellipsis, kind=None),
                                 ctx=gast.Store())
-        added = gast.Call(func=self.helper(), args=[clone(into), index, values], keywords=[])
+        if ufunc is numpy.subtract:
+            values = gast.UnaryOp(op=gast.USub(), operand=values)
+        if ufunc in (numpy.add, numpy.subtract):
+            added = gast.Call(func=self.reference(scatter_added),
+                              args=[clone(into), index, values], keywords=[])
+        else:
+            added = gast.Call(func=self.reference(scatter_extreme), keywords=[], args=[
+                clone(into), index, values, constant(ufunc.__name__)])
         return gast.copy_location(gast.Assign(targets=[target], value=added, type_comment=None),
                                   node)

@@ -107,6 +107,53 @@ def scatter_added(a, index, values):
     return out
 
 
+def scatter_extreme(a, index, values, which):
+    """`a` with `numpy.maximum.at(a, index, values)` (`which` "maximum") or
+    `numpy.minimum.at` applied, as a new array (normalize/scatters.py)."""
+    out = numpy.array(a, copy=True)
+    getattr(numpy, which).at(out, index, values)
+    return out
+
+
+def _extreme_sources(z, a, index, values):
+    """(where `z` holds `a`'s own value, where it holds each of `values`): the one
+    element each place of `z = scatter_extreme(a, index, values, ...)` took its value
+    from, `a`'s where equal, else the first of the values that equal it."""
+    z = numpy.asarray(z)
+    from_a = numpy.asarray(a) == z
+    places = numpy.arange(z.size).reshape(z.shape)[index]  # where each value lands
+    values = numpy.broadcast_to(values, places.shape)
+    hit = (values == z.reshape(-1)[places]) & ~from_a.reshape(-1)[places]
+    order = numpy.arange(places.size).reshape(places.shape)
+    first = numpy.full(z.size, places.size)
+    numpy.minimum.at(first, places[hit], order[hit])
+    return from_a, hit & (order == first[places])
+
+
+@linear_in("g")
+def extreme_a_part(g, z, a, index, values):
+    """The part of `g` (at `z`'s shape) that goes to `a` in `scatter_extreme`."""
+    from_a, _ = _extreme_sources(z, a, index, values)
+    return numpy.where(from_a, g, 0.0)
+
+
+@linear_in("g")
+def extreme_values_part(g, z, a, index, values):
+    """The part of `g` (at `z`'s shape) that goes to `values` in `scatter_extreme`, at
+    the values' (broadcast) shape."""
+    _, chosen = _extreme_sources(z, a, index, values)
+    return numpy.where(chosen, numpy.asarray(g)[index], 0.0)
+
+
+@linear_in("t")
+def extreme_values_tangent(t, z, a, index, values):
+    """The tangent `scatter_extreme`'s result gets from the values' tangent `t`."""
+    _, chosen = _extreme_sources(z, a, index, values)
+    out = numpy.zeros(numpy.shape(z), numpy.result_type(t, 0.0))
+    numpy.add.at(out, index, numpy.where(chosen, numpy.broadcast_to(t, chosen.shape), 0.0))
+    return out
+
+
 def _chosen_index(a, n, mode):
     """Which of n choices `numpy.choose(a, choices, mode=mode)` takes at each place."""
     if mode == "wrap":

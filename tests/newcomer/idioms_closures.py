@@ -54,7 +54,7 @@ W = np.array([0.3, -0.2])
 CASES = [
     dict(f=FIRST, args=(W,), wrt=("w",)),
     dict(f=batch_loss, args=(W,), wrt=("w",)),
-    dict(f=with_activation, refused=r"closures\.py:\d+:\d+: lambda is supported only as", args=(W, BATCHES[0][0]), wrt=("w",)),
+    dict(f=with_activation, args=(W, BATCHES[0][0]), wrt=("w",)),
     dict(f=pairwise, args=([0.5, -1.5, 2.0, 0.1],), wrt=("points",)),
     dict(f=nested_lists, args=([[0.5, -1.5], [2.0, 0.1], [0.3, 0.3]],), wrt=("grid",)),
     dict(f=running_mean, args=([0.5, -1.5, 2.0, 0.1],), wrt=("xs",)),
