@@ -9,6 +9,7 @@ derivative 0 where it is 0 (all values equal); nansum and nanmean give the NaNs 
 skip a zero adjoint (and leave out their tangents)."""
 
 import builtins
+import math
 
 import numpy
 
@@ -16,6 +17,7 @@ from s2s import adjoint, d, linear, tangent
 from s2s.runtime import (
     chosen_mask,
     expand_reduced,
+    items_like,
     others_product,
     size_ratio,
     sum_adjoint,
@@ -97,6 +99,28 @@ def max_forward(z, x, axis=None, keepdims=False):
 def builtin_sum(z, x, start=0):
     d[x] += sum_adjoint(d[z], x)
     d[start] += unbroadcast(d[z], start)
+
+
+@linear(math.fsum)
+def fsum(z, seq):
+    """Python's sum, rounded once: the same derivative."""
+    d[seq] += sum_adjoint(d[z], seq)
+
+
+@adjoint(math.prod)
+def math_prod(z, iterable, *, start=1):
+    """Each item's adjoint is d[z] times start and the other items (exact at zeros);
+    items are numbers, or arrays of one shape."""
+    d[iterable] += items_like(d[z] * start * others_product(numpy.asarray(iterable), 0),
+                              iterable)
+    d[start] += unbroadcast(d[z] * math.prod(iterable), start)
+
+
+@tangent(math.prod)
+def math_prod_forward(z, iterable, *, start=1):
+    d[z] = (numpy.sum(numpy.asarray(d[iterable]) * start
+                      * others_product(numpy.asarray(iterable), 0), axis=0)
+            + d[start] * math.prod(iterable))
 
 
 @adjoint(numpy.var, numpy.ndarray.var)

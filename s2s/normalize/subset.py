@@ -5,11 +5,12 @@ In: the parsed `FunctionDef`.  Out: the same tree, unchanged, or an `Unsupported
 """
 
 import builtins
+import math
 
 import gast
 
 from ..errors import Unsupported, error_at
-from ..syntax import always_returns, walk
+from ..syntax import always_returns, dotted, walk
 
 # Statements and expressions the pipeline understands, and what to call the rest.
 STATEMENTS = (
@@ -94,8 +95,9 @@ def check_subset(fn, source):
         raise error_at(args.kwarg, "**kwargs parameters are not supported", source, Unsupported)
     consumed = {
         id(node.args[0]) for node in walk(fn)
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
-        and node.func.id in CONSUMERS and node.args
+        if isinstance(node, gast.Call) and node.args and (
+            (isinstance(node.func, gast.Name) and node.func.id in CONSUMERS)
+            or _resolved(node.func, source) in (math.fsum, math.prod))
     }
     named = {  # `f = lambda v: ...`: a nested function with a name
         id(node.value) for node in walk(fn)
@@ -112,7 +114,8 @@ def check_subset(fn, source):
             if isinstance(node, gast.GeneratorExp) and id(node) not in consumed:
                 raise error_at(
                     node, "generator expressions are supported only as the argument of "
-                    + ", ".join(sorted(CONSUMERS)), source, Unsupported,
+                    + ", ".join(sorted(CONSUMERS) + ["math.fsum", "math.prod"]), source,
+                    Unsupported,
                 )
             _check_node(node, source)
             _check_by_name(node, source)
@@ -169,6 +172,18 @@ def _check_node(node, source):
                         "methods called on that object as a statement (inlined), not here",
                         source, Unsupported,
                     )
+
+
+def _resolved(node, source):
+    """What `module.name` means, for a chain of module-level names; else None."""
+    name = dotted(node)
+    if name is None:
+        return None
+    first, *rest = name.split(".")
+    obj = source.namespace.lookup(first, None)
+    for attr in rest:
+        obj = getattr(obj, attr, None)
+    return obj
 
 
 def _written(targets, unpacked):

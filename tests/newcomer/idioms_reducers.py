@@ -1,6 +1,7 @@
-"""Lambdas handed to reducers and sorting."""
+"""Lambdas handed to reducers and sorting; math.fsum and math.prod."""
 import functools
 import itertools
+import math
 
 import numpy as np
 
@@ -27,7 +28,17 @@ def top_two(points):
     return ordered[-1][1] * ordered[-2][1]
 
 
+def exact_energy(xs, k):
+    return math.fsum(0.5 * k * x * x for x in xs)
+
+
+def likelihood(ps, scale):
+    return math.log(math.prod([p * scale for p in ps], start=scale))
+
+
 CASES = [
+    dict(f=exact_energy, args=([0.3, -1.2, 2.0], 0.8), wrt=("xs", "k")),
+    dict(f=likelihood, args=([0.3, 0.9, 0.6], 1.7), wrt=("ps", "scale")),
     dict(f=product_of, args=([1.5, -0.5, 2.0],), wrt=("xs",)),
     dict(f=weighted_fold, args=([0.3, 1.2, -0.7, 0.4], 1.3), wrt=("xs", "w")),
     dict(f=squares_by_map, args=([0.3, -1.2, 2.0],), wrt=("xs",)),
