@@ -71,7 +71,10 @@ __all__ = [
 def linear_in(*params, each=False):
     """Declare `helper` linear in `params` (jointly; in each separately where `each`,
     as a product is): forward mode's rule for it is then the helper itself applied to
-    their tangents, `unbroadcast(dg, x)` for `unbroadcast(g, x)`."""
+    their tangents, `unbroadcast(dg, x)` for `unbroadcast(g, x)`.  Its other
+    parameters must carry no derivative: shapes, indices, or choices constant almost
+    everywhere (a mask, a sort order); a value one of them carries would be dropped
+    from Hessian-vector products without a word."""
 
     def declare(helper):
         helper.s2s_linear_in = (params, each)
