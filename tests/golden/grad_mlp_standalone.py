@@ -22,7 +22,10 @@ __all__ = ["value_and_grad_loss", "grad_loss"]
 def linear_in(*params, each=False):
     """Declare `helper` linear in `params` (jointly; in each separately where `each`,
     as a product is): forward mode's rule for it is then the helper itself applied to
-    their tangents, `unbroadcast(dg, x)` for `unbroadcast(g, x)`."""
+    their tangents, `unbroadcast(dg, x)` for `unbroadcast(g, x)`.  Its other
+    parameters must carry no derivative: shapes, indices, or choices constant almost
+    everywhere (a mask, a sort order); a value one of them carries would be dropped
+    from Hessian-vector products without a word."""
 
     def declare(helper):
         helper.s2s_linear_in = (params, each)
@@ -638,8 +641,8 @@ def grad_loss(w1, b1, w2, b2, x, y):
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "594-596": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
-    "597-598": "in loss (mlp.py:8): out = h @ w2 + b2",
-    "599-601": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
-    "633-635": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "597-599": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "600-601": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "602-604": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "636-638": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
 }
