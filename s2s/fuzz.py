@@ -475,12 +475,13 @@ class _Writer:
         `functools.reduce`, a `try` whose handler runs where `math.sqrt` is given a
         negative number, `with np.errstate(...)`, a helper that takes `*args`, a
         `functools.partial`, a dataclass made in the function and its method, an object
-        whose `__init__` computes and whose method sets its attributes, and a loop over
-        objects of two classes with a method of the same name."""
+        whose `__init__` computes and whose method sets its attributes, a loop over
+        objects of two classes with a method of the same name, `:=`, `match`, and
+        `math.fsum` and `math.prod`."""
         rng, s, fl = self.rng, self.scalar, self.floats
         name = self.fresh()
         shape = rng.choice(["map", "reduce", "try", "with", "star", "partial", "record",
-                            "state", "dispatch"])
+                            "state", "dispatch", "walrus", "match", "fsum"])
         self.kinds.add(f"idiom {shape}")
         items = ", ".join(rng.choice(fl) for _ in range(rng.randint(2, 3)))
         if shape == "map":
@@ -504,6 +505,22 @@ class _Writer:
             self.helper("half", f"def weighted(a, b, k):\n    return {s(['a', 'b', 'k'], 1)}\n\n\n"
                                 "half = functools.partial(weighted, k=0.5)")
             self.lines.append(f"{pad}{name} = half({rng.choice(fl)}, {rng.choice(fl)})")
+        elif shape == "walrus":
+            self.lines += [f"{pad}if ({name} := {s(fl, 1)}) > {rng.choice(['0.0', '0.5'])}:",
+                           f"{pad}    {name} = {name} * 0.5 + {s(fl, 1)}"]
+        elif shape == "match":
+            self.lines += [f"{pad}{name} = {rng.choice(fl)}",
+                           f"{pad}for k in range({rng.randint(1, 4)}):",
+                           f"{pad}    match k:",
+                           f"{pad}        case 0:",
+                           f"{pad}            {name} = {name} * 0.5 + {s(fl, 1)}",
+                           f"{pad}        case 1 | 2:",
+                           f"{pad}            {name} = {s([name] + fl, 1)}",
+                           f"{pad}        case _:",
+                           f"{pad}            {name} = {name} - 0.25"]
+        elif shape == "fsum":
+            self.lines.append(f"{pad}{name} = math.fsum(v * {rng.choice(fl)} for v in "
+                              f"[{items}]) + math.prod([{items}])")
         elif shape == "state":
             self.helper("Accumulator", "class Accumulator:\n    def __init__(self, start):\n"
                                        "        self.total = start * 1.0\n"
