@@ -86,9 +86,10 @@ VECTORS = ("x", "y")  # parameters that are vectors of 3; any other is a float
 # statement kinds, with weights: the vector family's and the float family's
 VECTOR_KINDS = {"assign": 1, "branch": 1, "for": 1, "while": 1, "call": 1, "recursion": 1,
                 "list": 1, "dict": 1, "write": 1, "matrix": 1, "scatter": 1,
-                "accumulate": 3, "scalar": 2, "count": 1, "tolerance": 1, "callee": 2}
-FLOAT_KINDS = {"assign": 2, "branch": 3, "accumulate": 4, "count": 1, "tolerance": 2,
-               "callee": 3, "idiom": 5}
+                "accumulate": 3, "scalar": 2, "count": 1, "tolerance": 1, "callee": 2,
+                "idiom": 2}
+FLOAT_KINDS = {"assign": 2, "branch": 3, "accumulate": 5, "count": 1, "tolerance": 2,
+               "callee": 3, "idiom": 7}
 # decorators of the user's own, which s2s must refuse: (name, the line above `def`,
 # its definition)
 REFUSED = [
@@ -348,7 +349,7 @@ class _Writer:
         header, items, shape = self._loop_header(pad)
         form = rng.choices(["plain", "nested", "max", "mean", "sum"], [10, 2, 1, 1, 1])[0]
         operator = "+=" if final or form != "plain" else rng.choice(["+=", "+=", "-=", "*="])
-        start = rng.choice(["1.0", "1"] if operator == "*=" else ["0.0", "0.0", "0"])
+        start = rng.choice(["1.0", "1"] if operator == "*=" else ["0.0", "0"])
         self.kinds.add(f"accumulator {start} {operator}" if form == "plain" else
                        f"accumulator {form}")
         readable = self.floats + items

@@ -51,7 +51,8 @@ def test_programs_draw_every_kind():
                                              "range vector", "range len")}
                 | {f"callee {k}" for k in ("plain", "cached", "static", "loop")}
                 | {f"idiom {k}" for k in ("map", "reduce", "try", "with", "star", "partial",
-                                          "record")}
+                                          "record", "state", "dispatch", "walrus", "match",
+                                          "fsum")}
                 | {f"accumulator {k}" for k in ("0.0 +=", "0 +=", "0.0 -=", "0 -=", "1.0 *=",
                                                 "1 *=", "nested", "max", "mean", "sum",
                                                 "early return")})

@@ -2,6 +2,8 @@
 differences, over every form of `axis`, with and without keepdims; prod through
 zeros; max and min through ties, against values worked out by hand."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -244,3 +246,27 @@ def test_float32(f, axis, keepdims):
     assert g.dtype == np.float32 and g.shape == x.shape
     g64 = s2s.grad(f, wrt=0)(x.astype(np.float64), w.astype(np.float64), axis, keepdims)
     np.testing.assert_allclose(g, g64, rtol=1e-4, atol=1e-5)
+
+
+def fsum_of_squares(xs, k):
+    return math.fsum(k * x * x for x in xs) + math.fsum([math.sin(x) for x in xs])
+
+
+def product_with_start(xs, s):
+    return math.prod(xs) + math.prod([x + s for x in xs], start=s)
+
+
+@pytest.mark.parametrize("xs", [[0.5, -1.2, 2.0], [0.5, 0.0, 2.0], [0.0, 0.0, 1.5]])
+def test_math_fsum_and_prod(xs):
+    """math.fsum is Python's sum rounded once; math.prod's derivative is exact where
+    items are zero (one zero, two zeros), with respect to `start` too."""
+    check_gradient(fsum_of_squares, (xs, 0.8), wrt=(0, 1))
+    check_gradient(product_with_start, (xs, 0.7), wrt=(0, 1))
+    for f, args in ((fsum_of_squares, (xs, 0.8)), (product_with_start, (xs, 0.7))):
+        assert s2s.value_and_grad(f, wrt=(0, 1))(*args)[0] == f(*args)
+        v = [0.3, -0.4, 0.9]
+        grad = s2s.grad(f, wrt=0)
+        step = 1e-6
+        expected = (np.array(grad([x + step * vi for x, vi in zip(xs, v)], args[1]))
+                    - np.array(grad([x - step * vi for x, vi in zip(xs, v)], args[1]))) / (2 * step)
+        np.testing.assert_allclose(s2s.hvp(f, wrt=0)(*args, v), expected, rtol=1e-5, atol=1e-7)

@@ -231,8 +231,15 @@ class _Methods(gast.NodeTransformer):
                 self.inferred[name] = (annotated, arg.annotation)
                 continue
             self._by_methods(name, receivers.get(name, ()))
+        looped = {}  # name -> how many loops bind it
+        for node in walk(fn):
+            if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+                looped[node.target.id] = looped.get(node.target.id, 0) + 1
         for name in loop_names:
-            if name not in self.known and bound.get(name) == 1 and name not in params:
+            # (bound by loops alone: each statement that calls its methods checks, or
+            # dispatches on, the object it holds then)
+            if name not in self.known and bound.get(name) == looped[name] and (
+                    name not in params):
                 self._by_methods(name, receivers.get(name, ()))
 
     def _infer_loops(self, stmts):
