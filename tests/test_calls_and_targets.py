@@ -296,3 +296,43 @@ def test_tuple_of_items_that_need_derivatives(f, args):
     check_gradient(f, args)
     if isinstance(args[0], np.ndarray):
         check_hvp(f, args, (0,), rng)
+
+
+# -- functions handed to functions: inlined where they are called -----------------------
+
+
+def integrate(f, y, h, n):
+    for _ in range(n):
+        y = y + h * f(y)
+    return y
+
+
+def decay(y):
+    return -0.5 * y * y
+
+
+def step_twice(f, y, h, *args):
+    return integrate(f, y, h, 2) + 0.5 * f(y, *args)
+
+
+def uses_integrate(y0, k):
+    fast = lambda y: -k * y  # noqa: E731 - as people write it
+    return (integrate(lambda y: -k * np.sin(y), y0, 0.1, 5) + integrate(decay, y0, 0.1, 3)
+            + step_twice(fast, y0, 0.05) + step_twice(scaled, y0, 0.05, k))
+
+
+def scaled(y, k=1.5):
+    return np.tanh(k * y)
+
+
+def test_functions_handed_to_functions():
+    """A lambda written in the call, one named first, and a module's function, handed
+    to a function of the module that calls it (and hands it on): each call is the
+    function's body with the function given in its place."""
+    for args in ((0.8, 1.3), (-0.4, 0.2)):
+        value, grads = s2s.value_and_grad(uses_integrate, wrt=(0, 1))(*args)
+        assert value == uses_integrate(*args)
+        check_gradient(uses_integrate, args, wrt=(0, 1))
+        grad = s2s.grad(uses_integrate, wrt=0)
+        expected = (grad(args[0] + 1e-6, args[1]) - grad(args[0] - 1e-6, args[1])) / 2e-6
+        assert abs(s2s.hvp(uses_integrate, wrt=0)(*args, 1.0) - expected) < 1e-6

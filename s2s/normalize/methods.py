@@ -115,6 +115,21 @@ def _user_method(cls, name):
     return is_user_function(method)
 
 
+def _first_call(node, matches):
+    """The first call under `node`, in the order Python evaluates them, for which
+    `matches(call)`; None where there is none, or where the first one may not run
+    (a branch of a conditional expression, after the first operand of and/or, in a
+    comprehension or a lambda)."""
+    if isinstance(node, (gast.IfExp, gast.BoolOp, gast.ListComp, gast.SetComp,
+                         gast.DictComp, gast.GeneratorExp, gast.Lambda)):
+        return None
+    for child in gast.iter_child_nodes(node):
+        found = _first_call(child, matches)
+        if found is not None:
+            return found
+    return node if isinstance(node, gast.Call) and matches(node) else None
+
+
 def _sets_attributes(method):
     """Whether `method` assigns attributes of its first parameter (`self.x = ...`)."""
     try:
@@ -180,6 +195,12 @@ class _Methods(gast.NodeTransformer):
         self.reference = reference
         self.require_class = (lambda: reference(require_class)) if reference else None
         self.taken = {n.id for n in walk(fn) if isinstance(n, gast.Name)}
+        self.lambdas = {n.targets[0].id for n in walk(fn) if isinstance(n, gast.Assign)
+                        and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
+                        and isinstance(n.value, gast.Lambda)}
+        self.variables = {a.id for a in fn.args.args + fn.args.kwonlyargs} | {
+            n.id for n in walk(fn) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Store)}
         self.inlining = 0  # how deep inlined methods call further ones
         bound = _bound_counts(fn)
         params = [a.id for a in fn.args.args]
@@ -329,6 +350,9 @@ class _Methods(gast.NodeTransformer):
             hoisted = self._hoisted(node)
             if hoisted is not None:
                 return hoisted
+            handed = self._higher_order(node)
+            if handed is not None:
+                return handed
             dispatched = self._dispatched(node)
             if dispatched is not None:
                 return dispatched
@@ -362,7 +386,7 @@ class _Methods(gast.NodeTransformer):
         if target is not None and isinstance(cls, type) and target in self.known and (
                 self.known[target][0] is cls) and record_fields(cls) is None:
             init = inspect.getattr_static(cls, "__init__", None)
-            body = self._body(init, load(target), call.args, call.keywords, None)
+            body = self._body(init, [load(target)] + call.args, call.keywords, None)
             if body is None:
                 return None
             made = gast.Call(func=self.reference(new_object), args=[clone(call.func)],
@@ -373,7 +397,7 @@ class _Methods(gast.NodeTransformer):
         if found is None:
             return None
         receiver, method = found
-        body = self._body(method, load(receiver), call.args, call.keywords, target)
+        body = self._body(method, [load(receiver)] + call.args, call.keywords, target)
         if body is None:
             return None
         if receiver in self.inferred:  # (read from the source: checked where it runs)
@@ -440,19 +464,21 @@ class _Methods(gast.NodeTransformer):
         finally:
             self.inlining -= 1
 
-    def _body(self, method, receiver, args, keywords, target):
-        """The statements of `method`'s body called on `receiver` with `args` and
-        `keywords`, its result in `target` (None: unused); None where it cannot be
-        inlined."""
-        if not is_user_function(method) or (
-                getattr(method, "__globals__", None) is not self.source.function.__globals__):
+    def _body(self, function, args, keywords, target):
+        """The statements of `function`'s body called with `args` (for a method, the
+        object first) and `keywords`, its result in `target` (None: unused); None
+        where it cannot be inlined: another module's, one that returns before its end,
+        or holds a nested function or a `try`."""
+        if not is_user_function(function) or (
+                getattr(function, "__globals__", None) is not self.source.function.__globals__):
             return None
         try:
-            fn = parse_function(function_source(method))
+            fn = parse_function(function_source(function))
         except Exception:  # noqa: BLE001 - not inlined: differentiated (or refused) as a call
             return None
         a = fn.args
-        if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or not a.args:
+        if a.kwarg or a.kwonlyargs or a.posonlyargs or any(
+                isinstance(arg, gast.Starred) for arg in args):
             return None
         body = fn.body[1:] if (isinstance(fn.body[0], gast.Expr) and isinstance(
             fn.body[0].value, gast.Constant) and isinstance(fn.body[0].value.value, str)) else fn.body
@@ -462,15 +488,15 @@ class _Methods(gast.NodeTransformer):
                               gast.Yield, gast.YieldFrom, gast.Try)) for n in inside) or any(
                 r is not body[-1] for r in returns):
             return None
-        me, params = a.args[0].id, [p.id for p in a.args[1:]]
+        params = [p.id for p in a.args]
         stored = {n.id for n in walk(fn) if isinstance(n, gast.Name)
                   and isinstance(n.ctx, gast.Store)}
-        if me in stored or len(args) > len(params) or any(
+        if (len(args) > len(params) and a.vararg is None) or any(
                 k.arg not in params for k in keywords):
             return None
         given = dict(zip(params, args)) | {k.arg: k.value for k in keywords}
         defaults = dict(zip(params[len(params) - len(a.defaults):], a.defaults))
-        renames, before = {me: receiver.id}, []
+        renames, before, body = {}, [], clone(body)
         for p in params:
             value = given.get(p, defaults.get(p))
             if value is None:
@@ -482,9 +508,28 @@ class _Methods(gast.NodeTransformer):
                 before.append(located(gast.Assign(targets=[store(renames[p])],
                                                   value=clone(value), type_comment=None),
                                       fn))
+        if a.vararg is not None:  # `*args`: the items passed, by name where splatted
+            items = []
+            for value in args[len(params):]:
+                if isinstance(value, gast.Name) and value.id not in stored:
+                    items.append(value.id)
+                else:
+                    items.append(self._fresh(a.vararg.id))
+                    before.append(located(gast.Assign(targets=[store(items[-1])],
+                                                      value=clone(value), type_comment=None),
+                                          fn))
+            star = a.vararg.id
+            for call in [n for stmt in body for n in walk(stmt) if isinstance(n, gast.Call)]:
+                call.args = [item for arg in call.args for item in (
+                    [located(load(i), arg) for i in items] if isinstance(arg, gast.Starred)
+                    and isinstance(arg.value, gast.Name) and arg.value.id == star else [arg])]
+            if any(isinstance(n, gast.Name) and n.id == star for stmt in body for n in walk(stmt)):
+                renames[star] = self._fresh(star)
+                before.append(located(gast.Assign(
+                    targets=[store(renames[star])], type_comment=None,
+                    value=gast.Tuple(elts=[load(i) for i in items], ctx=gast.Load())), fn))
         for name in sorted(stored - set(renames)):
             renames[name] = self._fresh(name)
-        body = clone(body)
         for stmt in body:
             for n in walk(stmt):
                 if isinstance(n, gast.Name) and n.id in renames:
@@ -497,8 +542,74 @@ class _Methods(gast.NodeTransformer):
             elif not isinstance(value, (gast.Name, gast.Constant, gast.Attribute)):
                 body.append(gast.copy_location(gast.Expr(value=value), returns[0]))
         elif target is not None:
-            return None  # `v = obj.method()` of a method without a result: None
+            return None  # `v = f(...)` of a function without a result: None
         return before + body
+
+    # -- functions handed to functions: `rk4_step(rhs, t, y, h)`, `trapezoid(lambda ...)`
+
+    def _higher_order(self, stmt):
+        """`v = g(f, x)` (or `return g(f, x)`, or `g(f, x)`), where `g` is a function of
+        the module and `f` a function: a module's, a lambda written there, or a name
+        bound to one.  `g`'s body, inlined with `f` in its place, calls `f` where it
+        is known."""
+        if self.reference is None or self.inlining > 8 or not isinstance(
+                stmt, (gast.Assign, gast.Expr, gast.Return)):
+            return None
+        call = stmt.value
+        if not isinstance(call, gast.Call) or not self._hands_a_function(call):
+            return self._hoisted_handing(stmt)
+        target = None
+        if isinstance(stmt, gast.Assign):
+            if not (len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+                return None
+            target = stmt.targets[0].id
+        elif isinstance(stmt, gast.Return):
+            target = self._fresh("result")
+        function = self._handed_to(call)
+        body = self._body(function, call.args, call.keywords, target)
+        if body is None:
+            return None
+        if isinstance(stmt, gast.Return):
+            body.append(located(gast.Return(value=load(target)), stmt))
+        return self._visited(body)
+
+    def _handed_to(self, call):
+        """The user's function `call` calls, where it hands it a function; else None."""
+        function = _resolve(call.func, self.source.namespace) if not (
+            isinstance(call.func, gast.Name) and call.func.id in self.variables) else None
+        if is_user_function(function) and any(
+                self._is_function(a) for a in call.args + [k.value for k in call.keywords]):
+            return function
+        return None
+
+    def _hands_a_function(self, call):
+        return self._handed_to(call) is not None
+
+    def _hoisted_handing(self, stmt):
+        """`v = g(f, x) + 1.0`: the call, first in the order Python evaluates, as a
+        statement of its own before (`result = g(f, x)`), where nothing may skip it."""
+        found = _first_call(stmt.value, self._hands_a_function)
+        if found is None:
+            return None
+        name = self._fresh("result")
+        replaced = clone(stmt, {id(found): load(name)})
+        first = located(gast.Assign(targets=[store(name)], value=found, type_comment=None),
+                        stmt)
+        return self._visited([first, replaced])
+
+    def _is_function(self, node):
+        """Whether `node` is a function: a lambda, a name bound to one in the function,
+        or a module-level function."""
+        if isinstance(node, gast.Lambda):
+            return True
+        if not isinstance(node, (gast.Name, gast.Attribute)):
+            return False
+        if isinstance(node, gast.Name) and node.id in self.lambdas:
+            return True
+        if isinstance(node, gast.Name) and node.id in self.variables:
+            return False  # (a variable of the function)
+        meaning = _resolve(node, self.source.namespace)
+        return callable(meaning) and not isinstance(meaning, type)
 
     def _fresh(self, name):
         fresh, i = name, 0
