@@ -397,7 +397,8 @@ def _rewrite_forms(fn, source, imports):
     """`match`, `:=`, `del name` and `global` in the core language's terms
     (normalize/forms.py)."""
     module = sys.modules.get(source.module_name)
-    return rewrite_forms(fn, source, imports.reference, module, runtime.set_global)
+    return rewrite_forms(fn, source, imports.reference, module, runtime.set_global,
+                         runtime.require_key)
 
 
 def _drop_class_annotations(fn, source):

@@ -8,7 +8,8 @@ import numpy
 
 from s2s import nondifferentiable, stop_gradient
 from s2s.runtime import (
-    balanced_eq, chosen_mask, new_object, require_class, require_scalars, require_unshared,
+    balanced_eq, chosen_mask, new_object, require_class, require_key, require_scalars,
+    require_unshared,
     set_global, shape_of, size_ratio, update_object, zero_object, zeros_like, zeros_outside,
 )
 from s2s.runtime.elementwise import sign_of
@@ -82,8 +83,9 @@ nondifferentiable(
     "zeros",
 )
 nondifferentiable(
-    new_object, require_class, update_object, set_global,
+    new_object, require_class, require_key, update_object, set_global,
     reason="the runtime's, for objects: an object without attributes yet (its attribute "
-    "writes carry the derivatives), a check of an object's class, the write-back of "
-    "a changed object's attributes to the caller's, and a global counter's write",
+    "writes carry the derivatives), a check of an object's class or of a dict's key, "
+    "the write-back of a changed object's attributes to the caller's, and a global "
+    "counter's write",
 )

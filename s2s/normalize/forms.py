@@ -13,6 +13,10 @@ module or runtime helper.  Out: the same function where
   body (a body with `continue` is refused);
 - `del name` is dropped (the name is not read again, or Python would fail there);
   `del` of an item or an attribute is refused;
+- a call of a function read from a module's dict of functions at a key known when
+  it runs (`ACTIVATIONS[name](x)`, or `f = ACTIVATIONS[name]` then `f(x)`) is one
+  branch per key, each calling its function (`if name == "tanh": ...`), after
+  `require_key(name, keys)`, which raises the `KeyError` the read would;
 - `{"relu": f, "tanh": g}["tanh"]` is `g`, and a call of a name bound once to a
   module's function (`act = np.tanh`, then `act(x)`) is a call of that function;
 - `global n` is dropped, its reads are `module.n`, read when they run, and its writes
@@ -20,6 +24,8 @@ module or runtime helper.  Out: the same function where
   alone (a counter, `n += 1`): a global written from the function's values would
   carry a derivative out of the function, which s2s refuses.
 """
+
+import inspect
 
 import gast
 
@@ -30,10 +36,11 @@ _UNEVALUATED = (gast.BoolOp, gast.IfExp, gast.ListComp, gast.SetComp, gast.DictC
                 gast.GeneratorExp, gast.Lambda)
 
 
-def rewrite_forms(fn, source, reference, module, set_global):
+def rewrite_forms(fn, source, reference, module, set_global, require_key):
     """`reference(obj)`: the expression naming `obj` in generated code; `module`: the
-    function's module; `set_global`: the runtime's helper."""
+    function's module; `set_global`, `require_key`: the runtime's helpers."""
     forms = _Forms(fn, source, reference, module, set_global)
+    forms.require_key = require_key
     fn.body = forms.block(fn.body)
     _call_through_aliases(fn, source)
     return fn
@@ -77,6 +84,7 @@ class _Forms:
         self.globals = {name for node in walk(fn) if isinstance(node, gast.Global)
                         for name in node.names}
         self.taken = {n.id for n in walk(fn) if isinstance(n, gast.Name)}
+        self.fn, self.aliases = fn, {}
         self.locals = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs} | {
             n.id for n in walk(fn) if isinstance(n, gast.Name) and isinstance(
                 n.ctx, gast.Store)} - self.globals
@@ -101,6 +109,12 @@ class _Forms:
     def statement(self, stmt):
         if isinstance(stmt, gast.Global):
             return []
+        table = self.table_alias(stmt)
+        if table is not None:
+            return table
+        dispatched = self.table_calls(stmt)
+        if dispatched is not None:
+            return dispatched
         if isinstance(stmt, gast.Delete):
             for target in stmt.targets:
                 if not isinstance(target, gast.Name):
@@ -119,6 +133,95 @@ class _Forms:
         if self.globals:
             return before + self.global_forms(stmt)
         return before + [stmt]
+
+    # -- a module's dict of functions, read at a key known when it runs
+
+    def table(self, node):
+        """(the dict, {key: the expression its display gives there}) where `node` names
+        a dict of functions with literal keys that the function's module writes as a
+        display (`ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: ...}`); else None."""
+        if not isinstance(node, gast.Name) or node.id in self.locals:
+            return None
+        table = self.source.namespace.lookup(node.id, None)
+        if not (isinstance(table, dict) and table and all(
+                isinstance(k, (str, int)) and not isinstance(k, bool) for k in table)
+                and all(callable(v) and not isinstance(v, type) for v in table.values())):
+            return None
+        display = _display_of(self.module, node.id)
+        if display is None or set(display) != set(table):
+            return None
+        return table, display
+
+    def table_alias(self, stmt):
+        """`f = ACTIVATIONS[name]`, where `f` is only called after: dropped, each call
+        of `f` a call of `ACTIVATIONS[name]` (below)."""
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.Subscript)
+                and self.table(stmt.value.value) is not None):
+            return None
+        name = stmt.targets[0].id
+        uses = [n for n in walk(self.fn) if isinstance(n, gast.Name) and n.id == name]
+        called = {id(c.func) for c in walk(self.fn) if isinstance(c, gast.Call)}
+        if sum(isinstance(n.ctx, gast.Store) for n in uses) != 1 or any(
+                isinstance(n.ctx, gast.Load) and id(n) not in called for n in uses):
+            return None
+        before = []
+        key = stmt.value.slice
+        if not isinstance(key, (gast.Name, gast.Constant)) or (
+                isinstance(key, gast.Name) and key.id in self.stored_later(stmt)):
+            fresh = self.fresh("key")
+            before.append(located(gast.Assign(targets=[store(fresh)], value=key,
+                                              type_comment=None), stmt))
+            key = load(fresh)
+        self.aliases[name] = gast.Subscript(value=stmt.value.value, slice=key,
+                                            ctx=gast.Load())
+        return before
+
+    def stored_later(self, stmt):
+        return {n.id for n in walk(self.fn) if isinstance(n, gast.Name)
+                and isinstance(n.ctx, gast.Store)}
+
+    def table_calls(self, stmt):
+        """A simple statement that calls `ACTIVATIONS[name](...)` (or an alias of it),
+        as one branch per key: `if name == "tanh": ... elif ...: ... else: raise
+        KeyError(name)`, each branch calling that key's function, which s2s resolves."""
+        if self.aliases:
+            _replace(stmt, {id(n): clone(self.aliases[n.id]) for n in walk(stmt)
+                            if isinstance(n, gast.Name) and n.id in self.aliases
+                            and isinstance(n.ctx, gast.Load)})
+        reads = [c.func for c in walk(stmt) if isinstance(c, gast.Call)
+                 and isinstance(c.func, gast.Subscript) and self.table(c.func.value)
+                 and not isinstance(c.func.slice, gast.Constant)]
+        if not reads:
+            return None
+        if not isinstance(stmt, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)) or len(
+                {gast.dump(r) for r in reads}) != 1:
+            self.refuse(reads[0], "calling a function read from a dict at a key known when "
+                        "it runs is supported in a simple statement, one dict read each")
+        read = reads[0]
+        found = self.table(read.value)
+        if found is None:
+            self.refuse(read, "calling a function read from this dict is not supported: "
+                        "s2s reads such a dict where the module writes it as a display "
+                        "of functions with literal keys")
+        table, display = found
+        keys = list(table)
+        chain = None
+        for key in reversed(keys):
+            branch = clone(stmt)
+            _replace(branch, {id(n): clone(display[key]) for n in walk(branch)
+                              if isinstance(n, gast.Subscript)
+                              and gast.dump(n) == gast.dump(read)})
+            if chain is None:  # (the last key: the check before made sure of it)
+                chain = [branch]
+                continue
+            test = gast.Compare(left=clone(read.slice), ops=[gast.Eq()],
+                                comparators=[constant(key)])
+            chain = [located(gast.If(test=test, body=[branch], orelse=chain), stmt)]
+        check = gast.Call(func=self.reference(self.require_key), keywords=[], args=[
+            clone(read.slice), gast.Tuple(elts=[constant(k) for k in keys], ctx=gast.Load())])
+        return [located(gast.Expr(value=check), stmt)] + chain
 
     # -- match
 
@@ -265,6 +368,23 @@ def _pick_from_displays(stmt):
                 picked[id(node)] = found[-1]  # (the last of equal keys, as Python keeps)
     if picked:
         _replace(stmt, picked)
+
+
+def _display_of(module, name):
+    """{key: value expression} of the dict display `name = {...}` at the top level of
+    `module`'s source (the last such assignment), or None."""
+    try:
+        tree = gast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    found = None
+    for stmt in tree.body:
+        if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name):
+            value = stmt.value
+            found = {k.value: v for k, v in zip(value.keys, value.values)
+                     if isinstance(k, gast.Constant)} if isinstance(value, gast.Dict) else None
+    return found
 
 
 def _maybe_unevaluated(node, conditional=False):

@@ -41,6 +41,7 @@ __all__ = [
     "new_object",
     "others_product",
     "require_class",
+    "require_key",
     "require_number_result",
     "require_scalars",
     "require_unshared",
@@ -388,6 +389,14 @@ def copy_object(obj):
     the copy's (and puts them back in reverse); `update_object` then gives the
     caller's object the copy's last values (normalize/methods.py)."""
     return copy.copy(obj)
+
+
+@check
+def require_key(key, keys):
+    """The `KeyError` that reading a dict of functions at `key` raises, where `keys`
+    are its keys (normalize/forms.py calls the function of each key in a branch)."""
+    if key not in keys:
+        raise KeyError(key)
 
 
 @check

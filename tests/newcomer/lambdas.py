@@ -43,8 +43,9 @@ def list_of_pairs(x):
 
 CASES = [
     dict(f=compose_loss, args=(np.array([0.2, -0.7, 1.1]), 1.3), wrt=("x", "a")),
-    dict(f=net, refused=r"lambdas\.py:\d+:\d+: calling f, which cannot be resolved statically",
-         args=(np.array([0.5, -1.0, 2.0]), np.array([1.0, 0.3, -0.4])), wrt=("w",)),
+    dict(f=net, args=(np.array([0.5, -1.0, 2.0]), np.array([1.0, 0.3, -0.4])), wrt=("w",)),
+    dict(f=net, args=(np.array([0.5, -1.0, 2.0]), np.array([1.0, 0.3, -0.4]), "tanh"), wrt=("w",)),
+    dict(f=net, args=(np.array([0.5, -1.0, 2.0]), np.array([1.0, 0.3, -0.4]), "softplus"), wrt=("w",)),
     dict(f=gaussian_area, args=(0.8, 1.7), wrt=("c", "upper")),
     dict(f=list_of_pairs, args=(np.array([0.4, 1.5, -0.6]),), wrt=("x",)),
 ]
