@@ -301,7 +301,7 @@ def test_tuple_of_items_that_need_derivatives(f, args):
 # -- functions handed to functions: inlined where they are called -----------------------
 
 
-def integrate(f, y, h, n):
+def euler(f, y, h, n):
     for _ in range(n):
         y = y + h * f(y)
     return y
@@ -312,16 +312,16 @@ def decay(y):
 
 
 def step_twice(f, y, h, *args):
-    return integrate(f, y, h, 2) + 0.5 * f(y, *args)
+    return euler(f, y, h, 2) + 0.5 * f(y, *args)
 
 
-def uses_integrate(y0, k):
+def uses_euler(y0, k):
     fast = lambda y: -k * y  # noqa: E731 - as people write it
-    return (integrate(lambda y: -k * np.sin(y), y0, 0.1, 5) + integrate(decay, y0, 0.1, 3)
-            + step_twice(fast, y0, 0.05) + step_twice(scaled, y0, 0.05, k))
+    return (euler(lambda y: -k * np.sin(y), y0, 0.1, 5) + euler(decay, y0, 0.1, 3)
+            + step_twice(fast, y0, 0.05) + step_twice(tanh_scaled, y0, 0.05, k))
 
 
-def scaled(y, k=1.5):
+def tanh_scaled(y, k=1.5):
     return np.tanh(k * y)
 
 
@@ -330,9 +330,9 @@ def test_functions_handed_to_functions():
     to a function of the module that calls it (and hands it on): each call is the
     function's body with the function given in its place."""
     for args in ((0.8, 1.3), (-0.4, 0.2)):
-        value, grads = s2s.value_and_grad(uses_integrate, wrt=(0, 1))(*args)
-        assert value == uses_integrate(*args)
-        check_gradient(uses_integrate, args, wrt=(0, 1))
-        grad = s2s.grad(uses_integrate, wrt=0)
+        value, grads = s2s.value_and_grad(uses_euler, wrt=(0, 1))(*args)
+        assert value == uses_euler(*args)
+        check_gradient(uses_euler, args, wrt=(0, 1))
+        grad = s2s.grad(uses_euler, wrt=0)
         expected = (grad(args[0] + 1e-6, args[1]) - grad(args[0] - 1e-6, args[1])) / 2e-6
-        assert abs(s2s.hvp(uses_integrate, wrt=0)(*args, 1.0) - expected) < 1e-6
+        assert abs(s2s.hvp(uses_euler, wrt=0)(*args, 1.0) - expected) < 1e-6

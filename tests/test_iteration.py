@@ -305,6 +305,11 @@ def apply_twice(f, x):
     return f(f(x))
 
 
+def test_a_lambda_given_to_a_helper_of_the_module():
+    # (the helper is inlined, with the lambda in its place: test_calls_and_targets.py)
+    check_everything(lambda_given_to_a_helper, (0.5,))
+
+
 def fold_in_a_branch(xs, flag):
     return reduce(lambda a, b: a * b, xs) if flag else 0.0
 
@@ -326,7 +331,6 @@ def scale_changing_in_the_loop(w, xs):
     (set_of_values, (xs,), "making a set object from values that need derivatives"),
     (map_kept_for_later, (xs,), "map is supported only where it is consumed at once"),
     (one_of_two_lambdas, (0.5, True), "lambda is supported only as `name = lambda ...`"),
-    (lambda_given_to_a_helper, (0.5,), "lambda is supported only as `name = lambda ...`"),
     (fold_in_a_branch, (xs, True), "reduce(...) evaluated conditionally or repeatedly"),
     (lambda_with_default, (1.3, xs), "the lambda given to map must take 1 parameter"),
 ], ids=lambda v: getattr(v, "__name__", ""))

@@ -588,6 +588,8 @@ class _Methods(gast.NodeTransformer):
     def _hoisted_handing(self, stmt):
         """`v = g(f, x) + 1.0`: the call, first in the order Python evaluates, as a
         statement of its own before (`result = g(f, x)`), where nothing may skip it."""
+        if stmt.value is None:  # (`return`)
+            return None
         found = _first_call(stmt.value, self._hands_a_function)
         if found is None:
             return None
