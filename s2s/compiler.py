@@ -369,7 +369,7 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     fn = mark_checkpoints(fn, source, as_written, checkpoint, allowed=not callee)
     fn = lower_statements(fn, source, as_written, namer, forward)  # try, with
     fn = drop_written_into(fn, as_written)
-    fn = rewrite_scatters(fn, as_written, imports.reference)
+    fn = rewrite_scatters(fn, as_written, imports.reference, namer)
     check_in_place_calls(fn, as_written, source, forward)
     fn = guard_augmented(fn, as_written, lambda: imports.reference(runtime.require_unshared),
                          source)

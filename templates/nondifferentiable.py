@@ -13,6 +13,7 @@ from s2s.runtime import (
     set_global, shape_of, size_ratio, update_object, zero_object, zeros_like, zeros_outside,
 )
 from s2s.runtime.elementwise import sign_of
+from s2s.runtime.selection import scatter_places
 
 nondifferentiable(
     len, int, bool, round, range, isinstance, type, print,
@@ -78,7 +79,7 @@ nondifferentiable(
 nondifferentiable(stop_gradient, reason="s2s.stop_gradient: no derivative, on purpose")
 nondifferentiable(
     zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_scalars,
-    require_unshared, shape_of, sign_of, zero_object,
+    require_unshared, shape_of, sign_of, zero_object, scatter_places,
     reason="the runtime's, in generated gradients: shapes, masks, signs, checks and fresh "
     "zeros",
 )

@@ -1,6 +1,7 @@
 """ufunc.at scatters (normalize/scatters.py): np.add.at (a histogram, an embedding
 gradient, messages on a graph), np.subtract.at, np.maximum.at and np.minimum.at
-(pooling), with repeated places, tuple indices and broadcast values; each
+(pooling), np.multiply.at, np.divide.at and np.power.at (place by place), with
+repeated places, tuple indices and broadcast values; each
 checked for value, gradient and forward mode against finite differences (gradcheck),
 and for Hessian-vector products against differences of gradients."""
 
@@ -116,11 +117,61 @@ def test_a_tie_gives_the_derivative_to_the_array_then_to_the_first_value():
     assert tangent == 3.0 * 1.0 + 5.0 * 100.0
 
 
-def test_other_ufuncs_at_stay_refused():
-    def products(a, v):
+def products(a, v):
+    b = a.copy()
+    np.multiply.at(b, [0, 2, 0], v)  # place 0 twice
+    return np.sum(np.sin(b))
+
+
+def row_products(a, v):
+    b = a.copy()
+    np.multiply.at(b, np.array([1, 1, 0]), v)  # rows, each value a row (or one row for all)
+    return np.sum(b ** 2)
+
+
+def quotients(a, v):
+    b = a.copy()
+    np.divide.at(b, [0, 0, 1], v)
+    return np.sum(np.tanh(b))
+
+
+def powers(a, v):
+    b = a.copy()
+    np.power.at(b, [1, 1], v)
+    return np.sum(b)
+
+
+@pytest.mark.parametrize("f, args", [
+    (products, lambda: (rng.normal(size=3), rng.normal(size=3))),
+    (row_products, lambda: (rng.normal(size=(2, 2)), rng.normal(size=(3, 2)))),
+    (row_products, lambda: (rng.normal(size=(2, 2)), rng.normal(size=2))),
+    (quotients, lambda: (rng.normal(size=2), rng.normal(size=3) + 3.0)),
+    (powers, lambda: (rng.uniform(0.5, 1.5, size=3), rng.uniform(0.5, 2.0, size=2))),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_ufuncs_at_run_one_place_at_a_time(f, args):
+    """np.multiply.at, np.divide.at and np.power.at: a loop of writes, place by place,
+    as NumPy runs them (repeated places multiply up)."""
+    args = args()
+    assert s2s.value_and_grad(f, wrt=(0, 1))(*args)[0] == f(*args)
+    check_gradient(f, args, wrt=(0, 1))
+    hvp_matches_differences(f, args)
+
+
+def test_a_tuple_index_to_multiply_at_fails_clearly():
+    def grid(a, v):
         b = a.copy()
-        np.multiply.at(b, [0, 0], v)
+        np.multiply.at(b, ([0, 1], [1, 0]), v)
         return np.sum(b)
 
-    with pytest.raises(s2s.Unsupported, match=r"np\.multiply\.at\(\) changes a value in place"):
-        s2s.grad(products)(np.ones(3), 2.0)
+    with pytest.raises(TypeError, match="an index of one 1-D integer array or list"):
+        s2s.grad(grid)(np.ones((2, 2)), 2.0)
+
+
+def test_other_ufuncs_at_stay_refused():
+    def angles(a, v):
+        b = a.copy()
+        np.arctan2.at(b, [0, 0], v)
+        return np.sum(b)
+
+    with pytest.raises(s2s.Unsupported, match=r"np\.arctan2\.at\(\) changes a value in place"):
+        s2s.grad(angles)(np.ones(3), 2.0)

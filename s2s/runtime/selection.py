@@ -107,6 +107,16 @@ def scatter_added(a, index, values):
     return out
 
 
+def scatter_places(index):
+    """The places `numpy.multiply.at(a, index, values)` writes, one at a time as s2s
+    runs it (normalize/scatters.py): one integer array or list, not a tuple of them."""
+    if isinstance(index, tuple) or numpy.ndim(index) > 1:
+        raise TypeError(
+            "s2s runs numpy.multiply.at, divide.at and power.at one place at a time, "
+            "with an index of one 1-D integer array or list (not a tuple of them)")
+    return numpy.atleast_1d(numpy.asarray(index))
+
+
 def scatter_extreme(a, index, values, which):
     """`a` with `numpy.maximum.at(a, index, values)` (`which` "maximum") or
     `numpy.minimum.at` applied, as a new array (normalize/scatters.py)."""
