@@ -22,6 +22,8 @@ import textwrap
 import types
 from dataclasses import dataclass, field
 
+import gast
+
 from .errors import S2SError, Unsupported
 from .runtime import notes
 
@@ -112,6 +114,18 @@ class Namespace:
 
     def names(self):
         return set(self.closure) | set(self.globals) | set(vars(builtins))
+
+
+def meaning(node, namespace):
+    """What `node`, a name or an attribute chain of names (gast), means in `namespace`
+    (a `Namespace`, or a module's globals); None where it is neither, or unbound."""
+    if isinstance(node, gast.Name):
+        lookup = getattr(namespace, "lookup", None)
+        return lookup(node.id, None) if lookup is not None else namespace.get(node.id)
+    if isinstance(node, gast.Attribute):
+        base = meaning(node.value, namespace)
+        return getattr(base, node.attr, None) if base is not None else None
+    return None
 
 
 def _display_path(path):

@@ -203,6 +203,15 @@ def popped(stmt):
     return None
 
 
+def bound_counts(node):
+    """{name: how many times `node` binds it} (assignment and loop targets)."""
+    bound = {}
+    for n in walk(node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            bound[n.id] = bound.get(n.id, 0) + 1
+    return bound
+
+
 def always_returns(stmts):
     """Whether every path through the statement list ends in a `return`."""
     last = stmts[-1] if stmts else None

@@ -109,7 +109,7 @@ ERRORS = [
     ("sorts_in_place", "89:5: y.sort() changes a value in place, which is not supported"),
     ("writes_through_out", "95:5: out= writes into an existing array in place, which is not supported"),
     ("copies_into", "101:5: np.copyto() changes a value in place"),
-    ("adds_at", "107:5: np.multiply.at() changes a value in place"),
+    ("adds_at", "107:5: np.arctan2.at() changes a value in place"),
     ("pops", "113:12: xs.pop() changes a value in place"),
     ("appends_to_alias", "120:5: appending to 'ys', which may share memory with another value"),
     ("calls_for_effect", "136:5: calling fill_first() for its effect is not supported: s2s cannot see what it changes"),

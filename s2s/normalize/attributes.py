@@ -16,16 +16,14 @@ writes rewritten.
 
 import gast
 
-from ..syntax import clone, field_key, walk
+from ..syntax import bound_counts, clone, field_key, walk
 
 
 def rewrite_attribute_writes(fn, made):
     """`made`: does a node (a call) make a new object of the user's?"""
     params = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
-    bound, objects = {}, set()
+    bound, objects = bound_counts(fn), set()
     for node in walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            bound[node.id] = bound.get(node.id, 0) + 1
         if (isinstance(node, gast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], gast.Name) and made(node.value)):
             objects.add(node.targets[0].id)

@@ -30,7 +30,9 @@ import inspect
 import gast
 
 from ..errors import Unsupported, error_at
-from ..syntax import clone, constant, load, located, store, walk
+from ..naming import Namer
+from ..resolve import meaning
+from ..syntax import bound_counts, clone, constant, load, located, store, walk
 
 _UNEVALUATED = (gast.BoolOp, gast.IfExp, gast.ListComp, gast.SetComp, gast.DictComp,
                 gast.GeneratorExp, gast.Lambda)
@@ -49,10 +51,7 @@ def rewrite_forms(fn, source, reference, module, set_global, require_key):
 def _call_through_aliases(fn, source):
     """`act = np.tanh` (bound once, to a function of a module) then `act(x)`: the call
     is `np.tanh(x)`, which s2s resolves."""
-    bound = {}
-    for node in walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            bound[node.id] = bound.get(node.id, 0) + 1
+    bound = bound_counts(fn)
     params = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
     aliases = {}
     for node in walk(fn):
@@ -60,8 +59,9 @@ def _call_through_aliases(fn, source):
                 and isinstance(node.targets[0], gast.Name)
                 and bound[node.targets[0].id] == 1 and node.targets[0].id not in params
                 and isinstance(node.value, (gast.Name, gast.Attribute))):
-            meaning = _meaning(node.value, source, set(bound) | params)
-            if callable(meaning) and not isinstance(meaning, type):
+            local = isinstance(node.value, gast.Name) and node.value.id in set(bound) | params
+            function = None if local else meaning(node.value, source.namespace)
+            if callable(function) and not isinstance(function, type):
                 aliases[node.targets[0].id] = node.value
     if aliases:
         _replace(fn, {id(n.func): located(clone(aliases[n.func.id]), n.func)
@@ -69,12 +69,6 @@ def _call_through_aliases(fn, source):
                       and isinstance(n.func, gast.Name) and n.func.id in aliases})
 
 
-def _meaning(node, source, local):
-    """What a name or attribute chain of module-level names means, or None."""
-    if isinstance(node, gast.Name):
-        return None if node.id in local else source.namespace.lookup(node.id, None)
-    base = _meaning(node.value, source, local)
-    return getattr(base, node.attr, None) if base is not None else None
 
 
 class _Forms:
@@ -83,7 +77,7 @@ class _Forms:
         self.module, self.set_global = module, set_global
         self.globals = {name for node in walk(fn) if isinstance(node, gast.Global)
                         for name in node.names}
-        self.taken = {n.id for n in walk(fn) if isinstance(n, gast.Name)}
+        self.namer = Namer(n.id for n in walk(fn) if isinstance(n, gast.Name))
         self.fn, self.aliases = fn, {}
         self.locals = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs} | {
             n.id for n in walk(fn) if isinstance(n, gast.Name) and isinstance(
@@ -91,14 +85,6 @@ class _Forms:
 
     def refuse(self, node, message):
         raise error_at(node, message, self.source, Unsupported)
-
-    def fresh(self, base):
-        name, i = base, 0
-        while name in self.taken:
-            i += 1
-            name = f"{base}_{i}"
-        self.taken.add(name)
-        return name
 
     def block(self, stmts):
         out = []
@@ -170,7 +156,7 @@ class _Forms:
         key = stmt.value.slice
         if not isinstance(key, (gast.Name, gast.Constant)) or (
                 isinstance(key, gast.Name) and key.id in self.stored_later(stmt)):
-            fresh = self.fresh("key")
+            fresh = self.namer.fresh("key")
             before.append(located(gast.Assign(targets=[store(fresh)], value=key,
                                               type_comment=None), stmt))
             key = load(fresh)
@@ -229,7 +215,7 @@ class _Forms:
         subject = stmt.subject
         before = []
         if not isinstance(subject, gast.Name):
-            name = self.fresh("subject")
+            name = self.namer.fresh("subject")
             before.append(located(gast.Assign(targets=[store(name)], value=subject,
                                               type_comment=None), stmt))
             subject = load(name)

@@ -36,11 +36,12 @@ import numpy
 
 from ..callees import is_user_function
 from ..errors import Unsupported, error_at
+from ..naming import Namer
 from ..parse import parse_function
 from ..records import record_fields
-from ..resolve import function_source
+from ..resolve import function_source, meaning
 from ..runtime import copy_object, new_object, require_class, update_object
-from ..syntax import clone, load, located, store, walk
+from ..syntax import bound_counts, clone, load, located, store, walk
 
 
 def rewrite_methods(fn, source, reference=None, given=None, target=True):
@@ -53,24 +54,6 @@ def rewrite_methods(fn, source, reference=None, given=None, target=True):
     methods.insert_checks(fn)
     methods.copy_changed_parameters(fn)
     return fn
-
-
-def _resolve(node, namespace):
-    if isinstance(node, gast.Name):
-        return namespace.lookup(node.id, None) if hasattr(namespace, "lookup") else (
-            namespace.get(node.id))
-    if isinstance(node, gast.Attribute):
-        base = _resolve(node.value, namespace)
-        return getattr(base, node.attr, None) if base is not None else None
-    return None
-
-
-def _bound_counts(fn):
-    bound = {}
-    for node in walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            bound[node.id] = bound.get(node.id, 0) + 1
-    return bound
 
 
 def _made_classes(fn, source, bound, params):
@@ -88,7 +71,7 @@ def _made_classes(fn, source, bound, params):
         for name, made in pairs:
             if not (isinstance(name, gast.Name) and isinstance(made, gast.Call)):
                 continue
-            cls = _resolve(made.func, source.namespace)
+            cls = meaning(made.func, source.namespace)
             if bound.get(name.id) == 1 and name.id not in params and isinstance(cls, type):
                 known[name.id] = (cls, made.func)
     return known
@@ -185,7 +168,7 @@ def _made_in_init(cls, attr):
             and node.targets[0] in stores and isinstance(node.value, gast.Call)]
     if len(stores) != 1 or len(made) != 1:
         return None
-    cls = _resolve(made[0].func, init.__globals__)
+    cls = meaning(made[0].func, init.__globals__)
     return cls if isinstance(cls, type) else None
 
 
@@ -194,7 +177,7 @@ class _Methods(gast.NodeTransformer):
         self.source = source
         self.reference = reference
         self.require_class = (lambda: reference(require_class)) if reference else None
-        self.taken = {n.id for n in walk(fn) if isinstance(n, gast.Name)}
+        self.namer = Namer(n.id for n in walk(fn) if isinstance(n, gast.Name))
         self.lambdas = {n.targets[0].id for n in walk(fn) if isinstance(n, gast.Assign)
                         and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name)
                         and isinstance(n.value, gast.Lambda)}
@@ -202,7 +185,7 @@ class _Methods(gast.NodeTransformer):
             n.id for n in walk(fn) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Store)}
         self.inlining = 0  # how deep inlined methods call further ones
-        bound = _bound_counts(fn)
+        bound = bound_counts(fn)
         params = [a.id for a in fn.args.args]
         self.known = _made_classes(fn, source, bound, params)  # name -> (class, naming)
         self._made = set(self.known)  # the objects the function makes
@@ -246,7 +229,7 @@ class _Methods(gast.NodeTransformer):
                 if naming is not None:
                     self.known[name] = (given[name], naming)
                 continue
-            annotated = _resolve(arg.annotation, self.source.namespace) if (
+            annotated = meaning(arg.annotation, self.source.namespace) if (
                 arg.annotation is not None) else None
             if isinstance(annotated, type) and getattr(annotated, "__module__", "") != "builtins":
                 self.inferred[name] = (annotated, arg.annotation)
@@ -270,7 +253,7 @@ class _Methods(gast.NodeTransformer):
             args=[], posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
             defaults=[]), body=module.body, decorator_list=[], returns=None,
             type_comment=None, type_params=[])
-        self._infer(fn, _bound_counts(fn), [], {})
+        self._infer(fn, bound_counts(fn), [], {})
 
     def _by_methods(self, name, methods):
         methods = set(methods)
@@ -309,7 +292,7 @@ class _Methods(gast.NodeTransformer):
                 return self.inferred[node.id]
             return None
         if isinstance(node, gast.Call):  # `Spring(k).energy(x)`: made where it is used
-            cls = _resolve(node.func, self.source.namespace)
+            cls = meaning(node.func, self.source.namespace)
             if isinstance(cls, type):
                 return cls, node.func
             return None
@@ -382,7 +365,7 @@ class _Methods(gast.NodeTransformer):
             target, call = stmt.targets[0].id, stmt.value
         if call is None:
             return None
-        cls = _resolve(call.func, self.source.namespace)
+        cls = meaning(call.func, self.source.namespace)
         if target is not None and isinstance(cls, type) and target in self.known and (
                 self.known[target][0] is cls) and record_fields(cls) is None:
             init = inspect.getattr_static(cls, "__init__", None)
@@ -447,7 +430,7 @@ class _Methods(gast.NodeTransformer):
                     any(n is (c.func.value if isinstance(c.func, gast.Attribute) else c.func)
                         for c in calls)):
                 return None  # (read elsewhere in the statement)
-        name = self._fresh("result")
+        name = self.namer.fresh("result")
         replaced = clone(stmt, {id(call): load(name)})
         first = located(gast.Assign(targets=[store(name)], value=call, type_comment=None), stmt)
         return self._visited([first, replaced])
@@ -504,7 +487,7 @@ class _Methods(gast.NodeTransformer):
             if isinstance(value, gast.Name) and p not in stored and value.id not in stored:
                 renames[p] = value.id
             else:
-                renames[p] = self._fresh(p)
+                renames[p] = self.namer.fresh(p)
                 before.append(located(gast.Assign(targets=[store(renames[p])],
                                                   value=clone(value), type_comment=None),
                                       fn))
@@ -514,7 +497,7 @@ class _Methods(gast.NodeTransformer):
                 if isinstance(value, gast.Name) and value.id not in stored:
                     items.append(value.id)
                 else:
-                    items.append(self._fresh(a.vararg.id))
+                    items.append(self.namer.fresh(a.vararg.id))
                     before.append(located(gast.Assign(targets=[store(items[-1])],
                                                       value=clone(value), type_comment=None),
                                           fn))
@@ -524,12 +507,12 @@ class _Methods(gast.NodeTransformer):
                     [located(load(i), arg) for i in items] if isinstance(arg, gast.Starred)
                     and isinstance(arg.value, gast.Name) and arg.value.id == star else [arg])]
             if any(isinstance(n, gast.Name) and n.id == star for stmt in body for n in walk(stmt)):
-                renames[star] = self._fresh(star)
+                renames[star] = self.namer.fresh(star)
                 before.append(located(gast.Assign(
                     targets=[store(renames[star])], type_comment=None,
                     value=gast.Tuple(elts=[load(i) for i in items], ctx=gast.Load())), fn))
         for name in sorted(stored - set(renames)):
-            renames[name] = self._fresh(name)
+            renames[name] = self.namer.fresh(name)
         for stmt in body:
             for n in walk(stmt):
                 if isinstance(n, gast.Name) and n.id in renames:
@@ -564,7 +547,7 @@ class _Methods(gast.NodeTransformer):
                 return None
             target = stmt.targets[0].id
         elif isinstance(stmt, gast.Return):
-            target = self._fresh("result")
+            target = self.namer.fresh("result")
         function = self._handed_to(call)
         body = self._body(function, call.args, call.keywords, target)
         if body is None:
@@ -575,7 +558,7 @@ class _Methods(gast.NodeTransformer):
 
     def _handed_to(self, call):
         """The user's function `call` calls, where it hands it a function; else None."""
-        function = _resolve(call.func, self.source.namespace) if not (
+        function = meaning(call.func, self.source.namespace) if not (
             isinstance(call.func, gast.Name) and call.func.id in self.variables) else None
         if is_user_function(function) and any(
                 self._is_function(a) for a in call.args + [k.value for k in call.keywords]):
@@ -593,7 +576,7 @@ class _Methods(gast.NodeTransformer):
         found = _first_call(stmt.value, self._hands_a_function)
         if found is None:
             return None
-        name = self._fresh("result")
+        name = self.namer.fresh("result")
         replaced = clone(stmt, {id(found): load(name)})
         first = located(gast.Assign(targets=[store(name)], value=found, type_comment=None),
                         stmt)
@@ -610,16 +593,8 @@ class _Methods(gast.NodeTransformer):
             return True
         if isinstance(node, gast.Name) and node.id in self.variables:
             return False  # (a variable of the function)
-        meaning = _resolve(node, self.source.namespace)
-        return callable(meaning) and not isinstance(meaning, type)
-
-    def _fresh(self, name):
-        fresh, i = name, 0
-        while fresh in self.taken:
-            i += 1
-            fresh = f"{name}_{i}"
-        self.taken.add(fresh)
-        return fresh
+        function = meaning(node, self.source.namespace)
+        return callable(function) and not isinstance(function, type)
 
     def _dispatched(self, stmt):
         """A simple statement that calls a method of an object of one of several
@@ -765,7 +740,7 @@ class _Methods(gast.NodeTransformer):
         attributes back as they were, changes only the copy."""
         if not self.changed:
             return
-        copies = {name: self._fresh(f"{name}_copy") for name in self.changed}
+        copies = {name: self.namer.fresh(f"{name}_copy") for name in self.changed}
         for node in walk(gast.Module(body=fn.body, type_ignores=[])):
             if isinstance(node, gast.Name) and node.id in copies:
                 node.id = copies[node.id]
@@ -780,7 +755,7 @@ class _Methods(gast.NodeTransformer):
                     handler.body = updated(handler.body)
                 if isinstance(stmt, gast.Return):
                     if not isinstance(stmt.value, (gast.Name, gast.Constant)):
-                        result = self._fresh("result")  # (computed before the write-back)
+                        result = self.namer.fresh("result")  # (computed before the write-back)
                         out.append(located(gast.Assign(targets=[store(result)],
                                                        value=stmt.value, type_comment=None),
                                            stmt))

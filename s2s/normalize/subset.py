@@ -10,7 +10,8 @@ import math
 import gast
 
 from ..errors import Unsupported, error_at
-from ..syntax import always_returns, dotted, walk
+from ..resolve import meaning
+from ..syntax import always_returns, walk
 
 # Statements and expressions the pipeline understands, and what to call the rest.
 STATEMENTS = (
@@ -97,7 +98,7 @@ def check_subset(fn, source):
         id(node.args[0]) for node in walk(fn)
         if isinstance(node, gast.Call) and node.args and (
             (isinstance(node.func, gast.Name) and node.func.id in CONSUMERS)
-            or _resolved(node.func, source) in (math.fsum, math.prod))
+            or meaning(node.func, source.namespace) in (math.fsum, math.prod))
     }
     named = {  # `f = lambda v: ...`: a nested function with a name
         id(node.value) for node in walk(fn)
@@ -172,18 +173,6 @@ def _check_node(node, source):
                         "methods called on that object as a statement (inlined), not here",
                         source, Unsupported,
                     )
-
-
-def _resolved(node, source):
-    """What `module.name` means, for a chain of module-level names; else None."""
-    name = dotted(node)
-    if name is None:
-        return None
-    first, *rest = name.split(".")
-    obj = source.namespace.lookup(first, None)
-    for attr in rest:
-        obj = getattr(obj, attr, None)
-    return obj
 
 
 def _written(targets, unpacked):
