@@ -19,13 +19,26 @@ The class of an object is known
 The last three are facts read from the source, not from the object: the statement that
 calls such a method first checks the object's class, `require_class(model, MLP)`, so
 that an object of another class fails clearly instead of running MLP's derivative.
-Where several classes define the methods called, the call is refused, naming them.  So
-is the method of an object whose class is not known at all, naming the method.
+Where several classes of the module define the methods called, a simple statement
+becomes one branch per class (`if type(layer) is Dense: ...`), after the check; a
+call elsewhere (in a condition) is refused, naming them.  So is the method of an
+object whose class is not known at all.
+
+Objects that change: `obj = Cls(args)` whose `__init__` computes becomes `obj =
+new_object(Cls)` and `__init__`'s body on `obj`; a method that sets attributes,
+called on an object the function makes, is inlined (normalize/inline.py), so that
+the writes are the function's own (normalize/attributes.py).  A parameter whose
+object the function changes so is copied first (`model_copy = copy_object(model)`),
+and the caller's object gets the copy's attributes before the function returns
+(`update_object(model, model_copy)`).  A function of the module handed a function
+(`rk4_step(rhs, ...)`, `trapezoid(lambda t: ..., a, b)`) is inlined too, the function
+in its place.  Calls nested in a statement are hoisted first, in the order Python
+evaluates them.
 
 In: the parsed function (gast) and its source (what its names mean, and which class it
-is a method of), the classes of its arguments where the caller knows them, and a maker
-of the expression naming the runtime's class check.  Out: the same function with those
-calls and reads rewritten, and the checks before them.
+is a method of), the classes of its arguments where the caller knows them, and
+`reference`, which names runtime helpers.  Out: the same function with those calls,
+reads and statements rewritten, and the checks before them.
 """
 
 import inspect
@@ -37,11 +50,11 @@ import numpy
 from ..callees import is_user_function
 from ..errors import Unsupported, error_at
 from ..naming import Namer
-from ..parse import parse_function
 from ..records import record_fields
-from ..resolve import function_source, meaning
+from ..resolve import meaning
 from ..runtime import copy_object, new_object, require_class, update_object
 from ..syntax import bound_counts, clone, load, located, store, walk
+from .inline import inlined
 
 
 def rewrite_methods(fn, source, reference=None, given=None, target=True):
@@ -448,85 +461,11 @@ class _Methods(gast.NodeTransformer):
             self.inlining -= 1
 
     def _body(self, function, args, keywords, target):
-        """The statements of `function`'s body called with `args` (for a method, the
-        object first) and `keywords`, its result in `target` (None: unused); None
-        where it cannot be inlined: another module's, one that returns before its end,
-        or holds a nested function or a `try`."""
-        if not is_user_function(function) or (
-                getattr(function, "__globals__", None) is not self.source.function.__globals__):
+        """`function`'s body called with `args` and `keywords` (normalize/inline.py),
+        where it is a function of this module; else None."""
+        if getattr(function, "__globals__", None) is not self.source.function.__globals__:
             return None
-        try:
-            fn = parse_function(function_source(function))
-        except Exception:  # noqa: BLE001 - not inlined: differentiated (or refused) as a call
-            return None
-        a = fn.args
-        if a.kwarg or a.kwonlyargs or a.posonlyargs or any(
-                isinstance(arg, gast.Starred) for arg in args):
-            return None
-        body = fn.body[1:] if (isinstance(fn.body[0], gast.Expr) and isinstance(
-            fn.body[0].value, gast.Constant) and isinstance(fn.body[0].value.value, str)) else fn.body
-        inside = list(walk(gast.Module(body=body, type_ignores=[])))
-        returns = [n for n in inside if isinstance(n, gast.Return)]
-        if any(isinstance(n, (gast.FunctionDef, gast.Lambda, gast.Global, gast.Nonlocal,
-                              gast.Yield, gast.YieldFrom, gast.Try)) for n in inside) or any(
-                r is not body[-1] for r in returns):
-            return None
-        params = [p.id for p in a.args]
-        stored = {n.id for n in walk(fn) if isinstance(n, gast.Name)
-                  and isinstance(n.ctx, gast.Store)}
-        if (len(args) > len(params) and a.vararg is None) or any(
-                k.arg not in params for k in keywords):
-            return None
-        given = dict(zip(params, args)) | {k.arg: k.value for k in keywords}
-        defaults = dict(zip(params[len(params) - len(a.defaults):], a.defaults))
-        renames, before, body = {}, [], clone(body)
-        for p in params:
-            value = given.get(p, defaults.get(p))
-            if value is None:
-                return None
-            if isinstance(value, gast.Name) and p not in stored and value.id not in stored:
-                renames[p] = value.id
-            else:
-                renames[p] = self.namer.fresh(p)
-                before.append(located(gast.Assign(targets=[store(renames[p])],
-                                                  value=clone(value), type_comment=None),
-                                      fn))
-        if a.vararg is not None:  # `*args`: the items passed, by name where splatted
-            items = []
-            for value in args[len(params):]:
-                if isinstance(value, gast.Name) and value.id not in stored:
-                    items.append(value.id)
-                else:
-                    items.append(self.namer.fresh(a.vararg.id))
-                    before.append(located(gast.Assign(targets=[store(items[-1])],
-                                                      value=clone(value), type_comment=None),
-                                          fn))
-            star = a.vararg.id
-            for call in [n for stmt in body for n in walk(stmt) if isinstance(n, gast.Call)]:
-                call.args = [item for arg in call.args for item in (
-                    [located(load(i), arg) for i in items] if isinstance(arg, gast.Starred)
-                    and isinstance(arg.value, gast.Name) and arg.value.id == star else [arg])]
-            if any(isinstance(n, gast.Name) and n.id == star for stmt in body for n in walk(stmt)):
-                renames[star] = self.namer.fresh(star)
-                before.append(located(gast.Assign(
-                    targets=[store(renames[star])], type_comment=None,
-                    value=gast.Tuple(elts=[load(i) for i in items], ctx=gast.Load())), fn))
-        for name in sorted(stored - set(renames)):
-            renames[name] = self.namer.fresh(name)
-        for stmt in body:
-            for n in walk(stmt):
-                if isinstance(n, gast.Name) and n.id in renames:
-                    n.id = renames[n.id]
-        if returns:
-            value = body.pop().value
-            if target is not None:
-                body.append(gast.copy_location(gast.Assign(
-                    targets=[store(target)], value=value, type_comment=None), returns[0]))
-            elif not isinstance(value, (gast.Name, gast.Constant, gast.Attribute)):
-                body.append(gast.copy_location(gast.Expr(value=value), returns[0]))
-        elif target is not None:
-            return None  # `v = f(...)` of a function without a result: None
-        return before + body
+        return inlined(function, args, keywords, target, self.namer)
 
     # -- functions handed to functions: `rk4_step(rhs, t, y, h)`, `trapezoid(lambda ...)`
 
