@@ -6,9 +6,8 @@
 then the same for each user function it calls, in split form (callees.py).
 """
 
-from dataclasses import dataclass, field
-
 import sys
+from dataclasses import dataclass, field
 
 import gast
 
@@ -48,12 +47,11 @@ from .normalize.written_into import drop_written_into
 from .operations import Operations
 from .optimize import optimize
 from .parse import parse_function
-from .resolve import function_source
+from .resolve import function_source, meaning
 from .reverse import ReverseMode
 from .runtime import array_namespace, notes
 from .syntax import (
-    all_names, clone, dotted, load, local_names, parameter_names, rename, statements, store,
-    walk,
+    all_names, clone, load, local_names, parameter_names, rename, statements, store, walk,
 )
 
 
@@ -406,13 +404,7 @@ def _drop_class_annotations(fn, source):
     lose the annotation: the generated module need not import the class for it.
     Annotations as numbers stay: the generated code relies on them."""
     for arg in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs:
-        name = dotted(arg.annotation) if arg.annotation is not None else None
-        if name is None:
-            continue
-        first, *attrs = name.split(".")
-        cls = source.namespace.lookup(first, None)
-        for attr in attrs:
-            cls = getattr(cls, attr, None)
+        cls = meaning(arg.annotation, source.namespace) if arg.annotation else None
         if isinstance(cls, type) and cls.__module__.split(".")[0] not in ("builtins", "numpy"):
             arg.annotation = None
 

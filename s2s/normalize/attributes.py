@@ -6,9 +6,11 @@ differentiates them as writes into a dict it made: the old value is saved and pu
 back in reverse, and the object's adjoint holds one adjoint per field, by name.  The
 key is emitted as an attribute again (emit.py), `obj.a = v`.
 
-An attribute write into anything else (a parameter, an object the function was given
-or read from elsewhere) stays, and the subset check refuses it: the caller would see
-the object change, and the reverse sweep would change it back.
+(A parameter's object that the function changes is a copy by then, `model_copy =
+copy_object(model)`: normalize/methods.py.)  An attribute write into anything else
+(an object read from a list or an attribute, or given to a function s2s
+differentiates where another calls it) stays, and the subset check refuses it: the
+caller would see the object change, and the reverse sweep would change it back.
 
 In: a function (gast), after normalize/methods.py.  Out: the same function with those
 writes rewritten.
