@@ -153,9 +153,18 @@ def _compile(f, names, mode="reverse", args=None, kwargs=None):
     """The generated module and function for `f`; given the call's arguments, made
     for the classes of the objects among them."""
     with _compiled_lock:  # (threads compile one at a time, and see one cache)
-        f = _code(f)
-        classes = _classes(f, args, kwargs) if args is not None else ()
-        return _compiled_for(f, names, mode, classes)
+        call = (args, kwargs or {}) if args is not None else None
+        return _compiled_for(_code(f), names, mode, call)
+
+
+def _object_types(args, kwargs):
+    """What the classes `_classes` reads from a call depend on, cheaply (it runs on
+    every call): how many arguments are passed by position, the keywords, and the
+    class of each object of the user's among them."""
+    from .runtime import _is_record
+
+    return (len(args), tuple(kwargs), tuple(
+        (i, type(a)) for i, a in enumerate((*args, *kwargs.values())) if _is_record(a)))
 
 
 def _classes(f, args, kwargs):
@@ -164,19 +173,21 @@ def _classes(f, args, kwargs):
     from .runtime import _is_record
 
     try:
-        bound = inspect.signature(f).bind_partial(*args, **(kwargs or {})).arguments
+        bound = inspect.signature(f).bind_partial(*args, **kwargs).arguments
     except (TypeError, ValueError):
         return ()
     return tuple((name, type(value) if _is_record(value) else None)
                  for name, value in bound.items())
 
 
-def _compiled_for(f, names, mode, classes=()):
+def _compiled_for(f, names, mode, call=None):
+    """`call`: (args, kwargs) of the call it is compiled for, whose objects' classes
+    it is made for (normalize/methods.py), or None."""
     # (the file too: generated functions of one name and text, made for different
     # `wrt`, call different functions)
     filename = getattr(getattr(f, "__code__", None), "co_filename", None)
     key = (id(f), f.__module__, f.__qualname__, filename, _source_hash(f), _cells(f), names,
-           mode, registry_state(), classes)
+           mode, registry_state(), _object_types(*call) if call is not None else ())
     if key in _compiled:
         generated, _, calls = _compiled[key]
         if any(_source_hash(g) != sha for g, sha in calls):  # a callee was edited
@@ -187,8 +198,9 @@ def _compiled_for(f, names, mode, classes=()):
         target = f"{f.__module__}.{f.__qualname__}" if f.__module__ else f.__qualname__
         api = "value_and_grad" if mode == "reverse" else "jvp"
         command = f"s2s.{api}({target}, wrt={names!r})"
+        classes = dict(_classes(f, *call)) if call is not None else {}
         generated = differentiate(f, names, target=target, inject=True, command=command,
-                                  mode=mode, classes=dict(classes))
+                                  mode=mode, classes=classes)
         # one file per derivative: tracebacks of each must find its own lines
         kind = "derivative" if mode == "reverse" else "forward derivative"
         filename = f"<s2s generated: {kind} of {target} wrt {','.join(names)}>"
@@ -443,6 +455,8 @@ def jvp(f, wrt=None):
 def _primal_arguments(function, names, bound, args, kwargs):
     """The arguments of a jvp call without its tangents (the last positional ones,
     one per `wrt` parameter, unless given by keywords that are not parameters)."""
+    if not kwargs:  # (the common call: no signature to read)
+        return _bind(bound, args[:max(len(args) - len(names), 0)], {})
     try:
         params = inspect.signature(function).parameters
     except (TypeError, ValueError):

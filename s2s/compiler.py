@@ -35,7 +35,7 @@ from .normalize.hooks import mark_hooks
 from .normalize.statements import lower_statements
 from .normalize.iteration import rewrite_iteration
 from .normalize.loops import range_loops
-from .normalize.attributes import rewrite_attribute_writes
+from .normalize.attributes import makes_object, rewrite_attribute_writes
 from .normalize.forms import rewrite_forms
 from .normalize.methods import rewrite_methods
 from .normalize.nested import lift_nested
@@ -418,9 +418,8 @@ def _makes_object(source, imports):
         func = node.func
         if not isinstance(func, gast.Name):
             return False
-        obj = imports.object_named(func.id) or source.namespace.lookup(func.id, None)
-        return obj is runtime.new_object or obj is runtime.copy_object or (
-            isinstance(obj, type) and obj.__module__ != "builtins")
+        return makes_object(imports.object_named(func.id)
+                            or source.namespace.lookup(func.id, None))
 
     return made
 

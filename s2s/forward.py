@@ -18,6 +18,7 @@ from .analysis.writes import mirrored
 from .callees import call_arguments, declared_numbers
 from .errors import Unsupported, error_at
 from .markup import comment, describe, mark, number_checks
+from .normalize.attributes import makes_object
 from .normalize.statements import rebuild
 from .syntax import (
     appended,
@@ -288,7 +289,7 @@ class ForwardMode:
         elif expr is None or is_zero(expr):
             # (an object the function makes: a tangent of its class, whose attributes
             # the writes into it set, as normalize/attributes.py reads them)
-            zeros = "zero_object" if _makes_object(operation.key) else "zeros_like"
+            zeros = "zero_object" if makes_object(operation.key) else "zeros_like"
             expr = self.call(zeros, load(target))
         elif target in self.in_place and not _new_value(expr, self.imports):
             # written into later: its tangent must not share memory with another's
@@ -387,10 +388,3 @@ def pass_tangents(callees):
                 if p in callee.wrt:
                     value = materialized(arguments[p]) if p in arguments else constant(0.0)
                     call.keywords.append(gast.keyword(arg=callee.tangent_names[p], value=value))
-
-
-def _makes_object(key):
-    """Whether an operation makes an object of the user's (normalize/attributes.py)."""
-    return key is runtime.new_object or key is runtime.copy_object or (
-        isinstance(key, type) and key.__module__.split(".")[0] not in (
-            "builtins", "numpy", "s2s", "types"))

@@ -19,7 +19,8 @@ import gast
 
 from .analysis.restores import counter_offset
 from .syntax import (
-    appended, assign, clone, load, names_read, names_stored, popped, store, walk,
+    appended, assign, bound_counts, clone, load, names_read, names_stored, popped, store,
+    walk,
 )
 
 
@@ -240,21 +241,13 @@ def _without_dropped(stmts):
     return kept
 
 
-def _assignment_counts(loop):
-    counts = {}
-    for node in walk(loop):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            counts[node.id] = counts.get(node.id, 0) + 1
-    return counts
-
-
 def _loop_variant(loop, carried):
     """Names whose values can differ between iterations of `loop`: everything it
     assigns, except names assigned once (anywhere in it) from values that do not
     vary and without calls (`t1 = -k` holds the same value every time; `t2 = y[0]`
     does not when the loop writes into `y`)."""
     assigned = names_stored(loop)
-    counts = _assignment_counts(loop)
+    counts = bound_counts(loop)
     # arrays and lists changed in place: what is read from them varies too, but the
     # adjoint sweep restores them in place, so they themselves are not saved
     written = changed_in_place(loop)
@@ -297,7 +290,7 @@ def _rereadable(loop, variant, unrestored=()):
     appended_to = changed_in_place(loop) - {
         n.targets[0].value.id for n in walk(loop) if id(n) in unrestored
     }
-    counts = _assignment_counts(loop)
+    counts = bound_counts(loop)
     return {
         s.targets[0].id: s for s in loop.body
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)

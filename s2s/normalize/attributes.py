@@ -18,7 +18,16 @@ writes rewritten.
 
 import gast
 
+from ..runtime import copy_object, new_object
 from ..syntax import bound_counts, clone, field_key, walk
+
+
+def makes_object(function):
+    """Whether calling `function` makes a new object of the user's whose attributes
+    the function may set: a class of theirs, `new_object` or `copy_object`."""
+    return function is new_object or function is copy_object or (
+        isinstance(function, type) and function.__module__.split(".")[0] not in (
+            "builtins", "numpy", "s2s"))
 
 
 def rewrite_attribute_writes(fn, made):

@@ -32,7 +32,7 @@ import gast
 from ..errors import Unsupported, error_at
 from ..naming import Namer
 from ..resolve import meaning
-from ..syntax import bound_counts, clone, constant, load, located, store, walk
+from ..syntax import assign, bound_counts, clone, constant, load, located, walk
 
 _UNEVALUATED = (gast.BoolOp, gast.IfExp, gast.ListComp, gast.SetComp, gast.DictComp,
                 gast.GeneratorExp, gast.Lambda)
@@ -78,10 +78,10 @@ class _Forms:
         self.globals = {name for node in walk(fn) if isinstance(node, gast.Global)
                         for name in node.names}
         self.namer = Namer(n.id for n in walk(fn) if isinstance(n, gast.Name))
-        self.fn, self.aliases = fn, {}
-        self.locals = {a.id for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs} | {
-            n.id for n in walk(fn) if isinstance(n, gast.Name) and isinstance(
-                n.ctx, gast.Store)} - self.globals
+        self.fn, self.aliases, self.tables = fn, {}, {}
+        self.stored = set(bound_counts(fn))  # (names the function binds)
+        self.locals = {a.id for a in fn.args.args + fn.args.kwonlyargs
+                       + fn.args.posonlyargs} | self.stored - self.globals
 
     def refuse(self, node, message):
         raise error_at(node, message, self.source, Unsupported)
@@ -128,12 +128,17 @@ class _Forms:
         display (`ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: ...}`); else None."""
         if not isinstance(node, gast.Name) or node.id in self.locals:
             return None
-        table = self.source.namespace.lookup(node.id, None)
+        if node.id not in self.tables:  # (the module's source is read once per name)
+            self.tables[node.id] = self._table(node.id)
+        return self.tables[node.id]
+
+    def _table(self, name):
+        table = self.source.namespace.lookup(name, None)
         if not (isinstance(table, dict) and table and all(
                 isinstance(k, (str, int)) and not isinstance(k, bool) for k in table)
                 and all(callable(v) and not isinstance(v, type) for v in table.values())):
             return None
-        display = _display_of(self.module, node.id)
+        display = _display_of(self.module, name)
         if display is None or set(display) != set(table):
             return None
         return table, display
@@ -155,18 +160,13 @@ class _Forms:
         before = []
         key = stmt.value.slice
         if not isinstance(key, (gast.Name, gast.Constant)) or (
-                isinstance(key, gast.Name) and key.id in self.stored_later(stmt)):
+                isinstance(key, gast.Name) and key.id in self.stored):
             fresh = self.namer.fresh("key")
-            before.append(located(gast.Assign(targets=[store(fresh)], value=key,
-                                              type_comment=None), stmt))
+            before.append(assign(fresh, key, like=stmt))
             key = load(fresh)
         self.aliases[name] = gast.Subscript(value=stmt.value.value, slice=key,
                                             ctx=gast.Load())
         return before
-
-    def stored_later(self, stmt):
-        return {n.id for n in walk(self.fn) if isinstance(n, gast.Name)
-                and isinstance(n.ctx, gast.Store)}
 
     def table_calls(self, stmt):
         """A simple statement that calls `ACTIVATIONS[name](...)` (or an alias of it),
@@ -186,12 +186,7 @@ class _Forms:
             self.refuse(reads[0], "calling a function read from a dict at a key known when "
                         "it runs is supported in a simple statement, one dict read each")
         read = reads[0]
-        found = self.table(read.value)
-        if found is None:
-            self.refuse(read, "calling a function read from this dict is not supported: "
-                        "s2s reads such a dict where the module writes it as a display "
-                        "of functions with literal keys")
-        table, display = found
+        table, display = self.table(read.value)
         keys = list(table)
         chain = None
         for key in reversed(keys):
@@ -216,14 +211,12 @@ class _Forms:
         before = []
         if not isinstance(subject, gast.Name):
             name = self.namer.fresh("subject")
-            before.append(located(gast.Assign(targets=[store(name)], value=subject,
-                                              type_comment=None), stmt))
+            before.append(assign(name, subject, like=stmt))
             subject = load(name)
         chain, last = None, None
         for case in stmt.cases:
             test, binding = self.pattern(case.pattern, subject)
-            body = ([located(gast.Assign(targets=[store(binding)], value=clone(subject),
-                                         type_comment=None), case.pattern)]
+            body = ([assign(binding, clone(subject), like=case.pattern)]
                     if binding else []) + self.block(case.body)
             if case.guard is not None:
                 guard = case.guard
@@ -283,9 +276,7 @@ class _Forms:
         for expression in own:
             for node in walk(expression):
                 if isinstance(node, gast.NamedExpr):
-                    before.append(located(gast.Assign(targets=[store(node.target.id)],
-                                                      value=node.value, type_comment=None),
-                                          node))
+                    before.append(assign(node.target.id, node.value, like=node))
                     replaced[id(node)] = located(load(node.target.id), node)
         if not replaced:
             return []

@@ -14,7 +14,7 @@ import gast
 from ..callees import is_user_function
 from ..parse import parse_function
 from ..resolve import function_source
-from ..syntax import clone, load, located, store, walk
+from ..syntax import assign, clone, load, located, store, walk
 
 
 def inlined(function, args, keywords, target, namer):
@@ -59,9 +59,7 @@ def inlined(function, args, keywords, target, namer):
             renames[p] = value.id
         else:
             renames[p] = namer.fresh(p)
-            before.append(located(gast.Assign(targets=[store(renames[p])],
-                                              value=clone(value), type_comment=None),
-                                  fn))
+            before.append(assign(renames[p], clone(value), like=fn))
     if a.vararg is not None:  # `*args`: the items passed, by name where splatted
         items = []
         for value in args[len(params):]:
@@ -69,9 +67,7 @@ def inlined(function, args, keywords, target, namer):
                 items.append(value.id)
             else:
                 items.append(namer.fresh(a.vararg.id))
-                before.append(located(gast.Assign(targets=[store(items[-1])],
-                                                  value=clone(value), type_comment=None),
-                                      fn))
+                before.append(assign(items[-1], clone(value), like=fn))
         star = a.vararg.id
         for call in [n for stmt in body for n in walk(stmt) if isinstance(n, gast.Call)]:
             call.args = [item for arg in call.args for item in (
@@ -79,9 +75,8 @@ def inlined(function, args, keywords, target, namer):
                 and isinstance(arg.value, gast.Name) and arg.value.id == star else [arg])]
         if any(isinstance(n, gast.Name) and n.id == star for stmt in body for n in walk(stmt)):
             renames[star] = namer.fresh(star)
-            before.append(located(gast.Assign(
-                targets=[store(renames[star])], type_comment=None,
-                value=gast.Tuple(elts=[load(i) for i in items], ctx=gast.Load())), fn))
+            before.append(assign(renames[star], gast.Tuple(
+                elts=[load(i) for i in items], ctx=gast.Load()), like=fn))
     for name in sorted(stored - set(renames)):
         renames[name] = namer.fresh(name)
     for stmt in body:

@@ -53,7 +53,7 @@ from ..naming import Namer
 from ..records import record_fields
 from ..resolve import meaning
 from ..runtime import copy_object, new_object, require_class, update_object
-from ..syntax import bound_counts, clone, load, located, store, walk
+from ..syntax import assign, bound_counts, clone, load, located, walk
 from .inline import inlined
 
 
@@ -126,15 +126,21 @@ def _first_call(node, matches):
     return node if isinstance(node, gast.Call) and matches(node) else None
 
 
+def _definition(function):
+    """(`function`'s parsed definition, the name of its first parameter), or None."""
+    try:
+        fn = gast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return None
+    return (fn, fn.args.args[0].id) if fn.args.args else None
+
+
 def _sets_attributes(method):
     """Whether `method` assigns attributes of its first parameter (`self.x = ...`)."""
-    try:
-        fn = gast.parse(textwrap.dedent(inspect.getsource(method))).body[0]
-    except (OSError, TypeError, SyntaxError, IndexError):
+    found = _definition(method)
+    if found is None:
         return False
-    if not fn.args.args:
-        return False
-    me = fn.args.args[0].id
+    fn, me = found
     return any(isinstance(n, gast.Attribute) and isinstance(n.ctx, gast.Store)
                and isinstance(n.value, gast.Name) and n.value.id == me for n in walk(fn))
 
@@ -163,15 +169,10 @@ def _made_in_init(cls, attr):
     """The class of the object `cls.__init__` stores once in `self.<attr>` where it makes
     it (`self.encoder = Encoder(...)`), or None."""
     init = inspect.getattr_static(cls, "__init__", None)
-    if not is_user_function(init):
+    found = _definition(init) if is_user_function(init) else None
+    if found is None:
         return None
-    try:
-        tree = gast.parse(textwrap.dedent(inspect.getsource(init))).body[0]
-    except (OSError, TypeError, SyntaxError, IndexError):
-        return None
-    if not tree.args.args:
-        return None
-    me = tree.args.args[0].id
+    tree, me = found
     stores = [node for node in walk(tree)
               if isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Store)
               and isinstance(node.value, gast.Name) and node.value.id == me
@@ -198,6 +199,7 @@ class _Methods(gast.NodeTransformer):
             n.id for n in walk(fn) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Store)}
         self.inlining = 0  # how deep inlined methods call further ones
+        self.sets_attributes = {}  # method -> whether it sets its object's attributes
         bound = bound_counts(fn)
         params = [a.id for a in fn.args.args]
         self.known = _made_classes(fn, source, bound, params)  # name -> (class, naming)
@@ -387,8 +389,7 @@ class _Methods(gast.NodeTransformer):
                 return None
             made = gast.Call(func=self.reference(new_object), args=[clone(call.func)],
                              keywords=[])
-            return self._visited([located(gast.Assign(targets=[store(target)], value=made,
-                                                      type_comment=None), stmt)] + body)
+            return self._visited([assign(target, made, like=stmt)] + body)
         found = self._changing(call)
         if found is None:
             return None
@@ -417,9 +418,11 @@ class _Methods(gast.NodeTransformer):
         if receiver not in self._made or found is None:
             return None
         method = inspect.getattr_static(found[0], name, None)
-        if not (is_user_function(method) and _sets_attributes(method)):
+        if not is_user_function(method):
             return None
-        return receiver, method
+        if method not in self.sets_attributes:  # (asked of each call of each statement)
+            self.sets_attributes[method] = _sets_attributes(method)
+        return (receiver, method) if self.sets_attributes[method] else None
 
     def _hoisted(self, stmt):
         """`v = f(obj.method(x))` as `t = obj.method(x); v = f(t)` where the method
@@ -445,8 +448,7 @@ class _Methods(gast.NodeTransformer):
                 return None  # (read elsewhere in the statement)
         name = self.namer.fresh("result")
         replaced = clone(stmt, {id(call): load(name)})
-        first = located(gast.Assign(targets=[store(name)], value=call, type_comment=None), stmt)
-        return self._visited([first, replaced])
+        return self._visited([assign(name, call, like=stmt), replaced])
 
     def _visited(self, stmts):
         self._infer_loops(stmts)
@@ -478,7 +480,8 @@ class _Methods(gast.NodeTransformer):
                 stmt, (gast.Assign, gast.Expr, gast.Return)):
             return None
         call = stmt.value
-        if not isinstance(call, gast.Call) or not self._hands_a_function(call):
+        function = self._handed_to(call) if isinstance(call, gast.Call) else None
+        if function is None:
             return self._hoisted_handing(stmt)
         target = None
         if isinstance(stmt, gast.Assign):
@@ -487,7 +490,6 @@ class _Methods(gast.NodeTransformer):
             target = stmt.targets[0].id
         elif isinstance(stmt, gast.Return):
             target = self.namer.fresh("result")
-        function = self._handed_to(call)
         body = self._body(function, call.args, call.keywords, target)
         if body is None:
             return None
@@ -504,22 +506,17 @@ class _Methods(gast.NodeTransformer):
             return function
         return None
 
-    def _hands_a_function(self, call):
-        return self._handed_to(call) is not None
-
     def _hoisted_handing(self, stmt):
         """`v = g(f, x) + 1.0`: the call, first in the order Python evaluates, as a
         statement of its own before (`result = g(f, x)`), where nothing may skip it."""
         if stmt.value is None:  # (`return`)
             return None
-        found = _first_call(stmt.value, self._hands_a_function)
+        found = _first_call(stmt.value, lambda call: self._handed_to(call) is not None)
         if found is None:
             return None
         name = self.namer.fresh("result")
         replaced = clone(stmt, {id(found): load(name)})
-        first = located(gast.Assign(targets=[store(name)], value=found, type_comment=None),
-                        stmt)
-        return self._visited([first, replaced])
+        return self._visited([assign(name, found, like=stmt), replaced])
 
     def _is_function(self, node):
         """Whether `node` is a function: a lambda, a name bound to one in the function,
@@ -695,9 +692,7 @@ class _Methods(gast.NodeTransformer):
                 if isinstance(stmt, gast.Return):
                     if not isinstance(stmt.value, (gast.Name, gast.Constant)):
                         result = self.namer.fresh("result")  # (computed before the write-back)
-                        out.append(located(gast.Assign(targets=[store(result)],
-                                                       value=stmt.value, type_comment=None),
-                                           stmt))
+                        out.append(assign(result, stmt.value, like=stmt))
                         stmt.value = load(result)
                     out += [located(gast.Expr(value=gast.Call(
                         func=self.reference(update_object), args=[load(p), load(c)],
@@ -705,9 +700,9 @@ class _Methods(gast.NodeTransformer):
                 out.append(stmt)
             return out
 
-        fn.body = [located(gast.Assign(targets=[store(c)], value=gast.Call(
-            func=self.reference(copy_object), args=[load(p)], keywords=[]),
-            type_comment=None), fn) for p, c in copies.items()] + updated(fn.body)
+        fn.body = [assign(c, gast.Call(func=self.reference(copy_object), args=[load(p)],
+                                       keywords=[]), like=fn)
+                   for p, c in copies.items()] + updated(fn.body)
 
     def insert_checks(self, fn):
         """`require_class(obj, Class)` before each statement that relies on an
