@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -238,3 +239,16 @@ def test_the_golden_objects_module_computes_the_loss_and_its_gradient():
     np.testing.assert_allclose(grad.layers[0].w, expected, rtol=1e-6, atol=1e-9)
     with pytest.raises(TypeError, match="as a method of Dense or Tanh"):
         grad_objects.value_and_grad_loss(objects.Model([objects.Model([])]), x, y)
+
+
+def namespace_written(x):
+    s = SimpleNamespace(a=1.0)  # made of constants: its tangent is an object of zeros
+    s.b = x * 2.0
+    s.a = s.a + s.b * x
+    return s.a + s.b
+
+
+def test_attribute_writes_into_a_namespace_made_of_constants():
+    assert s2s.value_and_grad(namespace_written)(1.5) == (namespace_written(1.5), 8.0)
+    assert s2s.jvp(namespace_written)(1.5, 1.0) == (namespace_written(1.5), 8.0)
+    assert s2s.hvp(namespace_written)(1.5, 1.0) == 4.0
