@@ -18,8 +18,8 @@ _LAZY = {
     **dict.fromkeys(
         ["grad", "hessian", "hvp", "jacobian", "jvp", "source", "value_and_grad", "vjp"],
         "api"),
-    **dict.fromkeys(["adjoint", "bilinear", "d", "elementwise", "linear", "nondifferentiable",
-                     "tangent"], "templating"),
+    **dict.fromkeys(["adjoint", "bilinear", "d", "elementwise", "follow", "linear",
+                     "no_derivative", "nondifferentiable", "tangent"], "templating"),
 }
 
 
@@ -44,6 +44,7 @@ __all__ = [
     "checkpoint",
     "d",
     "elementwise",
+    "follow",
     "grad",
     "grad_of",
     "hessian",
@@ -51,6 +52,7 @@ __all__ = [
     "jacobian",
     "jvp",
     "linear",
+    "no_derivative",
     "nondifferentiable",
     "source",
     "stop_gradient",

@@ -26,6 +26,7 @@ import gast
 from .decorators import undecorated
 from .errors import Unsupported, error_at
 from .syntax import appended, load, popped, walk
+from .templating import is_followed
 
 
 @dataclass
@@ -232,7 +233,9 @@ def is_user_function(obj):
     if not isinstance(obj, types.FunctionType):
         return False
     module = (getattr(obj, "__module__", None) or "").split(".")[0]
-    return module not in ("numpy", "s2s", "math", "builtins") and not is_installed(obj)
+    if module in ("numpy", "s2s", "math", "builtins"):
+        return False
+    return not is_installed(obj) or is_followed(obj)
 
 
 @functools.cache

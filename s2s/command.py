@@ -61,6 +61,12 @@ def parser():
         "built-in ones and before differentiating your functions' source; repeatable",
     )
     diff.add_argument(
+        "--follow", metavar="NAME", action="append", default=[],
+        help="differentiate the installed library's function NAME (or every function of "
+        "the module NAME) from its Python source, as your own functions are (s2s never "
+        "does so unasked: a library's function without a rule is an error); repeatable",
+    )
+    diff.add_argument(
         "--standalone", action="store_true",
         help="copy the s2s runtime helpers the module uses into it, instead of importing "
         "them from s2s: the module then needs only NumPy and the standard library",
@@ -123,7 +129,7 @@ def generated(args):
     """The module (`Generated`) `s2s differentiate` with these arguments writes."""
     from .compiler import differentiate
     from .resolve import function_from_target, load_file
-    from .templating import load_builtin_templates
+    from .templating import follow, load_builtin_templates
 
     wrt = tuple(w.strip() for w in args.wrt.split(",")) if args.wrt else None
     if wrt is not None and not all(wrt):
@@ -132,6 +138,7 @@ def generated(args):
     load_builtin_templates()  # first, so the user's rules replace them
     for path in args.templates:
         load_file(path)  # its @adjoint decorators register the rules
+    follow(*getattr(args, "follow", ()))
     function = function_from_target(args.target)
     words = ["s2s", "differentiate", args.target]
     if args.wrt:
@@ -144,6 +151,8 @@ def generated(args):
         words.append("--checkpoint")
     for path in args.templates:
         words += ["--templates", path]
+    for name in getattr(args, "follow", ()):
+        words += ["--follow", name]
     standalone = getattr(args, "standalone", False)
     if standalone:
         words.append("--standalone")

@@ -11,6 +11,7 @@ at ties and kinks.  Then the operations that carry no derivative.
 
 import argparse
 import builtins
+import importlib
 import math
 import operator
 import os
@@ -30,6 +31,11 @@ SYMBOLS = {
 }
 
 
+# modules of optional libraries whose functions have rules
+OPTIONAL_MODULES = ("numpy.fft", "scipy.special", "scipy.linalg", "scipy.stats", "scipy.signal",
+                    "scipy.integrate")
+
+
 def _names():
     """object id -> its dotted name, for the modules rules are written against."""
     out = {}
@@ -38,6 +44,11 @@ def _names():
         ("numpy.ndarray", numpy.ndarray), ("math", math), ("operator", operator),
         ("builtins", builtins),
     ]
+    for prefix in OPTIONAL_MODULES:  # (where installed)
+        try:
+            modules.append((prefix, importlib.import_module(prefix)))
+        except ModuleNotFoundError:
+            pass
     for prefix, module in reversed(modules):  # the first module named wins
         for name in dir(module):
             if name.startswith("_"):

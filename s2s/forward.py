@@ -34,6 +34,7 @@ from .syntax import (
     walk,
 )
 from .rule_lookup import rule_for
+from .templating import NoDerivative
 from .tangents import is_zero, simplified, zero
 from .tape import changed_in_place, method_call
 
@@ -277,10 +278,14 @@ class ForwardMode:
         elif rule.kind == "template":
             template = rule.template
             bound = template.bind(operation.args, operation.keywords, node, self.source)
-            pre, expr = template.instantiate_tangent(
-                load(target), bound, self.tangent_of, self.namer.fresh,
-                self.imports.reference, self.scalars, operation, self.source,
-            )
+            try:
+                pre, expr = template.instantiate_tangent(
+                    load(target), bound, self.tangent_of, self.namer.fresh,
+                    self.imports.reference, self.scalars, operation, self.source,
+                )
+            except NoDerivative as refusal:
+                raise error_at(node, f"{operation.label}: {refusal}", self.source,
+                               Unsupported) from None
             expr = self.simplified(expr, load(target))
         if (expr is None or is_zero(expr)) and kind == "constant" and isinstance(
             stmt.value, gast.Constant

@@ -3,6 +3,7 @@ objects, and the import statements that define them."""
 
 import cmath
 import importlib
+import sys
 import types
 
 import gast
@@ -10,17 +11,33 @@ import gast
 from .syntax import load
 
 
+# modules of ufuncs that name no module of their own (NumPy's say "numpy")
+UFUNC_MODULES = ("scipy.special",)
+
+
 def _importable_as(obj):
-    """(module, name) such that `from module import name` gives `obj`, or None."""
+    """(module, name) such that `from module import name` gives `obj`, or None: the
+    public module a library documents it in (`scipy.special`, not where it is defined,
+    `scipy.special._logsumexp`), where that module has it."""
     module_name = getattr(obj, "__module__", None)
     name = getattr(obj, "__name__", None)
-    if not module_name or not name:
+    if not name:
         return None
-    try:
-        module = importlib.import_module(module_name)
-    except Exception:
-        return None
-    return (module_name, name) if getattr(module, name, None) is obj else None
+    if module_name:
+        parts = module_name.split(".")
+        public = next((i for i, part in enumerate(parts) if part.startswith("_")), len(parts))
+        candidates = [".".join(parts[:public])] if public else []
+        candidates.append(module_name)
+    else:
+        candidates = [m for m in UFUNC_MODULES if m in sys.modules]
+    for candidate in candidates:
+        try:
+            module = importlib.import_module(candidate)
+        except Exception:
+            continue
+        if getattr(module, name, None) is obj:
+            return candidate, name
+    return None
 
 
 class Imports:

@@ -40,7 +40,7 @@ from .syntax import (
 )
 from .tape import Tape, changed_in_place, free_reads, method_call, set_saved_names
 from .rule_lookup import rule_for
-from .templating import Contribution
+from .templating import Contribution, NoDerivative
 
 class ReverseMode:
     def __init__(
@@ -471,10 +471,14 @@ class ReverseMode:
             return self.user_call(stmt, target, operation)
         template = rule.template
         bound = template.bind(operation.args, operation.keywords, node, self.source)
-        items = template.instantiate(
-            load(target), bound, self.adjoint_of, self.namer.fresh, self.imports.reference,
-            self.scalars,
-        )
+        try:
+            items = template.instantiate(
+                load(target), bound, self.adjoint_of, self.namer.fresh, self.imports.reference,
+                self.scalars,
+            )
+        except NoDerivative as refusal:
+            raise error_at(node, f"{operation.label}: {refusal}", self.source,
+                           Unsupported) from None
         out = []
         for item in items:
             if isinstance(item, Contribution):

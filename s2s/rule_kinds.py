@@ -88,6 +88,11 @@ def adjoint_body(tree, result, params):
     before, found = partials(tree, params)
     body = [clone(s) for s in before]
     for p, partial in found.items():
+        if refused(partial):  # `d[n] += no_derivative("why")`
+            body.append(gast.AugAssign(target=gast.Subscript(
+                value=load("d"), slice=load(p), ctx=gast.Store()), op=gast.Add(),
+                value=clone(partial)))
+            continue
         product, sign = scaled(_d(result), clone(partial))
         body.append(gast.AugAssign(
             target=gast.Subscript(value=load("d"), slice=load(p), ctx=gast.Store()),
@@ -101,7 +106,12 @@ def tangent_body(tree, result, params):
     """`d[z] = d[x] * ∂z/∂x + d[y] * ∂z/∂y`."""
     before, found = partials(tree, params)
     total = None
-    for p, partial in found.items():
+    for p, partial in sorted(found.items(), key=lambda item: refused(item[1])):
+        if refused(partial):  # `no_derivative(d[n], "why")`: a zero tangent, or refused
+            term = gast.Call(func=load("no_derivative"), args=[_d(p)] + [
+                clone(a) for a in partial.args], keywords=[])
+            total = term if total is None else gast.BinOp(left=total, op=gast.Add(), right=term)
+            continue
         term, sign = scaled(_d(p), clone(partial))
         if isinstance(partial, gast.Name) and partial.id in params[:params.index(p)]:
             term = gast.BinOp(left=clone(partial), op=gast.Mult(), right=_d(p))  # `x * d[y]`
@@ -113,12 +123,20 @@ def tangent_body(tree, result, params):
             total = gast.BinOp(left=total, op=gast.Add() if sign > 0 else gast.Sub(), right=term)
     if total is None:
         raise TypeError(f"elementwise rule {tree.name} gives no partial derivative")
-    if len(found) < len(params) and not _reads(found.values(), {result} | set(params) - set(found)):
+    flowing = {p: e for p, e in found.items() if not refused(e)}
+    if len(flowing) < len(params) and not _reads(
+            flowing.values(), {result} | set(params) - set(flowing)):
         # an argument without a derivative may still widen the result (nextafter's x2)
         total = gast.Call(func=load("broadcast_like"), args=[total, load(result)], keywords=[])
     target = gast.Subscript(value=load("d"), slice=load(result), ctx=gast.Store())
     return [clone(s) for s in before] + [
         gast.Assign(targets=[target], value=total, type_comment=None)]
+
+
+def refused(partial):
+    """Whether a partial derivative is `no_derivative("why")` (templating.py)."""
+    return (isinstance(partial, gast.Call) and isinstance(partial.func, gast.Name)
+            and partial.func.id == "no_derivative")
 
 
 def _reads(expressions, names):

@@ -7,11 +7,12 @@ mode a runtime helper's too); or the located error that says why s2s cannot
 differentiate it, in the same words in both modes.
 """
 
+import types
 from dataclasses import dataclass
 
 import gast
 
-from .callees import is_runtime_helper, is_user_function
+from .callees import is_installed, is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
 from .records import record_rule
 from .templating import Template, adjoint_template, is_nondifferentiable, tangent_template
@@ -62,8 +63,26 @@ def rule_for(operation, mode, source, calls=True, active=None):
             return Rule("template", made[0 if mode == "reverse" else 1])
         raise _unsupported(node, f"making a {operation.label} object from values that need "
                            "derivatives", source)
-    raise error_at(node, f"{missing} for {operation.label} (register one with {decorator})",
-                   source, Unsupported)
+    raise error_at(node, f"{missing} for {operation.label}{_library(key)} (write one with "
+                   f"{decorator} in a file given to --templates{_following(key)})", source,
+                   Unsupported)
+
+
+def _library(key):
+    """`, a function of the installed library L` for a library's function."""
+    module = (getattr(key, "__module__", None) or "").split(".")[0]
+    if not module or module == "builtins" or (
+            isinstance(key, types.FunctionType) and not is_installed(key)):
+        return ""
+    return f", a function of the installed library {module}"
+
+
+def _following(key):
+    """How to have a library's Python function differentiated from its source."""
+    if isinstance(key, types.FunctionType) and is_installed(key):
+        return (", or differentiate its source with --follow "
+                f"{key.__module__}.{key.__qualname__}")
+    return ""
 
 
 def _operands(operation):

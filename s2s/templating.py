@@ -43,6 +43,7 @@ from .errors import Unsupported, error_at
 from .runtime import broadcast_like, unbroadcast
 from .runtime.layout import result_tangent
 from .syntax import clone, constant, load, walk
+from .tangents import is_zero
 
 
 class _Adjoint:
@@ -57,9 +58,25 @@ class _Adjoint:
 
 d = _Adjoint()
 
+
+def no_derivative(*reason):
+    """Template notation for an argument no derivative is taken in (an order, a count):
+    `d[n] += no_derivative("why")` in an adjoint, `no_derivative(d[n], "why")` in a
+    tangent, `return no_derivative("why"), ...` for a partial derivative.  Where the
+    argument carries a derivative, the call site is refused with `why`; elsewhere the
+    term is dropped.  Never evaluated."""
+    raise RuntimeError("no_derivative(...) is template notation; templates are not run")
+
+
+class NoDerivative(Exception):
+    """A rule takes no derivative in an argument that carries one (its reason)."""
+
 _ADJOINTS = {}
 _TANGENTS = {}
 _NONDIFFERENTIABLE = {}  # key -> why no derivative flows through it
+_FOLLOWED = []  # dotted names of libraries' functions and modules to differentiate
+# libraries whose rules are in templates/ but which s2s does not require
+OPTIONAL_LIBRARIES = ("scipy",)
 _loaded = False
 _loading = False  # (the thread holding _load_lock is importing the rules)
 _load_lock = threading.RLock()
@@ -171,6 +188,29 @@ def nondifferentiable(*targets, reason="declared non-differentiable by its user"
         _ADJOINTS.pop(_key(target), None)  # a later registration wins
 
 
+def follow(*targets):
+    """Differentiate `targets`, functions of installed libraries, from their Python
+    source, as s2s does the user's own functions (it never does so unasked).  A target
+    is a function, a module (every function defined in it or below it), or its dotted
+    name: `s2s.follow("statistics")`, `s2s.follow(statistics.fmean)`."""
+    for target in targets:
+        if isinstance(target, str):
+            name = target
+        elif inspect.ismodule(target):
+            name = target.__name__
+        else:
+            name = f"{target.__module__}.{target.__qualname__}"
+        if name not in _FOLLOWED:
+            _FOLLOWED.append(name)
+
+
+def is_followed(function):
+    """Whether `follow` asked for `function`'s source to be differentiated."""
+    module = getattr(function, "__module__", None) or ""
+    name = f"{module}.{getattr(function, '__qualname__', '')}"
+    return any(name == f or module == f or module.startswith(f + ".") for f in _FOLLOWED)
+
+
 def load_builtin_templates():
     """Import every module in `s2s.templates` once; their decorators register rules.
     Safe from threads: one loads, the others wait until every rule is registered."""
@@ -185,7 +225,12 @@ def load_builtin_templates():
             from . import templates
 
             for info in pkgutil.walk_packages(templates.__path__, f"{templates.__name__}."):
-                importlib.import_module(info.name)
+                try:
+                    importlib.import_module(info.name)
+                except ModuleNotFoundError as exc:
+                    # the rules of an optional library (SciPy) load where it is installed
+                    if (exc.name or "").split(".")[0] not in OPTIONAL_LIBRARIES:
+                        raise
             _loaded = True
         finally:
             _loading = False
@@ -213,13 +258,14 @@ def is_nondifferentiable(obj):
 def registry_snapshot():
     """Rules registered inside the block (a `--templates` file's) are gone after it."""
     load_builtin_templates()
-    saved = dict(_ADJOINTS), dict(_TANGENTS), dict(_NONDIFFERENTIABLE)
+    saved = dict(_ADJOINTS), dict(_TANGENTS), dict(_NONDIFFERENTIABLE), list(_FOLLOWED)
     try:
         yield
     finally:
         for registry, before in zip((_ADJOINTS, _TANGENTS, _NONDIFFERENTIABLE), saved):
             registry.clear()
             registry.update(before)
+        _FOLLOWED[:] = saved[-1]
 
 
 def registry_state():
@@ -227,7 +273,7 @@ def registry_state():
     load_builtin_templates()
     return (
         len(_ADJOINTS), len(_TANGENTS), len(_NONDIFFERENTIABLE),
-        tuple(id(t) for t in _ADJOINTS.values()),
+        tuple(id(t) for t in _ADJOINTS.values()), tuple(_FOLLOWED),
     )
 
 
@@ -264,7 +310,7 @@ class Template:
             self.globals = {**self.globals, "math": math}
         if rule == "elementwise":
             self.globals = {**self.globals, "unbroadcast": unbroadcast,
-                            "broadcast_like": broadcast_like}
+                            "broadcast_like": broadcast_like, "no_derivative": no_derivative}
 
     @functools.cached_property
     def tree(self):
@@ -351,6 +397,10 @@ class Template:
         out = []
         for stmt in self.tree.body:
             target = _adjoint_target(stmt)
+            if target is not None and self._refusal(stmt.value) is not None:
+                if adjoint_of(bound[target]):
+                    raise NoDerivative(self._refusal(stmt.value))
+                continue
             into_part = isinstance(stmt, gast.AugAssign) and not _is_d(stmt.target)
             stmt = clone(stmt)
             stmt = _Substitute(
@@ -366,6 +416,13 @@ class Template:
             else:
                 out.append(Contribution(bound[target], stmt.value, 1, None))
         return out
+
+    def _refusal(self, node):
+        """The reason of a `no_derivative("why")` call (or None)."""
+        if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+                and self.globals.get(node.func.id) is no_derivative):
+            return node.args[-1].value
+        return None
 
     def instantiate_tangent(self, result, bound, tangent_of, temporary, global_name,
                             scalars=(), operation=None, source=None):
@@ -569,6 +626,11 @@ class _Substitute(gast.NodeTransformer):
 
     def visit_Call(self, node):
         obj = self._global(node.func)
+        if obj is no_derivative:  # `no_derivative(d[n], "why")` in a tangent
+            tangent = self.visit(node.args[0])
+            if not is_zero(tangent):
+                raise NoDerivative(node.args[-1].value)
+            return tangent
         if obj is unbroadcast and self._same_shape(node.args[1]):
             return self.visit(node.args[0])
         self.generic_visit(node)

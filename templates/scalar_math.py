@@ -30,16 +30,6 @@ def math_pow(z, x, y):
     return y * math.pow(x, y - 1.0), z * math.log(x if x > 0.0 else 1.0)
 
 
-@elementwise(math.erf)
-def erf(z, x):
-    return 2.0 / math.sqrt(math.pi) * math.exp(-x * x)
-
-
-@elementwise(math.erfc)
-def erfc(z, x):
-    return -(2.0 / math.sqrt(math.pi) * math.exp(-x * x))
-
-
 @elementwise(math.fabs)
 def fabs(z, x):
     """Derivative 0 at 0."""

@@ -184,3 +184,30 @@ def test_every_spelling_finds_the_rule_and_imports_only_what_it_uses(tmp_path):
         np.testing.assert_allclose(generated.grad_spelled(x), expected, rtol=1e-12)
     finally:
         sys.path.remove(os.path.join(ROOT, "tests", "fixtures"))
+
+
+LUMA = '''import colorsys
+
+
+def luma(r):
+    return colorsys.rgb_to_yiq(r, 0.5 * r, r * r)[0]
+'''
+
+
+def test_follow_differentiates_a_librarys_source_only_when_asked(tmp_path):
+    (tmp_path / "brightness.py").write_text(LUMA)
+    refused = run("differentiate", "brightness.py:luma", cwd=tmp_path)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith("brightness.py:5:12: no derivative rule for "
+                                     "colorsys.rgb_to_yiq"), refused.stderr
+    assert "--follow colorsys.rgb_to_yiq" in refused.stderr
+    out = tmp_path / "grad_luma.py"
+    made = run("differentiate", "brightness.py:luma", "--follow", "colorsys", "-o", str(out),
+               cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "--follow colorsys" in out.read_text()  # (`s2s check` makes it the same way)
+    assert run("check", str(out), cwd=tmp_path).returncode == 0
+    generated = load(out, "grad_luma")
+    value, grad = generated.value_and_grad_luma(0.7)
+    assert value == pytest.approx(0.30 * 0.7 + 0.59 * 0.35 + 0.11 * 0.49)  # (its formula)
+    assert grad == pytest.approx(0.30 + 0.59 * 0.5 + 0.11 * 1.4)

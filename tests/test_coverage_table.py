@@ -27,6 +27,10 @@ def test_coverage_table_is_fresh():
 # Made as if NumPy had removed row_stack (NumPy 2.5 has): the table leaves out its row
 WITHOUT_ROW_STACK = """
 import sys, numpy
+try:  # (SciPy copies NumPy's names when first imported: before the one taken away)
+    import scipy.special, scipy.linalg, scipy.stats, scipy.signal, scipy.integrate
+except ModuleNotFoundError:
+    pass
 numpy.__dict__.pop("row_stack", None)
 assert not hasattr(numpy, "row_stack")
 from s2s import coverage
@@ -104,6 +108,8 @@ def spellings(label):
     if module == "numpy":
         # (`np.r_[...]`: index helpers are indexed, not called)
         return [f"np.{name}{end}" for end in "(,)]["] + [f"numpy.{name}("]
+    if module == "scipy":  # `from scipy import special` ... `special.erf(x)`
+        return [f"{spelled}{end}" for spelled in (label, name) for end in "(,)"]
     return [f"{label}{end}" for end in "(,)"]
 
 

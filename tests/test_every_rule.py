@@ -18,6 +18,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 import pytest
+from scipy import special
 
 import s2s
 from gradcheck import (
@@ -1135,6 +1136,9 @@ DOMAINS = {
     "between_powers": signed(1.1, 1.9),  # frexp: away from powers of two
     "step": uniform(0.45, 0.5),  # arange: five values from x to x + 2.05
     # interp's sample points: increasing, 0.4 to 0.8 apart, about "any"'s values
+    "probability": uniform(0.1, 0.9),  # ndtri, logit
+    "below2": uniform(0.2, 1.8),  # erfcinv
+    "wide": uniform(-3.0, 3.0),  # the tails of log_ndtr, expit; Bessel functions' swings
     "increasing": lambda rng, shape, position: -1.2 + np.cumsum(
         rng.uniform(0.4, 0.8, size=shape), axis=-1
     ),
@@ -1437,6 +1441,212 @@ CASES = {
 }
 
 
+# -- scipy.special (templates/special.py) ------------------------------------------------
+
+def sp_erf(x, w):
+    return np.sum(special.erf(x) * w)
+
+
+def sp_erfc(x, w):
+    return np.sum(special.erfc(x) * w)
+
+
+def sp_erfinv(x, w):
+    return np.sum(special.erfinv(x) * w)
+
+
+def sp_erfcinv(x, w):
+    return np.sum(special.erfcinv(x) * w)
+
+
+def sp_ndtr(x, w):
+    return np.sum(special.ndtr(x) * w)
+
+
+def sp_log_ndtr(x, w):
+    return np.sum(special.log_ndtr(x) * w)
+
+
+def sp_ndtri(p, w):
+    return np.sum(special.ndtri(p) * w)
+
+
+def sp_gamma(x, w):
+    return np.sum(special.gamma(x) * w)
+
+
+def sp_gammaln(x, w):
+    return np.sum(special.gammaln(x) * w)
+
+
+def sp_psi(x, w):
+    return np.sum(special.psi(x) * w)
+
+
+def sp_polygamma(x, w):
+    return np.sum(special.polygamma(2, x) * w)
+
+
+def sp_multigammaln(a, w):
+    return np.sum(special.multigammaln(a, 3) * w)
+
+
+def sp_beta(a, b, w):
+    return np.sum(special.beta(a, b) * w)
+
+
+def sp_betaln(a, b, w):
+    return np.sum(special.betaln(a, b) * w)
+
+
+def sp_expit(x, w):
+    return np.sum(special.expit(x) * w)
+
+
+def sp_logit(p, w):
+    return np.sum(special.logit(p) * w)
+
+
+def sp_log_expit(x, w):
+    return np.sum(special.log_expit(x) * w)
+
+
+def sp_xlogy(x, y, w):
+    return np.sum(special.xlogy(x, y) * w)
+
+
+def sp_xlog1py(x, y, w):
+    return np.sum(special.xlog1py(x, y) * w)
+
+
+def sp_entr(x, w):
+    return np.sum(special.entr(x) * w)
+
+
+def sp_rel_entr(x, y, w):
+    return np.sum(special.rel_entr(x, y) * w)
+
+
+def sp_kl_div(x, y, w):
+    return np.sum(special.kl_div(x, y) * w)
+
+
+def sp_i0(x, w):
+    return np.sum(special.i0(x) * w)
+
+
+def sp_i1(x, w):
+    return np.sum(special.i1(x) * w)
+
+
+def sp_i0e(x, w):
+    return np.sum(special.i0e(x) * w)
+
+
+def sp_i1e(x, w):
+    return np.sum(special.i1e(x) * w)
+
+
+def sp_iv(x, w):
+    return np.sum(special.iv(1.5, x) * w)
+
+
+def sp_ive(x, w):
+    return np.sum(special.ive(2.5, x) * w)
+
+
+def sp_j0(x, w):
+    return np.sum(special.j0(x) * w)
+
+
+def sp_j1(x, w):
+    return np.sum(special.j1(x) * w)
+
+
+def sp_jv(x, w):
+    return np.sum(special.jv(2.5, x) * w)
+
+
+def sp_yv(x, w):
+    return np.sum(special.yv(1.5, x) * w)
+
+
+def sp_zeta(q, w):
+    return np.sum(special.zeta(3.0, q) * w)
+
+
+def sp_y0(x, w):
+    return np.sum(special.y0(x) * w)
+
+
+def sp_y1(x, w):
+    return np.sum(special.y1(x) * w)
+
+
+def sp_yn(x, w):
+    return np.sum(special.yn(2, x) * w)
+
+
+def sp_logsumexp(x, b, w):
+    # over every element; over the last axis with weights; keepdims; with the sign
+    lse, sign = special.logsumexp(x, axis=0, b=b - 0.5, return_sign=True)
+    return (special.logsumexp(x) + np.sum(special.logsumexp(x, axis=-1, b=b) * w)
+            + np.sum(special.logsumexp(2.0 * x, keepdims=True)) + np.sum(lse * sign))
+
+
+def sp_softmax(x, w):
+    return np.sum(special.softmax(x, axis=-1) * w) + np.sum(special.softmax(x) * x)
+
+
+def sp_log_softmax(x, w):
+    return np.sum(special.log_softmax(x, axis=0) * w) + np.sum(special.log_softmax(x) * x)
+
+
+SPECIAL = {
+    "scipy.special.erf": Case(sp_erf, ONE),
+    "scipy.special.erfc": Case(sp_erfc, ONE),
+    "scipy.special.erfinv": Case(sp_erfinv, ONE, "unit"),
+    "scipy.special.erfcinv": Case(sp_erfcinv, ONE, "below2"),
+    "scipy.special.ndtr": Case(sp_ndtr, ONE),
+    "scipy.special.log_ndtr": Case(sp_log_ndtr, ONE, "wide"),
+    "scipy.special.ndtri": Case(sp_ndtri, ONE, "probability"),
+    "scipy.special.gamma": Case(sp_gamma, ONE, "positive"),
+    "scipy.special.gammaln": Case(sp_gammaln, ONE, "positive"),
+    "scipy.special.psi": Case(sp_psi, ONE, "positive"),
+    "scipy.special.polygamma": Case(sp_polygamma, ONE, "positive", float64_inside=True),
+    "scipy.special.multigammaln": Case(sp_multigammaln, ONE, "above1", float64_inside=True),
+    "scipy.special.beta": Case(sp_beta, TWO, "positive"),
+    "scipy.special.betaln": Case(sp_betaln, TWO, "positive"),
+    "scipy.special.expit": Case(sp_expit, ONE, "wide"),
+    "scipy.special.logit": Case(sp_logit, ONE, "probability"),
+    "scipy.special.log_expit": Case(sp_log_expit, ONE, "wide"),
+    "scipy.special.xlogy": Case(sp_xlogy, TWO, ("any", "positive")),
+    "scipy.special.xlog1py": Case(sp_xlog1py, TWO, ("any", "positive")),
+    "scipy.special.entr": Case(sp_entr, ONE, "positive"),
+    "scipy.special.rel_entr": Case(sp_rel_entr, TWO, "positive"),
+    "scipy.special.kl_div": Case(sp_kl_div, TWO, "positive"),
+    "scipy.special.i0": Case(sp_i0, ONE, "wide"),
+    "scipy.special.i1": Case(sp_i1, ONE, "wide"),
+    "scipy.special.i0e": Case(sp_i0e, ONE, "wide"),
+    "scipy.special.i1e": Case(sp_i1e, ONE, "wide"),
+    "scipy.special.iv": Case(sp_iv, ONE, "positive"),
+    "scipy.special.ive": Case(sp_ive, ONE, "positive"),
+    "scipy.special.j0": Case(sp_j0, ONE, "wide"),
+    "scipy.special.j1": Case(sp_j1, ONE, "wide"),
+    "scipy.special.jv": Case(sp_jv, ONE, "positive"),
+    "scipy.special.yv": Case(sp_yv, ONE, "positive"),
+    "scipy.special.zeta": Case(sp_zeta, ONE, "positive"),
+    "scipy.special.y0": Case(sp_y0, ONE, "positive"),
+    "scipy.special.y1": Case(sp_y1, ONE, "positive"),
+    "scipy.special.yn": Case(sp_yn, ONE, "positive", float64_inside=True),
+    "scipy.special.logsumexp": Case(sp_logsumexp, [((3, 4), (3, 4)), ((5,), (5,))],
+                                    ("any", "positive")),
+    "scipy.special.softmax": Case(sp_softmax, ONE),
+    "scipy.special.log_softmax": Case(sp_log_softmax, ONE),
+}
+CASES.update(SPECIAL)
+
+
 # -- the checks -------------------------------------------------------------------------
 
 
@@ -1602,7 +1812,8 @@ def built_in_labels(mode="reverse", everything=False):
     ).stdout
     if everything:
         return set(out.split())
-    return {label for label in out.split() if label.startswith(("numpy.", "operator."))}
+    return {label for label in out.split()
+            if label.startswith(("numpy.", "operator.", "scipy.special."))}
 
 
 def test_every_reverse_rule_has_a_forward_rule():
@@ -1636,6 +1847,8 @@ def test_entry_calls_its_function(label):
         spelling = OPERATORS[label]
     elif label.startswith("numpy.ndarray."):
         spelling = "x." + label.rsplit(".", 1)[1]
+    elif label.startswith("scipy.special."):
+        spelling = "special." + label.rsplit(".", 1)[1] + "("
     else:
         spelling = "np." + label.split(".", 1)[1] + "("
     assert spelling in source, f"{CASES[label].fn.__name__} does not call {spelling!r}"

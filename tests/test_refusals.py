@@ -5,6 +5,7 @@ through complex values.  What it can follow it differentiates: `np.r_`, `np.c_`,
 decorators known to leave the computation unchanged."""
 
 import collections
+import colorsys
 import functools
 import inspect
 import re
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 
 import s2s
+from s2s import templating
 from gradcheck import check_gradient
 
 rng = np.random.default_rng(150)
@@ -272,7 +274,24 @@ def stored_by_setattr(x):
 
 def test_an_installed_librarys_function_is_not_differentiated_from_its_source():
     assert library_mean(1.0) == 1.5
-    refused(library_mean, 1.0, match=r"no derivative rule for statistics\.fmean")
+    message = refused(library_mean, 1.0, match=r"no derivative rule for statistics\.fmean")
+    assert "a function of the installed library statistics" in message
+    assert "--templates" in message and "--follow statistics.fmean" in message
+    refused(library_mean, 1.0, match=r"no forward-mode rule for statistics\.fmean.*"
+            r"@s2s\.tangent", mode="forward")
+
+
+def luma(r):
+    return colorsys.rgb_to_yiq(r, 0.5 * r, r * r)[0]
+
+
+def test_a_library_function_is_differentiated_from_its_source_when_followed():
+    refused(luma, 0.7, match=r"colorsys\.rgb_to_yiq.*--follow colorsys\.rgb_to_yiq")
+    for target in (colorsys.rgb_to_yiq, "colorsys", colorsys):
+        with templating.registry_snapshot():
+            s2s.follow(target)
+            check_gradient(luma, (0.7,))  # value, gradient, forward mode
+        refused(luma, 0.7, match=r"colorsys\.rgb_to_yiq")  # (for this block only)
 
 
 def test_setattr_is_refused():
