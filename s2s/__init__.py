@@ -19,7 +19,7 @@ _LAZY = {
         ["grad", "hessian", "hvp", "jacobian", "jvp", "source", "value_and_grad", "vjp"],
         "api"),
     **dict.fromkeys(["adjoint", "bilinear", "d", "elementwise", "follow", "linear",
-                     "no_derivative", "nondifferentiable", "tangent"], "templating"),
+                     "no_derivative", "nondifferentiable", "real_only", "tangent"], "templating"),
 }
 
 
@@ -54,6 +54,7 @@ __all__ = [
     "linear",
     "no_derivative",
     "nondifferentiable",
+    "real_only",
     "source",
     "stop_gradient",
     "tangent",

@@ -306,7 +306,10 @@ def value_and_grad(f, wrt=None, *, argnums=None, has_aux=False):
             seed = kwargs.pop("d_result", 1.0)
             aux = _aux_seed(f, function(*args, **kwargs))
             kwargs["d_result"] = (seed, aux)
+        seeded = "d_result" in kwargs
         value, grads = compiled(*args, **kwargs)
+        if not seeded:
+            _require_real_result(f, value[0] if has_aux else value, "value_and_grad")
         if has_aux:
             value = tuple(value)
         if not single and len(names) == 1:
@@ -321,9 +324,21 @@ def value_and_grad(f, wrt=None, *, argnums=None, has_aux=False):
     return run
 
 
+def _require_real_result(f, value, api):
+    """A gradient is of a real result (of a complex one, `d_result=` says which)."""
+    from .runtime import _kind
+
+    if _kind(value) == "complex":
+        raise ValueError(
+            f"{api}({_name(f)}): its result is a complex number; a gradient is of a real "
+            "number (its real part, abs(...) or abs(...) ** 2), or give d_result= for a "
+            "vector-Jacobian product"
+        )
+
+
 def _check_kinds(f, names, args, kwargs):
     """A clear error, naming the parameter, where a gradient is asked for with respect
-    to an integer, boolean or complex value."""
+    to an integer or boolean value."""
     from .runtime import _kind
 
     try:
@@ -332,7 +347,7 @@ def _check_kinds(f, names, args, kwargs):
         return  # the call itself will say what is wrong with it
     for name in names:
         kind = _kind(bound.get(name))
-        if kind is not None:
+        if kind in ("integer", "boolean"):  # (complex values have gradients)
             raise TypeError(
                 f"{getattr(f, '__name__', f)}: a gradient with respect to {name!r} was asked "
                 f"for, which holds a {kind} value; {kind}s carry no gradient: pass floats "

@@ -17,7 +17,7 @@ from . import runtime
 from .analysis.writes import mirrored
 from .callees import call_arguments, declared_numbers
 from .errors import Unsupported, error_at
-from .markup import comment, describe, mark, number_checks
+from .markup import comment, describe, mark, number_checks, real_checks
 from .normalize.attributes import makes_object
 from .normalize.statements import rebuild
 from .syntax import (
@@ -299,7 +299,8 @@ class ForwardMode:
         elif target in self.in_place and not _new_value(expr, self.imports):
             # written into later: its tangent must not share memory with another's
             expr = self.call("writable_like", expr, load(target))
-        return [stmt] + [mark(s) for s in pre] + [mark(assign(dtarget, expr))]
+        checks = real_checks(operation, self.active, self.call) if rule.kind == "template" else []
+        return checks + [stmt] + [mark(s) for s in pre] + [mark(assign(dtarget, expr))]
 
     def user_call(self, stmt, target, operation):
         """`z = g(x, y)` for a user's function `g`: `z, dz = jvp_g(x, y, dx=dx)`, with

@@ -1,6 +1,7 @@
 """Markup of generated code, which both modes write and later passes read: comments
 that `emit` turns into `#` lines, the mark on derivative statements (the optimizer
-may remove them when unused), and the number checks heading a function."""
+may remove them when unused), the number checks heading a function, and the checks
+that values reaching a rule for real values only are real."""
 
 import gast
 
@@ -31,6 +32,24 @@ def number_checks(call, values):
         return []
     check = call("require_scalars")
     check.keywords = [gast.keyword(arg=n, value=v) for n, v in values.items()]
+    return [gast.Expr(value=check)]
+
+
+def real_checks(operation, active, call):
+    """`require_real(x, ..., what="np.var", why=...)` for the operands that carry a derivative
+    into an operation whose rule holds for real values only (templating.real_only), or
+    nothing."""
+    from .templating import real_only_reason
+
+    reason = real_only_reason(operation.key)
+    names = [a for a in operation.args + list(operation.keywords.values())
+             if isinstance(a, gast.Name) and a.id in active]
+    if reason is None or not names:
+        return []
+    check = call("require_real")
+    check.args = [load(a.id) for a in names]
+    check.keywords = [gast.keyword(arg="what", value=constant(operation.label)),
+                      gast.keyword(arg="why", value=constant(reason))]
     return [gast.Expr(value=check)]
 
 

@@ -20,7 +20,7 @@ from . import runtime
 from .adjoint_state import AdjointState
 from .callees import call_arguments, changed_lists, declared_numbers, is_user_function
 from .errors import Unsupported, error_at
-from .markup import comment, describe, is_comment, mark, number_checks
+from .markup import real_checks, comment, describe, is_comment, mark, number_checks
 from .normalize.statements import rebuild, unwrap
 from .syntax import (
     appended,
@@ -471,6 +471,7 @@ class ReverseMode:
             return self.user_call(stmt, target, operation)
         template = rule.template
         bound = template.bind(operation.args, operation.keywords, node, self.source)
+        self.checks_before = real_checks(operation, self.active, self.call)
         try:
             items = template.instantiate(
                 load(target), bound, self.adjoint_of, self.namer.fresh, self.imports.reference,

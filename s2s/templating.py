@@ -74,6 +74,7 @@ class NoDerivative(Exception):
 _ADJOINTS = {}
 _TANGENTS = {}
 _NONDIFFERENTIABLE = {}  # key -> why no derivative flows through it
+_REAL_ONLY = {}  # key -> why its rule holds for real values only
 _FOLLOWED = []  # dotted names of libraries' functions and modules to differentiate
 # libraries whose rules are in templates/ but which s2s does not require
 OPTIONAL_LIBRARIES = ("scipy",)
@@ -186,6 +187,20 @@ def nondifferentiable(*targets, reason="declared non-differentiable by its user"
     for target in targets:
         _NONDIFFERENTIABLE[_key(target)] = reason
         _ADJOINTS.pop(_key(target), None)  # a later registration wins
+
+
+def real_only(*targets, reason):
+    """Declare that the rules of `targets` hold for real values only (`reason`: what
+    they would get wrong for complex ones): generated code checks the values that
+    carry a derivative into them, and refuses complex ones."""
+    for target in targets:
+        _REAL_ONLY[_key(target)] = reason
+
+
+def real_only_reason(obj):
+    """Why the rule of `obj` holds for real values only, or None."""
+    load_builtin_templates()
+    return _REAL_ONLY.get(_key(obj))
 
 
 def follow(*targets):

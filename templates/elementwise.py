@@ -9,7 +9,8 @@ exist: maximum and minimum split the adjoint evenly between ties (the tangent is
 average of the two); abs, and copysign in its first argument, have derivative 0 at 0;
 remainder (`%`), fmod and divmod take the slope of the piece they are on (1 in x1,
 minus the integer quotient in x2), and none in x2 for copysign; nextafter has slope 1
-in x1 (it moves x1 by one spacing).  conjugate assumes real arrays.
+in x1 (it moves x1 by one spacing).  abs, real, imag, angle and conj, which complex
+values need rules of their own for, are in complex.py.
 """
 
 import builtins
@@ -168,8 +169,8 @@ def reciprocal(z, x):
     return -(z * z)
 
 
-@elementwise(numpy.absolute, numpy.fabs)
-def absolute(z, x):
+@elementwise(numpy.fabs)
+def fabs(z, x):
     """Derivative 0 at 0."""
     return numpy.sign(x)
 
@@ -280,8 +281,3 @@ def nextafter(z, x1, x2):
     """Slope 1 in x1 (it moves x1 by one spacing), none in x2."""
     return 1.0, None
 
-
-@linear(numpy.conjugate, numpy.ndarray.conjugate, numpy.ndarray.conj)
-def conjugate(z, x):
-    """For real arrays, the identity."""
-    d[x] += numpy.conjugate(d[z])

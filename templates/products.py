@@ -1,7 +1,7 @@
 """Products that contract axes: dot, inner, outer, vdot, tensordot, cross, vecdot,
 matvec, vecmat (matmul and `@` are in arithmetic.py).  Each is bilinear: its tangent
-is the product with one factor's tangent plus the product with the other's.  vecdot,
-matvec and vecmat assume real arrays."""
+is the product with one factor's tangent plus the product with the other's.  vecdot
+and vecmat, which conjugate an argument, are differentiated for real arrays only."""
 
 import numpy
 
@@ -46,8 +46,9 @@ def outer(z, x, y):
 
 @bilinear(numpy.vdot)
 def vdot(z, x, y):
-    d[x] += d[z] * numpy.reshape(y, numpy.shape(x))
-    d[y] += d[z] * numpy.reshape(x, numpy.shape(y))
+    """sum(conj(x) y): conjugate-linear in x."""
+    d[x] += numpy.conjugate(d[z] * numpy.reshape(y, numpy.shape(x)))
+    d[y] += d[z] * numpy.reshape(numpy.conjugate(x), numpy.shape(y))
 
 
 @bilinear(numpy.tensordot)
@@ -68,7 +69,6 @@ def vecdot(z, x1, x2, /, *, axis=-1):
 
 @bilinear(numpy.matvec)
 def matvec(z, x1, x2, /):
-    """Real arrays (no conjugate)."""
     # z[..., i] = sum_j x1[..., i, j] x2[..., j]
     d[x1] += unbroadcast(d[z][..., :, None] * x2[..., None, :], x1)
     d[x2] += unbroadcast(numpy.vecmat(d[z], x1), x2)

@@ -10,7 +10,7 @@ import math
 
 from s2s import d, elementwise, linear
 from s2s.runtime import balanced_eq
-from s2s.runtime.elementwise import positive_log, sign_of
+from s2s.runtime.elementwise import positive_log
 
 
 @elementwise(math.hypot)
@@ -37,12 +37,6 @@ def fabs(z, x):
 
 
 # Builtins: these may also see NumPy arrays (and 0-d arrays for min and max).
-
-
-@elementwise(abs)
-def builtin_abs(z, x):
-    """Derivative 0 at 0."""
-    return sign_of(x)
 
 
 @elementwise(min, max)

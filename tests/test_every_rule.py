@@ -246,10 +246,6 @@ def np_reciprocal(x, w):
     return np.sum(np.reciprocal(x) * w)
 
 
-def np_absolute(x, w):
-    return np.sum(np.absolute(x) * w)
-
-
 def np_fabs(x, w):
     return np.sum(np.fabs(x) * w)
 
@@ -323,18 +319,6 @@ def np_copysign(x, y, w):
 
 def np_nextafter(x, y, w):
     return np.sum(np.nextafter(x, y) * w)
-
-
-def np_conjugate(x, w):
-    return np.sum(np.conjugate(x) * w)
-
-
-def method_conjugate(x, w):
-    return np.sum(x.conjugate() * w)
-
-
-def method_conj(x, w):
-    return np.sum(x.conj() * w)
 
 
 # -- layout -----------------------------------------------------------------------------
@@ -1138,7 +1122,8 @@ DOMAINS = {
     # interp's sample points: increasing, 0.4 to 0.8 apart, about "any"'s values
     "probability": uniform(0.1, 0.9),  # ndtri, logit
     "below2": uniform(0.2, 1.8),  # erfcinv
-    "wide": uniform(-3.0, 3.0),  # the tails of log_ndtr, expit; Bessel functions' swings
+    "wide": uniform(-3.0, 3.0),
+    "nonzero": signed(0.2, 1.0),  # abs: away from its kink  # the tails of log_ndtr, expit; Bessel functions' swings
     "increasing": lambda rng, shape, position: -1.2 + np.cumsum(
         rng.uniform(0.4, 0.8, size=shape), axis=-1
     ),
@@ -1213,7 +1198,6 @@ CASES = {
     "numpy.cbrt": Case(np_cbrt, ONE, "distinct"),
     "numpy.square": Case(np_square, ONE),
     "numpy.reciprocal": Case(np_reciprocal, ONE, "distinct"),
-    "numpy.absolute": Case(np_absolute, ONE, "distinct"),
     "numpy.fabs": Case(np_fabs, ONE, "distinct"),
     "numpy.deg2rad": Case(np_deg2rad, ONE),
     "numpy.radians": Case(np_radians, ONE),
@@ -1238,9 +1222,6 @@ CASES = {
     "numpy.ldexp": Case(np_ldexp, [((3, 4),), ((4,),), ((3, 1),)]),
     "numpy.copysign": Case(np_copysign, TWO, "distinct"),
     "numpy.nextafter": Case(np_nextafter, TWO, "distinct"),
-    "numpy.conjugate": Case(np_conjugate, ONE),
-    "numpy.ndarray.conjugate": Case(method_conjugate, ONE),
-    "numpy.ndarray.conj": Case(method_conj, ONE),
     # layout
     "numpy.einsum": Case(np_einsum, [((3, 4), (4, 2)), ((2, 3, 4), (4, 2))]),
     "numpy.tile": Case(np_tile, ONE),
@@ -1645,6 +1626,151 @@ SPECIAL = {
     "scipy.special.log_softmax": Case(sp_log_softmax, ONE),
 }
 CASES.update(SPECIAL)
+
+
+# -- complex values and numpy.fft (templates/complex.py, fft.py): real inputs, complex
+# values inside (complex parameters: test_complex.py)
+
+# (complex64: float32 inputs keep complex64 values, float64 ones complex128)
+PHASES = np.array([1.0 + 2.0j, -0.5 + 0.25j, 0.75 - 1.0j, 2.0j, -1.5 + 0.5j], np.complex64)
+
+
+def np_real(x, w):
+    return np.sum(np.real(x * PHASES[: x.shape[-1]]) * w)
+
+
+def method_real(x, w):
+    z = x * PHASES[: x.shape[-1]]
+    return np.sum(z.real * w) + np.sum(x.real)
+
+
+def np_imag(x, w):
+    return np.sum(np.imag(x * PHASES[: x.shape[-1]]) * w) + np.sum(np.imag(x))
+
+
+def method_imag(u, w):
+    x = u * PHASES[: u.shape[-1]]
+    return np.sum(x.imag * w)
+
+
+def np_conjugate(x, w):
+    z = np.conjugate(x * PHASES[: x.shape[-1]]) * PHASES[: x.shape[-1]] ** 2
+    return np.sum(np.real(z) * w) + np.sum(np.conjugate(x) * x)
+
+
+def method_conj(u, w):
+    x = u * PHASES[: u.shape[-1]]
+    return np.sum(np.imag(x.conj() * PHASES[: u.shape[-1]]) * w)
+
+
+def method_conjugate(u, w):
+    x = u * PHASES[: u.shape[-1]]
+    return np.sum(np.imag(x.conjugate() * PHASES[: u.shape[-1]]) * w)
+
+
+def np_angle(x, w):
+    return np.sum(np.angle(x * PHASES[: x.shape[-1]] + 0.5) * w) + np.sum(
+        np.angle(x + 1j, deg=True))
+
+
+def np_absolute(x, w):
+    return np.sum(np.absolute(x * PHASES[: x.shape[-1]] + 0.5j) * w) + np.sum(np.absolute(x))
+
+
+def np_fft_fft(x, w):
+    return np.sum(np.abs(np.fft.fft(x)) * w) + np.sum(np.real(np.fft.fft(x, n=6, axis=0)))
+
+
+def np_fft_ifft(x, w):
+    z = np.fft.ifft(x * PHASES[: x.shape[-1]], norm="ortho")
+    return np.sum(np.real(z) * w) + np.sum(np.imag(np.fft.ifft(x, n=3, axis=0)) ** 2)
+
+
+def np_fft_fft2(x, w):
+    return np.sum(np.abs(np.fft.fft2(x)) * w) + np.sum(np.real(np.fft.fft2(x, s=(2, 5))))
+
+
+def np_fft_ifft2(x, w):
+    return np.sum(np.imag(np.fft.ifft2(x * PHASES[: x.shape[-1]], norm="forward")) * w)
+
+
+def np_fft_fftn(x, w):
+    return np.sum(np.abs(np.fft.fftn(x)) * w) + np.sum(np.imag(np.fft.fftn(x, s=(3,), axes=(-1,))))
+
+
+def np_fft_ifftn(x, w):
+    return np.sum(np.real(np.fft.ifftn(x * PHASES[: x.shape[-1]], axes=(0,))) * w)
+
+
+def np_fft_rfft(x, w):
+    return np.sum(np.abs(np.fft.rfft(x, axis=0)) * w) + np.sum(np.imag(np.fft.rfft(x, n=5)))
+
+
+def np_fft_rfft2(x, w):
+    return np.sum(np.abs(np.fft.rfft2(x)) * w) + np.sum(np.real(np.fft.rfft2(x, s=(3, 3))))
+
+
+def np_fft_rfftn(x, w):
+    return np.sum(np.real(np.fft.rfftn(x, norm="ortho")) * w)
+
+
+def np_fft_irfft(x, w):
+    spectrum = x * PHASES[: x.shape[-1]]
+    return np.sum(np.fft.irfft(spectrum) * w) + np.sum(np.fft.irfft(spectrum, n=5) ** 2)
+
+
+def np_fft_irfft2(x, w):
+    return np.sum(np.fft.irfft2(x * PHASES[: x.shape[-1]], s=(3, 5)) * w)
+
+
+def np_fft_irfftn(x, w):
+    return np.sum(np.fft.irfftn(x * PHASES[: x.shape[-1]], norm="forward") * w)
+
+
+def np_fft_hfft(x, w):
+    return np.sum(np.fft.hfft(x * PHASES[: x.shape[-1]], n=7) * w)
+
+
+def np_fft_ihfft(x, w):
+    return np.sum(np.abs(np.fft.ihfft(x, norm="ortho")) * w)
+
+
+def np_fft_fftshift(x, w):
+    return np.sum(np.fft.fftshift(x) * w) + np.sum(np.fft.fftshift(x, axes=0)[0] ** 2)
+
+
+def np_fft_ifftshift(x, w):
+    return np.sum(np.fft.ifftshift(x) * w) + np.sum(np.fft.ifftshift(x, axes=-1)[..., 0] ** 2)
+
+
+COMPLEX = {
+    "numpy.real": Case(np_real, ONE),
+    "numpy.ndarray.real": Case(method_real, ONE),
+    "numpy.imag": Case(np_imag, ONE),
+    "numpy.ndarray.imag": Case(method_imag, ONE),
+    "numpy.conjugate": Case(np_conjugate, ONE),
+    "numpy.ndarray.conj": Case(method_conj, ONE),
+    "numpy.ndarray.conjugate": Case(method_conjugate, ONE),
+    "numpy.angle": Case(np_angle, ONE),
+    "numpy.absolute": Case(np_absolute, ONE, "nonzero"),
+    "numpy.fft.fft": Case(np_fft_fft, ONE),
+    "numpy.fft.ifft": Case(np_fft_ifft, ONE),
+    "numpy.fft.fft2": Case(np_fft_fft2, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.fft.ifft2": Case(np_fft_ifft2, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.fft.fftn": Case(np_fft_fftn, ONE),
+    "numpy.fft.ifftn": Case(np_fft_ifftn, ONE),
+    "numpy.fft.rfft": Case(np_fft_rfft, ONE),
+    "numpy.fft.rfft2": Case(np_fft_rfft2, [((3, 4),), ((2, 3, 5),)]),
+    "numpy.fft.rfftn": Case(np_fft_rfftn, ONE),
+    "numpy.fft.irfft": Case(np_fft_irfft, ONE),
+    "numpy.fft.irfft2": Case(np_fft_irfft2, [((3, 4),), ((2, 3, 4),)]),
+    "numpy.fft.irfftn": Case(np_fft_irfftn, ONE),
+    "numpy.fft.hfft": Case(np_fft_hfft, ONE),
+    "numpy.fft.ihfft": Case(np_fft_ihfft, ONE),
+    "numpy.fft.fftshift": Case(np_fft_fftshift, ONE),
+    "numpy.fft.ifftshift": Case(np_fft_ifftshift, ONE),
+}
+CASES.update(COMPLEX)
 
 
 # -- the checks -------------------------------------------------------------------------
