@@ -196,3 +196,26 @@ def test_attributes_and_methods_of_complex_numbers():
     g = check_complex(scalar_parts, (0.6 - 0.8j,), autograd_too=False)
     # d(xy + |z| + |z|^2) = (y + x/|z| + 2x) - i (x + y/|z| + 2y)
     assert g == pytest.approx((-0.8 + 0.6 + 1.2) - 1j * (0.6 - 0.8 - 1.6))
+
+
+def eigenvalue_spread(a):
+    w, _ = np.linalg.eig(a)
+    return np.sum(np.abs(w) ** 2) + np.real(np.sum(w * w))
+
+
+def eigvals_spread(a):
+    w = np.linalg.eigvals(a)
+    return np.sum(np.abs(w) ** 2) + np.real(np.sum(w * w))
+
+
+def eigenvector_weights(a, m):
+    w, v = np.linalg.eig(a)
+    return np.sum(np.abs(v * m) ** 2) + np.sum(np.real(v * m)) + np.sum(np.abs(w))
+
+
+def test_eigendecomposition_of_complex_matrices():
+    a = rng.normal(size=(3, 3)) + 1j * rng.normal(size=(3, 3))
+    check_complex(eigenvalue_spread, (a,))  # (autograd's too: eigenvalues alone)
+    check_complex(eigvals_spread, (a,), autograd_too=False)  # (autograd has no eigvals)
+    # eigenvectors as NumPy normalizes them: autograd leaves that out, differences do not
+    check_complex(eigenvector_weights, (a, rng.normal(size=(3, 3))), autograd_too=False)

@@ -1773,6 +1773,30 @@ COMPLEX = {
 CASES.update(COMPLEX)
 
 
+# (eig: a real matrix with two complex eigenvalues among its 3 or 4; a fixed weight
+# on the eigenvectors, whose phase NumPy fixes, so any function of them is smooth)
+EIG_WEIGHTS = np.array([[0.5, -1.0, 0.25, 1.5], [1.0, 0.5, -0.75, 0.25],
+                        [-0.5, 1.25, 1.0, -1.0], [0.75, 0.25, -0.5, 0.5]], np.float32)
+
+
+def np_linalg_eig(a, w):
+    values, vectors = np.linalg.eig(a)
+    m = EIG_WEIGHTS[: a.shape[-1], : a.shape[-1]]
+    return (np.sum(np.real(values) * w) + np.sum(np.abs(values) ** 2)
+            + np.sum(np.real(vectors) * m) + np.sum(np.imag(vectors * m) ** 2))
+
+
+def np_linalg_eigvals(a, w):
+    values = np.linalg.eigvals(a)
+    return np.sum(np.real(values) * w) + np.sum(np.imag(values) ** 2)
+
+
+CASES.update({
+    "numpy.linalg.eig": Case(np_linalg_eig, [((4, 4),), ((2, 3, 3),)], "matrix"),
+    "numpy.linalg.eigvals": Case(np_linalg_eigvals, [((4, 4),), ((2, 3, 3),)], "matrix"),
+})
+
+
 # -- the checks -------------------------------------------------------------------------
 
 
