@@ -33,9 +33,10 @@ def inner(z, x, y):
 
 @bilinear(numpy.cross)
 def cross(z, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """3-vectors along one axis (the last, or `axis`); other layouts are refused."""
-    d[a] += unbroadcast(cross_adjoint(d[z], b, axisa, axisb, axisc, axis), a)
-    d[b] += unbroadcast(cross_adjoint(d[z], a, axisa, axisb, axisc, axis, first=False), b)
+    """Two 3-vectors or two 2-vectors, along any axes; a 2-vector crossed with a
+    3-vector is refused."""
+    d[a] += unbroadcast(cross_adjoint(d[z], b, axisa, axisb, axisc, axis, True, a), a)
+    d[b] += unbroadcast(cross_adjoint(d[z], a, axisa, axisb, axisc, axis, False, b), b)
 
 
 @bilinear(numpy.outer)

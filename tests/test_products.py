@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import s2s
-from gradcheck import check_gradient
+from gradcheck import check_gradient, check_hvp
 
 rng = np.random.default_rng(3)
 
@@ -177,19 +177,43 @@ def cross_axis(a, b, w):
     return np.sum(np.cross(a, b, axis=0) * w)
 
 
+def cross_axes(a, b, w):
+    # a's vectors along its first axis, b's along its last, the result's along axis 0
+    return np.sum(np.cross(a, b, axisa=0, axisb=-1, axisc=0) * w)
+
+
+def cross_positive_axes(a, b, w):
+    return np.sum(np.cross(a, b, axisa=1, axisb=0) * w) + np.sum(np.cross(a, b, 1, 0, 0) ** 2)
+
+
 @pytest.mark.parametrize(
     "f, shapes",
     [(cross, [(3,), (3,), (3,)]), (cross, [(4, 3), (3,), (4, 3)]),
-     (cross, [(2, 1, 3), (4, 3), (2, 4, 3)]), (cross_axis, [(3, 4), (3, 4), (3, 4)])],
+     (cross, [(2, 1, 3), (4, 3), (2, 4, 3)]), (cross_axis, [(3, 4), (3, 4), (3, 4)]),
+     (cross_axes, [(3, 4), (4, 3), (3, 4)]), (cross_axes, [(3, 1), (2, 3), (3, 2)]),
+     (cross_positive_axes, [(2, 3), (3, 2), (2, 3)])],
     ids=str,
 )
 def test_cross(f, shapes):
     a, b, w = (rng.normal(size=s) for s in shapes)
     check_gradient(f, (a, b, w), wrt=(0, 1))
+    check_hvp(f, (a, b, w), (0, 1), rng)
+
+
+TWO_VECTORS = np.lib.NumpyVersion(np.__version__) < "2.5.0"  # (2.5 refuses them itself)
 
 
 @pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
-def test_cross_of_other_layouts_is_refused():
+@pytest.mark.skipif(not TWO_VECTORS, reason="NumPy 2.5 and later refuse 2-vectors")
+def test_cross_of_2_vectors():
+    a, b, w = rng.normal(size=(4, 2)), rng.normal(size=(4, 2)), rng.normal(size=4)
+    check_gradient(cross, (a, b, w), wrt=(0, 1))
+    check_hvp(cross, (a, b, w), (0, 1), rng)
+
+
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
+def test_cross_of_a_2_vector_and_a_3_vector_is_refused():
     # NumPy 2.5 and later refuse 2-vectors themselves; before, s2s's rule does
-    with pytest.raises((NotImplementedError, ValueError), match="3-vectors|3-dimensional"):
-        s2s.grad(cross)(rng.normal(size=2), rng.normal(size=2), 1.0)
+    with pytest.raises((NotImplementedError, ValueError),
+                       match="a 2-vector and a 3-vector|3-dimensional"):
+        s2s.grad(cross)(rng.normal(size=2), rng.normal(size=3), np.ones(3))

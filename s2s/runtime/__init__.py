@@ -1072,16 +1072,27 @@ def tensordot_rhs_adjoint(g, x, y, axes=2):
 
 
 @linear_in("g", "other", each=True)
-def cross_adjoint(g, other, axisa=-1, axisb=-1, axisc=-1, axis=None, first=True):
-    """Adjoint of the first (`first`) or second operand of `c = numpy.cross(a, b)`:
-    `b x g`, or `g x a`, for 3-vectors along one axis shared by a, b and c."""
-    if axis is None and not axisa == axisb == axisc == -1:
-        raise NotImplementedError("s2s differentiates numpy.cross with one vector axis "
-                                  "for a, b and c (axis=...), not axisa/axisb/axisc")
-    axis = -1 if axis is None else axis
-    if numpy.shape(other)[axis] != 3:
-        raise NotImplementedError("s2s differentiates numpy.cross of 3-vectors only")
-    return numpy.cross(other, g, axis=axis) if first else numpy.cross(g, other, axis=axis)
+def cross_adjoint(g, other, axisa=-1, axisb=-1, axisc=-1, axis=None, first=True, x=None):
+    """Adjoint of the first (`first`) or second operand `x` of `c = numpy.cross(a, b,
+    axisa, axisb, axisc, axis)`: `b x g`, or `g x a`, for 3-vectors (for 2-vectors,
+    whose cross product is a number, g times (b1, -b0) or (-a1, a0)), laid along the
+    operand's own vector axis.  A 2-vector crossed with a 3-vector is refused."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    own, others = (axisa, axisb) if first else (axisb, axisa)
+    own = own - numpy.ndim(x) if own >= 0 else own  # (counted from the end: broadcasting)
+    other = numpy.moveaxis(other, others, -1)
+    length = numpy.shape(other)[-1]
+    if length != numpy.shape(x)[own]:
+        raise NotImplementedError("s2s differentiates numpy.cross of two 3-vectors or two "
+                                  "2-vectors, not of a 2-vector and a 3-vector")
+    if length == 3:
+        g = numpy.moveaxis(g, axisc, -1)
+        part = numpy.cross(other, g) if first else numpy.cross(g, other)
+    else:  # c = a0 b1 - a1 b0
+        sign = 1.0 if first else -1.0
+        part = numpy.stack([other[..., 1], -other[..., 0]], axis=-1) * (sign * g)[..., None]
+    return numpy.moveaxis(part, -1, own)
 
 
 def vecdot_axis(axis, x1, x2):
