@@ -18,7 +18,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 import pytest
-from scipy import special
+from scipy import signal, special
 
 import s2s
 from gradcheck import (
@@ -1628,6 +1628,40 @@ SPECIAL = {
 CASES.update(SPECIAL)
 
 
+# -- scipy.signal (templates/scipy_signal.py) -------------------------------------------
+
+
+def sig_convolve(a, b, w):
+    return (np.sum(signal.convolve(a, b) * w) + np.sum(signal.convolve(a, b, mode="same") ** 2)
+            + np.sum(signal.convolve(a, b, mode="valid", method="direct") ** 3))
+
+
+def sig_correlate(a, b, w):
+    return (np.sum(signal.correlate(a, b) * w) + np.sum(signal.correlate(a, b, "same") ** 2)
+            + np.sum(signal.correlate(b, a, mode="valid") ** 3))
+
+
+def sig_fftconvolve(a, b, w):
+    rows = b[:2] if b.ndim == 1 else b[:1, :2]  # (along the last axis; a product along the first)
+    return (np.sum(signal.fftconvolve(a, b) * w)
+            + np.sum(signal.fftconvolve(a, rows, mode="same", axes=-1) ** 2))
+
+
+def sig_oaconvolve(a, b, w):
+    return np.sum(signal.oaconvolve(a, b) * w) + np.sum(signal.oaconvolve(a, b, "valid") ** 2)
+
+
+# (the first operand at least as large as the second along every axis: "valid" exists)
+SIGNALS = [((7,), (3,)), ((4, 5), (2, 3)), ((3, 6), (1, 2))]
+
+CASES.update({
+    "scipy.signal.convolve": Case(sig_convolve, SIGNALS),
+    "scipy.signal.correlate": Case(sig_correlate, SIGNALS),
+    "scipy.signal.fftconvolve": Case(sig_fftconvolve, SIGNALS),
+    "scipy.signal.oaconvolve": Case(sig_oaconvolve, SIGNALS),
+})
+
+
 # -- complex values and numpy.fft (templates/complex.py, fft.py): real inputs, complex
 # values inside (complex parameters: test_complex.py)
 
@@ -1963,7 +1997,7 @@ def built_in_labels(mode="reverse", everything=False):
     if everything:
         return set(out.split())
     return {label for label in out.split()
-            if label.startswith(("numpy.", "operator.", "scipy.special."))}
+            if label.startswith(("numpy.", "operator.", "scipy.special.", "scipy.signal."))}
 
 
 def test_every_reverse_rule_has_a_forward_rule():
@@ -1997,8 +2031,8 @@ def test_entry_calls_its_function(label):
         spelling = OPERATORS[label]
     elif label.startswith("numpy.ndarray."):
         spelling = "x." + label.rsplit(".", 1)[1]
-    elif label.startswith("scipy.special."):
-        spelling = "special." + label.rsplit(".", 1)[1] + "("
+    elif label.startswith(("scipy.special.", "scipy.signal.")):
+        spelling = ".".join(label.split(".")[1:]) + "("  # `special.erf(`
     else:
         spelling = "np." + label.split(".", 1)[1] + "("
     assert spelling in source, f"{CASES[label].fn.__name__} does not call {spelling!r}"
