@@ -70,7 +70,13 @@ def _names():
 def _label(obj, names):
     if isinstance(obj, tuple):  # ("attribute", name)
         return f".{obj[1]}"
-    label = names.get(id(obj)) or getattr(obj, "__qualname__", None) or repr(obj)
+    label = names.get(id(obj))
+    owner = getattr(obj, "__self__", None)
+    if label is None and hasattr(obj, "__func__") and id(owner) in names:
+        # a method of a module-level object (`scipy.stats.norm.logpdf`): each lookup
+        # makes a new bound method, so the object is named, not the method
+        label = f"{names[id(owner)]}.{obj.__name__}"
+    label = label or getattr(obj, "__qualname__", None) or repr(obj)
     symbol = SYMBOLS.get(obj)
     return f"`{label}` (`{symbol}`)" if symbol else f"`{label}`"
 

@@ -15,7 +15,9 @@ import gast
 from .callees import is_installed, is_runtime_helper, is_user_function
 from .errors import Unsupported, error_at
 from .records import record_rule
-from .templating import Template, adjoint_template, is_nondifferentiable, tangent_template
+from .templating import (
+    Template, adjoint_template, is_nondifferentiable, refusal, tangent_template,
+)
 
 MODES = {  # mode -> (where its rules are, the decorator that registers one)
     "reverse": (adjoint_template, "@s2s.adjoint", "no derivative rule"),
@@ -57,6 +59,8 @@ def rule_for(operation, mode, source, calls=True, active=None):
                            "array's, on an object whose class is not known where the "
                            "function is read (annotate the parameter with its class, or use "
                            "the Python API, which reads it from the arguments),", source)
+    if refusal(key) is not None:
+        raise _unsupported(node, f"differentiating {operation.label} ({refusal(key)})", source)
     if isinstance(key, type):
         made = record_rule(key, tuple(operation.keywords))
         if made is not None:  # a dataclass, NamedTuple or SimpleNamespace

@@ -75,6 +75,7 @@ _ADJOINTS = {}
 _TANGENTS = {}
 _NONDIFFERENTIABLE = {}  # key -> why no derivative flows through it
 _REAL_ONLY = {}  # key -> why its rule holds for real values only
+_REFUSED = {}  # key -> why s2s does not differentiate it yet
 _FOLLOWED = []  # dotted names of libraries' functions and modules to differentiate
 # libraries whose rules are in templates/ but which s2s does not require
 OPTIONAL_LIBRARIES = ("scipy",)
@@ -187,6 +188,19 @@ def nondifferentiable(*targets, reason="declared non-differentiable by its user"
     for target in targets:
         _NONDIFFERENTIABLE[_key(target)] = reason
         _ADJOINTS.pop(_key(target), None)  # a later registration wins
+
+
+def refuse(*targets, reason):
+    """Declare that s2s does not differentiate `targets` yet, and why (`reason`): a call
+    of one that needs a derivative is a located error saying so, not a missing rule."""
+    for target in targets:
+        _REFUSED[_key(target)] = reason
+
+
+def refusal(obj):
+    """Why s2s does not differentiate `obj` yet, or None."""
+    load_builtin_templates()
+    return _REFUSED.get(_key(obj))
 
 
 def real_only(*targets, reason):

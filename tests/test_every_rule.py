@@ -1984,7 +1984,7 @@ for key, template in rules.items():
     if sys.argv[1] == "forward" and key in templating._ADJOINTS:
         template = templating._ADJOINTS[key]  # (where the rule is written)
     if template.fn.__module__.startswith("s2s.templates."):
-        print(names.get(id(key)) or f"{key.__module__}.{key.__qualname__}")
+        print(coverage._label(key, names).split("`")[1])
 """
 
 
