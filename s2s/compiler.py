@@ -37,6 +37,7 @@ from .normalize.iteration import rewrite_iteration
 from .normalize.loops import range_loops
 from .normalize.attributes import makes_object, rewrite_attribute_writes
 from .normalize.forms import rewrite_forms
+from .normalize.frozen import unfreeze_distributions
 from .normalize.methods import rewrite_methods
 from .normalize.nested import lift_nested
 from .normalize.numbers import fold_numbers
@@ -111,6 +112,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
     fn = _rewrite_forms(fn, source, imports)
+    fn = unfreeze_distributions(fn, source)
     fn = rewrite_methods(fn, source, imports.reference, classes)
     fn = rewrite_attribute_writes(fn, _makes_object(source, imports))
     _drop_class_annotations(fn, source)
@@ -444,6 +446,7 @@ def _callee_definition(callee, imports):
     elif callee.source is None:  # read once; made again only when its `wrt` grows
         source = callee.source = function_source(original(callee.function))
         checked = _rewrite_forms(parse_function(source), source, imports)
+        checked = unfreeze_distributions(checked, source)
         checked = rewrite_methods(checked, source, imports.reference, target=False)
         checked = rewrite_attribute_writes(checked, _makes_object(source, imports))
         checked = rewrite_iteration(specialize(callee.function, checked, source), source,

@@ -704,3 +704,37 @@ def test_the_same_call_with_that_argument_constant(f, reason):
         refused = COUNTS[0]
     check_gradient(f, (x, refused), wrt=0)
     check_hvp(f, (x, refused), (0,), np.random.default_rng(1))
+
+
+# -- frozen distributions (normalize/frozen.py) ------------------------------------------
+
+
+def frozen_inline(x, mu, sigma):
+    return np.sum(norm(mu, sigma).logpdf(x))
+
+
+def frozen_named(x, mu, sigma):
+    model = stats.norm(loc=mu, scale=sigma)
+    return np.sum(model.logpdf(x)) + np.sum(model.cdf(x))
+
+
+def frozen_then_rebound(x, mu):
+    model = norm(mu, 1.0)
+    mu = mu * 2.0  # the frozen distribution keeps the old mu: s2s does not follow it
+    return np.sum(model.logpdf(x)) + mu
+
+
+def test_a_frozen_distribution_is_its_distribution_called_with_the_frozen_arguments():
+    x = np.array([0.3, -1.0, 2.0])
+    for f in (frozen_inline, frozen_named):
+        check_gradient(f, (x, 0.2, 1.3), wrt=(0, 1, 2))
+        check_hvp(f, (x, 0.2, 1.3), (0, 1, 2), np.random.default_rng(2))
+    text = s2s.source(frozen_named, wrt=(1, 2))
+    assert "stats.norm.logpdf(x, loc=mu, scale=sigma)" in text.replace("\n", " ")
+    assert "model = " not in text  # (the frozen distribution itself is not made)
+
+
+def test_a_frozen_distribution_whose_arguments_change_is_refused():
+    with pytest.raises(s2s.Unsupported, match=r"test_scipy_stats\.py:\d+:\d+: calling "
+                       r"\.logpdf\(\)"):
+        s2s.grad(frozen_then_rebound, wrt=1)(np.array([0.3]), 0.2)

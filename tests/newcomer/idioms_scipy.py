@@ -1,13 +1,15 @@
-"""SciPy's special functions, NumPy's FFT and factorizations, the way people use them:
-a GELU with erf, Black-Scholes with ndtr, a mixture's log-likelihood with logsumexp,
-a spectral low-pass filter with rfft, a least-squares fit with lstsq, a PCA
-reconstruction loss with svd, a classifier with log_softmax."""
+"""SciPy's special functions and distributions, NumPy's FFT and factorizations, the
+way people use them: a GELU with erf, Black-Scholes with ndtr, a mixture's
+log-likelihood with logsumexp, a spectral low-pass filter with rfft, a least-squares
+fit with lstsq, a PCA reconstruction loss with svd, a classifier with log_softmax,
+frozen distributions' likelihoods and priors."""
 
 import math
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 from scipy.special import erf, log_softmax, logsumexp, ndtr
+from scipy.stats import multivariate_normal, norm
 
 
 def gelu_layer(W, x):
@@ -70,6 +72,20 @@ def classifier_loss(W, X, labels):
     return -np.mean(logp[np.arange(len(labels)), labels])
 
 
+def frozen_likelihood(mu, log_sigma, x):
+    model = norm(mu, np.exp(log_sigma))
+    return -np.sum(model.logpdf(x)) - stats.t(4.0, loc=mu).logcdf(2.0)
+
+
+def posterior_in_a_loop(theta, x):
+    prior = multivariate_normal(mean=np.zeros(2), cov=np.eye(2) * 4.0)
+    total = prior.logpdf(theta)
+    for xi in x:
+        component = norm(theta[0], np.exp(theta[1]))
+        total += component.logpdf(xi)
+    return -total
+
+
 rng = np.random.default_rng(19)
 x = np.array([-1.2, 0.3, 0.9, 2.5, 1.7])
 t = np.linspace(0.0, 1.0, 6)
@@ -88,6 +104,8 @@ CASES = [
     dict(f=lowpass_energy, args=(rng.normal(size=9), 0.3), wrt=("signal",)),
     dict(f=fit_line, args=(1.5, -0.5, t), wrt=("slope", "intercept", "t")),
     dict(f=pca_reconstruction, args=(rng.normal(size=(6, 4)),), wrt=("X",)),
+    dict(f=frozen_likelihood, args=(0.3, -0.2, x), wrt=("mu", "log_sigma", "x")),
+    dict(f=posterior_in_a_loop, args=(np.array([0.2, 0.1]), x), wrt=("theta",)),
     dict(f=classifier_loss, args=(rng.normal(size=(3, 4)), rng.normal(size=(5, 3)),
                                   np.array([0, 3, 1, 2, 3])), wrt=("W",)),
 ]
