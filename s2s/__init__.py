@@ -19,7 +19,8 @@ _LAZY = {
         ["grad", "hessian", "hvp", "jacobian", "jvp", "source", "value_and_grad", "vjp"],
         "api"),
     **dict.fromkeys(["adjoint", "bilinear", "d", "elementwise", "follow", "linear",
-                     "no_derivative", "nondifferentiable", "real_only", "tangent"], "templating"),
+                     "no_derivative", "nondifferentiable", "real_only", "refuse", "tangent"],
+                    "templating"),
 }
 
 
@@ -55,6 +56,7 @@ __all__ = [
     "no_derivative",
     "nondifferentiable",
     "real_only",
+    "refuse",
     "source",
     "stop_gradient",
     "tangent",

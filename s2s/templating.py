@@ -59,7 +59,7 @@ class _Adjoint:
 d = _Adjoint()
 
 
-def no_derivative(*reason):
+def no_derivative(*notation):
     """Template notation for an argument no derivative is taken in (an order, a count):
     `d[n] += no_derivative("why")` in an adjoint, `no_derivative(d[n], "why")` in a
     tangent, `return no_derivative("why"), ...` for a partial derivative.  Where the
@@ -70,6 +70,7 @@ def no_derivative(*reason):
 
 class NoDerivative(Exception):
     """A rule takes no derivative in an argument that carries one (its reason)."""
+
 
 _ADJOINTS = {}
 _TANGENTS = {}
@@ -287,22 +288,23 @@ def is_nondifferentiable(obj):
 def registry_snapshot():
     """Rules registered inside the block (a `--templates` file's) are gone after it."""
     load_builtin_templates()
-    saved = dict(_ADJOINTS), dict(_TANGENTS), dict(_NONDIFFERENTIABLE), list(_FOLLOWED)
+    registries = (_ADJOINTS, _TANGENTS, _NONDIFFERENTIABLE, _REAL_ONLY, _REFUSED)
+    saved = [dict(registry) for registry in registries], list(_FOLLOWED)
     try:
         yield
     finally:
-        for registry, before in zip((_ADJOINTS, _TANGENTS, _NONDIFFERENTIABLE), saved):
+        for registry, before in zip(registries, saved[0]):
             registry.clear()
             registry.update(before)
-        _FOLLOWED[:] = saved[-1]
+        _FOLLOWED[:] = saved[1]
 
 
 def registry_state():
     """Changes whenever a template is registered: part of the compile cache key."""
     load_builtin_templates()
     return (
-        len(_ADJOINTS), len(_TANGENTS), len(_NONDIFFERENTIABLE),
-        tuple(id(t) for t in _ADJOINTS.values()), tuple(_FOLLOWED),
+        len(_ADJOINTS), len(_TANGENTS), len(_NONDIFFERENTIABLE), len(_REAL_ONLY),
+        len(_REFUSED), tuple(id(t) for t in _ADJOINTS.values()), tuple(_FOLLOWED),
     )
 
 

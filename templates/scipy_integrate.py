@@ -2,7 +2,7 @@
 
 from scipy import integrate
 
-from s2s.templating import refuse
+from s2s import refuse
 
 refuse(integrate.odeint, integrate.solve_ivp, integrate.quad,
        reason="its derivative needs the derivatives of the function it is given, which a "

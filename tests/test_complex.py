@@ -219,3 +219,26 @@ def test_eigendecomposition_of_complex_matrices():
     check_complex(eigvals_spread, (a,), autograd_too=False)  # (autograd has no eigvals)
     # eigenvectors as NumPy normalizes them: autograd leaves that out, differences do not
     check_complex(eigenvector_weights, (a, rng.normal(size=(3, 3))), autograd_too=False)
+
+
+def spectra(z):
+    full = np.fft.fft(z * z, n=6, norm="ortho")
+    back = np.fft.ifft(full * np.conj(full))
+    return np.sum(np.abs(full) ** 2) + np.sum(np.real(back) * np.arange(6.0))
+
+
+def spectra_2d(z):
+    return np.sum(np.abs(np.fft.fft2(z)) ** 2 * np.arange(4.0)) + np.real(
+        np.sum(np.fft.ifftn(z * z)))
+
+
+def real_spectra(x):
+    half = np.fft.rfft(x)
+    return np.sum(np.abs(half) ** 2 * np.arange(1.0, 5.0)) + np.sum(np.fft.irfft(half * half) ** 2)
+
+
+def test_fourier_transforms_match_autograds():
+    z = rng.normal(size=5) + 1j * rng.normal(size=5)
+    check_complex(spectra, (z,))
+    check_complex(spectra_2d, (rng.normal(size=(3, 4)) + 1j * rng.normal(size=(3, 4)),))
+    check_complex(real_spectra, (rng.normal(size=6),))  # (an even length: autograd's rfft)

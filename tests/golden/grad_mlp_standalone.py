@@ -241,6 +241,11 @@ def require_number_result(value, function_name):
     """`grad_fn` is the gradient of a function whose result is a number; of one whose
     result is an array, the derivative along some direction is a vector-Jacobian
     product, which `value_and_grad_fn(..., d_result=<that direction>)` computes."""
+    if _kind(value) == "complex":
+        raise ValueError(
+            f"grad_{function_name}: {function_name} returned a complex number; a gradient "
+            "is of a real number (its real part, abs(...) or abs(...) ** 2)"
+        )
     if getattr(value, "shape", ()) != ():
         raise ValueError(
             f"grad_{function_name}: {function_name} returned an array of shape "
@@ -263,21 +268,35 @@ class ShapeOf:
 
 @linear_in("g")
 def unbroadcast(g, x):
-    """Sum `g` over the axes that broadcasting added or stretched to give `x`'s shape."""
+    """Sum `g` over the axes that broadcasting added or stretched to give `x`'s shape;
+    its real part where `x` is real and `g` complex (templates/complex.py)."""
     gshape = getattr(g, "shape", ())
     shape = getattr(x, "shape", ())
     if gshape == shape:
-        return g
+        return g if type(g) is float or not _complex_for_real(g, x) else numpy.real(g)
     if len(gshape) < len(shape):  # `g` was broadcast itself, e.g. a scalar seed
-        return g + zeros_like(x)
-    extra = len(gshape) - len(shape)
-    if extra:
-        g = g.sum(axis=tuple(range(extra)) if extra > 1 else 0)
-    if 1 in shape:  # (asked first: it is rare, and the search below costs)
-        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-        if stretched:
-            g = g.sum(axis=stretched, keepdims=True)
-    return g
+        g = g + zeros_like(x)
+    else:
+        extra = len(gshape) - len(shape)
+        if extra:
+            g = g.sum(axis=tuple(range(extra)) if extra > 1 else 0)
+        if 1 in shape:  # (asked first: it is rare, and the search below costs)
+            stretched = tuple(
+                i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1
+            )
+            if stretched:
+                g = g.sum(axis=stretched, keepdims=True)
+    return numpy.real(g) if _complex_for_real(g, x) else g
+
+
+def _complex_for_real(g, x):
+    """Whether `g` is complex and `x` real (a real value's adjoint is real)."""
+    kind = "c" if type(g) is complex else getattr(getattr(g, "dtype", None), "kind", "")
+    if kind != "c":
+        return False
+    return not (
+        type(x) is complex or getattr(getattr(x, "dtype", None), "kind", "") == "c"
+    )
 
 
 @returns_new_array
@@ -336,20 +355,24 @@ def cast_like(g, x, copy=False):
     list, dict or record, their gradient is None."""
     if isinstance(g, KeysAdjoint):  # (only the keys of the dict `x` were read)
         g = zeros_like(x)
-    if _kind(g) == "complex":
-        raise _through_complex_values("gradient", x)
+    kind = _kind(x)
+    if (
+        kind != "complex"
+        and _kind(g) == "complex"
+        and not isinstance(x, (list, tuple, dict))
+    ):
+        # a real value's gradient through complex ones is the real part (the
+        # imaginary part is what the derivative of a complex step would add)
+        g = numpy.real(g)
     if type(x) is float:  # a lazy Dask gradient stays lazy until the caller computes it
         return g if hasattr(g, "__dask_graph__") else float(g)
-    kind = _kind(x)
-    if kind in ("integer", "boolean", "complex"):
+    if type(x) is complex:
+        return g if hasattr(g, "__dask_graph__") else complex(g)
+    if kind in ("integer", "boolean"):
         raise TypeError(
             f"a gradient with respect to {_parameter_holding(x)}a {kind} value "
-            f"({type(x).__name__}) was asked for: "
-            + (
-                "complex numbers are not supported"
-                if kind == "complex"
-                else f"{kind}s carry no gradient; pass floats (astype(float))"
-            )
+            f"({type(x).__name__}) was asked for: {kind}s carry no gradient; pass floats "
+            "(astype(float))"
         )
     if _is_record(x):  # non-numbers (names, flags) get None
         return _rebuild(
@@ -367,18 +390,6 @@ def cast_like(g, x, copy=False):
     if g.dtype != dtype:
         return g.astype(dtype)
     return g.copy() if copy else g
-
-
-def _through_complex_values(what, x):
-    """The error for a derivative of a real value that went through complex ones."""
-    holding = _parameter_holding(x, depth=3)
-    of = (
-        f"with respect to {holding.partition(',')[0]}" if holding else "of a real value"
-    )
-    return TypeError(
-        f"the {what} {of} went through complex intermediate values, which s2s does not "
-        "differentiate yet (its rules would give a wrong result)"
-    )
 
 
 def _kind(x):
@@ -641,8 +652,8 @@ def grad_loss(w1, b1, w2, b2, x, y):
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "597-599": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
-    "600-601": "in loss (mlp.py:8): out = h @ w2 + b2",
-    "602-604": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
-    "636-638": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "608-610": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "611-612": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "613-615": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "647-649": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
 }
