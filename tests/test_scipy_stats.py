@@ -1,9 +1,7 @@
-"""The rules of scipy.stats' distributions (templates/scipy_stats.py), checked as
-tests/test_every_rule.py checks NumPy's: reverse mode against central finite
-differences in float64 (and forward mode against reverse mode, and the value against
-the function's own), float32 inputs giving float32 gradients, forward mode with one
-input active, and Hessian-vector products against differences of gradients; on two
-or more sets of input shapes, parameters broadcast against x and arrays of them.
+"""The rules of scipy.stats' distributions (templates/scipy_stats.py), given the
+checks every rule gets (rule_table.py: finite differences in float64, float32,
+forward mode, Hessian-vector products), on two or more sets of input shapes,
+parameters broadcast against x and arrays of them.
 
 Each case is `f(*inputs, w)`: every input is a float array the gradient is taken
 with respect to, in the distribution's domain, and `w` a random weight of the shape
@@ -13,8 +11,6 @@ are refused (the distribution functions' in their shape parameters, poisson's in
 integers), in both modes, and the same calls with those arguments constant."""
 
 import inspect
-import zlib
-from typing import Callable, NamedTuple
 
 import numpy as np
 import pytest
@@ -24,16 +20,10 @@ pytest.importorskip("scipy")
 from scipy import special, stats  # noqa: E402
 from scipy.stats import norm  # noqa: E402
 
+import rule_table  # noqa: E402
 import s2s  # noqa: E402
-from gradcheck import (  # noqa: E402
-    check_gradient,
-    check_hvp,
-    inner,
-    numerical_gradient,
-    random_like,
-    strict_gradients,
-    strict_jvp,
-)
+from gradcheck import check_gradient, check_hvp  # noqa: E402
+from rule_table import rule_checks  # noqa: E402
 
 
 def symmetric(a):
@@ -246,10 +236,10 @@ def poisson_pmf(mu, w):
 
 
 def uniform(low, high):
-    return lambda rng, shape: rng.uniform(low, high, size=shape)
+    return lambda rng, shape, position: rng.uniform(low, high, size=shape)
 
 
-def spd(rng, shape):
+def spd(rng, shape, position):
     """Symmetric positive definite, well-separated eigenvalues (before `symmetric`)."""
     q, _ = np.linalg.qr(rng.normal(size=shape))
     eigenvalues = np.arange(1.0, shape[-1] + 1.0) * 1.5
@@ -276,15 +266,12 @@ DOMAINS = {
 }
 
 
-class Case(NamedTuple):
-    fn: Callable
-    shapes: list  # sets of input shapes, one shape per input
-    domain: tuple  # a DOMAINS name per input
-    # SciPy computes in float64 whatever its inputs: the float32 checks ask for a
-    # float32 gradient without requiring every step in float32
-    float64_inside: bool = True
-    # float32 points are seldom within SciPy's 1e-9 of dirichlet's simplex: refused
-    float32: bool = True
+def Case(fn, shapes, domain, float64_inside=True, float32=True):
+    """A case (rule_table.Case): SciPy computes in float64 whatever its inputs, so the
+    float32 checks ask for a float32 gradient without requiring every step in float32;
+    `float32=False` where float32 inputs are refused by SciPy itself (dirichlet's
+    points are seldom within its 1e-9 of the simplex)."""
+    return rule_table.Case(fn, shapes, domain, float64_inside, float32)
 
 
 def label(name):
@@ -359,130 +346,7 @@ CASES = {
 }
 
 
-class _ShapeOf:
-    """Stands in for `w` in one plain call, to learn the shape of what it weighs."""
-
-    __array_ufunc__ = None  # NumPy's operators defer to __rmul__
-    shape = None
-
-    def __rmul__(self, other):
-        self.shape = np.shape(other)
-        return 0.0
-
-    __mul__ = __rmul__
-
-
-def inputs(name, shapes):
-    """float64 inputs of `shapes` in the case's domain, and a weight for its result:
-    the same for a case and shapes whichever tests run."""
-    case = CASES[name]
-    rng = np.random.default_rng(zlib.crc32(f"{name} {shapes}".encode()))
-    xs = [np.asarray(DOMAINS[domain](rng, shape), dtype=np.float64)
-          for domain, shape in zip(case.domain, shapes)]
-    probe = _ShapeOf()
-    case.fn(*xs, probe)
-    return xs, rng.normal(size=probe.shape)
-
-
-# float32 carries about 7 digits (as in test_every_rule.py)
-RTOL32, ATOL32 = 5e-4, 5e-5
-
-
-def shape_id(shapes):
-    return ",".join("x".join(map(str, s)) or "()" for s in shapes)
-
-
-SHAPES = [pytest.param(name, shapes, id=f"{name}-{shape_id(shapes)}")
-          for name, case in CASES.items() for shapes in case.shapes]
-SHAPES32 = [pytest.param(name, shapes, id=f"{name}-{shape_id(shapes)}")
-            for name, case in CASES.items() if case.float32 for shapes in case.shapes]
-
-
-@pytest.mark.parametrize("name, shapes", SHAPES)
-def test_float64_against_finite_differences(name, shapes):
-    """And forward mode against reverse mode (check_gradient does both)."""
-    xs, w = inputs(name, shapes)
-    check_gradient(CASES[name].fn, (*xs, w), wrt=tuple(range(len(xs))))
-
-
-@pytest.mark.parametrize("name, shapes", SHAPES32)
-def test_float32_stays_float32(name, shapes):
-    case = CASES[name]
-    xs, w = inputs(name, shapes)
-    args = [x.astype(np.float32) for x in (*xs, w)]
-    wrt = tuple(range(len(xs)))
-    if case.float64_inside:
-        grads = s2s.grad(case.fn, wrt=wrt)(*args)
-    else:
-        grads = strict_gradients(case.fn, args, wrt=wrt)
-    exact = [a.astype(np.float64) for a in args]  # the very float32 values, in float64
-    for index, got in zip(wrt, grads):
-        assert got.dtype == np.float32, f"gradient {index} is {got.dtype}"
-        assert got.shape == args[index].shape
-        expected = numerical_gradient(case.fn, exact, index)
-        np.testing.assert_allclose(got, expected, rtol=RTOL32, atol=ATOL32,
-                                   err_msg=f"{name}: gradient {index}")
-
-
-@pytest.mark.parametrize("name, shapes", SHAPES32)
-def test_float32_forward_mode(name, shapes):
-    """float32 in, a tangent of the value's dtype out (float64 where SciPy computes
-    in it), against reverse mode in float64."""
-    case = CASES[name]
-    xs, w = inputs(name, shapes)
-    args = [x.astype(np.float32) for x in (*xs, w)]
-    wrt = tuple(range(len(xs)))
-    tangents = [random_like(args[i]) for i in wrt]
-    if case.float64_inside:
-        value, tangent = s2s.jvp(case.fn, wrt=wrt)(*args, *tangents)
-    else:
-        value, tangent = strict_jvp(case.fn, args, tangents, wrt)
-        assert np.asarray(value).dtype == np.float32
-    assert np.asarray(tangent).dtype == np.asarray(value).dtype
-    grads = s2s.grad(case.fn, wrt=wrt)(*[a.astype(np.float64) for a in args])
-    expected = sum(inner(g, v) for g, v in zip(grads, tangents))
-    np.testing.assert_allclose(tangent, expected, rtol=RTOL32 * 4, atol=ATOL32 * 4,
-                               err_msg=f"{name}: forward mode in float32")
-
-
-ONE_ACTIVE = [
-    pytest.param(name, shapes, i, id=f"{name}-{shape_id(shapes)}-input{i}")
-    for name, case in CASES.items()
-    for shapes in case.shapes[:2]
-    for i in range(len(shapes)) if len(shapes) > 1
-]
-
-
-@pytest.mark.parametrize("name, shapes, index", ONE_ACTIVE)
-def test_forward_mode_with_one_input_active(name, shapes, index):
-    """The others' tangents are zero, and dropped from the rule: what is left must
-    still be the whole tangent, in the result's shape."""
-    case = CASES[name]
-    xs, w = inputs(name, shapes)
-    args = (*xs, w)
-    v = random_like(args[index])
-    value, tangent = s2s.jvp(case.fn, wrt=index)(*args, v)
-    expected = inner(s2s.grad(case.fn, wrt=index)(*args), v)
-    np.testing.assert_allclose(tangent, expected, rtol=1e-6, atol=1e-8,
-                               err_msg=f"{name}: forward mode, input {index} alone")
-
-
-@pytest.mark.parametrize("name, shapes", SHAPES)
-def test_hessian_vector_products(name, shapes):
-    """Forward mode over the generated gradient (so over the runtime's helpers it
-    calls), against central differences of gradients."""
-    case = CASES[name]
-    xs, w = inputs(name, shapes)
-    wrt = tuple(range(len(xs)))
-    vs = tuple(random_like(x) for x in xs)
-    got = s2s.hvp(case.fn, wrt=wrt)(*xs, w, vs)
-    grad = s2s.grad(case.fn, wrt=wrt)
-    eps = 1e-6
-    plus = grad(*(x + eps * v for x, v in zip(xs, vs)), w)
-    minus = grad(*(x - eps * v for x, v in zip(xs, vs)), w)
-    for i, (g, p, m) in enumerate(zip(got, plus, minus)):
-        np.testing.assert_allclose(g, (p - m) / (2 * eps), rtol=1e-5, atol=1e-6,
-                                   err_msg=f"{name}: Hessian-vector product, input {i}")
+globals().update(rule_checks(CASES, DOMAINS))
 
 
 # -- every rule has a case ----------------------------------------------------------------
@@ -539,7 +403,10 @@ def test_the_generated_module_imports_what_it_calls():
     namespace = {}
     source = s2s.source(norm_cdf, wrt=(0, 1, 2))
     exec(compile(source, "<norm_cdf>", "exec"), namespace)
-    xs, w = inputs("norm.cdf", THREE[0])
+    rng = np.random.default_rng(5)
+    xs = [rng.uniform(-1.0, 1.0, (3, 4)), rng.uniform(-1.0, 1.0, (3, 4)),
+          rng.uniform(0.5, 2.0, (3, 4))]
+    w = rng.normal(size=(3, 4))
     got = namespace["grad_norm_cdf"](*xs, w)
     expected = s2s.grad(norm_cdf, wrt=(0, 1, 2))(*xs, w)
     for g, e in zip(got, expected):
@@ -557,7 +424,7 @@ def test_the_adjoint_of_cov_is_symmetric():
     """SciPy reads one triangle of cov; the derivative given is the one for symmetric
     changes of cov, in both modes, as numpy.linalg.cholesky's."""
     rng = np.random.default_rng(2)
-    cov, mean = symmetric(spd(rng, (3, 3))), np.array([0.1, -0.2, 0.3])
+    cov, mean = symmetric(spd(rng, (3, 3), 0)), np.array([0.1, -0.2, 0.3])
     grad = s2s.grad(log_likelihood_of_cov)(cov, mean)
     np.testing.assert_allclose(grad, grad.T, rtol=0, atol=1e-15)
     along = symmetric(rng.normal(size=(3, 3)))
