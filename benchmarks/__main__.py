@@ -12,16 +12,16 @@ import json
 import os
 import sys
 
-from . import checkpointing, generation, gpu, hvp, imports, mlp, pendulum, recursion, rnn
+from . import checkpointing, generation, gp, gpu, hvp, imports, mlp, pendulum, recursion, rnn
 from .common import ROOT, Result, report
 from .results import chart, compare, record, summary
 
 WORKLOADS = {
     "mlp": mlp, "pendulum": pendulum, "rnn": rnn, "recursion": recursion,
     "generation": generation, "checkpointing": checkpointing, "hvp": hvp, "gpu": gpu,
-    "imports": imports,
+    "imports": imports, "gp": gp,
 }
-# generation first, before the peers' thread pools exist; hvp and gpu when named
+# generation first, before the peers' thread pools exist; hvp, gpu and gp when named
 DEFAULT = ("generation", "imports", "mlp", "pendulum", "rnn", "recursion", "checkpointing")
 RESULTS = os.path.join(ROOT, "benchmarks", "results.json")
 CHART = os.path.join(ROOT, "docs", "benchmarks.png")

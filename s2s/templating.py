@@ -674,6 +674,12 @@ class _Substitute(gast.NodeTransformer):
                 return constant(obj(*(a.value for a in node.args)))
         return node
 
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.Not) and isinstance(node.operand, gast.Constant):
+            return constant(not node.operand.value)  # `transposed=not False`: True
+        return node
+
     def _global(self, node):
         """The object a template's global name or dotted name (`numpy.reshape`) means."""
         if isinstance(node, gast.Name):

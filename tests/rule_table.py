@@ -57,6 +57,9 @@ class _ShapeOf:
 
     __mul__ = __rmul__
 
+    def __getitem__(self, index):  # `w[0]`, `w[:k]`: a weight of what it is read for
+        return self
+
 
 def shape_id(shapes):
     return ",".join("x".join(map(str, s)) or "()" for s in shapes)

@@ -4,6 +4,8 @@ Matrices may be stacked, `(..., n, n)`, wherever NumPy allows it.  Like the rest
 the runtime, every helper dispatches on its inputs, so it runs on CuPy and Dask too.
 """
 
+import functools
+
 import numpy
 
 from s2s.runtime import check, chosen_mask, items_like, linear_in, returns_new_array
@@ -27,6 +29,7 @@ __all__ = [
     "per_matrix",
     "solve_transposed",
     "trace_adjoint",
+    "triangular_solve",
     "transposed",
     "cholesky_tangent",
     "eigh_tangent",
@@ -74,10 +77,64 @@ def det_adjoint(g, z, a):
     return per_matrix(g * z) * transposed(numpy.linalg.inv(a))
 
 
+# SciPy's triangular solve takes a third of the time of the LU solve numpy.linalg.solve
+# runs, from about this many rows on (below, SciPy's call costs more than it saves)
+SCIPY_FROM = 32
+
+
+@functools.cache
+def _scipy_linalg():
+    """scipy.linalg, or None where SciPy (which s2s does not require) is not installed."""
+    try:
+        import scipy.linalg
+    except ImportError:
+        return None
+    return scipy.linalg
+
+
+def _scipy_solves(a, b):
+    """Whether SciPy's triangular solve is the faster for `a` and `b`: one NumPy matrix
+    of at least SCIPY_FROM rows and a vector or matrix, where SciPy is installed."""
+    return (
+        type(a) is numpy.ndarray and type(b) is numpy.ndarray and a.ndim == 2
+        and b.ndim <= 2 and a.shape[0] >= SCIPY_FROM and _scipy_linalg() is not None
+    )
+
+
+@returns_new_array
+def triangular_solve(a, b, lower=False):
+    """a^-1 b for a triangular `a` (zero off its upper triangle, or its lower one where
+    `lower`), as numpy.linalg.solve gives it (`b` a vector, a matrix or a stack of them
+    like `a`): by SciPy's solve_triangular where _scipy_solves says it is faster, else
+    by numpy.linalg.solve.  (Non-finite values give NaN as NumPy's do, not an error.)"""
+    if _scipy_solves(a, b):
+        return _scipy_linalg().solve_triangular(a, b, lower=lower, check_finite=False)
+    return numpy.linalg.solve(a, b)
+
+
+def _lower_or_upper(a):
+    """True where `a` is lower triangular, False where it is upper triangular (and not
+    lower), None where it is neither, or too small or not NumPy's for SciPy to solve
+    with faster (the corners answer for a full matrix at once)."""
+    if not _scipy_solves(a, a):
+        return None
+    if a[0, -1] == 0 and not numpy.any(numpy.triu(a, 1)):
+        return True
+    if a[-1, 0] == 0 and not numpy.any(numpy.tril(a, -1)):
+        return False
+    return None
+
+
 @returns_new_array
 def solve_transposed(a, g, b):
-    """a^-T g, shaped like `solve(a, b)`: the adjoint of `b` before undoing broadcasting."""
-    out = numpy.linalg.solve(transposed(a), as_columns(g, b))
+    """a^-T g, shaped like `solve(a, b)`: the adjoint of `b` before undoing broadcasting.
+    For a triangular `a` (`solve(L, b)` for a Cholesky factor L), a triangular solve,
+    where factorizing `a` again would cost O(n^3)."""
+    lower = _lower_or_upper(a)
+    if lower is None:
+        out = numpy.linalg.solve(transposed(a), as_columns(g, b))
+    else:
+        out = triangular_solve(transposed(a), as_columns(g, b), not lower)
     return out[..., 0] if numpy.ndim(b) == 1 else out
 
 
@@ -95,7 +152,7 @@ def cholesky_adjoint(g, z, upper=False):
     low, g = (transposed(z), transposed(g)) if upper else (z, g)
     low_t = transposed(low)
     phi = _tril_half_diagonal(low_t @ g)
-    s = numpy.linalg.solve(low_t, transposed(numpy.linalg.solve(low_t, transposed(phi))))
+    s = triangular_solve(low_t, transposed(triangular_solve(low_t, transposed(phi))))
     return (s + transposed(s)) * 0.5
 
 
@@ -490,7 +547,7 @@ def cholesky_tangent(t, z, upper=False):
     diagonal halved (an upper `z` is L^T, its tangent transposed)."""
     low = transposed(z) if upper else z
     s = (t + transposed(t)) * 0.5
-    m = numpy.linalg.solve(low, transposed(numpy.linalg.solve(low, s)))  # L^-1 S L^-T
+    m = triangular_solve(low, transposed(triangular_solve(low, s, True)), True)  # L^-1 S L^-T
     out = low @ _tril_half_diagonal(m)
     return transposed(out) if upper else out
 
