@@ -119,6 +119,15 @@ def table():
     lines += ["", "## No derivative", "", _NO_DERIVATIVE_HEADER, "| --- | --- |"]
     lines += [f"| {', '.join(sorted(labels))} | {reason} |" for reason, labels in
               sorted(why.items(), key=lambda item: sorted(item[1])[0])]
+    for title, header, registry in (
+            ("Real values only", "| rules for real values only | why |", templating._REAL_ONLY),
+            ("Not differentiated yet", "| refused, located | why |", templating._REFUSED)):
+        grouped = {}  # reason -> what it is given for
+        for key, reason in registry.items():
+            grouped.setdefault(reason, []).append(_label(key, names))
+        lines += ["", f"## {title}", "", header, "| --- | --- |"]
+        lines += [f"| {', '.join(sorted(labels))} | {reason} |" for reason, labels in
+                  sorted(grouped.items(), key=lambda item: sorted(item[1])[0])]
     return "\n".join(lines + [""])
 
 
