@@ -14,7 +14,9 @@ Checks, one line each (`ok` or `FAIL`), exit status 1 if any failed:
 - Hessian-vector products, `s2s.hvp`, against differences of gradients; `s2s.hessian`
   and `s2s.testing.check_grads(order=2)`;
 - errors: a ValueError raised inside generated code is caught by `except ValueError`
-  and names the user's line; the CLI refuses a missing function with exit status 2.
+  and names the user's line; the CLI refuses a missing function with exit status 2;
+- SciPy's rules where SciPy is installed (CI installs the scipy extra for one Python),
+  and without it, the rules that need none.
 """
 
 import atexit
@@ -138,6 +140,8 @@ CASES = {
                                   np.sign(normal(size=10)), 0.01], None),
     "logistic_dask.py": ("loss", ["w", "b"], [normal(size=3), 0.2, normal(size=(8, 3)),
                                               np.sign(normal(size=8))], None),
+    "spectral.py": ("misfit", ["signal"], [normal(size=8), normal(size=3) + 1j * normal(size=3)],
+                    None),
 }
 
 print(f"smoke: Python {sys.version.split()[0]}, NumPy {np.__version__}, s2s {s2s.__version__} "
@@ -352,6 +356,44 @@ def _():
     if done.returncode != 0:
         raise AssertionError(f"exit {done.returncode}\n{done.stdout}{done.stderr}")
     return done.stdout.strip().splitlines()[-1]
+
+
+SCIPY_USER = """
+import numpy as np
+import scipy.linalg
+from scipy import special, stats
+
+
+def loglik(mu, log_sigma, x, a):
+    model = stats.norm(mu, np.exp(log_sigma))
+    L = np.linalg.cholesky(a @ a.T + np.eye(3))
+    z = scipy.linalg.solve_triangular(L, x[:3] * mu, lower=True)
+    return np.sum(model.logpdf(x)) + special.logsumexp(x * mu) - np.sum(special.erf(z))
+"""
+
+
+@check("SciPy's rules, from the wheel: where SciPy is installed (the scipy extra), "
+       "scipy.special, scipy.stats and scipy.linalg; without it, math.erf's rule alone")
+def _():
+    if importlib.util.find_spec("scipy") is None:
+        path = os.path.join(work, "erf_user.py")
+        with open(path, "w") as f:
+            f.write("import math\n\n\ndef erf_loss(x):\n    return math.erf(x) * x\n")
+        module = load(path, "erf_user")
+        value, grad = s2s.value_and_grad(module.erf_loss)(0.3)
+        close(grad, finite_differences(module.erf_loss, [0.3], 0), "math.erf's gradient")
+        return "SciPy is not installed here: math.erf's rule loads, SciPy's are left out"
+    path = os.path.join(work, "scipy_user.py")
+    with open(path, "w") as f:
+        f.write(SCIPY_USER)
+    module = load(path, "scipy_user")
+    args = [0.2, -0.1, normal(size=5), normal(size=(3, 3))]
+    value, grads = s2s.value_and_grad(module.loglik, wrt=(0, 1, 2, 3))(*args)
+    close(value, module.loglik(*args), "value", rtol=1e-12)
+    worst = 0.0
+    for i, got in enumerate(grads):
+        worst = max(worst, close(got, finite_differences(module.loglik, args, i), f"gradient {i}"))
+    return f"largest relative difference from finite differences {worst:.1e}"
 
 
 @check("CLI: a missing function is refused with exit status 2, without a traceback")
