@@ -18,7 +18,7 @@ _LAZY = {
     **dict.fromkeys(
         ["grad", "hessian", "hvp", "jacobian", "jvp", "source", "value_and_grad", "vjp"],
         "api"),
-    **dict.fromkeys(["adjoint", "bilinear", "d", "elementwise", "follow", "linear",
+    **dict.fromkeys(["adjoint", "bilinear", "d", "derivatives_of", "elementwise", "follow", "linear",
                      "no_derivative", "nondifferentiable", "real_only", "refuse", "tangent"],
                     "templating"),
 }
@@ -44,6 +44,7 @@ __all__ = [
     "bilinear",
     "checkpoint",
     "d",
+    "derivatives_of",
     "elementwise",
     "follow",
     "grad",

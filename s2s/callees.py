@@ -334,6 +334,21 @@ def _derivative_stem(function):
     return function.__name__
 
 
+def given_callee(node, operations, callees, source):
+    """The `Callee` of the function of the user's that `node` names where an operation
+    is given it (`odeint(rhs, ...)`), made for every parameter of it: a module-level
+    function of the user's, else refused at `node`."""
+    function = operations.resolve(node) if isinstance(node, gast.Name) else None
+    if (callees is None or function is None or not is_user_function(function)
+            or isinstance(function, (LocalFunction, Specialized))):
+        raise error_at(node, "a function given to a library's function whose derivative "
+                       "needs its derivatives must be a function of yours defined at module "
+                       "level (not a lambda, a nested function or another library's)",
+                       source, Unsupported)
+    parameters = list(inspect.signature(function).parameters)
+    return callees.request(function, parameters, parameters)
+
+
 def declared_numbers(function):
     """Parameters of `function` annotated `float` or `int`."""
     return {

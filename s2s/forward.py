@@ -15,7 +15,7 @@ import gast
 
 from . import runtime
 from .analysis.writes import mirrored
-from .callees import call_arguments, declared_numbers
+from .callees import call_arguments, declared_numbers, given_callee
 from .errors import Unsupported, error_at
 from .markup import comment, describe, mark, number_checks, real_checks
 from .normalize.attributes import makes_object
@@ -282,6 +282,8 @@ class ForwardMode:
                 pre, expr = template.instantiate_tangent(
                     load(target), bound, self.tangent_of, self.namer.fresh,
                     self.imports.reference, self.scalars, operation, self.source,
+                    lambda node: load(given_callee(node, self.operations, self.callees,
+                                                   self.source).forward),
                 )
             except NoDerivative as refusal:
                 raise error_at(node, f"{operation.label}: {refusal}", self.source,

@@ -18,7 +18,9 @@ import gast
 
 from . import runtime
 from .adjoint_state import AdjointState
-from .callees import call_arguments, changed_lists, declared_numbers, is_user_function
+from .callees import (
+    call_arguments, changed_lists, declared_numbers, given_callee, is_user_function,
+)
 from .errors import Unsupported, error_at
 from .markup import real_checks, comment, describe, is_comment, mark, number_checks
 from .normalize.statements import rebuild, unwrap
@@ -475,7 +477,7 @@ class ReverseMode:
         try:
             items = template.instantiate(
                 load(target), bound, self.adjoint_of, self.namer.fresh, self.imports.reference,
-                self.scalars,
+                self.scalars, self.function_derivatives,
             )
         except NoDerivative as refusal:
             raise error_at(node, f"{operation.label}: {refusal}", self.source,
@@ -487,6 +489,12 @@ class ReverseMode:
             else:
                 out.append(mark(item))
         return out
+
+    def function_derivatives(self, node):
+        """`derivatives_of(func)` in a rule (an ODE solver's function): the pair
+        `(forward_func, adjoint_func)`, made for every parameter of `func`."""
+        callee = given_callee(node, self.operations, self.callees, self.source)
+        return gast.Tuple(elts=[load(callee.forward), load(callee.adjoint)], ctx=gast.Load())
 
     def user_call(self, stmt, target, operation):
         """`z = g(x, y)` for a user's function `g`: the forward sweep calls

@@ -52,6 +52,8 @@ def rule_for(operation, mode, source, calls=True, active=None):
     template = find(key)
     if template is not None:
         return Rule("template", template)
+    if refusal(key) is not None:
+        raise _unsupported(node, f"differentiating {operation.label} ({refusal(key)})", source)
     if calls and (is_user_function(key) or (mode == "forward" and is_runtime_helper(key))):
         return Rule("call")
     if isinstance(key, tuple):  # ("attribute", name)
@@ -59,8 +61,6 @@ def rule_for(operation, mode, source, calls=True, active=None):
                            "array's, on an object whose class is not known where the "
                            "function is read (annotate the parameter with its class, or use "
                            "the Python API, which reads it from the arguments),", source)
-    if refusal(key) is not None:
-        raise _unsupported(node, f"differentiating {operation.label} ({refusal(key)})", source)
     if isinstance(key, type):
         made = record_rule(key, tuple(operation.keywords))
         if made is not None:  # a dataclass, NamedTuple or SimpleNamespace

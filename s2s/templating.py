@@ -68,6 +68,15 @@ def no_derivative(*notation):
     raise RuntimeError("no_derivative(...) is template notation; templates are not run")
 
 
+def derivatives_of(*notation):
+    """Template notation for the derivative functions s2s makes of a function of the
+    user's that the operation is given (`odeint(func, ...)`): in an adjoint, the pair
+    `(forward_func, adjoint_func)` (the forward one pushes on the tape it is given and
+    returns the value, the adjoint one pops it and returns one gradient per
+    parameter); in a tangent, `jvp_func`.  Never evaluated."""
+    raise RuntimeError("derivatives_of(...) is template notation; templates are not run")
+
+
 class NoDerivative(Exception):
     """A rule takes no derivative in an argument that carries one (its reason)."""
 
@@ -413,13 +422,15 @@ class Template:
                 result[param] = constant(default)
         return result
 
-    def instantiate(self, result, bound, adjoint_of, temporary, global_name, scalars=()):
+    def instantiate(self, result, bound, adjoint_of, temporary, global_name, scalars=(),
+                    functions=None):
         """The template's statements for one call site.
 
         `result` is the result's node; `bound` maps parameters to argument nodes;
         `adjoint_of(node)` gives the adjoint's name node of an argument node (or None
         where it has none); `temporary(base)` gives fresh local names;
-        `global_name(obj)` gives the expression that names `obj` in generated code.
+        `global_name(obj)` gives the expression that names `obj` in generated code;
+        `functions(node)`, the expression of `derivatives_of(node)`.
         Returns a list of plain statements (locals) and `Contribution`s.
         """
         mapping = dict(bound)
@@ -435,7 +446,7 @@ class Template:
             into_part = isinstance(stmt, gast.AugAssign) and not _is_d(stmt.target)
             stmt = clone(stmt)
             stmt = _Substitute(
-                mapping, local_names, adjoint_of, self, global_name, scalars
+                mapping, local_names, adjoint_of, self, global_name, scalars, functions
             ).visit(stmt)
             if target is None:
                 out.append(stmt)
@@ -456,11 +467,12 @@ class Template:
         return None
 
     def instantiate_tangent(self, result, bound, tangent_of, temporary, global_name,
-                            scalars=(), operation=None, source=None):
+                            scalars=(), operation=None, source=None, functions=None):
         """A tangent template's code for one call site: (the statements computing its
         locals, the expression of `d[z]`).  `tangent_of(node)` gives the tangent of an
         argument node (a name, a tuple of them for `*args`, or a zero marker);
-        `operation`, the call site's (operations.py), where `source` is."""
+        `operation`, the call site's (operations.py), where `source` is; `functions`
+        as `instantiate`'s."""
         mapping = dict(bound)
         mapping[self.result] = result
         local_names = {name: temporary(name) for name in sorted(self.locals)}
@@ -468,7 +480,7 @@ class Template:
         for stmt in self.tree.body:
             target = _adjoint_target(stmt)
             stmt = _Substitute(
-                mapping, local_names, tangent_of, self, global_name, scalars
+                mapping, local_names, tangent_of, self, global_name, scalars, functions
             ).visit(clone(stmt))
             if target == self.result and isinstance(stmt, gast.Assign):
                 expr = stmt.value
@@ -507,7 +519,7 @@ class LinearTangent(Template):
         return {p for p in self.params if any(_adjoint_target(s) == p for s in body)}
 
     def instantiate_tangent(self, result, bound, tangent_of, temporary, global_name,
-                            scalars=(), operation=None, source=None):
+                            scalars=(), operation=None, source=None, functions=None):
         """(no statements, the tangent expression): `operation`'s own expression with
         the linear arguments' nodes replaced by their tangents (`tangent_of`)."""
         node = operation.node
@@ -638,7 +650,9 @@ class _Substitute(gast.NodeTransformer):
     """Parameters to argument nodes, locals to fresh names, `d[p]` to adjoint names,
     globals to the names the generated module gives them."""
 
-    def __init__(self, mapping, local_names, adjoint_of, template, global_name, scalars):
+    def __init__(self, mapping, local_names, adjoint_of, template, global_name, scalars,
+                 functions=None):
+        self.functions = functions  # derivatives_of(node): the expression of those
         self.scalars = scalars
         self.mapping = mapping
         self.local_names = local_names
@@ -657,6 +671,8 @@ class _Substitute(gast.NodeTransformer):
 
     def visit_Call(self, node):
         obj = self._global(node.func)
+        if obj is derivatives_of:
+            return self.functions(self.visit(node.args[0]))
         if obj is no_derivative:  # `no_derivative(d[n], "why")` in a tangent
             tangent = self.visit(node.args[0])
             if not is_zero(tangent):

@@ -108,8 +108,9 @@ def spellings(label):
     if module == "numpy":
         # (`np.r_[...]`: index helpers are indexed, not called)
         return [f"np.{name}{end}" for end in "(,)]["] + [f"numpy.{name}("]
-    if module == "scipy":  # `from scipy import special` ... `special.erf(x)`
-        return [f"{spelled}{end}" for spelled in (label, name) for end in "(,)"]
+    if module == "scipy":  # `special.erf(x)` (`from scipy import special`), `odeint(`
+        spelled = (label, name, label.rsplit(".", 1)[1])
+        return [f"{s}{end}" for s in spelled for end in "(,)"]
     return [f"{label}{end}" for end in "(,)"]
 
 

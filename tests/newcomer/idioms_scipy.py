@@ -2,12 +2,13 @@
 way people use them: a GELU with erf, Black-Scholes with ndtr, a mixture's
 log-likelihood with logsumexp, a spectral low-pass filter with rfft, a least-squares
 fit with lstsq, a PCA reconstruction loss with svd, a classifier with log_softmax,
-frozen distributions' likelihoods and priors."""
+frozen distributions' likelihoods and priors, an ODE fit with odeint."""
 
 import math
 
 import numpy as np
 from scipy import special, stats
+from scipy.integrate import odeint
 from scipy.special import erf, log_softmax, logsumexp, ndtr
 from scipy.stats import multivariate_normal, norm
 
@@ -86,6 +87,17 @@ def posterior_in_a_loop(theta, x):
     return -total
 
 
+def sir(state, t, beta, gamma):
+    s, i, r = state
+    return [-beta * s * i, beta * s * i - gamma * i, gamma * i]
+
+
+def epidemic_fit(beta, gamma, observed):
+    t = np.linspace(0, 10, 11)
+    path = odeint(sir, [0.99, 0.01, 0.0], t, args=(beta, gamma))
+    return np.sum((path[:, 1] - observed) ** 2)
+
+
 rng = np.random.default_rng(19)
 x = np.array([-1.2, 0.3, 0.9, 2.5, 1.7])
 t = np.linspace(0.0, 1.0, 6)
@@ -106,6 +118,8 @@ CASES = [
     dict(f=pca_reconstruction, args=(rng.normal(size=(6, 4)),), wrt=("X",)),
     dict(f=frozen_likelihood, args=(0.3, -0.2, x), wrt=("mu", "log_sigma", "x")),
     dict(f=posterior_in_a_loop, args=(np.array([0.2, 0.1]), x), wrt=("theta",)),
+    dict(f=epidemic_fit, args=(0.8, 0.25, np.linspace(0.01, 0.2, 11)), wrt=("beta", "gamma"),
+         refused_in=("hvp",), refused=r"second derivatives through scipy\.integrate\.odeint"),
     dict(f=classifier_loss, args=(rng.normal(size=(3, 4)), rng.normal(size=(5, 3)),
                                   np.array([0, 3, 1, 2, 3])), wrt=("W",)),
 ]

@@ -1,0 +1,92 @@
+"""Helpers for the rules of scipy.integrate.odeint (templates/scipy_integrate.py).
+
+The gradient runs the adjoint ODE backwards, from each time point to the one before,
+with odeint itself: the state y (restarted at each point from the solution found),
+its adjoint a, da/ds = -a df/dy, and the parameters' adjoint, dp/ds = -a df/dp; the
+gradient of each point's value is added to a at its time.  The tangent integrates y
+with its sensitivity, d(dy)/ds = df/dy dy + df/dp dp.  The derivatives of the user's
+function f come from the functions s2s makes of it: `forward(tape, ...)` and
+`adjoint(tape, a)` (its gradients, one per parameter), and `jvp(..., tangents)`."""
+
+import inspect
+
+import numpy
+
+from s2s.runtime import zeros_like
+
+
+def _options(rtol, atol, tfirst, full_output):
+    if full_output:
+        raise NotImplementedError("s2s differentiates scipy.integrate.odeint without "
+                                  "full_output")
+    return {"rtol": rtol, "atol": atol}
+
+
+def _flat(parts, like):
+    """The parameters' parts as one vector (0 for a part that has none)."""
+    flat = [numpy.ravel(zeros_like(x) if p is None else p) for p, x in zip(parts, like)]
+    return numpy.concatenate(flat) if flat else numpy.zeros(0)
+
+
+def _unflat(vector, like):
+    """A vector cut into parts shaped like `like` (numbers stay numbers)."""
+    parts, start = [], 0
+    for x in like:
+        size = int(numpy.size(x))
+        piece = vector[start:start + size]
+        start += size
+        parts.append(float(piece[0]) if isinstance(x, (int, float)) else
+                     piece.reshape(numpy.shape(x)))
+    return tuple(parts)
+
+
+def odeint_adjoint(g, ys, t, args, derivatives, tfirst=False, rtol=None, atol=None,
+                   full_output=0):
+    """(the adjoint of y0, the adjoints of `args`) in `ys = odeint(f, y0, t, args)`,
+    from the adjoint `g` of ys."""
+    from scipy.integrate import odeint
+
+    options = _options(rtol, atol, tfirst, full_output)
+    forward, adjoint = derivatives
+    args, ys, g = tuple(args), numpy.asarray(ys), numpy.asarray(g)
+    n = ys.shape[1]
+
+    def dynamics(state, s):
+        y, a = state[:n], state[n:2 * n]
+        tape = []
+        value = forward(tape, *((s, y) if tfirst else (y, s)), *args)
+        grads = adjoint(tape, a)
+        gy = grads[1] if tfirst else grads[0]
+        return numpy.concatenate([numpy.ravel(value), -numpy.ravel(gy),
+                                  -_flat(grads[2:], args)])
+
+    a, p = numpy.array(g[-1], dtype=float), numpy.zeros(len(_flat([None] * len(args), args)))
+    for i in range(len(t) - 1, 0, -1):
+        state = numpy.concatenate([ys[i], a, p])
+        state = odeint(dynamics, state, [t[i], t[i - 1]], **options)[-1]
+        a, p = state[n:2 * n] + g[i - 1], state[2 * n:]
+    return a, _unflat(p, args)
+
+
+def odeint_tangent(ty0, targs, ys, y0, t, args, jvp, tfirst=False, rtol=None, atol=None,
+                   full_output=0):
+    """The tangent of `ys = odeint(f, y0, t, args)` from the tangents of y0 and `args`
+    (the time points have none)."""
+    from scipy.integrate import odeint
+
+    options = _options(rtol, atol, tfirst, full_output)
+    args = tuple(args)
+    targs = tuple(zeros_like(x) for x in args) if targs is None else tuple(targs)
+    # (the tangents' names: jvp's last parameters, one per parameter of f, in order)
+    names = list(inspect.signature(jvp).parameters)[-(2 + len(args)):]
+    n = numpy.size(y0)
+
+    def dynamics(state, s):
+        y, dy = state[:n], state[n:]
+        primals = (s, y) if tfirst else (y, s)
+        tangents = (0.0, dy) if tfirst else (dy, 0.0)
+        value, tangent = jvp(*primals, *args, **dict(zip(names, (*tangents, *targs))))
+        return numpy.concatenate([numpy.ravel(value), numpy.ravel(tangent)])
+
+    start = numpy.concatenate([numpy.ravel(y0), numpy.ravel(ty0) + numpy.zeros(n)])
+    return odeint(dynamics, start, t, **options)[:, n:]
