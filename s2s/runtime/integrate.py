@@ -15,7 +15,7 @@ import numpy
 from s2s.runtime import zeros_like
 
 
-def _options(rtol, atol, tfirst, full_output):
+def _options(rtol, atol, full_output):
     if full_output:
         raise NotImplementedError("s2s differentiates scipy.integrate.odeint without "
                                   "full_output")
@@ -46,7 +46,7 @@ def odeint_adjoint(g, ys, t, args, derivatives, tfirst=False, rtol=None, atol=No
     from the adjoint `g` of ys."""
     from scipy.integrate import odeint
 
-    options = _options(rtol, atol, tfirst, full_output)
+    options = _options(rtol, atol, full_output)
     forward, adjoint = derivatives
     args, ys, g = tuple(args), numpy.asarray(ys), numpy.asarray(g)
     n = ys.shape[1]
@@ -60,7 +60,8 @@ def odeint_adjoint(g, ys, t, args, derivatives, tfirst=False, rtol=None, atol=No
         return numpy.concatenate([numpy.ravel(value), -numpy.ravel(gy),
                                   -_flat(grads[2:], args)])
 
-    a, p = numpy.array(g[-1], dtype=float), numpy.zeros(len(_flat([None] * len(args), args)))
+    a = numpy.array(g[-1], dtype=float)  # (y's adjoint at the last time point)
+    p = numpy.zeros(sum(int(numpy.size(x)) for x in args))
     for i in range(len(t) - 1, 0, -1):
         state = numpy.concatenate([ys[i], a, p])
         state = odeint(dynamics, state, [t[i], t[i - 1]], **options)[-1]
@@ -74,7 +75,7 @@ def odeint_tangent(ty0, targs, ys, y0, t, args, jvp, tfirst=False, rtol=None, at
     (the time points have none)."""
     from scipy.integrate import odeint
 
-    options = _options(rtol, atol, tfirst, full_output)
+    options = _options(rtol, atol, full_output)
     args = tuple(args)
     targs = tuple(zeros_like(x) for x in args) if targs is None else tuple(targs)
     # (the tangents' names: jvp's last parameters, one per parameter of f, in order)
