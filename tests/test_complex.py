@@ -242,3 +242,18 @@ def test_fourier_transforms_match_autograds():
     check_complex(spectra, (z,))
     check_complex(spectra_2d, (rng.normal(size=(3, 4)) + 1j * rng.normal(size=(3, 4)),))
     check_complex(real_spectra, (rng.normal(size=6),))  # (an even length: autograd's rfft)
+
+
+def test_hessian_vector_products_of_complex_parameters():
+    """Along a complex direction v: the change of the gradient (autograd's convention)
+    along v, against central differences of s2s's gradient."""
+    z = rng.normal(size=4) + 1j * rng.normal(size=4)
+    a = rng.normal(size=(3, 3)) + 1j * rng.normal(size=(3, 3))
+    for f, args in ((energy, (z,)), (phase_aligned, (z,)), (holomorphic_chain, (z + 2.0,)),
+                    (quadratic_form, (z[:3], a + np.conj(a.T))), (escape, (0.3 + 0.2j,))):
+        v = random_like(args[0])
+        got = s2s.hvp(f)(*args, v)
+        grad, eps = s2s.grad(f), 1e-6
+        expected = (grad(args[0] + eps * v, *args[1:]) - grad(args[0] - eps * v, *args[1:])) / (
+            2 * eps)
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6, err_msg=f.__name__)
