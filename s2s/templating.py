@@ -87,6 +87,7 @@ _NONDIFFERENTIABLE = {}  # key -> why no derivative flows through it
 _REAL_ONLY = {}  # key -> why its rule holds for real values only
 _REFUSED = {}  # key -> why s2s does not differentiate it yet
 _FOLLOWED = []  # dotted names of libraries' functions and modules to differentiate
+_REGISTRATIONS = [0]  # how many registrations there have been (the compile cache's key)
 # libraries whose rules are in templates/ but which s2s does not require
 OPTIONAL_LIBRARIES = ("scipy",)
 _loaded = False
@@ -109,6 +110,7 @@ def adjoint(*targets):
         template = Template(fn, "adjoint")
         for target in targets:
             _ADJOINTS[_key(target)] = template
+            _REGISTRATIONS[0] += 1
             _NONDIFFERENTIABLE.pop(_key(target), None)  # a later registration wins
         return fn
 
@@ -124,6 +126,7 @@ def tangent(*targets):
             _check_tangent(template)
         for target in targets:
             _TANGENTS[_key(target)] = template
+            _REGISTRATIONS[0] += 1
         return fn
 
     return register
@@ -188,6 +191,7 @@ def _tangent_from_the_call(targets, kind):
 
 def _register(target, adjoint_rule, tangent_rule):
     _ADJOINTS[_key(target)] = adjoint_rule
+    _REGISTRATIONS[0] += 1
     _TANGENTS[_key(target)] = tangent_rule
     _NONDIFFERENTIABLE.pop(_key(target), None)  # a later registration wins
 
@@ -197,6 +201,7 @@ def nondifferentiable(*targets, reason="declared non-differentiable by its user"
     and why (`reason`)."""
     for target in targets:
         _NONDIFFERENTIABLE[_key(target)] = reason
+        _REGISTRATIONS[0] += 1
         _ADJOINTS.pop(_key(target), None)  # a later registration wins
 
 
@@ -205,6 +210,7 @@ def refuse(*targets, reason):
     of one that needs a derivative is a located error saying so, not a missing rule."""
     for target in targets:
         _REFUSED[_key(target)] = reason
+        _REGISTRATIONS[0] += 1
 
 
 def refusal(obj):
@@ -219,6 +225,7 @@ def real_only(*targets, reason):
     carry a derivative into them, and refuses complex ones."""
     for target in targets:
         _REAL_ONLY[_key(target)] = reason
+        _REGISTRATIONS[0] += 1
 
 
 def real_only_reason(obj):
@@ -241,6 +248,7 @@ def follow(*targets):
             name = f"{target.__module__}.{target.__qualname__}"
         if name not in _FOLLOWED:
             _FOLLOWED.append(name)
+            _REGISTRATIONS[0] += 1
 
 
 def is_followed(function):
@@ -306,14 +314,17 @@ def registry_snapshot():
             registry.clear()
             registry.update(before)
         _FOLLOWED[:] = saved[1]
+        _REGISTRATIONS[0] += 1
 
 
 def registry_state():
-    """Changes whenever a template is registered: part of the compile cache key."""
+    """Changes whenever a rule is registered (or taken out of a registry): part of the
+    compile cache key.  (Counted, not read from the rules' ids: a rule registered
+    where a removed one was may be given its id.)"""
     load_builtin_templates()
     return (
-        len(_ADJOINTS), len(_TANGENTS), len(_NONDIFFERENTIABLE), len(_REAL_ONLY),
-        len(_REFUSED), tuple(id(t) for t in _ADJOINTS.values()), tuple(_FOLLOWED),
+        _REGISTRATIONS[0], len(_ADJOINTS), len(_TANGENTS), len(_NONDIFFERENTIABLE),
+        len(_REAL_ONLY), len(_REFUSED), tuple(_FOLLOWED),
     )
 
 
