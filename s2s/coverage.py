@@ -113,13 +113,8 @@ def table():
             covers = ", ".join(_label(k, names) for k in keys)
             note = " ".join(template.note.split())
             lines.append(f"| {covers} | {_stated(template, keys, names)} | {note} |")
-    why = {}  # reason -> what it is given for
-    for key, reason in templating._NONDIFFERENTIABLE.items():
-        why.setdefault(reason, []).append(_label(key, names))
-    lines += ["", "## No derivative", "", _NO_DERIVATIVE_HEADER, "| --- | --- |"]
-    lines += [f"| {', '.join(sorted(labels))} | {reason} |" for reason, labels in
-              sorted(why.items(), key=lambda item: sorted(item[1])[0])]
     for title, header, registry in (
+            ("No derivative", _NO_DERIVATIVE_HEADER, templating._NONDIFFERENTIABLE),
             ("Real values only", "| rules for real values only | why |", templating._REAL_ONLY),
             ("Not differentiated yet", "| refused, located | why |", templating._REFUSED)):
         grouped = {}  # reason -> what it is given for

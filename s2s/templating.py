@@ -196,21 +196,25 @@ def _register(target, adjoint_rule, tangent_rule):
     _NONDIFFERENTIABLE.pop(_key(target), None)  # a later registration wins
 
 
+def _declare(registry, targets, reason):
+    """Record `reason` for each of `targets` in `registry`."""
+    for target in targets:
+        registry[_key(target)] = reason
+        _REGISTRATIONS[0] += 1
+
+
 def nondifferentiable(*targets, reason="declared non-differentiable by its user"):
     """Declare that no derivative flows through `targets` (`len`, `np.floor`, ...),
     and why (`reason`)."""
+    _declare(_NONDIFFERENTIABLE, targets, reason)
     for target in targets:
-        _NONDIFFERENTIABLE[_key(target)] = reason
-        _REGISTRATIONS[0] += 1
         _ADJOINTS.pop(_key(target), None)  # a later registration wins
 
 
 def refuse(*targets, reason):
     """Declare that s2s does not differentiate `targets` yet, and why (`reason`): a call
     of one that needs a derivative is a located error saying so, not a missing rule."""
-    for target in targets:
-        _REFUSED[_key(target)] = reason
-        _REGISTRATIONS[0] += 1
+    _declare(_REFUSED, targets, reason)
 
 
 def refusal(obj):
@@ -223,9 +227,7 @@ def real_only(*targets, reason):
     """Declare that the rules of `targets` hold for real values only (`reason`: what
     they would get wrong for complex ones): generated code checks the values that
     carry a derivative into them, and refuses complex ones."""
-    for target in targets:
-        _REAL_ONLY[_key(target)] = reason
-        _REGISTRATIONS[0] += 1
+    _declare(_REAL_ONLY, targets, reason)
 
 
 def real_only_reason(obj):

@@ -11,11 +11,7 @@ numbers (templates/complex.py)."""
 
 import numpy
 
-from s2s.runtime.linalg import record_like
-
-
-def _transposed(x):
-    return numpy.swapaxes(x, -1, -2)
+from s2s.runtime.linalg import record_like, transposed
 
 
 def _gaps(w):
@@ -59,7 +55,7 @@ def eig_adjoint(gw, gv, w, v, a):
         gv = gv + at_row * (-1j * numpy.imag(c) / numpy.take_along_axis(v, row, -2))
     # the transpose of keeping unit length
     gv = gv - numpy.conjugate(v) * numpy.real(numpy.sum(gv * v, axis=-2, keepdims=True))
-    vt = _transposed(v)
+    vt = transposed(v)
     n = numpy.arange(w.shape[-1])
     inner = gw[..., :, None] * (n[:, None] == n) + _gaps(w) * (vt @ gv)  # (in w's dtype)
     ga = numpy.linalg.solve(vt, inner @ vt)  # v^-T inner v^T
@@ -75,6 +71,6 @@ def eigvals_tangent(t, a):
 def eigvals_adjoint(g, a):
     """The adjoint of `a` in `w = eigvals(a)`: v^-T diag(g) v^T."""
     _, v = numpy.linalg.eig(a)
-    vt = _transposed(v)
+    vt = transposed(v)
     ga = numpy.linalg.solve(vt, g[..., :, None] * vt)
     return ga if numpy.iscomplexobj(a) else numpy.real(ga)

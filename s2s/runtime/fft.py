@@ -17,15 +17,14 @@ from s2s.runtime import linear_in
 DUAL = {None: "forward", "backward": "forward", "forward": "backward", "ortho": "ortho"}
 
 
-def _axes(a, lengths, axes, default):
+def _axes(a, lengths, axes):
     """(axes, lengths) of an n-dimensional transform of `a` with `s` = `lengths` (a 1-D
-    transform's `n` and `axis`: numbers), over `default` axes where none are given."""
+    transform's `n` and `axis`: numbers): without axes, the last len(s), or all."""
     ndim = numpy.ndim(a)
     lengths = (lengths,) if isinstance(lengths, int) else lengths
     axes = (axes,) if isinstance(axes, int) else axes
     if axes is None:
-        axes = default if lengths is None and default is not None else (
-            range(ndim) if lengths is None else range(ndim - len(lengths), ndim))
+        axes = range(ndim) if lengths is None else range(ndim - len(lengths), ndim)
     axes = [axis % ndim for axis in axes]
     if lengths is None:
         lengths = [numpy.shape(a)[axis] for axis in axes]
@@ -67,33 +66,27 @@ def _doubled(g, axis, length):
 
 
 @linear_in("g")
-def fft_adjoint(g, a, transform, s=None, axes=None, norm=None, default=None):
+def fft_adjoint(g, a, transform, s=None, axes=None, norm=None):
     """The adjoint of `a` in `z = transform(a, s, axes, norm)` for the complex
     transforms (fftn, ifftn; a 1-D one's `n` and `axis` as numbers)."""
-    axes, lengths = _axes(a, s, axes, default)
+    axes, lengths = _axes(a, s, axes)
     return _fitted(transform(g, lengths, axes, norm=norm), a, axes)
 
 
 @linear_in("g")
-def rfft_adjoint(g, a, s=None, axes=None, norm=None, default=None):
+def rfft_adjoint(g, a, s=None, axes=None, norm=None):
     """The adjoint of the real `a` in `z = rfftn(a, s, axes, norm)` (rfft's, rfft2's)."""
-    axes, lengths = _axes(a, s, axes, default)
+    axes, lengths = _axes(a, s, axes)
     full = _full(g, axes[-1], lengths[-1])
     return _fitted(numpy.fft.fftn(full, lengths, axes, norm=norm), a, axes)
 
 
 @linear_in("g")
-def irfft_adjoint(g, a, s=None, axes=None, norm=None, default=None):
+def irfft_adjoint(g, a, s=None, axes=None, norm=None):
     """The adjoint of the half spectrum `a` in `z = irfftn(a, s, axes, norm)`."""
-    ndim = numpy.ndim(a)
-    s = (s,) if isinstance(s, int) else s
-    axes = (axes,) if isinstance(axes, int) else axes
-    if axes is None:
-        axes = default if s is None and default is not None else (
-            range(ndim) if s is None else range(ndim - len(s), ndim))
-    axes = [axis % ndim for axis in axes]
-    if s is None:  # the output's lengths, as irfftn makes them
-        s = [numpy.shape(a)[axis] for axis in axes]
+    given = s
+    axes, s = _axes(a, s, axes)
+    if given is None:  # the output's last length, as irfftn makes it
         s[-1] = 2 * (s[-1] - 1)
     spectrum = numpy.fft.rfftn(g, s, axes, norm=DUAL[norm])
     half = _doubled(numpy.conjugate(spectrum), axes[-1], s[-1])

@@ -12,20 +12,24 @@ import numpy
 from s2s.runtime import linear_in, unbroadcast
 
 
+def _convolved_axes(x, axes):
+    """The axes a convolution runs along (every axis where `axes` is None)."""
+    ndim = numpy.ndim(x)
+    return range(ndim) if axes is None else [a % ndim for a in numpy.atleast_1d(axes)]
+
+
 def _reversed(x, axes=None):
     """`x` reversed along `axes` (every axis where None)."""
-    ndim = numpy.ndim(x)
-    axes = range(ndim) if axes is None else [a % ndim for a in numpy.atleast_1d(axes)]
-    return x[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(ndim))]
+    axes = _convolved_axes(x, axes)
+    return x[tuple(slice(None, None, -1) if i in axes else slice(None)
+                   for i in range(numpy.ndim(x)))]
 
 
 def _in_full(g, x, other, axes):
     """`g`, a window of the full convolution of `x` and `other` (along `axes`), placed
     in an array of zeros of the full length along those axes where SciPy takes it."""
-    ndim = numpy.ndim(g)
-    axes = range(ndim) if axes is None else [a % ndim for a in numpy.atleast_1d(axes)]
-    shape, window = list(numpy.shape(g)), [slice(None)] * ndim
-    for axis in axes:
+    shape, window = list(numpy.shape(g)), [slice(None)] * numpy.ndim(g)
+    for axis in _convolved_axes(g, axes):
         full = numpy.shape(x)[axis] + numpy.shape(other)[axis] - 1
         start = (full - shape[axis]) // 2
         window[axis] = slice(start, start + shape[axis])
