@@ -217,7 +217,11 @@ def _hvp_module(function, wrt, source, command, checkpoint=False, standalone=Fal
     ).body[0]
     for f in forward_functions:
         f.decorator_list = []  # called by `hvp_fn`, which says where errors come from
-    imports = list(dict.fromkeys(reverse_imports + forward_imports))
+    # (the gradient's own functions, which the jvp code may pass on as values, as
+    # `odeint_adjoint(..., forward_rhs, adjoint_rhs)`, are defined in this module)
+    own = f"from {namespace['__name__']} import "
+    imports = list(dict.fromkeys(
+        reverse_imports + [line for line in forward_imports if not line.startswith(own)]))
     functions = reverse_functions + [wrapper] + forward_functions
     exported = [reverse.functions["value_and_grad"], reverse.functions["grad"], name]
     text = module(top, imports, functions, exported, standalone)

@@ -1,5 +1,7 @@
 """Errors about the user's input, each with the source location it concerns."""
 
+from .runtime.notes import is_generated
+
 
 class S2SError(Exception):
     """A problem with the user's function or command line, reported as one line.
@@ -28,7 +30,12 @@ class Unsupported(S2SError):
 
 
 def error_at(node, message, source, cls=S2SError):
-    """An error located at gast/ast `node` of the function described by `source`."""
+    """An error located at gast/ast `node` of the function described by `source`; in
+    code s2s generated (a derivative differentiated again), it also names the user's
+    line that code was made from."""
     lineno = getattr(node, "lineno", None)
     col = getattr(node, "col_offset", None)
+    if lineno and is_generated(getattr(source, "function", None)):
+        note = source.note(lineno)
+        message = f"{message}; {note}" if note else message
     return cls(message, source.filename, lineno, None if col is None else col + 1)

@@ -368,6 +368,8 @@ class Template:
     @functools.cached_property
     def tree(self):
         tree = gast.parse(textwrap.dedent(inspect.getsource(self.fn))).body[0]
+        for node in walk(tree):  # (a rule's lines are not the user's: derivative code
+            node.lineno = node.end_lineno = None  # says where by its `# d of:` comment)
         body = tree.body
         if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
             tree.body = body[1:]

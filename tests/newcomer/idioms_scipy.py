@@ -118,8 +118,7 @@ CASES = [
     dict(f=pca_reconstruction, args=(rng.normal(size=(6, 4)),), wrt=("X",)),
     dict(f=frozen_likelihood, args=(0.3, -0.2, x), wrt=("mu", "log_sigma", "x")),
     dict(f=posterior_in_a_loop, args=(np.array([0.2, 0.1]), x), wrt=("theta",)),
-    dict(f=epidemic_fit, args=(0.8, 0.25, np.linspace(0.01, 0.2, 11)), wrt=("beta", "gamma"),
-         refused_in=("hvp",), refused=r"second derivatives through scipy\.integrate\.odeint"),
+    dict(f=epidemic_fit, args=(0.8, 0.25, np.linspace(0.01, 0.2, 11)), wrt=("beta", "gamma")),
     dict(f=classifier_loss, args=(rng.normal(size=(3, 4)), rng.normal(size=(5, 3)),
                                   np.array([0, 3, 1, 2, 3])), wrt=("W",)),
 ]
