@@ -12,17 +12,18 @@ import json
 import os
 import sys
 
-from . import checkpointing, generation, gp, gpu, hvp, imports, mlp, pendulum, recursion, rnn
+from . import api, checkpointing, generation, gp, gpu, hvp, imports, mlp, pendulum, recursion, rnn
 from .common import ROOT, Result, report
 from .results import chart, compare, record, summary
 
 WORKLOADS = {
     "mlp": mlp, "pendulum": pendulum, "rnn": rnn, "recursion": recursion,
     "generation": generation, "checkpointing": checkpointing, "hvp": hvp, "gpu": gpu,
-    "imports": imports, "gp": gp,
+    "imports": imports, "gp": gp, "api": api,
 }
 # generation first, before the peers' thread pools exist; hvp, gpu and gp when named
-DEFAULT = ("generation", "imports", "mlp", "pendulum", "rnn", "recursion", "checkpointing")
+DEFAULT = ("generation", "imports", "api", "mlp", "pendulum", "rnn", "recursion",
+           "checkpointing")
 RESULTS = os.path.join(ROOT, "benchmarks", "results.json")
 CHART = os.path.join(ROOT, "docs", "benchmarks.png")
 

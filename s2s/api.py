@@ -6,9 +6,11 @@
 parameters it leaves), or a function s2s made (a derivative of a derivative).
 
 Each compiles the very source the CLI would write (with the user's module-level
-objects passed in rather than imported), caches it by the function's source hash
-(the `CACHE_SIZE` most recently used, each only while its function lives: a closure's
-captured arrays are not kept alive by the cache), and registers it with `linecache` so
+objects passed in rather than imported), caches it by the function object (the
+`CACHE_SIZE` most recently used, each only while its function lives: a closure's
+captured arrays are not kept alive by the cache; each made again where the source of
+the function or of a callee changed, which a call checks by code objects and files'
+modification times, not by reading sources), and registers it with `linecache` so
 tracebacks and pdb show the generated lines.  Safe to call from threads.
 """
 
@@ -17,6 +19,7 @@ import functools
 import hashlib
 import inspect
 import linecache
+import os
 import threading
 import types
 import weakref
@@ -25,11 +28,11 @@ import numpy
 
 from .compiler import differentiate
 from .errors import S2SError
-from .runtime import notes
+from .runtime import _is_record, _kind, notes, zeros_like
 from .templating import registry_state
 
 CACHE_SIZE = 128  # compiled derivatives kept; the least recently used go first
-_compiled = collections.OrderedDict()  # (id(f), ...) -> (generated, compiled, callees)
+_compiled = collections.OrderedDict()  # (id(f), ...) -> (generated, compiled, sources)
 _compiled_lock = threading.RLock()
 _watched = {}  # id(f) -> a weak reference to f, whose callback drops f's entries
 
@@ -113,6 +116,88 @@ def _source_hash(f):
     return hashlib.sha256(source.encode()).hexdigest()
 
 
+def _modified(path):
+    """The modification time of the file `path` (ns), or None where there is no such
+    file (code run from a string, a notebook's cell)."""
+    if not path or path.startswith("<"):  # (`<string>`, `<s2s generated: ...>`)
+        return None
+    try:
+        return os.stat(path).st_mtime_ns
+    except (OSError, TypeError, ValueError):
+        return None
+
+
+def _source_record(g, keep=True):
+    """What tells whether `g`, which a derivative was made from, is as it was: [g (None
+    where not `keep`: the cache holds no function it is keyed by, see `_forget`), its
+    code object, its file, the file's modification time, its source's hash]."""
+    code = getattr(g, "__code__", None)
+    path = getattr(code, "co_filename", None)
+    return [g if keep else None, code, path, _modified(path), _source_hash(g)]
+
+
+def _unchanged(f, records):
+    """Whether the functions a derivative was made from (`f`, whose record is the
+    first, and its callees) are as they were, checked
+    cheaply on every call: the same code objects, in files not modified since.  Where
+    a file was touched, its source is hashed again (the same source keeps the
+    derivative, and the file's new time, so that the next call is cheap again).  Code
+    without a file cannot change under its code object; an object that is not a
+    function is compared by its hash."""
+    times = {}  # (a file's time, read once per call)
+    for record in records:
+        g, code, path, modified, sha = record
+        g = notes.unwrapped(f) if g is None else g
+        if code is None:
+            if _source_hash(g) != sha:
+                return False
+            continue
+        if getattr(g, "__code__", None) is not code:
+            return False
+        now = times[path] if path in times else times.setdefault(path, _modified(path))
+        if now == modified:
+            continue
+        if _source_hash(g) != sha:
+            return False
+        record[3] = now
+    return True
+
+
+_signatures = weakref.WeakKeyDictionary()  # function -> (its code, _Parameters)
+
+
+class _Parameters:
+    """A function's signature, its parameters' names in order, and whether one takes
+    *args: read on every call, so kept (`_signature`)."""
+
+    def __init__(self, signature):
+        self.signature = signature
+        self.names = list(signature.parameters)
+        self.index = {name: i for i, name in enumerate(self.names)}
+        self.variadic = any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values())
+
+
+def _parameters(f):
+    """`f`'s `_Parameters`, kept while `f` lives and its code is the same."""
+    try:
+        code, parameters = _signatures[f]
+        if code is getattr(f, "__code__", None):
+            return parameters
+    except (KeyError, TypeError):  # (TypeError: an object without weak references)
+        pass
+    parameters = _Parameters(inspect.signature(f))
+    try:
+        _signatures[f] = (getattr(f, "__code__", None), parameters)
+    except TypeError:
+        pass
+    return parameters
+
+
+def _signature(f):
+    """`inspect.signature(f)`, kept (`_parameters`)."""
+    return _parameters(f).signature
+
+
 def _cells(f):
     """What `f`'s closure holds: two closures made by one factory share their source,
     not their variables."""
@@ -161,17 +246,19 @@ def _object_types(args, kwargs):
     """What the classes `_classes` reads from a call depend on, cheaply (it runs on
     every call): how many arguments are passed by position, the keywords, and the
     class of each object of the user's among them."""
-    from .runtime import _is_record
-
     return (len(args), tuple(kwargs), tuple(
-        (i, type(a)) for i, a in enumerate((*args, *kwargs.values())) if _is_record(a)))
+        (i, type(a)) for i, a in enumerate((*args, *kwargs.values()))
+        if type(a) not in _NOT_RECORDS and _is_record(a)))
+
+
+# the arguments' common types, which are not objects of the user's
+_NOT_RECORDS = frozenset({numpy.ndarray, float, int, bool, complex, str, tuple, list, dict,
+                          type(None), numpy.float64, numpy.float32, numpy.int64})
 
 
 def _classes(f, args, kwargs):
     """((parameter, the class of the object it holds, or None), ...): the methods
     called on an object of the user's are that class's (normalize/methods.py)."""
-    from .runtime import _is_record
-
     try:
         bound = inspect.signature(f).bind_partial(*args, **kwargs).arguments
     except (TypeError, ValueError):
@@ -186,11 +273,11 @@ def _compiled_for(f, names, mode, call=None):
     # (the file too: generated functions of one name and text, made for different
     # `wrt`, call different functions)
     filename = getattr(getattr(f, "__code__", None), "co_filename", None)
-    key = (id(f), f.__module__, f.__qualname__, filename, _source_hash(f), _cells(f), names,
-           mode, registry_state(), _object_types(*call) if call is not None else ())
+    key = (id(f), f.__module__, f.__qualname__, filename, _cells(f), names, mode,
+           registry_state(), _object_types(*call) if call is not None else ())
     if key in _compiled:
-        generated, _, calls = _compiled[key]
-        if any(_source_hash(g) != sha for g, sha in calls):  # a callee was edited
+        generated, _, sources = _compiled[key]
+        if not _unchanged(f, sources):  # `f` or a callee was edited
             del _compiled[key]
         else:
             _compiled.move_to_end(key)
@@ -209,10 +296,11 @@ def _compiled_for(f, names, mode, call=None):
         namespace = dict(generated.injected)
         namespace["__name__"] = f"s2s_generated.{f.__module__}"
         exec(compile(generated.source, filename, "exec"), namespace)
-        calls = [(g, _source_hash(g)) for g in generated.calls]
+        sources = [_source_record(notes.unwrapped(f), keep=False)] + [
+            _source_record(g) for g in generated.calls if g is not f]
         role = "value_and_grad" if mode == "reverse" else "jvp"
         generated.parts = ()  # (its trees lead back to `f`, which the cache must not keep)
-        _compiled[key] = (generated, namespace[generated.functions[role]], calls)
+        _compiled[key] = (generated, namespace[generated.functions[role]], sources)
         _compiled[key][1].s2s_generated = generated
         if id(f) not in _watched:
             try:
@@ -242,7 +330,7 @@ def _required(function, args, kwargs):
     """How many positional arguments a call of `function` needs before what follows
     them (the tangents, the vector), given the keyword arguments `kwargs`."""
     try:
-        params = inspect.signature(_code(function)).parameters.values()
+        params = _signature(_code(function)).parameters.values()
     except (TypeError, ValueError):
         return 0
     return sum(1 for p in params
@@ -254,8 +342,6 @@ def _aux_seed(f, value):
     """The adjoint of `(value, aux)` for `has_aux=True`: aux carries no derivative, so
     its adjoint is zeros of its structure (where the function computes aux from the
     parameters, the generated code adds nothing from it)."""
-    from .runtime import zeros_like
-
     if not (isinstance(value, (tuple, list)) and len(value) == 2):
         raise TypeError(f"{_name(f)} with has_aux=True must return a pair (value, aux), "
                         f"returned a {type(value).__name__}"
@@ -326,8 +412,6 @@ def value_and_grad(f, wrt=None, *, argnums=None, has_aux=False):
 
 def _require_real_result(f, value, api):
     """A gradient is of a real result (of a complex one, `d_result=` says which)."""
-    from .runtime import _kind
-
     if _kind(value) == "complex":
         raise ValueError(
             f"{api}({_name(f)}): its result is a complex number; a gradient is of a real "
@@ -336,13 +420,29 @@ def _require_real_result(f, value, api):
         )
 
 
+def _arguments(f, names, args, kwargs):
+    """{name: the value a call of `f` passes it} for the parameters `names` (read on
+    every call: by position, where no parameter takes *args)."""
+    parameters = _parameters(f)
+    if parameters.variadic:
+        return parameters.signature.bind_partial(*args, **kwargs).arguments
+    if len(args) > len(parameters.names):
+        raise TypeError(f"too many arguments: {len(args)}")
+    found = {}
+    for name in names:
+        index = parameters.index.get(name, len(args))
+        if index < len(args):
+            found[name] = args[index]
+        elif name in kwargs:
+            found[name] = kwargs[name]
+    return found
+
+
 def _check_kinds(f, names, args, kwargs):
     """A clear error, naming the parameter, where a gradient is asked for with respect
     to an integer or boolean value."""
-    from .runtime import _kind
-
     try:
-        bound = inspect.signature(_code(f)).bind_partial(*args, **kwargs).arguments
+        bound = _arguments(_code(f), names, args, kwargs)
     except TypeError:
         return  # the call itself will say what is wrong with it
     for name in names:
@@ -473,7 +573,7 @@ def _primal_arguments(function, names, bound, args, kwargs):
     if not kwargs:  # (the common call: no signature to read)
         return _bind(bound, args[:max(len(args) - len(names), 0)], {})
     try:
-        params = inspect.signature(function).parameters
+        params = _signature(function).parameters
     except (TypeError, ValueError):
         return None, None
     if not any(k not in params for k in kwargs):
@@ -528,13 +628,23 @@ def hvp(f, wrt=None):
                             f"{len(names)} tangents, last; got a {type(v).__name__}")
         args, kwargs = _bind(bound, args, kwargs)
         grad_f = _generated_function(function, names, "grad", args, kwargs)
-        jvp_grad = _compile(grad_f, names, "forward")[1]
+        jvp_grad = _jvp_of_gradient(grad_f, names)
         vs = (v,) if single else tuple(v)
         tangents = dict(zip(jvp_grad.s2s_generated.tangents, vs))
         _, product = jvp_grad(*args, **kwargs, **tangents)
         return (product,) if not single and len(names) == 1 else product
 
     return run
+
+
+def _jvp_of_gradient(grad_f, names):
+    """The forward derivative of the generated gradient `grad_f`, kept on it: generated
+    code does not change (a changed source or a new rule makes a new gradient), so a
+    call need not look it up in the cache again."""
+    made = grad_f.__dict__.setdefault("s2s_jvp", {})
+    if names not in made:
+        made[names] = _compile(grad_f, names, "forward")[1]
+    return made[names]
 
 
 def _basis(x):

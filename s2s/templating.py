@@ -294,8 +294,15 @@ def tangent_template(obj):
     load_builtin_templates()
     found = _TANGENTS.get(_key(obj))
     if found is None and getattr(obj, "s2s_linear_in", None):  # a runtime helper's
-        found = _TANGENTS[_key(obj)] = LinearTangent.of_helper(obj)
+        found = _HELPER_TANGENTS.get(_key(obj))
+        if found is None:
+            found = _HELPER_TANGENTS[_key(obj)] = LinearTangent.of_helper(obj)
     return found
+
+
+# the tangents of runtime helpers that say where they are linear, made when first
+# asked for: not registrations (the compile cache's key does not count them)
+_HELPER_TANGENTS = {}
 
 
 def is_nondifferentiable(obj):
