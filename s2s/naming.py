@@ -14,6 +14,9 @@ class Namer:
         self.taken = set(taken)
         self.derivatives = {}  # primal name -> its adjoint's or tangent's name
         self.temporaries = set()
+        # where to look for the next free number of each stem: `taken` only grows, so
+        # the numbers below it are taken (a search from 1 made long functions quadratic)
+        self._next = {}
 
     def reserve(self, name):
         self.taken.add(name)
@@ -25,18 +28,21 @@ class Namer:
         if base not in self.taken:
             return self.reserve(base)
         stem = re.sub(r"_\d+$", "", base)
-        i = 1
-        while f"{stem}_{i}" in self.taken:
-            i += 1
-        return self.reserve(f"{stem}_{i}")
+        return self.reserve(self._numbered(f"{stem}_"))
 
     def temporary(self):
         """`t1`, `t2`, ...: names for the operands that A-normal form introduces."""
-        i = 1
-        while f"t{i}" in self.taken:
+        name = self._numbered("t")
+        self.temporaries.add(name)
+        return self.reserve(name)
+
+    def _numbered(self, stem):
+        """`stem` and the smallest number that makes a free name."""
+        i = self._next.get(stem, 1)
+        while f"{stem}{i}" in self.taken:
             i += 1
-        self.temporaries.add(f"t{i}")
-        return self.reserve(f"t{i}")
+        self._next[stem] = i + 1
+        return f"{stem}{i}"
 
     def adjoint(self, name):
         """The adjoint of `name`: `dname` where free, the same for every call."""

@@ -239,15 +239,15 @@ class ReverseMode:
         adjoint code of a statement list."""
         forwards, out = [], []
         outside = self.bound
-        before = []  # names surely bound before each statement
-        for stmt in stmts:
-            before.append(self.bound)
+        first = {}  # name -> the first statement (its index) that surely binds it
+        for i, stmt in enumerate(stmts):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and not (
                 isinstance(stmt.value, gast.Constant) and stmt.value.value is None
             ):
-                self.bound = self.bound | {stmt.targets[0].id}
+                first.setdefault(stmt.targets[0].id, i)
         codes = []
-        for stmt, self.bound in zip(reversed(stmts), reversed(before)):
+        for i in reversed(range(len(stmts))):
+            stmt, self.bound = stmts[i], _BoundBefore(outside, first, i)
             forward, code = self.statement(stmt)
             forwards.append(forward)
             codes.append(code)
@@ -857,3 +857,16 @@ def _index_value(index):
     if isinstance(index, gast.Tuple):
         return gast.Tuple(elts=[_index_value(e) for e in index.elts], ctx=gast.Load())
     return index
+
+
+class _BoundBefore:
+    """The names surely bound before statement `index` of a block: those bound before
+    the block (`outside`), and those its earlier statements bind (`first`: name -> the
+    index of the first that does).  A view, not a set per statement, which made long
+    blocks quadratic."""
+
+    def __init__(self, outside, first, index):
+        self.outside, self.first, self.index = outside, first, index
+
+    def __contains__(self, name):
+        return self.first.get(name, self.index) < self.index or name in self.outside

@@ -90,15 +90,23 @@ class _State:
         return self.holds == other.holds and self.stale.keys() == other.stale.keys()
 
     def assigned(self, name, shared):
-        """`name` holds a new value, sharing memory with `shared` (names)."""
+        """`name` holds a new value, sharing memory with `shared` (names).  (Only names
+        that share something are kept in `holds`: most values share nothing, and each
+        assignment looks through the names kept.)"""
         for held in self.holds.values():
             held.discard(name)  # they hold its old value, not the new one
-        self.holds[name] = self.reach(shared)
+        reach = self.reach(shared)
+        if reach:
+            self.holds[name] = reach
+        else:
+            self.holds.pop(name, None)
         self.stale.pop(name, None)
 
     def added(self, name, shared):
         """`name` now also holds `shared` (an append, or a write into a container)."""
         reach = self.reach(shared)
+        if not reach:
+            return
         for holder, held in self.holds.items():
             if name in held:
                 held.update(reach)
