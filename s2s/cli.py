@@ -7,6 +7,7 @@ import tempfile
 
 from .command import generated, parser
 from .errors import S2SError
+from .progress import reporting
 
 def write_atomically(path, text):
     """Write `text` (UTF-8, whatever the locale) to `path` through a temporary file,
@@ -50,7 +51,11 @@ def _sync_folder(directory):
 
 
 def differentiate_command(args):
-    module = generated(args)
+    if args.quiet:
+        module = generated(args)
+    else:
+        with reporting():  # (a generation over 2 s says what it is doing)
+            module = generated(args)
     if args.output:
         for path in [module.target_file] + args.templates:
             if path and os.path.exists(args.output) and os.path.samefile(path, args.output):

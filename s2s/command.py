@@ -72,6 +72,11 @@ def parser():
         "them from s2s: the module then needs only NumPy and the standard library",
     )
     diff.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="say nothing on stderr of a long generation's progress (without it, a "
+        "generation that takes over 2 seconds reports each step)",
+    )
+    diff.add_argument(
         "-o", "--output", metavar="FILE",
         help="write to FILE atomically (default: standard output)",
     )

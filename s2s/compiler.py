@@ -49,6 +49,7 @@ from .normalize.versions import assign_versions
 from .normalize.written_into import drop_written_into
 from .operations import Operations
 from .optimize import optimize
+from .progress import step
 from .parse import parse_function
 from .resolve import function_source, meaning
 from .reverse import ReverseMode
@@ -130,6 +131,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     (s2s/standalone.py; `parts` keep the imports); `classes`: {parameter: the class
     of the object it holds}, where the caller knows it (normalize/methods.py)."""
     source = function_source(function, target)
+    step(f"{source.name}: reading")
     fn = parse_function(source)
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
@@ -157,6 +159,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     callees = Callees(namer)
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports,
                                                checkpoint=checkpoint)
+    step(f"{fn.name}: reverse mode")
     vjp = ReverseMode(
         fn, source, wrt, active, operations, namer, imports, scalars, callees,
         needless_restores(fn, operations),
@@ -188,6 +191,7 @@ def _generated(source, command, imports, callees, public, others, roles, wrt,
         f.decorator_list = [load(noted)]
     top = header(source, command, callees.sources())
     lines = imports.statements(used=set().union(*map(all_names, functions)))
+    step(f"writing the module ({len(functions)} functions) and formatting it with Black")
     text = module(top, lines, functions, [f.name for f in public], standalone)
     return Generated(
         source=text,
@@ -261,6 +265,7 @@ def _forward_module(fn, source, wrt, namer, imports, command, standalone=False):
     namer.reserve(f"jvp_{fn.name}")  # a recursive call's is another: `jvp_fn_1`
     callees = Callees(namer, roles=("jvp",))
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, True)
+    step(f"{fn.name}: forward mode")
     forward = ForwardMode(fn, source, wrt, active, operations, namer, imports, scalars,
                           callees)
     jvp = forward.transform()
@@ -291,6 +296,7 @@ def _jvp_callee(callee, imports, callees):
     namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward})
     wrt = [p for p in callee.parameters if p in callee.wrt]
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, True)
+    step(f"{fn.name}: forward mode")
     forward = ForwardMode(fn, source, wrt, active, operations, namer, imports, scalars,
                           callees)
     jvp = forward.function(callee.forward, wrt)
@@ -391,6 +397,7 @@ def _analyse(fn, source, wrt, namer, imports, forward=False, callee=False,
     more; `callee`: a function s2s differentiates where another calls it, which may
     append to a list it is given, or pop from it; `checkpoint`: each loop of its own
     statements marked for checkpointing)."""
+    step(f"{fn.name}: normalizing and analysing")
     as_written = _operations(fn, source, imports)
     fn = mark_checkpoints(fn, source, as_written, checkpoint, allowed=not callee)
     fn = lower_statements(fn, source, as_written, namer, forward)  # try, with
@@ -496,6 +503,7 @@ def _split(callee, imports, callees):
     namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward, callee.adjoint})
     wrt = [p for p in callee.parameters if p in callee.wrt]
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, callee=True)
+    step(f"{fn.name}: reverse mode (forward and adjoint functions)")
     reverse = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees,
                           needless_restores(fn, operations))
     removable = pure_assignments(fn, operations)

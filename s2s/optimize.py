@@ -18,6 +18,7 @@ import gast
 
 from . import runtime
 from .markup import is_comment
+from .progress import step
 from .syntax import clone, constant, load, names_read, names_stored, popped, statements, walk
 
 FOLD = {
@@ -362,6 +363,7 @@ def optimize(fn, temporaries, active, adjoint_names, forward=False, removable=fr
     back where it is used.  `removable`: the ids of the function's own assignments
     that may go where nothing reads them (analysis/purity.py).  `imports`: the
     generated module's, to write parts of adjoints in place (reverse mode)."""
+    step(f"{fn.name}: optimizing")
     fold_constants(fn.body, unaliasable(fn))
     fn.body = eliminate_dead_code(fn.body, set(), removable)
     fn = propagate_copies(fn, adjoint_names)

@@ -211,3 +211,35 @@ def test_follow_differentiates_a_librarys_source_only_when_asked(tmp_path):
     value, grad = generated.value_and_grad_luma(0.7)
     assert value == pytest.approx(0.30 * 0.7 + 0.59 * 0.35 + 0.11 * 0.49)  # (its formula)
     assert grad == pytest.approx(0.30 + 0.59 * 0.5 + 0.11 * 1.4)
+
+
+def test_a_long_generation_reports_its_steps_and_quiet_silences_it(tmp_path, monkeypatch,
+                                                                   capsys):
+    """Each step after the first 2 s gets a line on stderr (here from the start, so
+    that the test need not wait), and the module written is the same; `--quiet` says
+    nothing; a short generation says nothing either."""
+    import functools
+
+    from s2s import cli, progress
+
+    path = tmp_path / "helped.py"
+    path.write_text("import numpy as np\n\n\ndef helper(x):\n    return np.sin(x) * x\n\n\n"
+                    "def f(x):\n    return np.sum(helper(x) ** 2)\n")
+    target = f"{path}:f"
+    assert cli.main(["differentiate", target]) == 0
+    quiet = capsys.readouterr()
+    assert quiet.err == ""  # (under 2 s)
+    monkeypatch.setattr(cli, "reporting", functools.partial(progress.reporting, after=0.0))
+    assert cli.main(["differentiate", target]) == 0
+    loud = capsys.readouterr()
+    assert loud.out == quiet.out
+    steps = [line.split(" s  ", 1)[1] for line in loud.err.splitlines()]
+    assert all(line.startswith("s2s: ") for line in loud.err.splitlines())
+    for expected in ["f: reading", "f: normalizing and analysing", "f: reverse mode",
+                     "value_and_grad_f: optimizing",
+                     "helper: reverse mode (forward and adjoint functions)",
+                     "writing the module (4 functions) and formatting it with Black"]:
+        assert expected in steps, (expected, steps)
+    assert cli.main(["differentiate", target, "--quiet"]) == 0
+    silent = capsys.readouterr()
+    assert silent.err == "" and silent.out == quiet.out
