@@ -242,18 +242,29 @@ def _compile(f, names, mode="reverse", args=None, kwargs=None):
         return _compiled_for(_code(f), names, mode, call)
 
 
-def _object_types(args, kwargs):
-    """What the classes `_classes` reads from a call depend on, cheaply (it runs on
-    every call): how many arguments are passed by position, the keywords, and the
-    class of each object of the user's among them."""
-    return (len(args), tuple(kwargs), tuple(
-        (i, type(a)) for i, a in enumerate((*args, *kwargs.values()))
-        if type(a) not in _NOT_RECORDS and _is_record(a)))
+def _argument_types(args, kwargs):
+    """What `_classes` and `_numbers` read from a call depend on, cheaply (it runs on
+    every call): the type of each argument, by position, and of each keyword's."""
+    return tuple(map(type, args)), tuple((k, type(v)) for k, v in kwargs.items())
 
 
-# the arguments' common types, which are not objects of the user's
-_NOT_RECORDS = frozenset({numpy.ndarray, float, int, bool, complex, str, tuple, list, dict,
-                          type(None), numpy.float64, numpy.float32, numpy.int64})
+# the types of arguments that are numbers (shape ()), as annotations name them
+_NUMBER_TYPES = {float: "float", int: "int", numpy.float64: "float", numpy.float32: "float",
+                 numpy.int64: "int", numpy.int32: "int"}
+
+
+def _numbers(f, args, kwargs):
+    """{parameter: "float" or "int"} for each parameter a call gives a number (its
+    default included): the derivative is made for numbers there, as if annotated so
+    (analysis/scalars.py), and needs no undoing of broadcasting against them.  Another
+    call, with an array there, has other argument types, so another derivative."""
+    try:
+        bound = inspect.signature(f).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return {}
+    bound.apply_defaults()
+    return {name: _NUMBER_TYPES[type(value)] for name, value in bound.arguments.items()
+            if type(value) in _NUMBER_TYPES}
 
 
 def _classes(f, args, kwargs):
@@ -274,7 +285,7 @@ def _compiled_for(f, names, mode, call=None):
     # `wrt`, call different functions)
     filename = getattr(getattr(f, "__code__", None), "co_filename", None)
     key = (id(f), f.__module__, f.__qualname__, filename, _cells(f), names, mode,
-           registry_state(), _object_types(*call) if call is not None else ())
+           registry_state(), _argument_types(*call) if call is not None else ())
     if key in _compiled:
         generated, _, sources = _compiled[key]
         if not _unchanged(f, sources):  # `f` or a callee was edited
@@ -286,8 +297,9 @@ def _compiled_for(f, names, mode, call=None):
         api = "value_and_grad" if mode == "reverse" else "jvp"
         command = f"s2s.{api}({target}, wrt={names!r})"
         classes = dict(_classes(f, *call)) if call is not None else {}
+        numbers = _numbers(f, *call) if call is not None else {}
         generated = differentiate(f, names, target=target, inject=True, command=command,
-                                  mode=mode, classes=classes)
+                                  mode=mode, classes=classes, numbers=numbers)
         # one file per derivative: tracebacks of each must find its own lines
         kind = "derivative" if mode == "reverse" else "forward derivative"
         filename = f"<s2s generated: {kind} of {target} wrt {','.join(names)}>"

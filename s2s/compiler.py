@@ -123,16 +123,20 @@ def _cycle_collection_paused(function):
 
 @_cycle_collection_paused
 def differentiate(function, wrt=None, target=None, inject=False, command=None,
-                  mode="reverse", checkpoint=False, standalone=False, classes=None):
+                  mode="reverse", checkpoint=False, standalone=False, classes=None,
+                  numbers=None):
     """The derivative module of `function` (a Python function): reverse mode
     (`value_and_grad_fn`, `grad_fn`) or forward mode (`jvp_fn`); `checkpoint`: every
     loop of the function checkpointed (s2s/checkpoint.py); `standalone`: the runtime
     helpers it uses copied into its text, which then imports nothing of s2s
     (s2s/standalone.py; `parts` keep the imports); `classes`: {parameter: the class
-    of the object it holds}, where the caller knows it (normalize/methods.py)."""
+    of the object it holds}, where the caller knows it (normalize/methods.py);
+    `numbers`: {parameter: "float" or "int"} for those the caller knows hold a number
+    (the Python API, from the call's arguments), read as if annotated so."""
     source = function_source(function, target)
     step(f"{source.name}: reading")
     fn = parse_function(source)
+    _annotate_numbers(fn, numbers or {})
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
     fn = _rewrite_forms(fn, source, imports)
@@ -432,6 +436,16 @@ def _rewrite_forms(fn, source, imports):
     module = sys.modules.get(source.module_name)
     return rewrite_forms(fn, source, imports.reference, module, runtime.set_global,
                          runtime.require_key)
+
+
+def _annotate_numbers(fn, numbers):
+    """Parameters that the caller knows hold numbers, and that have no annotation,
+    annotated `float` or `int` (`numbers`), as a user would: the generated code checks
+    them (`require_scalars`) and relies on them."""
+    for arg in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs:
+        if arg.id in numbers and arg.annotation is None:
+            arg.annotation = gast.Name(id=numbers[arg.id], ctx=gast.Load(), annotation=None,
+                                       type_comment=None)
 
 
 def _drop_class_annotations(fn, source):

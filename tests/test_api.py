@@ -210,3 +210,35 @@ def _compile_for_test(f):
     from s2s.api import _compile
 
     return _compile(f, ("x",))
+
+
+def pendulum_like(theta, omega, k, dt=0.05, steps=20):
+    for _ in range(steps):
+        acc = -k * np.sin(theta) - 0.1 * omega
+        theta = theta + dt * omega
+        omega = omega + dt * acc
+    return np.sum(0.5 * omega * omega + k * (1.0 - np.cos(theta)))
+
+
+def test_made_for_numbers_where_a_call_passes_numbers():
+    """The API reads the call's argument types: numbers (defaults too) are compiled as
+    if annotated, without undoing broadcasting; a later call with arrays there gets
+    its own derivative, not the numbers' one.  Values and gradients against the
+    function and central differences, each way."""
+    from gradcheck import numerical_gradient
+
+    grad = s2s.value_and_grad(pendulum_like, wrt=(0, 1, 2))
+    for args in [(0.8, -0.3, 2.5), (np.array([0.8, 0.1]), -0.3, np.array([[2.5], [1.0]])),
+                 (0.8, -0.3, 2.5), (np.float64(0.8), np.float32(-0.3), 2.5)]:
+        value, grads = grad(*args)
+        assert np.all(value == pendulum_like(*args))
+        for i, g in enumerate(grads):
+            np.testing.assert_allclose(
+                g, numerical_gradient(pendulum_like, [np.asarray(a, dtype=float)
+                                                      if i == j else a
+                                                      for j, a in enumerate(args)], i),
+                rtol=1e-6, atol=1e-8)
+            assert np.shape(g) == np.shape(args[i])
+    made = [entry[0].source for key, entry in _compiled.items() if key[2] == "pendulum_like"]
+    assert any("theta: float" in text and "require_scalars" in text for text in made)
+    assert any("theta: float" not in text and "unbroadcast" in text for text in made)

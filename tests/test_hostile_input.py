@@ -196,8 +196,9 @@ def test_ctrl_c_while_differentiating_is_one_line_and_status_130(tmp_path):
     (tmp_path / "long.py").write_text(
         "import numpy as np\n\n\ndef f(x):\n    s = x\n" + body + "    return np.sum(s)\n")
     (tmp_path / "out.py").write_text("kept\n")
+    # (--quiet: without it, the steps after the first 2 s are reported too)
     process = subprocess.Popen([sys.executable, "-m", "s2s", "differentiate", "long.py:f",
-                                "-o", "out.py"], cwd=tmp_path, stdout=subprocess.PIPE,
+                                "-o", "out.py", "--quiet"], cwd=tmp_path, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     time.sleep(3.0)  # (imported and differentiating: a 3000-line function takes longer)
     process.send_signal(signal.SIGINT)
