@@ -12,18 +12,21 @@ import json
 import os
 import sys
 
-from . import api, checkpointing, generation, gp, gpu, hvp, imports, mlp, pendulum, recursion, rnn
+from . import (
+    api, checkpointing, generation, gp, gpu, hvp, imports, mlp, pendulum, pendulum_as_written,
+    recursion, rnn,
+)
 from .common import ROOT, Result, report
 from .results import chart, compare, record, summary
 
 WORKLOADS = {
     "mlp": mlp, "pendulum": pendulum, "rnn": rnn, "recursion": recursion,
     "generation": generation, "checkpointing": checkpointing, "hvp": hvp, "gpu": gpu,
-    "imports": imports, "gp": gp, "api": api,
+    "imports": imports, "gp": gp, "api": api, "pendulum_as_written": pendulum_as_written,
 }
 # generation first, before the peers' thread pools exist; hvp, gpu and gp when named
-DEFAULT = ("generation", "imports", "api", "mlp", "pendulum", "rnn", "recursion",
-           "checkpointing")
+DEFAULT = ("generation", "imports", "api", "mlp", "pendulum", "pendulum_as_written", "rnn",
+           "recursion", "checkpointing")
 RESULTS = os.path.join(ROOT, "benchmarks", "results.json")
 CHART = os.path.join(ROOT, "docs", "benchmarks.png")
 

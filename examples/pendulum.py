@@ -16,3 +16,13 @@ def energy(
         theta = theta + dt * omega
         omega = omega + dt * acc
     return 0.5 * omega * omega + k * (1.0 - math.cos(theta))
+
+
+def energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):
+    """The same, as people write it, without annotations: its gradient then has a
+    version made for numbers too, which it runs when given numbers."""
+    for step in range(steps):
+        acc = -k * math.sin(theta) - damping * omega
+        theta = theta + dt * omega
+        omega = omega + dt * acc
+    return 0.5 * omega * omega + k * (1.0 - math.cos(theta))

@@ -16,6 +16,7 @@ import gast
 from . import runtime
 from .analysis.activity import active_names
 from .analysis.aliases import check_aliases
+from .analysis.numbers import number_parameters
 from .analysis.purity import pure_assignments
 from .analysis.restores import needless_restores
 from .analysis.scalars import scalar_names
@@ -26,6 +27,7 @@ from .emit import header, module
 from .errors import S2SError, Unsupported, error_at
 from .forward import ForwardMode, pass_tangents
 from .imports import Imports
+from .markup import comment
 from .naming import Namer
 from .normalize.anf import to_anf
 from .normalize.augmented import guard_augmented
@@ -136,17 +138,14 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     source = function_source(function, target)
     step(f"{source.name}: reading")
     fn = parse_function(source)
+    # (the CLI's modules, whose callers' types are not known, also get a version made
+    # for numbers where that pays; the API makes one for the types it is called with)
+    on_numbers = number_parameters(fn) if numbers is None and mode == "reverse" else ()
     _annotate_numbers(fn, numbers or {})
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)
-    fn = _rewrite_forms(fn, source, imports)
-    fn = unfreeze_distributions(fn, source)
-    fn = rewrite_methods(fn, source, imports.reference, classes)
-    fn = rewrite_attribute_writes(fn, _makes_object(source, imports))
-    _drop_class_annotations(fn, source)
-    fn = rewrite_iteration(fn, source, imports.reference)
+    fn = _normalized(fn, source, imports, classes)
     namer.taken |= all_names(fn)
-    check_subset(fn, source)
     wrt = wrt_names(fn, wrt, source)
     if "d_result" in parameter_names(fn):
         raise error_at(fn, "'d_result' is reserved for the generated function's seed", source)
@@ -172,12 +171,92 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
                    removable=pure_assignments(fn, operations), imports=imports)
     grad = _grad_function(fn, vjp.name, signature, imports)
     vjp.s2s_source = grad.s2s_source = source
+    versions = []
+    if on_numbers and not lifted:
+        version = _version_on_numbers(source, on_numbers, wrt, imports, callees, classes,
+                                      checkpoint, taken={vjp.name, grad.name})
+        # (kept where it runs its loops without undoing broadcasting, where the general
+        # one does: numbers all through, as in a scalar ODE; not for an array's bias)
+        helpers = {imports.reference(h).id for h in (runtime.unbroadcast, runtime.shape_of)}
+        if version is not None and _calls_in_loops(version, helpers) == 0 < _calls_in_loops(
+                vjp, helpers):
+            vjp.body[:0] = [comment("given numbers, the version made for them, which "
+                                    "undoes no broadcasting"),
+                            _dispatch(vjp, version, on_numbers, imports)]
+            versions.append(version)
     split = callees.make(lambda callee: _split(callee, imports, callees))
 
     if command is None:
         command = f"s2s differentiate {source.target} --wrt {','.join(wrt)}"
-    return _generated(source, command, imports, callees, [vjp, grad], split,
+    return _generated(source, command, imports, callees, [vjp, grad], versions + split,
                       {"value_and_grad": vjp.name, "grad": grad.name}, wrt, standalone)
+
+
+def _normalized(fn, source, imports, classes):
+    """A parsed function in the terms the core language checks (`check_subset`)."""
+    fn = _rewrite_forms(fn, source, imports)
+    fn = unfreeze_distributions(fn, source)
+    fn = rewrite_methods(fn, source, imports.reference, classes)
+    fn = rewrite_attribute_writes(fn, _makes_object(source, imports))
+    _drop_class_annotations(fn, source)
+    fn = rewrite_iteration(fn, source, imports.reference)
+    check_subset(fn, source)
+    return fn
+
+
+def _version_on_numbers(source, parameters, wrt, imports, callees, classes, checkpoint,
+                        taken):
+    """`value_and_grad_fn_on_numbers`: the gradient made as if `parameters` were
+    annotated as numbers ({name: "float" or "int"}, analysis/numbers.py), which undoes
+    no broadcasting against them; None where s2s cannot make it (the general version
+    then serves alone)."""
+    fn = parse_function(source)
+    fn.name = f"{fn.name}_on_numbers"
+    step(f"{fn.name}: the version for numbers")
+    _annotate_numbers(fn, parameters)
+    module_names = set(imports.by_name) | set(imports.lines) | set(taken) | {
+        name for callee in callees.by_function.values()
+        for name in (callee.forward, callee.adjoint)}
+    namer = Namer(all_names(fn) | module_names | {"d_result"})
+    try:
+        fn = _normalized(fn, source, imports, classes)
+        namer.taken |= all_names(fn)
+        fn, lifted = _lift_nested(fn, source, imports)
+        if lifted:
+            return None
+        _bind_defaults(fn, source, imports)
+        _bind_free_names(fn, source, imports, fresh=False)
+        fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports,
+                                                   checkpoint=checkpoint)
+        vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars,
+                          callees, needless_restores(fn, operations)).transform()
+    except S2SError:
+        return None
+    vjp = optimize(vjp, namer.temporaries, active, set(namer.derivatives.values()),
+                   removable=pure_assignments(fn, operations), imports=imports)
+    vjp.s2s_source = source
+    return vjp
+
+
+def _calls_in_loops(fn, names):
+    """How many calls of the functions `names` the loops of `fn` make, as written."""
+    loops = [n for n in walk(fn) if isinstance(n, (gast.For, gast.While))]
+    return sum(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id in names
+               for loop in loops for n in walk(loop))
+
+
+def _dispatch(general, version, parameters, imports):
+    """`if are_numbers(<parameters>): return <version>(<all parameters>)`, the first
+    statement of the general gradient."""
+    args = general.args
+    call = gast.Call(
+        func=load(version.name),
+        args=[load(a.id) for a in args.posonlyargs + args.args],
+        keywords=[gast.keyword(arg=a.id, value=load(a.id)) for a in args.kwonlyargs],
+    )
+    test = gast.Call(func=imports.reference(runtime.are_numbers),
+                     args=[load(p) for p in parameters], keywords=[])
+    return gast.If(test=test, body=[gast.Return(value=call)], orelse=[])
 
 
 def _generated(source, command, imports, callees, public, others, roles, wrt,

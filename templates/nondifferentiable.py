@@ -8,7 +8,7 @@ import numpy
 
 from s2s import nondifferentiable, stop_gradient
 from s2s.runtime import (
-    balanced_eq, chosen_mask, new_object, require_class, require_key, require_real,
+    are_numbers, balanced_eq, chosen_mask, new_object, require_class, require_key, require_real,
     require_scalars, require_unshared,
     set_global, shape_of, size_ratio, update_object, zero_object, zeros_like, zeros_outside,
 )
@@ -78,7 +78,7 @@ nondifferentiable(
 )
 nondifferentiable(stop_gradient, reason="s2s.stop_gradient: no derivative, on purpose")
 nondifferentiable(
-    zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_real,
+    are_numbers, zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_real,
     require_scalars, require_unshared, shape_of, sign_of, zero_object, scatter_places,
     reason="the runtime's, in generated gradients: shapes, masks, signs, checks and fresh "
     "zeros",

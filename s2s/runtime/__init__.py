@@ -19,6 +19,7 @@ __all__ = [
     "AdjointList",
     "AdjointRecord",
     "add_at",
+    "are_numbers",
     "array_namespace",
     "balanced_eq",
     "cast_like",
@@ -427,6 +428,17 @@ def require_scalars(**parameters):
                 f"parameter {name!r} is annotated as a number but holds an array of "
                 f"shape {value.shape}; remove the annotation or pass a number"
             )
+
+
+_NUMBER_TYPES = frozenset({float, int, numpy.float64, numpy.float32, numpy.int64,
+                           numpy.int32})
+
+
+def are_numbers(*values):
+    """Whether each of `values` is a number (a Python or NumPy float or int, not a
+    bool): a generated gradient then runs the version of itself made for numbers,
+    which undoes no broadcasting."""
+    return all(type(value) in _NUMBER_TYPES for value in values)
 
 
 @check
