@@ -175,11 +175,12 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     if on_numbers and not lifted:
         version = _version_on_numbers(source, on_numbers, wrt, imports, callees, classes,
                                       checkpoint, taken={vjp.name, grad.name})
-        # (kept where it runs its loops without undoing broadcasting, where the general
-        # one does: numbers all through, as in a scalar ODE; not for an array's bias)
+        # (kept where its loops undo at most half the broadcasting the general one's do:
+        # numbers all through, as in a scalar ODE, or a stencil's factor; not for an
+        # array's bias)
         helpers = {imports.reference(h).id for h in (runtime.unbroadcast, runtime.shape_of)}
-        if version is not None and _calls_in_loops(version, helpers) == 0 < _calls_in_loops(
-                vjp, helpers):
+        general = _calls_in_loops(vjp, helpers)
+        if version is not None and 0 < general >= 2 * _calls_in_loops(version, helpers):
             vjp.body[:0] = [comment("given numbers, the version made for them, which "
                                     "undoes no broadcasting"),
                             _dispatch(vjp, version, on_numbers, imports)]

@@ -14,6 +14,11 @@ another assignment disagrees, until nothing changes.
 Parts `y[i]`, `y[i, j]` of an array `y` made once, here (`np.zeros(...)`), with
 scalar indices, all have one shape: `part(y, 2)` names that of `y[i, j]`, so that
 `alike(v, part(y, 1))` says a write `y[t + 1] = v` broadcasts nothing.
+
+Slices of an array whose shape does not change (a parameter, or a name bound once,
+outside loops; writes into it keep its shape) with constant bounds, `u[1:-1]`,
+`u[2:]`, `u[:-2]`, have one shape where they cut as much: max(0, len(u) - 2) rows
+each.  `sliced(u, (-2,))` names it, for the stencils of explicit PDE solvers.
 """
 
 import numpy
@@ -29,9 +34,10 @@ ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod, gast.
 class Shapes(frozenset):
     """The scalar names; `alike(a, b)`: whether names `a` and `b` surely share a shape."""
 
-    def __new__(cls, scalars, classes=None):
+    def __new__(cls, scalars, classes=None, fixed=frozenset()):
         shapes = super().__new__(cls, scalars)
         shapes.classes = classes or {}  # name -> a name of its shape (a class's root)
+        shapes.fixed = fixed  # arrays whose shape does not change
         return shapes
 
     def alike(self, a, b):
@@ -41,12 +47,44 @@ class Shapes(frozenset):
         """Whether the name `value` surely has the shape of `array[index]`, so that
         writing it there broadcasts nothing."""
         depth = scalar_index_depth(index, self)
-        return depth is not None and self.alike(value, part(array, depth))
+        if depth is None:
+            cut = sliced_class(array, index, self.fixed)
+            return cut is not None and self.alike(value, cut)
+        return self.alike(value, part(array, depth))
 
 
 def part(array, depth):
     """The class of the parts `array[i]` (`depth` scalar indices) of a made array."""
     return ("part", array, depth)
+
+
+def sliced_class(array, index, fixed):
+    """The class of `array[index]`, for an array of `fixed` shape and constant slices
+    `a:b` (a >= 0, b < 0 or none; no step) on its first axes: what each cuts, or
+    None."""
+    if array not in fixed:
+        return None
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    cuts = []
+    for p in parts:
+        if not isinstance(p, gast.Slice) or p.step is not None:
+            return None
+        start = 0 if p.lower is None else _constant_int(p.lower)
+        stop = 0 if p.upper is None else _constant_int(p.upper)
+        if start is None or stop is None or start < 0 or stop > 0 or (
+                p.upper is not None and stop == 0):
+            return None
+        cuts.append(stop - start)
+    return ("sliced", array, tuple(cuts))
+
+
+def _constant_int(node):
+    sign = 1
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        sign, node = -1, node.operand
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return sign * node.value
+    return None
 
 
 def scalar_index_depth(index, scalars):
@@ -79,6 +117,12 @@ def shape_facts(fn, operations, scalars):
         if len(assigned) == 1 and name not in in_loops and isinstance(assigned[0], gast.Call)
         and operations.classify(assigned[0]).key in NEW_ARRAYS - {list, dict}
     }
+    fixed = frozenset(  # names bound once, outside loops, and parameters never bound
+        {name for name, assigned in values.items()
+         if len(assigned) == 1 and name not in in_loops and assigned[0] is not None}
+        | {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+           if a.id not in values})
+    made = _Arrays(made, fixed)
     while True:
         classes = _classes(values, excluded, operations, scalars, made)
         wrong = {
@@ -89,8 +133,16 @@ def shape_facts(fn, operations, scalars):
             )
         }
         if not wrong:
-            return Shapes(scalars, classes)
+            return Shapes(scalars, classes, fixed)
         excluded |= wrong
+
+
+class _Arrays:
+    """`parts`: arrays made here whose parts have one shape; `fixed`: arrays whose
+    shape does not change (whose like slices have one shape)."""
+
+    def __init__(self, parts, fixed):
+        self.parts, self.fixed = parts, fixed
 
 
 def _stores(stmt):
@@ -132,9 +184,12 @@ def _shape_of(value, classes, operations, scalars, made):
     if isinstance(value, gast.Name):
         return None if value.id in scalars else _find(classes, value.id)
     if (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
-            and value.value.id in made):
+            and value.value.id in made.parts):
         depth = scalar_index_depth(value.slice, scalars)
-        return part(value.value.id, depth) if depth else None
+        if depth:
+            return part(value.value.id, depth)
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+        return sliced_class(value.value.id, value.slice, made.fixed)
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
         return _shape_of(value.operand, classes, operations, scalars, made)
     if isinstance(value, gast.BinOp) and isinstance(value.op, ARITHMETIC):
