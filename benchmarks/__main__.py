@@ -13,8 +13,8 @@ import os
 import sys
 
 from . import (
-    api, checkpointing, generation, gp, gpu, hvp, imports, mlp, pendulum, pendulum_as_written,
-    recursion, rnn,
+    api, checkpointing, generation, gp, gpu, hvp, imports, jacobian, mlp, pendulum,
+    pendulum_as_written, recursion, rnn,
 )
 from .common import ROOT, Result, report
 from .results import chart, compare, record, summary
@@ -23,10 +23,11 @@ WORKLOADS = {
     "mlp": mlp, "pendulum": pendulum, "rnn": rnn, "recursion": recursion,
     "generation": generation, "checkpointing": checkpointing, "hvp": hvp, "gpu": gpu,
     "imports": imports, "gp": gp, "api": api, "pendulum_as_written": pendulum_as_written,
+    "jacobian": jacobian,
 }
 # generation first, before the peers' thread pools exist; hvp, gpu and gp when named
 DEFAULT = ("generation", "imports", "api", "mlp", "pendulum", "pendulum_as_written", "rnn",
-           "recursion", "checkpointing")
+           "recursion", "checkpointing", "jacobian")
 RESULTS = os.path.join(ROOT, "benchmarks", "results.json")
 CHART = os.path.join(ROOT, "docs", "benchmarks.png")
 
