@@ -1,7 +1,8 @@
 """Run the benchmarks: `python -m benchmarks [--quick] [--save | --compare] [NAME ...]`.
 
-Prints each workload's table and a summary of ratios, and draws docs/benchmarks.png.
-`--save` records the results in benchmarks/results.json (committed); `--compare`
+Prints each workload's table and a summary of ratios; a full run (no names, not
+`--quick`) draws docs/benchmarks.png (a partial one draws only to another `--chart`).
+`--save` records a full run in benchmarks/results.json (committed); `--compare`
 compares this run with that record and exits 1 where s2s got slower than noise
 explains (its ratio to the hand-written gradient, which machines change less than
 times, beyond `--tolerance`).
@@ -47,6 +48,9 @@ def main():
     args = p.parse_args()
     if args.compare and args.quick:
         p.error("--compare needs the recorded sizes: drop --quick")
+    full = not args.names and not args.quick  # (the chart and the record: full runs only)
+    if args.save and not full:
+        p.error("--save records a full run: drop --quick and the names")
     unknown = set(args.names) - set(WORKLOADS)
     if unknown:
         p.error(f"unknown benchmark: {', '.join(sorted(unknown))}")
@@ -61,7 +65,8 @@ def main():
     if not results:
         return 0
     print(summary(results))
-    print(chart(results, args.chart))
+    print(chart(results, args.chart) if full or args.chart != CHART
+          else f"chart: not drawn (a partial run; {os.path.relpath(CHART, ROOT)} shows a full one)")
     status = 0
     if args.compare:
         with open(RESULTS) as f:

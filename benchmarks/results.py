@@ -28,7 +28,9 @@ def summary(results):
 
 
 def chart(results, path):
-    """Each workload's rows, as time over the hand-written gradient's (log scale)."""
+    """Each workload's rows, as time over the hand-written gradient's (log scale).  The
+    PNG names the workloads it shows (its `Workloads` text), which a test compares
+    with benchmarks/results.json."""
     try:
         import matplotlib
 
@@ -55,7 +57,7 @@ def chart(results, path):
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     fig.tight_layout()
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, metadata={"Workloads": ",".join(shown)})
     return f"chart: {os.path.relpath(path, ROOT)}"
 
 
@@ -90,3 +92,26 @@ def compare(results, recorded, tolerance):
         lines.append(f"  {name:12s} {what}: {old:.3f} -> {new:.3f} ({change:+.1%})"
                      + ("  SLOWER" if flag else ""))
     return "\n".join(lines), slower
+
+
+def charted_workloads(path):
+    """The workloads a chart `chart` drew names (its PNG's `Workloads` text), or None."""
+    import struct
+    import zlib
+
+    with open(path, "rb") as f:
+        data = f.read()
+    position = 8  # (the PNG signature)
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        if kind in (b"tEXt", b"zTXt", b"iTXt"):
+            key, _, text = body.partition(b"\0")
+            if key == b"Workloads":
+                if kind == b"zTXt":
+                    text = zlib.decompress(text[1:])
+                elif kind == b"iTXt":
+                    text = text[2:].split(b"\0", 2)[2]
+                return text.decode().split(",") if text else []
+        position += 12 + length
+    return None
