@@ -53,7 +53,7 @@ def main(repeats=15, quick=False):
         for _ in range(3 if quick else 5):
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "s2s", "differentiate", target, "--wrt",
-                            "x,w,scale", "-o", os.path.join(directory, "out.py")], check=True)
+                            "x,w,scale", "--quiet", "-o", os.path.join(directory, "out.py")], check=True)
             command.append(time.perf_counter() - start)
     medians = {S2S: statistics.median(times),
                "s2s command (Python start-up too)": statistics.median(command)}

@@ -82,7 +82,7 @@ def _label(obj, names):
 
 
 def table():
-    templating.load_builtin_templates()
+    templating.load_builtin_templates(everything=True)
     names = _names()
     rules = {}  # rule function -> (its template, the keys it covers), in registration order
     for key, template in templating._ADJOINTS.items():

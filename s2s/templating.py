@@ -32,6 +32,7 @@ import importlib
 import inspect
 import math
 import pkgutil
+import sys
 import textwrap
 import threading
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ def adjoint(*targets):
     """Register the decorated function as the reverse-mode rule for `targets`."""
 
     def register(fn):
+        _builtins_first()
         template = Template(fn, "adjoint")
         for target in targets:
             _ADJOINTS[_key(target)] = template
@@ -121,6 +123,7 @@ def tangent(*targets):
     """Register the decorated function as the forward-mode rule for `targets`."""
 
     def register(fn):
+        _builtins_first()
         template = Template(fn, "tangent")
         if not fn.__module__.startswith("s2s.templates"):  # (the suite checks s2s's own)
             _check_tangent(template)
@@ -190,6 +193,7 @@ def _tangent_from_the_call(targets, kind):
 
 
 def _register(target, adjoint_rule, tangent_rule):
+    _builtins_first()
     _ADJOINTS[_key(target)] = adjoint_rule
     _REGISTRATIONS[0] += 1
     _TANGENTS[_key(target)] = tangent_rule
@@ -198,6 +202,7 @@ def _register(target, adjoint_rule, tangent_rule):
 
 def _declare(registry, targets, reason):
     """Record `reason` for each of `targets` in `registry`."""
+    _builtins_first()
     for target in targets:
         registry[_key(target)] = reason
         _REGISTRATIONS[0] += 1
@@ -260,11 +265,18 @@ def is_followed(function):
     return any(name == f or module == f or module.startswith(f + ".") for f in _FOLLOWED)
 
 
-def load_builtin_templates():
+def load_builtin_templates(everything=False):
     """Import every module in `s2s.templates` once; their decorators register rules.
-    Safe from threads: one loads, the others wait until every rule is registered."""
+    Safe from threads: one loads, the others wait until every rule is registered.
+
+    The rules of an optional library's subpackage (`scipy_stats.py` for scipy.stats)
+    load when that subpackage has been imported (each lookup of a rule checks): no
+    rule of it can be asked for before, and importing SciPy's took 0.85 s of every
+    start.  `everything`: import those subpackages too, and load their rules now."""
     global _loaded, _loading
     if _loaded:
+        if _DEFERRED:
+            _load_deferred(everything)
         return
     with _load_lock:
         if _loaded or _loading:  # loaded meanwhile, or asked again while loading
@@ -274,15 +286,72 @@ def load_builtin_templates():
             from . import templates
 
             for info in pkgutil.walk_packages(templates.__path__, f"{templates.__name__}."):
-                try:
-                    importlib.import_module(info.name)
-                except ModuleNotFoundError as exc:
-                    # the rules of an optional library (SciPy) load where it is installed
-                    if (exc.name or "").split(".")[0] not in OPTIONAL_LIBRARIES:
-                        raise
+                library = _library_of(info.name)
+                if library is not None:
+                    _DEFERRED[info.name] = library
+                    continue
+                _import_rules(info.name)
             _loaded = True
         finally:
             _loading = False
+    if _DEFERRED:
+        _load_deferred(everything)
+
+
+_DEFERRED = {}  # template module -> the library module whose import it waits for
+
+
+def _builtins_first():
+    """Load the built-in rules before registering one: loaded after a user's rule (one
+    registered as the user's module is imported), a built-in one replaced it.  (The
+    built-in modules' own registrations, while loading, return at once.)"""
+    if not _loaded:
+        load_builtin_templates()
+
+
+def _library_of(module):
+    """`scipy.stats` for the template module `...scipy_stats`; None for the others."""
+    stem = module.rsplit(".", 1)[-1]
+    library, _, sub = stem.partition("_")
+    return f"{library}.{sub}" if library in OPTIONAL_LIBRARIES and sub else None
+
+
+def _import_rules(module):
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        # the rules of an optional library (SciPy) load where it is installed
+        if (exc.name or "").split(".")[0] not in OPTIONAL_LIBRARIES:
+            raise
+
+
+def _load_deferred(everything=False):
+    """Load the deferred rules whose library is imported now (all, importing them,
+    where `everything`).  They only add rules; a rule registered before them (a
+    user's, for a function of theirs) stays."""
+    if everything:
+        for library in set(_DEFERRED.values()):
+            try:
+                importlib.import_module(library)
+            except ImportError:
+                pass
+    if not any(library in sys.modules for library in _DEFERRED.values()):
+        return
+    with _load_lock:
+        ready = [m for m, library in _DEFERRED.items() if library in sys.modules]
+        if not ready:
+            return
+        registries = (_ADJOINTS, _TANGENTS, _NONDIFFERENTIABLE, _REAL_ONLY, _REFUSED)
+        saved = [dict(registry) for registry in registries]
+        for module in ready:
+            del _DEFERRED[module]
+            _import_rules(module)
+        taken = set().union(*saved)
+        for registry, before in zip(registries, saved):
+            for key in taken - set(before):
+                registry.pop(key, None)
+            registry.update(before)
+        _REGISTRATIONS[0] += 1
 
 
 def adjoint_template(obj):

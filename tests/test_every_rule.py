@@ -1820,7 +1820,7 @@ globals().update(rule_checks(CASES, DOMAINS))
 LABELS = """
 import sys
 from s2s import coverage, templating
-templating.load_builtin_templates()
+templating.load_builtin_templates(everything=True)
 names = coverage._names()
 rules = dict(templating._ADJOINTS)
 if sys.argv[1] == "forward":  # (a helper's tangent is derived when first looked up)

@@ -82,6 +82,11 @@ def parameters(source):
      "        x = x + w[0] + b.T + v @ w + len(row)\n    return x + y + z",
      {"x": "float"}),
     ("def f(x):\n    return x * 2.0", {}),  # no loop: nothing to gain
+    # a value it flows into is multiplied as a matrix
+    ("def f(x, w):\n    s = 2.0 * x\n    for i in range(3):\n        s = np.tanh(s @ w)\n"
+     "    return s", {}),
+    # the loop computes with none of them
+    ("def f(x, w, c):\n    for i in range(3):\n        w = np.tanh(w[0])\n    return w * c", {}),
     ("def f(x, *rest):\n    while x < 1:\n        x = x * 2 + rest[0]\n    return x",
      {"x": "float"}),
 ])

@@ -274,7 +274,7 @@ globals().update(rule_checks({c.fn.__name__: c for cases in CASES.values() for c
 
 LABELS = """
 from s2s import templating
-templating.load_builtin_templates()
+templating.load_builtin_templates(everything=True)
 for key, template in templating._ADJOINTS.items():
     if template.fn.__module__ == "s2s.templates.scipy_linalg":
         print(f"scipy.linalg.{key.__name__}")

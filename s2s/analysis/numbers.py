@@ -10,9 +10,10 @@ against each operand (`unbroadcast`, and `shape_of` on the tape): in a loop on
 numbers that is most of its time (7-11x a hand-written gradient of the unannotated
 pendulum).  The compiler then also makes the derivative as if these parameters were
 annotated `float`, and the general one runs it where they hold numbers
-(`are_numbers`).  It pays only in loops; and a parameter that the function indexes,
-takes an attribute or the length of, iterates over, or multiplies as a matrix is an
-array (or an object), whatever its value.
+(`are_numbers`).  It pays only where loops compute with them; and a parameter that
+the function indexes, takes an attribute or the length of, iterates over, or
+multiplies as a matrix (itself, or a value it flows into by arithmetic: `s = x` and
+`s @ w`) is an array (or an object), whatever its value.
 """
 
 import numbers
@@ -37,8 +38,14 @@ def number_parameters(fn):
         a.id for a in positional + args.kwonlyargs
         if a.annotation is None and (a.id not in defaults or _is_number(defaults[a.id]))
     ]
-    not_numbers = _used_as_arrays(fn)
-    return {name: _kind(defaults.get(name)) for name in candidates if name not in not_numbers}
+    flows = _arithmetic_flows(fn)
+    arrays = _used_as_arrays(fn)
+    kept = {name: _kind(defaults.get(name)) for name in candidates
+            if not _reach(name, flows) & arrays}
+    # (a version pays only where the loops' arithmetic reads what they hold)
+    if not any(_reach(name, flows) & _read_in_loop_arithmetic(fn) for name in kept):
+        return {}
+    return kept
 
 
 def _kind(default):
@@ -71,6 +78,50 @@ def _used_as_arrays(fn):
         elif (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
                 and node.func.id == "len" and node.args):
             found |= _name(node.args[0])
+    return found
+
+
+def _arithmetic_flows(fn):
+    """{name: the names assigned arithmetic of it} (`s = x`, `y = 2.0 * x + c`): a
+    number stays a number through them, so what they are used as, it is used as."""
+    flows = {}
+    for node in walk(fn):
+        if isinstance(node, gast.Assign) and _is_arithmetic(node.value):
+            targets = {n.id for t in node.targets for n in walk(t) if isinstance(n, gast.Name)}
+            for read in walk(node.value):
+                if isinstance(read, gast.Name):
+                    flows.setdefault(read.id, set()).update(targets)
+        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            for read in walk(node.value):
+                if isinstance(read, gast.Name):
+                    flows.setdefault(read.id, set()).add(node.target.id)
+    return flows
+
+
+def _is_arithmetic(node):
+    return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Load,
+                              gast.operator, gast.unaryop)) for n in walk(node))
+
+
+def _reach(name, flows):
+    """`name` and every name its value flows into by arithmetic."""
+    seen, todo = {name}, [name]
+    while todo:
+        for nxt in flows.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _read_in_loop_arithmetic(fn):
+    """The names that arithmetic inside loops reads."""
+    found = set()
+    for loop in walk(fn):
+        if isinstance(loop, (gast.For, gast.While)):
+            for node in walk(loop):
+                if isinstance(node, (gast.BinOp, gast.AugAssign)):
+                    found |= {n.id for n in walk(node) if isinstance(n, gast.Name)}
     return found
 
 
