@@ -28,7 +28,7 @@ import numpy
 
 from .compiler import differentiate
 from .errors import S2SError
-from .runtime import _is_record, _kind, notes, zeros_like
+from .runtime import _NUMBER_TYPES, _is_record, _kind, notes, zeros_like
 from .templating import registry_state
 
 CACHE_SIZE = 128  # compiled derivatives kept; the least recently used go first
@@ -138,12 +138,11 @@ def _source_record(g, keep=True):
 
 def _unchanged(f, records):
     """Whether the functions a derivative was made from (`f`, whose record is the
-    first, and its callees) are as they were, checked
-    cheaply on every call: the same code objects, in files not modified since.  Where
-    a file was touched, its source is hashed again (the same source keeps the
-    derivative, and the file's new time, so that the next call is cheap again).  Code
-    without a file cannot change under its code object; an object that is not a
-    function is compared by its hash."""
+    first, and its callees) are as they were, checked cheaply on every call: the same
+    code objects, in files not modified since.  Where a file was touched, its source is
+    hashed again (the same source keeps the derivative, and the file's new time, so
+    that the next call is cheap again).  Code without a file cannot change under its
+    code object; an object that is not a function is compared by its hash."""
     times = {}  # (a file's time, read once per call)
     for record in records:
         g, code, path, modified, sha = record
@@ -248,9 +247,10 @@ def _argument_types(args, kwargs):
     return tuple(map(type, args)), tuple((k, type(v)) for k, v in kwargs.items())
 
 
-# the types of arguments that are numbers (shape ()), as annotations name them
-_NUMBER_TYPES = {float: "float", int: "int", numpy.float64: "float", numpy.float32: "float",
-                 numpy.int64: "int", numpy.int32: "int"}
+# the types of arguments that are numbers (those `are_numbers` takes), as annotations
+# name them
+_ANNOTATIONS = {kind: "int" if issubclass(kind, (int, numpy.integer)) else "float"
+                for kind in _NUMBER_TYPES}
 
 
 def _numbers(f, args, kwargs):
@@ -263,8 +263,8 @@ def _numbers(f, args, kwargs):
     except (TypeError, ValueError):
         return {}
     bound.apply_defaults()
-    return {name: _NUMBER_TYPES[type(value)] for name, value in bound.arguments.items()
-            if type(value) in _NUMBER_TYPES}
+    return {name: _ANNOTATIONS[type(value)] for name, value in bound.arguments.items()
+            if type(value) in _ANNOTATIONS}
 
 
 def _classes(f, args, kwargs):

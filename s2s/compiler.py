@@ -140,7 +140,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     fn = parse_function(source)
     # (the CLI's modules, whose callers' types are not known, also get a version made
     # for numbers where that pays; the API makes one for the types it is called with)
-    on_numbers = number_parameters(fn) if numbers is None and mode == "reverse" else ()
+    on_numbers = number_parameters(fn) if numbers is None and mode == "reverse" else {}
     _annotate_numbers(fn, numbers or {})
     namer = Namer(all_names(fn) | {"d_result"})
     imports = Imports(source.namespace, namer, source.module_name, inject=inject)

@@ -18,7 +18,8 @@ scalar indices, all have one shape: `part(y, 2)` names that of `y[i, j]`, so tha
 Slices of an array whose shape does not change (a parameter, or a name bound once,
 outside loops; writes into it keep its shape) with constant bounds, `u[1:-1]`,
 `u[2:]`, `u[:-2]`, have one shape where they cut as much: max(0, len(u) - 2) rows
-each.  `sliced(u, (-2,))` names it, for the stencils of explicit PDE solvers.
+each.  `sliced_class` names it `("sliced", "u", (-2,))`, for the stencils of explicit
+PDE solvers.
 """
 
 import numpy

@@ -111,10 +111,9 @@ def odeint_adjoint_tangent(tg, tys, targs, g, ys, y0, t, args, jvp_forward, jvp_
                            tfirst=False, rtol=None, atol=None, full_output=0):
     """The tangent of `odeint_adjoint(g, ys, y0, t, args, ...)` from the tangents of g, ys
     and `args` (y0 gives its shape alone; the time points have no tangent), for
-    Hessian-vector products: the adjoint ODE's
-    state (y, a, p) runs backwards with its own tangent, whose equations take the jvp
-    of f's forward function (for y's) and of its adjoint function (for a's and p's:
-    second derivatives of f)."""
+    Hessian-vector products: the adjoint ODE's state (y, a, p) runs backwards with its
+    own tangent, whose equations take the jvp of f's forward function (for y's) and of
+    its adjoint function (for a's and p's: second derivatives of f)."""
     from scipy.integrate import odeint
 
     options = _options(rtol, atol, full_output)
