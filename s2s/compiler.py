@@ -160,17 +160,9 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     if mode == "hvp":
         return _hvp_module(function, wrt, source, command, checkpoint, standalone)
     callees = Callees(namer)
-    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports,
-                                               checkpoint=checkpoint)
-    step(f"{fn.name}: reverse mode")
-    vjp = ReverseMode(
-        fn, source, wrt, active, operations, namer, imports, scalars, callees,
-        needless_restores(fn, operations),
-    ).transform()
-    vjp = optimize(vjp, namer.temporaries, active, set(namer.derivatives.values()),
-                   removable=pure_assignments(fn, operations), imports=imports)
+    fn, vjp = _gradient(fn, source, wrt, namer, imports, callees, checkpoint)
     grad = _grad_function(fn, vjp.name, signature, imports)
-    vjp.s2s_source = grad.s2s_source = source
+    grad.s2s_source = source
     versions = []
     if on_numbers and not lifted:
         version = _version_on_numbers(source, on_numbers, wrt, imports, callees, classes,
@@ -191,6 +183,20 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
         command = f"s2s differentiate {source.target} --wrt {','.join(wrt)}"
     return _generated(source, command, imports, callees, [vjp, grad], versions + split,
                       {"value_and_grad": vjp.name, "grad": grad.name}, wrt, standalone)
+
+
+def _gradient(fn, source, wrt, namer, imports, callees, checkpoint):
+    """(`fn` checked and analysed, its `value_and_grad_fn`): the reverse sweeps of a
+    function whose names are bound (reverse.py), optimized."""
+    fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports,
+                                               checkpoint=checkpoint)
+    step(f"{fn.name}: reverse mode")
+    vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees,
+                      needless_restores(fn, operations)).transform()
+    vjp = optimize(vjp, namer.temporaries, active, set(namer.derivatives.values()),
+                   removable=pure_assignments(fn, operations), imports=imports)
+    vjp.s2s_source = source
+    return fn, vjp
 
 
 def _normalized(fn, source, imports, classes):
@@ -227,16 +233,9 @@ def _version_on_numbers(source, parameters, wrt, imports, callees, classes, chec
             return None
         _bind_defaults(fn, source, imports)
         _bind_free_names(fn, source, imports, fresh=False)
-        fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports,
-                                                   checkpoint=checkpoint)
-        vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars,
-                          callees, needless_restores(fn, operations)).transform()
+        return _gradient(fn, source, wrt, namer, imports, callees, checkpoint)[1]
     except S2SError:
         return None
-    vjp = optimize(vjp, namer.temporaries, active, set(namer.derivatives.values()),
-                   removable=pure_assignments(fn, operations), imports=imports)
-    vjp.s2s_source = source
-    return vjp
 
 
 def _calls_in_loops(fn, names):
