@@ -19,6 +19,7 @@ import scipy.linalg  # noqa: E402
 
 import s2s  # noqa: E402
 import s2s.runtime.linalg  # noqa: E402
+from benchmarks.gp import nlml  # noqa: E402
 from gradcheck import check_gradient, check_hvp  # noqa: E402
 from rule_table import Case, rule_checks  # noqa: E402
 from s2s.runtime.scipy_linalg import require_supported  # noqa: E402
@@ -381,14 +382,7 @@ def test_complex_arrays_are_refused():
 # -- a program: a Gaussian process's negative log marginal likelihood ----------------------
 
 
-def gp_nlml(log_lengthscale, log_variance, log_noise, x, y):
-    sq = np.sum(x**2, axis=1)
-    d2 = sq[:, None] + sq[None, :] - 2.0 * x @ x.T
-    k = np.exp(log_variance) * np.exp(-0.5 * d2 / np.exp(2.0 * log_lengthscale))
-    k = k + np.exp(log_noise) * np.eye(len(y))
-    chol = np.linalg.cholesky(k)
-    alpha = np.linalg.solve(chol.T, np.linalg.solve(chol, y))
-    return 0.5 * y @ alpha + np.sum(np.log(np.diag(chol))) + 0.5 * len(y) * np.log(2 * np.pi)
+# (the NumPy user's is benchmarks/gp.py's `nlml`, which `python -m benchmarks gp` times)
 
 
 def gp_nlml_scipy(log_lengthscale, log_variance, log_noise, x, y):
@@ -418,7 +412,7 @@ def gp_data(n):
     return (np.log(0.9), np.log(1.2), np.log(0.1), x, np.sin(x[:, 0]) + 0.1 * rng.normal(size=n))
 
 
-@pytest.mark.parametrize("f", [gp_nlml, gp_nlml_scipy], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [nlml, gp_nlml_scipy], ids=lambda f: f.__name__)
 @pytest.mark.parametrize("n", [12, 40])  # (40: SciPy's triangular solves in NumPy's rules)
 def test_gaussian_process_likelihood(f, n):
     args = gp_data(n)
