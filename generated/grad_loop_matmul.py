@@ -36,7 +36,6 @@ def value_and_grad_matmul(a, b, d_result=1.0):
                 tape.append((t13, t14))
                 t16 = t12 + t15
                 tape.append((shape_of(t12), shape_of(t15)))
-                tape.append(snapshot(c[i, j]))
                 c[i, j] = t16
                 tape.append(shape_of(t16))
     value = snapshot(c)
@@ -51,7 +50,6 @@ def value_and_grad_matmul(a, b, d_result=1.0):
             for k in reversed(range(t11)):
                 # d of: c[i, j] += a[i, k] * b[k, j]  (loop_matmul.py:11)
                 t16 = tape.pop()
-                c[i, j] = tape.pop()
                 dt16 = unbroadcast(snapshot(dc[i, j]), t16)
                 dc[i, j] = 0.0
                 t12, t15 = tape.pop()
@@ -82,6 +80,6 @@ __source_notes__ = {
     "30-31": "in matmul (loop_matmul.py:10): for k in range(a.shape[1]):",
     "32-35": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
     "37": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
-    "40": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
-    "71-73": "in matmul (loop_matmul.py:6): def matmul(a, b):",
+    "39": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
+    "69-71": "in matmul (loop_matmul.py:6): def matmul(a, b):",
 }

@@ -23,7 +23,7 @@ def value_and_grad_energy_as_written(
     theta, omega, k, damping=0.1, dt=0.01, steps=2000, d_result=1.0
 ):
     # given numbers, the version made for them, which undoes no broadcasting
-    if are_numbers(theta, omega, k, damping, dt, steps):
+    if are_numbers(theta, omega, k, damping, dt):
         return value_and_grad_energy_as_written_on_numbers(
             theta, omega, k, damping, dt, steps, d_result
         )
@@ -116,10 +116,10 @@ def value_and_grad_energy_as_written_on_numbers(
     k: float,
     damping: float = 0.1,
     dt: float = 0.01,
-    steps: int = 2000,
+    steps=2000,
     d_result=1.0,
 ):
-    require_scalars(theta=theta, omega=omega, k=k, damping=damping, dt=dt, steps=steps)
+    require_scalars(theta=theta, omega=omega, k=k, damping=damping, dt=dt)
     tape = []
     omega_1 = omega
     theta_1 = theta

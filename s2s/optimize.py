@@ -342,6 +342,97 @@ def _part_written(before, stmt, uses, helper):
     return position
 
 
+def keep_parts_in_place(stmts, imports):
+    """`a = snapshot(dy[i])`, `dy[i] = 0.0`, then `dy[i] += a` (or a copy of `a`), with
+    nothing between that reads or writes `dy`, changes `a` or the names in `i`:
+    without the zeroing and the addition, which give `dy[i]` its own value back.  (The
+    adjoint of `y[i] = y[i] + e`: the part is taken for `e` and passed on to the old
+    `y[i]`, unchanged.)  `imports`: the generated module's."""
+    removed = set()
+    for stmt in stmts:
+        for field in ("body", "orelse"):
+            if isinstance(stmt, (gast.If,) + LOOPS):
+                setattr(stmt, field, keep_parts_in_place(getattr(stmt, field), imports))
+    for position, stmt in enumerate(stmts[:-1]):
+        part = _snapshot_of_part(stmt, imports)
+        zero = stmts[position + 1]
+        if part is None or not (
+                isinstance(zero, gast.Assign) and _same(zero.targets[0], part)
+                and isinstance(zero.value, gast.Constant) and zero.value.value == 0.0):
+            continue
+        copies = {stmt.targets[0].id}
+        fixed = copies | names_read(part.slice)
+        for later in stmts[position + 2:]:
+            if (isinstance(later, gast.AugAssign) and isinstance(later.op, gast.Add)
+                    and _same(later.target, part) and isinstance(later.value, gast.Name)
+                    and later.value.id in copies):
+                removed |= {id(zero), id(later)}
+                break
+            if part.value.id in names_read(later) | names_stored(later) or (
+                    (names_stored(later) | updated_in_place(later)) & fixed):
+                break
+            if (isinstance(later, gast.Assign) and isinstance(later.targets[0], gast.Name)
+                    and isinstance(later.value, gast.Name) and later.value.id in copies):
+                copies.add(later.targets[0].id)
+                fixed.add(later.targets[0].id)
+    return _without(stmts, removed)
+
+
+def _snapshot_of_part(stmt, imports):
+    """`dy[i]` where `stmt` is `a = snapshot(dy[i])`, else None."""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Name)
+            and imports.object_named(stmt.value.func.id) is runtime.snapshot
+            and len(stmt.value.args) == 1 and not stmt.value.keywords):
+        return None
+    part = stmt.value.args[0]
+    if isinstance(part, gast.Subscript) and isinstance(part.value, gast.Name):
+        return part
+    return None
+
+
+def _same(a, b):
+    """The same expression, as written (its context aside)."""
+    return (isinstance(a, gast.Subscript) and isinstance(b, gast.Subscript)
+            and isinstance(a.value, gast.Name) and isinstance(b.value, gast.Name)
+            and a.value.id == b.value.id and gast.dump(a.slice) == gast.dump(b.slice))
+
+
+def fold_negations(stmts, uses):
+    """`a = -b` then `c = a * k` (or `k * a`, `a / k`), `k` a number and `a` read once:
+    `c = b * -k`, one operation on arrays rather than two."""
+    out = []
+    for stmt in stmts:
+        for field in ("body", "orelse"):
+            if isinstance(stmt, (gast.If,) + LOOPS):
+                setattr(stmt, field, fold_negations(getattr(stmt, field), uses))
+        negation = out[-1] if out else None
+        if (negation is not None and getattr(negation, "s2s_adjoint", False)
+                and isinstance(negation, gast.Assign) and isinstance(negation.targets[0], gast.Name)
+                and isinstance(negation.value, gast.UnaryOp)
+                and isinstance(negation.value.op, gast.USub)
+                and isinstance(negation.value.operand, gast.Name)
+                and uses.get(negation.targets[0].id) == 1
+                and getattr(stmt, "s2s_adjoint", False) and isinstance(stmt, gast.Assign)
+                and isinstance(stmt.value, gast.BinOp)):
+            name, value = negation.targets[0].id, stmt.value
+            operand = negation.value.operand
+            if isinstance(value.op, (gast.Mult, gast.Div)) and _is_name(value.left, name) \
+                    and _number(value.right):
+                value.left, value.right = load(operand.id), constant(-value.right.value)
+                out.pop()
+            elif isinstance(value.op, gast.Mult) and _is_name(value.right, name) \
+                    and _number(value.left):
+                value.left, value.right = load(operand.id), constant(-value.left.value)
+                out.pop()
+        out.append(stmt)
+    return out
+
+
+def _is_name(node, name):
+    return isinstance(node, gast.Name) and node.id == name
+
+
 def drop_empty_comments(stmts):
     out = []
     for stmt in stmts:
@@ -365,12 +456,15 @@ def optimize(fn, temporaries, active, adjoint_names, forward=False, removable=fr
     generated module's, to write parts of adjoints in place (reverse mode)."""
     step(f"{fn.name}: optimizing")
     fold_constants(fn.body, unaliasable(fn))
+    if imports is not None:
+        fn.body = keep_parts_in_place(fn.body, imports)
     fn.body = eliminate_dead_code(fn.body, set(), removable)
     fn = propagate_copies(fn, adjoint_names)
     if forward:  # (`temporaries` holds the tangents of temporaries too)
         active = set()
     fn.body = inline_temporaries(fn.body, temporaries, count_uses(fn.body), active, forward)
     if imports is not None:
+        fn.body = fold_negations(fn.body, count_uses(fn.body))
         fn.body = write_parts_in_place(fn.body, count_uses(fn.body), imports)
     fn.body = drop_empty_comments(fn.body)
     return fn

@@ -43,6 +43,8 @@ from .syntax import (
 from .tape import Tape, changed_in_place, free_reads, method_call, set_saved_names
 from .rule_lookup import rule_for
 from .templating import Contribution, NoDerivative
+from .unread_restores import drop_unread_restores
+
 
 class ReverseMode:
     def __init__(
@@ -127,6 +129,11 @@ class ReverseMode:
             returned = load(value)
         return primal, adjoint, returned
 
+    def drop_unread_restores(self, primal, adjoint, returned):
+        """Drop the put-backs of arrays whose values the adjoint sweep never reads."""
+        drop_unread_restores(primal, adjoint, returned, parameter_names(self.fn),
+                             self.operations, self.imports, self.tape.name)
+
     def checks(self, values=None):
         """`require_scalars(...)` for parameters annotated as numbers, which the
         generated code relies on (`values`: parameter name -> the value to check)."""
@@ -138,6 +145,7 @@ class ReverseMode:
         """`value_and_grad_fn(<params>, d_result=1.0) -> (value, grads)`."""
         fn = self.fn
         primal, adjoint, returned = self.sweeps()
+        self.drop_unread_restores(primal, adjoint, returned)
         body = self.checks() + self.tape.finish(primal + adjoint)
         finish = []
         grads = []
@@ -185,6 +193,7 @@ class ReverseMode:
         self.state.initialised |= set(shared)
         self.state.owned |= set(shared)
         primal, adjoint, returned = self.sweeps()
+        self.drop_unread_restores(primal, adjoint, returned)
         grads = []
         for name in callee.parameters:
             dname = self.adjoint_name(name)
@@ -335,6 +344,7 @@ class ReverseMode:
             restore = assign(
                 gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()), saved
             )
+            save.s2s_restores = restore.s2s_restores = base  # (unread_restores.py)
         code = restore if isinstance(restore, list) else [restore] if restore else []
         index = plain_key(index)  # (an object's adjoint holds its fields' by name)
         dbase = self.adjoint_name(base) if base in self.active else None

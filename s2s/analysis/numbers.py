@@ -2,8 +2,8 @@
 numbers, where their annotations do not say.
 
 In: a function as parsed (before normalization).  Out: its unannotated parameters
-that may hold numbers, in order, each with the annotation it gets, or none where
-such a version would not pay.
+that may hold numbers and that its loops compute with, in order, each with the
+annotation it gets: none where such a version would not pay.
 
 A gradient of code that does not say its parameters are numbers undoes broadcasting
 against each operand (`unbroadcast`, and `shape_of` on the tape): in a loop on
@@ -25,8 +25,8 @@ from ..syntax import walk
 
 def number_parameters(fn):
     """{parameter: "float", or "int" where its default is an int} for the unannotated
-    parameters of `fn` (a `FunctionDef`) that may hold numbers, in order, where `fn`
-    has a loop; else {}."""
+    parameters of `fn` (a `FunctionDef`) that may hold numbers and that the
+    arithmetic of its loops reads, in order."""
     if not any(isinstance(node, (gast.For, gast.While)) for node in walk(fn)):
         return {}
     args = fn.args
@@ -40,12 +40,11 @@ def number_parameters(fn):
     ]
     flows = _arithmetic_flows(fn)
     arrays = _used_as_arrays(fn)
-    kept = {name: _kind(defaults.get(name)) for name in candidates
-            if not _reach(name, flows) & arrays}
-    # (a version pays only where the loops' arithmetic reads what they hold)
-    if not any(_reach(name, flows) & _read_in_loop_arithmetic(fn) for name in kept):
-        return {}
-    return kept
+    in_loops = _read_in_loop_arithmetic(fn)
+    # (a version pays only where the loops' arithmetic reads what they hold; one that
+    # takes the others as numbers too would serve fewer calls)
+    return {name: _kind(defaults.get(name)) for name in candidates
+            if not _reach(name, flows) & arrays and _reach(name, flows) & in_loops}
 
 
 def _kind(default):

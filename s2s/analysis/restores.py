@@ -30,8 +30,9 @@ rows above `t + 1` only.  Accepted, conservatively, when:
   from `t` and constants);
 - the loop makes no views of it (`y[1:]`), appends it to nothing, passes it nowhere.
 After the loop, anything goes: the adjoint of what follows runs before any put-back.
-Likewise a write outside loops into an array made in the function, where nothing
-before it reads the array (`y[0] = x` before such a loop).
+Likewise a write into an array made earlier in the same block (the function's body,
+or a loop's, which makes a new array in each iteration), where nothing between reads
+it (`y[0] = x` before such a loop; `du = np.zeros_like(u); du[1:-1] = ...` in one).
 """
 
 import gast
@@ -46,13 +47,34 @@ def needless_restores(fn, operations):
     for position, stmt in enumerate(fn.body):
         if isinstance(stmt, gast.For) and _counts_by_one(stmt, operations):
             found.update(_in_loop(stmt, fn.body[:position], operations, _first(stmt)))
-        elif (  # `y[0] = x` outside loops, where nothing before it reads `y`
+    for block in _blocks(fn.body):
+        found.update(_into_new_arrays(block, operations))
+    return found
+
+
+def _blocks(body):
+    """`body` and every block inside it."""
+    yield body
+    for stmt in body:
+        for field in ("body", "orelse"):
+            if isinstance(stmt, (gast.For, gast.While, gast.If)):
+                yield from _blocks(getattr(stmt, field))
+
+
+def _into_new_arrays(block, operations):
+    """Writes `y[i] = v` into an array made earlier in the same block, where nothing
+    between reads it: `du = np.zeros_like(u); du[1:-1] = ...` in a loop's body makes
+    a new array in each iteration, whose overwritten part nothing ever read."""
+    found = {}
+    for position, stmt in enumerate(block):
+        if (
             isinstance(stmt, gast.Assign)
             and isinstance(stmt.targets[0], gast.Subscript)
             and isinstance(stmt.targets[0].value, gast.Name)
-            and _made_here(stmt.targets[0].value.id, fn.body[:position + 1], operations)
+            and _made_here(stmt.targets[0].value.id, block[:position + 1], operations)
         ):
-            found[id(stmt)] = False
+            name = stmt.targets[0].value.id
+            found[id(stmt)] = _made_here(name, block[:position], operations, blank=True)
     return found
 
 

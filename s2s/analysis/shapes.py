@@ -19,7 +19,8 @@ Slices of an array whose shape does not change (a parameter, or a name bound onc
 outside loops; writes into it keep its shape) with constant bounds, `u[1:-1]`,
 `u[2:]`, `u[:-2]`, have one shape where they cut as much: max(0, len(u) - 2) rows
 each.  `sliced_class` names it `("sliced", "u", (-2,))`, for the stencils of explicit
-PDE solvers.
+PDE solvers.  An array made like such an array (`np.zeros_like(u)`, `u.copy()`),
+however often, is of its class, and so are its slices.
 """
 
 import numpy
@@ -30,6 +31,10 @@ from ..syntax import statements
 from .writes import NEW_ARRAYS
 
 ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod, gast.FloorDiv)
+# functions whose result has the shape of their first argument, given no keywords
+# (`shape=` would change it)
+ALIKE = {numpy.zeros_like, numpy.ones_like, numpy.empty_like, numpy.full_like, numpy.copy,
+         numpy.ndarray.copy}
 
 
 class Shapes(frozenset):
@@ -49,7 +54,7 @@ class Shapes(frozenset):
         writing it there broadcasts nothing."""
         depth = scalar_index_depth(index, self)
         if depth is None:
-            cut = sliced_class(array, index, self.fixed)
+            cut = sliced_class(array, index, self.fixed, self.classes)
             return cut is not None and self.alike(value, cut)
         return self.alike(value, part(array, depth))
 
@@ -59,10 +64,11 @@ def part(array, depth):
     return ("part", array, depth)
 
 
-def sliced_class(array, index, fixed):
-    """The class of `array[index]`, for an array of `fixed` shape and constant slices
-    `a:b` (a >= 0, b < 0 or none; no step) on its first axes: what each cuts, or
-    None."""
+def sliced_class(array, index, fixed, classes):
+    """The class of `array[index]`, for an array of `fixed` shape (or of the class of
+    one) and constant slices `a:b` (a >= 0, b < 0 or none; no step) on its first axes:
+    what each cuts, or None."""
+    array = _find(classes, array)
     if array not in fixed:
         return None
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
@@ -190,13 +196,17 @@ def _shape_of(value, classes, operations, scalars, made):
         if depth:
             return part(value.value.id, depth)
     if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
-        return sliced_class(value.value.id, value.slice, made.fixed)
+        return sliced_class(value.value.id, value.slice, made.fixed, classes)
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
         return _shape_of(value.operand, classes, operations, scalars, made)
     if isinstance(value, gast.BinOp) and isinstance(value.op, ARITHMETIC):
         return _common(value.left, value.right, classes, operations, scalars, made)
     if isinstance(value, gast.Call) and not value.keywords:
         function = operations.classify(value).key
+        if function in ALIKE:
+            method = isinstance(value.func, gast.Attribute) and function is numpy.ndarray.copy
+            like = value.func.value if method else value.args[0] if value.args else None
+            return None if like is None else _shape_of(like, classes, operations, scalars, made)
         if isinstance(function, numpy.ufunc) and function.nout == 1:
             if function.nin == 1 and len(value.args) == 1:
                 return _shape_of(value.args[0], classes, operations, scalars, made)

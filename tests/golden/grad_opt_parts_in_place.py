@@ -59,8 +59,7 @@ def value_and_grad_parts_in_place(x, w, v, n: int, d_result=1.0):
         dh[t] += dt5
 
     # d of: h[0] = x  (optimizations.py:72)
-    dx = unbroadcast(snapshot(dh[0]), x)
-    dh[0] = 0.0
+    dx = unbroadcast(dh[0], x)
     return (t11, (cast_like(dx, x, copy=True), cast_like(dw, w), cast_like(dv, v)))
 
 
@@ -79,5 +78,5 @@ __source_notes__ = {
     "31": "in parts_in_place (optimizations.py:73): for t in range(n):",
     "32-36": "in parts_in_place (optimizations.py:74): h[t + 1] = np.tanh(h[t] @ w)",
     "38-40": "in parts_in_place (optimizations.py:75): return np.sum(h[1:] @ v)",
-    "69-71": "in parts_in_place (optimizations.py:68): def parts_in_place(x, w, v, n: int):",
+    "68-70": "in parts_in_place (optimizations.py:68): def parts_in_place(x, w, v, n: int):",
 }

@@ -63,8 +63,7 @@ def value_and_grad_rows_of_one_shape(x, k: float, n: int, d_result=1.0):
         dy[t] += dt5
 
     # d of: y[0] = x  (optimizations.py:83)
-    dx = unbroadcast(snapshot(dy[0]), x)
-    dy[0] = 0.0
+    dx = unbroadcast(dy[0], x)
     return (t14, (cast_like(dx, x, copy=True), cast_like(dk, k)))
 
 
@@ -84,5 +83,5 @@ __source_notes__ = {
     "29-32": "in rows_of_one_shape (optimizations.py:85): y[t + 1] = y[t] + 0.1 * np.sin(y[t] * k)",
     "34-37": "in rows_of_one_shape (optimizations.py:85): y[t + 1] = y[t] + 0.1 * np.sin(y[t] * k)",
     "38-40": "in rows_of_one_shape (optimizations.py:86): return np.sum(y[n] ** 2)",
-    "73-75": "in rows_of_one_shape (optimizations.py:78): def rows_of_one_shape(x, k: float, n: int):",
+    "72-74": "in rows_of_one_shape (optimizations.py:78): def rows_of_one_shape(x, k: float, n: int):",
 }

@@ -84,3 +84,17 @@ def rows_of_one_shape(x, k: float, n: int):
     for t in range(n):
         y[t + 1] = y[t] + 0.1 * np.sin(y[t] * k)
     return np.sum(y[n] ** 2)
+
+
+def stencil(u0, alpha, dt=0.1, steps=3):
+    """An explicit heat step as people write it: `du`, a new array each step, and
+    `u[1:-1]` updated from slices of `u`.  Nothing is saved of either (the adjoint
+    reads no value of `u` or `du`: the steps are linear in them), `u[1:-1]`'s adjoint
+    is passed on as it is, `-2 * ...` is one product, and, given numbers for `alpha`
+    and `dt`, no broadcasting is undone between the slices."""
+    u = u0.copy()
+    for _ in range(steps):
+        du = np.zeros_like(u)
+        du[1:-1] = alpha * (u[2:] - 2 * u[1:-1] + u[:-2])
+        u[1:-1] = u[1:-1] + dt * du[1:-1]
+    return np.sum(u**2)
