@@ -28,7 +28,7 @@ import numpy
 
 from .compiler import differentiate
 from .errors import S2SError
-from .runtime import _NUMBER_TYPES, _is_record, _kind, notes, zeros_like
+from .runtime import _NUMBER_TYPES, _is_record, _kind, are_number_lists, notes, zeros_like
 from .templating import registry_state
 
 CACHE_SIZE = 128  # compiled derivatives kept; the least recently used go first
@@ -243,8 +243,16 @@ def _compile(f, names, mode="reverse", args=None, kwargs=None):
 
 def _argument_types(args, kwargs):
     """What `_classes` and `_numbers` read from a call depend on, cheaply (it runs on
-    every call): the type of each argument, by position, and of each keyword's."""
-    return tuple(map(type, args)), tuple((k, type(v)) for k, v in kwargs.items())
+    every call): the type of each argument, by position, and of each keyword's (a
+    list's: whether it holds numbers only)."""
+    return tuple(map(_type, args)), tuple((k, _type(v)) for k, v in kwargs.items())
+
+
+def _type(value):
+    kind = type(value)
+    if kind is list:
+        return "list[float]" if are_number_lists(value) else list
+    return kind
 
 
 # the types of arguments that are numbers (those `are_numbers` takes), as annotations
@@ -255,16 +263,22 @@ _ANNOTATIONS = {kind: "int" if issubclass(kind, (int, numpy.integer)) else "floa
 
 def _numbers(f, args, kwargs):
     """{parameter: "float" or "int"} for each parameter a call gives a number (its
-    default included): the derivative is made for numbers there, as if annotated so
-    (analysis/scalars.py), and needs no undoing of broadcasting against them.  Another
-    call, with an array there, has other argument types, so another derivative."""
+    default included), "list[float]" for a list of numbers: the derivative is made for
+    numbers there, as if annotated so (analysis/scalars.py), and needs no undoing of
+    broadcasting against them.  Another call, with an array there, has other argument
+    types, so another derivative."""
     try:
         bound = inspect.signature(f).bind(*args, **kwargs)
     except (TypeError, ValueError):
         return {}
     bound.apply_defaults()
-    return {name: _ANNOTATIONS[type(value)] for name, value in bound.arguments.items()
-            if type(value) in _ANNOTATIONS}
+    numbers = {}
+    for name, value in bound.arguments.items():
+        if type(value) in _ANNOTATIONS:
+            numbers[name] = _ANNOTATIONS[type(value)]
+        elif type(value) is list and value and are_number_lists(value):
+            numbers[name] = "list[float]"
+    return numbers
 
 
 def _classes(f, args, kwargs):

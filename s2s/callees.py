@@ -350,11 +350,24 @@ def given_callee(node, operations, callees, source):
 
 
 def declared_numbers(function):
-    """Parameters of `function` annotated `float` or `int`."""
+    """Parameters of `function` annotated `float` or `int`, or `list[float]` or
+    `list[int]` (see `declared_number_lists`)."""
     return {
         name for name, annotation in getattr(function, "__annotations__", {}).items()
-        if annotation in (float, int, "float", "int") and name != "return"
+        if annotation in NUMBER_ANNOTATIONS and name != "return"
+    } | declared_number_lists(function)
+
+
+def declared_number_lists(function):
+    """Parameters of `function` annotated `list[float]` or `list[int]`."""
+    return {
+        name for name, annotation in getattr(function, "__annotations__", {}).items()
+        if annotation in LIST_ANNOTATIONS and name != "return"
     }
+
+
+NUMBER_ANNOTATIONS = (float, int, "float", "int")
+LIST_ANNOTATIONS = (list[float], list[int], "list[float]", "list[int]")
 
 
 def call_arguments(operation, source):

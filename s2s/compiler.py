@@ -246,16 +246,22 @@ def _calls_in_loops(fn, names):
 
 
 def _dispatch(general, version, parameters, imports):
-    """`if are_numbers(<parameters>): return <version>(<all parameters>)`, the first
-    statement of the general gradient."""
+    """`if are_numbers(<numbers>) and are_number_lists(<lists>): return <version>(<all
+    parameters>)`, the first statement of the general gradient."""
     args = general.args
     call = gast.Call(
         func=load(version.name),
         args=[load(a.id) for a in args.posonlyargs + args.args],
         keywords=[gast.keyword(arg=a.id, value=load(a.id)) for a in args.kwonlyargs],
     )
-    test = gast.Call(func=imports.reference(runtime.are_numbers),
-                     args=[load(p) for p in parameters], keywords=[])
+    tests = []
+    for helper, names in (
+            (runtime.are_numbers, [p for p, kind in parameters.items() if "[" not in kind]),
+            (runtime.are_number_lists, [p for p, kind in parameters.items() if "[" in kind])):
+        if names:
+            tests.append(gast.Call(func=imports.reference(helper),
+                                   args=[load(p) for p in names], keywords=[]))
+    test = tests[0] if len(tests) == 1 else gast.BoolOp(op=gast.And(), values=tests)
     return gast.If(test=test, body=[gast.Return(value=call)], orelse=[])
 
 
@@ -523,8 +529,7 @@ def _annotate_numbers(fn, numbers):
     them (`require_scalars`) and relies on them."""
     for arg in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs:
         if arg.id in numbers and arg.annotation is None:
-            arg.annotation = gast.Name(id=numbers[arg.id], ctx=gast.Load(), annotation=None,
-                                       type_comment=None)
+            arg.annotation = gast.parse(numbers[arg.id], mode="eval").body  # (`list[float]`)
 
 
 def _drop_class_annotations(fn, source):

@@ -15,7 +15,7 @@ import gast
 
 from . import runtime
 from .analysis.writes import mirrored
-from .callees import call_arguments, declared_numbers, given_callee
+from .callees import call_arguments, declared_number_lists, declared_numbers, given_callee
 from .errors import Unsupported, error_at
 from .markup import comment, describe, mark, number_checks, real_checks
 from .normalize.attributes import makes_object
@@ -127,8 +127,10 @@ class ForwardMode:
     def checks(self):
         """`require_scalars(...)` for parameters annotated as numbers, which the
         generated code relies on."""
+        lists = getattr(self.scalars, "lists", frozenset())
         return number_checks(
-            self.call, {n: load(n) for n in parameter_names(self.fn) if n in self.scalars}
+            self.call, {n: load(n) for n in parameter_names(self.fn)
+                        if n in self.scalars or n in lists}, lists
         )
 
     def function(self, name, wrt):
@@ -313,12 +315,14 @@ class ForwardMode:
         wrt = [p for p, value in arguments.items()
                if isinstance(value, gast.Name) and value.id in self.active]
         callee = self.callees.request(function, parameters, wrt)
+        lists = declared_number_lists(function)
         checks = [
             p for p in declared_numbers(function) if p in arguments and not (
-                isinstance(arguments[p], gast.Name) and arguments[p].id in self.scalars
+                isinstance(arguments[p], gast.Name) and arguments[p].id in (
+                    getattr(self.scalars, "lists", ()) if p in lists else self.scalars)
             )
         ]
-        out = number_checks(self.call, {p: clone(arguments[p]) for p in checks})
+        out = number_checks(self.call, {p: clone(arguments[p]) for p in checks}, lists)
         call = gast.Call(func=load(callee.forward), args=list(node.args),
                          keywords=list(node.keywords))
         # the tangents it passes are added once every callee is made (`pass_tangents`):

@@ -25,14 +25,18 @@ def is_comment(stmt):
     )
 
 
-def number_checks(call, values):
-    """`require_scalars(name=value, ...)` (`call(helper)` makes the runtime call), or
+def number_checks(call, values, lists=frozenset()):
+    """`require_scalars(name=value, ...)`, and `require_number_lists(...)` for those of
+    the names that are `lists` of numbers (`call(helper)` makes the runtime call), or
     nothing where there is nothing to check."""
-    if not values:
-        return []
-    check = call("require_scalars")
-    check.keywords = [gast.keyword(arg=n, value=v) for n, v in values.items()]
-    return [gast.Expr(value=check)]
+    out = []
+    for helper, names in (("require_scalars", [n for n in values if n not in lists]),
+                          ("require_number_lists", [n for n in values if n in lists])):
+        if names:
+            check = call(helper)
+            check.keywords = [gast.keyword(arg=n, value=values[n]) for n in names]
+            out.append(gast.Expr(value=check))
+    return out
 
 
 def real_checks(operation, active, call):

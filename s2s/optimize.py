@@ -343,7 +343,8 @@ def _part_written(before, stmt, uses, helper):
 
 
 def keep_parts_in_place(stmts, imports):
-    """`a = snapshot(dy[i])`, `dy[i] = 0.0`, then `dy[i] += a` (or a copy of `a`), with
+    """`a = snapshot(dy[i])` (or `a = dy[i]`, a number the reverse pass took as it is,
+    from a list of numbers), `dy[i] = 0.0`, then `dy[i] += a` (or a copy of `a`), with
     nothing between that reads or writes `dy`, changes `a` or the names in `i`:
     without the zeroing and the addition, which give `dy[i]` its own value back.  (The
     adjoint of `y[i] = y[i] + e`: the part is taken for `e` and passed on to the old
@@ -379,13 +380,15 @@ def keep_parts_in_place(stmts, imports):
 
 
 def _snapshot_of_part(stmt, imports):
-    """`dy[i]` where `stmt` is `a = snapshot(dy[i])`, else None."""
-    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-            and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Name)
-            and imports.object_named(stmt.value.func.id) is runtime.snapshot
-            and len(stmt.value.args) == 1 and not stmt.value.keywords):
+    """`dy[i]` where `stmt` is `a = snapshot(dy[i])` or `a = dy[i]`, else None.  (Where
+    `dy[i] = 0.0` follows, `a` is a number: a view would be zeroed with the part.)"""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
         return None
-    part = stmt.value.args[0]
+    part = stmt.value
+    if (isinstance(part, gast.Call) and isinstance(part.func, gast.Name)
+            and imports.object_named(part.func.id) is runtime.snapshot
+            and len(part.args) == 1 and not part.keywords):
+        part = part.args[0]
     if isinstance(part, gast.Subscript) and isinstance(part.value, gast.Name):
         return part
     return None

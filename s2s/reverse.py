@@ -19,7 +19,8 @@ import gast
 from . import runtime
 from .adjoint_state import AdjointState
 from .callees import (
-    call_arguments, changed_lists, declared_numbers, given_callee, is_user_function,
+    call_arguments, changed_lists, declared_number_lists, declared_numbers, given_callee,
+    is_user_function,
 )
 from .errors import Unsupported, error_at
 from .markup import real_checks, comment, describe, is_comment, mark, number_checks
@@ -137,9 +138,11 @@ class ReverseMode:
     def checks(self, values=None):
         """`require_scalars(...)` for parameters annotated as numbers, which the
         generated code relies on (`values`: parameter name -> the value to check)."""
+        lists = getattr(self.scalars, "lists", frozenset())
         if values is None:
-            values = {n: load(n) for n in parameter_names(self.fn) if n in self.scalars}
-        return number_checks(self.call, values)
+            values = {n: load(n) for n in parameter_names(self.fn)
+                      if n in self.scalars or n in lists}
+        return number_checks(self.call, values, lists)
 
     def transform(self):
         """`value_and_grad_fn(<params>, d_result=1.0) -> (value, grads)`."""
@@ -329,6 +332,9 @@ class ReverseMode:
         did not reach the result through it)."""
         target = stmt.targets[0]
         base, index, value = target.value.id, target.slice, stmt.value
+        # an item of a list of numbers is a number: kept as it is, it cannot change
+        copy = ((lambda part: part) if base in getattr(self.scalars, "lists", ())
+                else (lambda part: self.call("snapshot", part)))
         if id(stmt) in self.unrestored:  # nothing reads the old part back (restores.py)
             save, restore = None, None
         elif base in self.dicts:  # the key may be new: in reverse, remove it again
@@ -340,7 +346,7 @@ class ReverseMode:
                     "restore_item", load(base), clone(index), load(popped)))]
         else:
             part = gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Load())
-            save, saved = self.tape.keep(self.call("snapshot", part))
+            save, saved = self.tape.keep(copy(part))
             restore = assign(
                 gast.Subscript(value=load(base), slice=clone(index), ctx=gast.Store()), saved
             )
@@ -356,7 +362,7 @@ class ReverseMode:
         if dbase in self.state.initialised:
             if _is_basic_index(index, self.scalars):
                 part = gast.Subscript(value=load(dbase), slice=clone(index), ctx=gast.Load())
-                adjoint_part = self.call("snapshot", part)
+                adjoint_part = copy(part)
             else:  # an index array may repeat a position: only the last write counts
                 adjoint_part = self.call("written_part", load(dbase), _index_value(clone(index)))
             adjoint_part = self.unbroadcast_part(adjoint_part, value, base, index)
@@ -519,13 +525,15 @@ class ReverseMode:
         callee = self.callees.request(function, parameters, wrt)
         # the callee relies on its `float`/`int` annotations: check what this call
         # passes, unless it is known to be a number here
-        self.checks_before = self.checks({
+        lists = declared_number_lists(function)
+        self.checks_before = number_checks(self.call, {
             p: clone(value) for p, value in arguments.items()
             if p in declared_numbers(function) and not (
-                (isinstance(value, gast.Name) and value.id in self.scalars)
+                (isinstance(value, gast.Name) and value.id in (
+                    getattr(self.scalars, "lists", ()) if p in lists else self.scalars))
                 or (isinstance(value, gast.Constant) and type(value.value) in (int, float))
             )
-        })
+        }, lists)
         tape = self.tape.name
         self.tape.used = True
         stmt.value = gast.Call(

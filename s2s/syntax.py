@@ -171,6 +171,12 @@ def statements(stmts, in_loop=False):
             inner = in_loop or isinstance(stmt, (gast.For, gast.While))
             yield from statements(stmt.body, inner)
             yield from statements(stmt.orelse, inner)
+        elif isinstance(stmt, (gast.With, gast.Try)):  # (`with np.errstate(...)`, a `try`)
+            yield from statements(stmt.body, in_loop)
+            for handler in getattr(stmt, "handlers", []):
+                yield from statements(handler.body, in_loop)
+            yield from statements(getattr(stmt, "orelse", []), in_loop)
+            yield from statements(getattr(stmt, "finalbody", []), in_loop)
 
 
 def appended(stmt):

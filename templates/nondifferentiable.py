@@ -8,8 +8,8 @@ import numpy
 
 from s2s import nondifferentiable, stop_gradient
 from s2s.runtime import (
-    are_numbers, balanced_eq, chosen_mask, new_object, require_class, require_key, require_real,
-    require_scalars, require_unshared,
+    are_number_lists, are_numbers, balanced_eq, chosen_mask, new_object, require_class,
+    require_key, require_number_lists, require_real, require_scalars, require_unshared,
     set_global, shape_of, size_ratio, update_object, zero_object, zeros_like, zeros_outside,
 )
 from s2s.runtime.elementwise import sign_of
@@ -78,8 +78,8 @@ nondifferentiable(
 )
 nondifferentiable(stop_gradient, reason="s2s.stop_gradient: no derivative, on purpose")
 nondifferentiable(
-    are_numbers, zeros_like, zeros_outside, size_ratio, balanced_eq, chosen_mask, require_real,
-    require_scalars, require_unshared, shape_of, sign_of, zero_object, scatter_places,
+    are_numbers, are_number_lists, zeros_like, zeros_outside, size_ratio, balanced_eq,
+    chosen_mask, require_real, require_scalars, require_number_lists, require_unshared, shape_of, sign_of, zero_object, scatter_places,
     reason="the runtime's, in generated gradients: shapes, masks, signs, checks and fresh "
     "zeros",
 )

@@ -11,6 +11,7 @@ import pytest
 from benchmarks.common import load_generated
 from examples import pendulum
 from gradcheck import numerical_gradient
+from number_lists import annotated_chain, chain
 from s2s.analysis.numbers import number_parameters
 
 module = load_generated("grad_pendulum_as_written")
@@ -99,3 +100,111 @@ def parameters(source):
 ])
 def test_the_parameters_that_may_be_numbers(source, expected):
     assert parameters(source) == expected
+
+
+NBODY_LIKE = (
+    "def f(xs, vs, masses, dt=0.01):\n"
+    "    xs = list(xs)\n"
+    "    for step in range(3):\n"
+    "        for i in range(len(xs)):\n"
+    "            vs[i] = vs[i] - dt * masses[i] * xs[i]\n"
+    "            xs[i] = xs[i] + dt * vs[i]\n"
+    "    return sum(xs)\n")
+
+
+@pytest.mark.parametrize("source, expected", [
+    (NBODY_LIKE, {"xs": "list[float]", "vs": "list[float]", "masses": "list[float]",
+                  "dt": "float"}),
+    # sliced, or made an array: not a list of numbers as far as s2s can tell
+    ("def f(xs, w):\n    for i in range(3):\n        w = w + xs[1:] * w\n    return w",
+     {"w": "float"}),
+    ("def f(xs, w):\n    a = np.array(xs)\n    for i in range(3):\n        w = w * xs[i]\n"
+     "    return w + a", {"w": "float"}),
+])
+def test_the_parameters_that_may_be_lists_of_numbers(source, expected):
+    assert parameters(source) == expected
+
+
+def chain_gradients(xs, w):
+    flat = lambda v, w: chain(list(v), w)  # noqa: E731 (differences over an array)
+    return numerical_gradient(flat, [np.array(xs, float), w], 0), \
+        numerical_gradient(flat, [np.array(xs, float), w], 1)
+
+
+@pytest.fixture(scope="module")
+def chain_module(tmp_path_factory):
+    import subprocess
+    import sys
+    import importlib.util
+
+    out = tmp_path_factory.mktemp("lists") / "grad_chain.py"
+    subprocess.run([sys.executable, "-m", "s2s", "differentiate", "number_lists.chain",
+                    "--wrt", "xs,w", "-q", "-o", str(out)], check=True, cwd="tests")
+    spec = importlib.util.spec_from_file_location("grad_chain", out)
+    generated = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generated)
+    return generated
+
+
+def test_lists_of_numbers_take_the_version_made_for_them(chain_module, monkeypatch):
+    text = open(chain_module.__file__).read()
+    assert "are_number_lists(xs)" in text and "xs: list[float]" in text
+    assert "unbroadcast" not in text.split("def value_and_grad_chain_on_numbers")[1]
+    calls = []
+    version = chain_module.value_and_grad_chain_on_numbers
+    monkeypatch.setattr(chain_module, "value_and_grad_chain_on_numbers",
+                        lambda *a: calls.append(a) or version(*a))
+    xs = [0.3, -0.2, 0.5, 0.1]
+    value, (dxs, dw) = chain_module.value_and_grad_chain(xs, 0.7)
+    assert value == chain(xs, 0.7) and len(calls) == 1
+    expected = chain_gradients(xs, 0.7)
+    np.testing.assert_allclose(dxs, expected[0], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dw, expected[1], rtol=1e-6, atol=1e-9)
+    assert type(dxs) is list
+
+
+def test_lists_that_hold_arrays_take_the_general_version(chain_module, monkeypatch):
+    def refuse(*args):
+        raise AssertionError("the version for lists of numbers ran on arrays")
+
+    monkeypatch.setattr(chain_module, "value_and_grad_chain_on_numbers", refuse)
+    rng = np.random.default_rng(2)
+    xs = [rng.normal(size=2) for _ in range(3)]
+    value, (dxs, dw) = chain_module.value_and_grad_chain(xs, 0.7)
+    assert value == chain(xs, 0.7)
+    flat = lambda v, w: chain(list(v), w)  # noqa: E731
+    expected = numerical_gradient(flat, [np.array(xs), 0.7], 0)
+    np.testing.assert_allclose(np.array(dxs), expected, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dw, numerical_gradient(flat, [np.array(xs), 0.7], 1),
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_the_api_makes_a_derivative_for_lists_of_numbers():
+    """Called with a list of numbers, then with a list of arrays: two derivatives, each
+    right (the cache tells the two calls apart)."""
+    import s2s
+
+    vg = s2s.value_and_grad(chain, wrt=(0, 1))
+    xs = [0.3, -0.2, 0.5, 0.1]
+    value, (dxs, dw) = vg(xs, 0.7)
+    assert value == chain(xs, 0.7)
+    expected = chain_gradients(xs, 0.7)
+    np.testing.assert_allclose(dxs, expected[0], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dw, expected[1], rtol=1e-6, atol=1e-9)
+    arrays = [np.array([0.3, 0.1]), np.array([-0.2, 0.4])]
+    value, (dxs, dw) = vg(arrays, 0.7)
+    assert value == chain(arrays, 0.7)
+    flat = lambda v, w: chain(list(v), w)  # noqa: E731
+    np.testing.assert_allclose(np.array(dxs), numerical_gradient(flat, [np.array(arrays), 0.7], 0),
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_a_list_annotated_as_numbers_is_checked():
+    import s2s
+
+    grad = s2s.grad(annotated_chain, wrt=(0, 1))
+    dxs, dw = grad([0.5, 0.25, 1.0], 0.5)
+    np.testing.assert_allclose(dxs, [0.25, 0.5, 1.0])
+    assert dw == pytest.approx(0.25 + 2 * 0.5 * 0.5)
+    with pytest.raises(TypeError, match="'xs' is annotated as a list of numbers but item 1"):
+        grad([0.5, np.array([0.25, 1.0]), 1.0], 0.5)

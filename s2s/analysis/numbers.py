@@ -2,8 +2,8 @@
 numbers, where their annotations do not say.
 
 In: a function as parsed (before normalization).  Out: its unannotated parameters
-that may hold numbers and that its loops compute with, in order, each with the
-annotation it gets: none where such a version would not pay.
+that may hold numbers, or lists of numbers, and that its loops compute with, in
+order, each with the annotation it gets: none where such a version would not pay.
 
 A gradient of code that does not say its parameters are numbers undoes broadcasting
 against each operand (`unbroadcast`, and `shape_of` on the tape): in a loop on
@@ -14,6 +14,10 @@ annotated `float`, and the general one runs it where they hold numbers
 the function indexes, takes an attribute or the length of, iterates over, or
 multiplies as a matrix (itself, or a value it flows into by arithmetic: `s = x` and
 `s @ w`) is an array (or an object), whatever its value.
+
+A parameter used only as a list is (`xs[i]`, with no slice, read or written, `len(xs)`,
+`list(xs)`, `for x in xs`): the version takes it as `list[float]`, whose items are
+numbers (analysis/scalars.py), as N-body codes hold positions.
 """
 
 import numbers
@@ -41,10 +45,18 @@ def number_parameters(fn):
     flows = _arithmetic_flows(fn)
     arrays = _used_as_arrays(fn)
     in_loops = _read_in_loop_arithmetic(fn)
+    lists = _used_as_lists(fn)
     # (a version pays only where the loops' arithmetic reads what they hold; one that
     # takes the others as numbers too would serve fewer calls)
-    return {name: _kind(defaults.get(name)) for name in candidates
-            if not _reach(name, flows) & arrays and _reach(name, flows) & in_loops}
+    kinds = {}
+    for name in candidates:
+        if not _reach(name, flows) & in_loops:
+            continue
+        if not _reach(name, flows) & arrays:
+            kinds[name] = _kind(defaults.get(name))
+        elif name in lists and name not in defaults:
+            kinds[name] = "list[float]"
+    return kinds
 
 
 def _kind(default):
@@ -80,12 +92,38 @@ def _used_as_arrays(fn):
     return found
 
 
+def _used_as_lists(fn):
+    """The names `fn` uses only as lists may be used: items read or written with an
+    index that is no slice, `len(xs)`, `list(xs)`, `sum(xs)`, iterated over (`for x in
+    xs`)."""
+    allowed = set()
+    for node in walk(fn):
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and not any(
+                isinstance(n, gast.Slice) for n in walk(node.slice)):
+            allowed.add(id(node.value))
+        elif isinstance(node, gast.For) and isinstance(node.iter, gast.Name):
+            allowed.add(id(node.iter))
+        elif (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+                and node.func.id in ("len", "list", "sum", "min", "max") and len(node.args) == 1):
+            allowed |= {id(node.args[0])}
+    names = {n.id for n in walk(fn) if isinstance(n, gast.Name)}
+    used_otherwise = {n.id for n in walk(fn) if isinstance(n, gast.Name)
+                      and isinstance(n.ctx, gast.Load) and id(n) not in allowed}
+    return names - used_otherwise
+
+
 def _arithmetic_flows(fn):
     """{name: the names assigned arithmetic of it} (`s = x`, `y = 2.0 * x + c`): a
-    number stays a number through them, so what they are used as, it is used as."""
+    number stays a number through them, so what they are used as, it is used as; and
+    likewise the copies of a list (`ys = list(xs)`)."""
     flows = {}
     for node in walk(fn):
-        if isinstance(node, gast.Assign) and _is_arithmetic(node.value):
+        if (isinstance(node, gast.Assign) and isinstance(node.value, gast.Call)
+                and isinstance(node.value.func, gast.Name) and node.value.func.id == "list"
+                and len(node.value.args) == 1 and isinstance(node.value.args[0], gast.Name)):
+            targets = {n.id for t in node.targets for n in walk(t) if isinstance(n, gast.Name)}
+            flows.setdefault(node.value.args[0].id, set()).update(targets)
+        elif isinstance(node, gast.Assign) and _is_arithmetic(node.value):
             targets = {n.id for t in node.targets for n in walk(t) if isinstance(n, gast.Name)}
             for read in walk(node.value):
                 if isinstance(read, gast.Name):

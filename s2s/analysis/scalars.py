@@ -4,20 +4,41 @@ can skip undoing broadcasting against them.
 In: a function in the core language.  Out: the set of such names.
 
 A name is a scalar when every assignment to it is: a number; a scalar name; `+ - *
-/ ** %` or unary minus of scalars and numbers; a `math` function's result; `len(...)`,
-`int(...)`, `float(...)`; or it is a parameter annotated `float`/`int`, or a `range`
-loop's counter.  Loop-carried names make the facts circular, so this is the greatest
-set consistent with every assignment (assume scalar, remove what contradicts it).
+/ ** %` or unary minus of scalars and numbers; a `math` function's result, or a NumPy
+ufunc's or reduction's of scalars (`np.sin(x)`, `np.sum(x)`); `len(...)`, `int(...)`,
+`float(...)`; an item `xs[i]` (`i` a scalar) of a list of numbers; or it is a
+parameter annotated `float`/`int`, or a `range` loop's counter.  Loop-carried
+names make the facts circular, so this is the greatest set consistent with every
+assignment (assume scalar, remove what contradicts it).
+
+A list of numbers (`Scalars.lists`) is a parameter annotated `list[float]` (or
+`list[int]`), or a name every assignment of which makes one (`[]`, `[0.0] * n`,
+`[a, b]` of scalars, a copy of one) and that is used only to read items `xs[i]`, to
+write scalars into them or append scalars, to take its length, and to copy it.
 """
 
 import math
 
 import gast
+import numpy
 
-from ..syntax import parameter_names, statements
+from .. import runtime
+from ..syntax import appended, parameter_names, statements, walk
 
 SCALAR_ANNOTATIONS = {"float", "int"}
 SCALAR_FUNCTIONS = {len, int, float, abs, round, min, max}
+# NumPy functions that, given one number, give a number
+REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax,
+              numpy.amin, numpy.real, numpy.squeeze}
+
+
+class Scalars(frozenset):
+    """The scalar names; `lists`: the names that hold lists of numbers."""
+
+    def __new__(cls, names, lists=frozenset()):
+        scalars = super().__new__(cls, names)
+        scalars.lists = frozenset(lists)
+        return scalars
 
 
 def _assignments(stmts):
@@ -33,43 +54,134 @@ def _assignments(stmts):
 
 
 def scalar_names(fn, operations):
-    declared = set()
+    declared, declared_lists = set(), set()
     for arg in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs:
         annotation = arg.annotation
         if isinstance(annotation, gast.Name) and annotation.id in SCALAR_ANNOTATIONS:
             declared.add(arg.id)
+        elif (isinstance(annotation, gast.Subscript) and isinstance(annotation.value, gast.Name)
+              and annotation.value.id == "list" and isinstance(annotation.slice, gast.Name)
+              and annotation.slice.id in SCALAR_ANNOTATIONS):
+            declared_lists.add(arg.id)
     assignments = _assignments(fn.body)
     scalars = declared | set(assignments)
     parameters = set(parameter_names(fn))
+    lists = declared_lists | {name for name, values in assignments.items()
+                              if name not in parameters and all(_makes_list(v) for v in values)}
+    lists -= _used_otherwise(fn, operations)
     changed = True
     while changed:
         changed = False
         for name in list(scalars - declared):
             if name in parameters or not all(
-                _is_scalar(v, scalars, operations) for v in assignments[name]
+                _is_scalar(v, scalars, operations, lists) for v in assignments[name]
             ):
                 scalars.discard(name)
                 changed = True
-    return scalars
+        for name in list(lists - declared_lists):
+            if not all(_is_list_of_numbers(v, scalars, operations, lists)
+                       for v in assignments[name]):
+                lists.discard(name)
+                changed = True
+        for name, value in _written_items(fn):
+            if name in lists and not _is_scalar(value, scalars, operations, lists):
+                lists.discard(name)
+                changed = True
+    return Scalars(scalars, lists)
 
 
-def _is_scalar(value, scalars, operations):
+def _makes_list(value):
+    return isinstance(value, (gast.List, gast.BinOp, gast.Call, gast.Name))
+
+
+def _is_list_of_numbers(value, scalars, operations, lists):
+    """`[]`, `[a, b]` of scalars, `[0.0] * n` (either way round), a copy of a list of
+    numbers (`list(xs)`, `indexable(xs)`, `xs`)."""
+    if isinstance(value, gast.List):
+        return all(_is_scalar(e, scalars, operations, lists) for e in value.elts)
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult):
+        items, count = ((value.left, value.right) if isinstance(value.left, (gast.List, gast.Name))
+                        and not _is_scalar(value.left, scalars, operations, lists)
+                        else (value.right, value.left))
+        return (_is_list_of_numbers(items, scalars, operations, lists)
+                and _is_scalar(count, scalars, operations, lists))
+    if isinstance(value, gast.Name):
+        return value.id in lists
+    if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords:
+        function = operations.resolve(value.func)
+        return (function in (list, runtime.indexable) and isinstance(value.args[0], gast.Name)
+                and value.args[0].id in lists)
+    return False
+
+
+def _written_items(fn):
+    """(list, value) of each `xs[i] = value` and `xs.append(value)`."""
+    for stmt, _ in statements(fn.body):
+        if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
+                and isinstance(stmt.targets[0].value, gast.Name)):
+            yield stmt.targets[0].value.id, stmt.value
+        elif appended(stmt):
+            yield appended(stmt)
+
+
+def _used_otherwise(fn, operations):
+    """Names used other than as a list of numbers may be: an item read or written
+    (`xs[i]`, no slice), appended to, its length taken, copied (as a whole value
+    assigned, `list(xs)`, `indexable(xs)`) or repeated (`[0.0] * n`)."""
+    allowed = set()
+    for node in walk(fn):
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and not any(
+                isinstance(n, gast.Slice) for n in walk(node.slice)):
+            allowed.add(id(node.value))
+        elif isinstance(node, gast.Assign) and isinstance(node.value, gast.Name):
+            allowed.add(id(node.value))
+        elif isinstance(node, gast.Assign) and isinstance(node.value, gast.BinOp) \
+                and isinstance(node.value.op, gast.Mult):
+            allowed |= {id(node.value.left), id(node.value.right)}
+        elif isinstance(node, gast.Call) and len(node.args) == 1 and isinstance(
+                node.args[0], gast.Name) and operations.resolve(node.func) in (
+                len, list, sum, min, max, runtime.indexable):
+            allowed.add(id(node.args[0]))
+        elif isinstance(node, gast.Expr) and appended(node):
+            allowed.add(id(node.value.func.value))
+    return {node.id for node in walk(fn) if isinstance(node, gast.Name)
+            and id(node) not in allowed and isinstance(node.ctx, gast.Load)}
+
+
+def _is_scalar(value, scalars, operations, lists=frozenset()):
     if value == "range counter":
+        return True
+    if (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+            and value.value.id in lists and _is_scalar_index(value.slice, scalars)):
         return True
     if isinstance(value, gast.Constant):
         return type(value.value) in (int, float)
     if isinstance(value, gast.Name):
         return value.id in scalars
     if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
-        return all(_is_scalar(v, scalars, operations) for v in (value.left, value.right))
+        return all(_is_scalar(v, scalars, operations, lists) for v in (value.left, value.right))
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
-        return _is_scalar(value.operand, scalars, operations)
+        return _is_scalar(value.operand, scalars, operations, lists)
     if isinstance(value, gast.Call):
         function = operations.resolve(value.func)
         if getattr(function, "__module__", None) == "math" or function is getattr(math, "pow"):
             return True
+        if (isinstance(function, numpy.ufunc) and function.nout == 1 and not value.keywords
+                and len(value.args) == function.nin
+                and all(_is_scalar(a, scalars, operations, lists) for a in value.args)):
+            return True  # (`np.sin(x)` of a number: a NumPy number)
+        if (function in REDUCTIONS and len(value.args) == 1 and not value.keywords
+                and _is_scalar(value.args[0], scalars, operations, lists)):
+            return True
         if function in SCALAR_FUNCTIONS:
             return function in (len, int, float) or all(
-                _is_scalar(a, scalars, operations) for a in value.args
+                _is_scalar(a, scalars, operations, lists) for a in value.args
             )
     return False
+
+
+def _is_scalar_index(index, scalars):
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub):
+        index = index.operand
+    return (isinstance(index, gast.Constant) and type(index.value) is int) or (
+        isinstance(index, gast.Name) and index.id in scalars)

@@ -44,6 +44,7 @@ class Shapes(frozenset):
         shapes = super().__new__(cls, scalars)
         shapes.classes = classes or {}  # name -> a name of its shape (a class's root)
         shapes.fixed = fixed  # arrays whose shape does not change
+        shapes.lists = getattr(scalars, "lists", frozenset())  # lists of numbers
         return shapes
 
     def alike(self, a, b):
@@ -53,6 +54,8 @@ class Shapes(frozenset):
         """Whether the name `value` surely has the shape of `array[index]`, so that
         writing it there broadcasts nothing."""
         depth = scalar_index_depth(index, self)
+        if array in self.lists:  # a number, written over a number
+            return depth == 1 and value in self
         if depth is None:
             cut = sliced_class(array, index, self.fixed, self.classes)
             return cut is not None and self.alike(value, cut)

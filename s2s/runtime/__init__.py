@@ -19,6 +19,7 @@ __all__ = [
     "AdjointList",
     "AdjointRecord",
     "add_at",
+    "are_number_lists",
     "are_numbers",
     "array_namespace",
     "balanced_eq",
@@ -43,6 +44,7 @@ __all__ = [
     "others_product",
     "require_class",
     "require_key",
+    "require_number_lists",
     "require_number_result",
     "require_real",
     "require_scalars",
@@ -430,6 +432,21 @@ def require_scalars(**parameters):
             )
 
 
+@check
+def require_number_lists(**parameters):
+    """Fail clearly when a parameter annotated `list[float]`/`list[int]` is not a list
+    or holds an array: the generated code relies on its items being numbers."""
+    for name, value in parameters.items():
+        if not isinstance(value, list):
+            raise TypeError(f"parameter {name!r} is annotated as a list of numbers but "
+                            f"holds a {type(value).__name__}; pass a list of numbers")
+        for i, item in enumerate(value):
+            if getattr(item, "shape", ()) != () or isinstance(item, (list, tuple, dict)):
+                raise TypeError(
+                    f"parameter {name!r} is annotated as a list of numbers but item {i} "
+                    f"is a {type(item).__name__}; remove the annotation or pass numbers")
+
+
 _NUMBER_TYPES = frozenset({float, int, numpy.float64, numpy.float32, numpy.int64,
                            numpy.int32})
 
@@ -439,6 +456,12 @@ def are_numbers(*values):
     bool): a generated gradient then runs the version of itself made for numbers,
     which undoes no broadcasting."""
     return all(type(value) in _NUMBER_TYPES for value in values)
+
+
+def are_number_lists(*values):
+    """Whether each of `values` is a list of numbers (as `are_numbers` takes them)."""
+    return all(type(value) is list and all(type(item) in _NUMBER_TYPES for item in value)
+               for value in values)
 
 
 @check
