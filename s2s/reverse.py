@@ -778,16 +778,19 @@ class ReverseMode:
 
     def shape_only(self, name, code):
         """`shape_of` (a name for it) where `code` reads `name` only as `unbroadcast`'s
-        second argument, for its shape: the tape then need not keep the value alive."""
+        second argument, for its shape, or as `zeros_like`'s argument, for its shape and
+        dtype: the tape then need not keep the value alive."""
         reads = unbroadcasts = 0
         for node in walk(gast.Module(body=code, type_ignores=[])):
             if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
                 reads += 1
-            elif (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
-                  and self.imports.object_named(node.func.id) is runtime.unbroadcast
-                  and len(node.args) == 2 and isinstance(node.args[1], gast.Name)
-                  and node.args[1].id == name):
-                unbroadcasts += 1
+            elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
+                helper = self.imports.object_named(node.func.id)
+                position = {runtime.unbroadcast: 1, runtime.zeros_like: 0}.get(helper)
+                if (position is not None and len(node.args) == position + 1
+                        and isinstance(node.args[position], gast.Name)
+                        and node.args[position].id == name):
+                    unbroadcasts += 1
         if reads and reads == unbroadcasts:
             return self.runtime("shape_of")
         return None

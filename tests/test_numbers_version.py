@@ -89,6 +89,10 @@ def parameters(source):
     ("def f(x, w, b, v, xs, y: float, z=None):\n    for row in xs:\n"
      "        x = x + w[0] + b.T + v @ w + len(row)\n    return x + y + z",
      {"x": "float"}),
+    # a value flows through a tuple assignment too
+    ("def f(k, x0=1.0, steps=10):\n    x, v = x0, 0.0\n    for step in range(steps):\n"
+     "        v = v - k * x\n        x = x + v\n    return x",
+     {"k": "float", "x0": "float"}),
     ("def f(x):\n    return x * 2.0", {}),  # no loop: nothing to gain
     # a value it flows into is multiplied as a matrix
     ("def f(x, w):\n    s = 2.0 * x\n    for i in range(3):\n        s = np.tanh(s @ w)\n"

@@ -123,6 +123,14 @@ def _arithmetic_flows(fn):
                 and len(node.value.args) == 1 and isinstance(node.value.args[0], gast.Name)):
             targets = {n.id for t in node.targets for n in walk(t) if isinstance(n, gast.Name)}
             flows.setdefault(node.value.args[0].id, set()).update(targets)
+        elif (isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Tuple)
+              and isinstance(node.value, gast.Tuple)
+              and len(node.targets[0].elts) == len(node.value.elts)):  # `x, v = x0, 0.0`
+            for target, value in zip(node.targets[0].elts, node.value.elts):
+                if isinstance(target, gast.Name) and _is_arithmetic(value):
+                    for read in walk(value):
+                        if isinstance(read, gast.Name):
+                            flows.setdefault(read.id, set()).add(target.id)
         elif isinstance(node, gast.Assign) and _is_arithmetic(node.value):
             targets = {n.id for t in node.targets for n in walk(t) if isinstance(n, gast.Name)}
             for read in walk(node.value):

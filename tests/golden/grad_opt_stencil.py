@@ -42,7 +42,7 @@ def value_and_grad_stencil(u0, alpha, dt=0.1, steps=3, d_result=1.0):
         tape.append(shape_of(t7))
         t8 = u[1:-1]
         t9 = du[1:-1]
-        tape.append(du)
+        tape.append(shape_of(du))
         t10 = dt * t9
         tape.append(shape_of(t9))
         t11 = t8 + t10
@@ -114,7 +114,7 @@ def value_and_grad_stencil_on_numbers(
         du[1:-1] = t7
         t8 = u[1:-1]
         t9 = du[1:-1]
-        tape.append(du)
+        tape.append(shape_of(du))
         t10 = dt * t9
         t11 = t8 + t10
         u[1:-1] = t11
