@@ -36,6 +36,7 @@ class Callee:
     adjoint: str  # name of the adjoint function
     parameters: list  # the callee's parameter names, in order
     wrt: set = field(default_factory=set)  # parameters some call needs gradients for
+    numbers: frozenset = frozenset()  # parameters its calls pass numbers: made for those
     made_for: set = None  # the `wrt` the generated functions were made for
     functions: list = field(default_factory=list)  # the generated (forward, adjoint)
     source: object = None  # its FunctionSource, once read
@@ -285,20 +286,24 @@ class Callees:
         self.roles = roles  # reverse mode: forward_g and adjoint_g; forward mode: jvp_g
         self.by_function = {}
 
-    def request(self, function, parameters, wrt):
-        """The `Callee` for `function`, whose calls need gradients for `wrt`."""
-        callee = self.by_function.get(function)
+    def request(self, function, parameters, wrt, numbers=frozenset()):
+        """The `Callee` for `function`, whose calls need gradients for `wrt`, and which
+        this call passes numbers for `numbers`: calls that pass numbers for the same
+        parameters share functions made for them (`forward_g_on_numbers`)."""
+        numbers = frozenset(numbers)
+        callee = self.by_function.get((function, numbers))
         if callee is None:
-            name = _derivative_stem(function)
+            name = _derivative_stem(function) + ("_on_numbers" if numbers else "")
             names = [self.namer.fresh(f"{role}_{name}") for role in self.roles]
             callee = Callee(
                 function=function,
                 forward=names[0],
                 adjoint=names[1] if len(names) > 1 else None,
                 parameters=list(parameters),
+                numbers=numbers,
                 shared=changed_lists(function, parameters),
             )
-            self.by_function[function] = callee
+            self.by_function[(function, numbers)] = callee
         callee.wrt |= set(wrt)
         return callee
 

@@ -598,6 +598,7 @@ def _split(callee, imports, callees):
     code calls (callees.py)."""
     module_names = set(imports.by_name) | set(imports.lines)
     source, fn = _callee_definition(callee, imports)
+    _annotate_numbers(fn, {p: "float" for p in callee.numbers})  # (its calls pass numbers)
     namer = Namer(all_names(fn) | module_names | {"d_result", callee.forward, callee.adjoint})
     wrt = [p for p in callee.parameters if p in callee.wrt]
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports, callee=True)

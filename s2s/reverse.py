@@ -506,6 +506,19 @@ class ReverseMode:
                 out.append(mark(item))
         return out
 
+    def is_number(self, node):
+        """Whether `node` surely gives a number: a number, a scalar name, arithmetic of
+        them (`t + 0.5 * dt`)."""
+        if isinstance(node, gast.Constant):
+            return type(node.value) in (int, float)
+        if isinstance(node, gast.Name):
+            return node.id in self.scalars
+        if isinstance(node, gast.BinOp) and not isinstance(node.op, gast.MatMult):
+            return self.is_number(node.left) and self.is_number(node.right)
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+            return self.is_number(node.operand)
+        return False
+
     def function_derivatives(self, node):
         """`derivatives_of(func)` in a rule (an ODE solver's function): the pair
         `(forward_func, adjoint_func)`, made for every parameter of `func`."""
@@ -522,7 +535,12 @@ class ReverseMode:
             p for p, value in arguments.items()
             if isinstance(value, gast.Name) and value.id in self.active
         ]
-        callee = self.callees.request(function, parameters, wrt)
+        # given numbers only (beyond those it says are numbers): its derivatives made
+        # for numbers, shared by the calls that give it numbers
+        undeclared = {p: v for p, v in arguments.items() if p not in declared_numbers(function)}
+        numbers = (list(undeclared) if all(self.is_number(v) for v in undeclared.values())
+                   else [])
+        callee = self.callees.request(function, parameters, wrt, numbers)
         # the callee relies on its `float`/`int` annotations: check what this call
         # passes, unless it is known to be a number here
         lists = declared_number_lists(function)

@@ -1,5 +1,7 @@
-"""Programs on lists of numbers, for tests/test_numbers_version.py (a module of its
-own: the CLI imports it)."""
+"""Programs on lists of numbers, and on functions of numbers, for
+tests/test_numbers_version.py (a module of its own: the CLI imports it)."""
+
+import math
 
 import numpy as np
 
@@ -22,3 +24,27 @@ def annotated_chain(xs: list[float], w: float):
     for i in range(1, len(ys)):
         ys[i] = ys[i] + w * ys[i - 1]
     return ys[-1]
+
+
+def rhs(x, v, k, t):
+    """An ODE's right-hand side: a pair of numbers, given numbers."""
+    acc = -k * x + 0.3 * math.cos(t)
+    return v, acc
+
+
+def rk2(k, x0, dt=0.05, steps=20):
+    x, v, t = x0, 0.0, 0.0
+    for _ in range(steps):
+        a1, b1 = rhs(x, v, k, t)
+        a2, b2 = rhs(x + dt * a1, v + dt * b1, k, t + dt)
+        x = x + 0.5 * dt * (a1 + a2)
+        v = v + 0.5 * dt * (b1 + b2)
+        t = t + dt
+    return x * x + v
+
+
+def both_ways(k, xs):
+    """`rhs` given numbers, then given an array: two sets of its derivatives."""
+    a, b = rhs(0.5, 0.25, k, 0.1)
+    c, e = rhs(xs, xs * 0.5, k, 0.2)
+    return a * b + np.sum(c * e)

@@ -212,3 +212,67 @@ def test_a_list_annotated_as_numbers_is_checked():
     assert dw == pytest.approx(0.25 + 2 * 0.5 * 0.5)
     with pytest.raises(TypeError, match="'xs' is annotated as a list of numbers but item 1"):
         grad([0.5, np.array([0.25, 1.0]), 1.0], 0.5)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("def g(x, v, k):\n    return v, -k * x + math.cos(x)", "tuple"),
+    ("def g(x, k):\n    '''doc'''\n    a = k * x\n    return np.sin(a) * 2.0", "number"),
+    ("def g(x, k):\n    if x > 0:\n        return x\n    return k", None),  # (a branch)
+    ("def g(x, w):\n    return x @ w", None),
+    ("def g(x, k):\n    return np.sum(x) * k", None),  # (a reduction may take an array)
+    ("def g(*xs):\n    return xs[0]", None),
+])
+def test_which_functions_return_numbers_given_numbers(body, expected, tmp_path, monkeypatch):
+    from s2s.analysis.scalars import returns_numbers
+
+    (tmp_path / "helpers_for_numbers.py").write_text("import math\nimport numpy as np\n\n\n"
+                                                     + body + "\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    module = importlib.import_module("helpers_for_numbers")
+    try:
+        assert returns_numbers(module.g) == expected
+    finally:
+        del __import__("sys").modules["helpers_for_numbers"]
+
+
+def test_a_function_given_numbers_gets_derivatives_made_for_numbers(tmp_path):
+    """A right-hand side returning a pair, called in a loop on numbers (as RK4 codes
+    call it): the module's version for numbers calls `forward_rhs_on_numbers`, whose
+    loop and functions undo no broadcasting; values and gradients against the
+    function and central differences, through the module and the API."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    import s2s
+    from number_lists import rk2
+
+    out = tmp_path / "grad_rk2.py"
+    subprocess.run([sys.executable, "-m", "s2s", "differentiate", "number_lists.rk2",
+                    "--wrt", "k,x0", "-q", "-o", str(out)], check=True, cwd="tests")
+    text = out.read_text()
+    version = text.split("def value_and_grad_rk2_on_numbers")[1].split("\n\n\n")[0]
+    assert "forward_rhs_on_numbers(" in version and "unbroadcast" not in version
+    spec = importlib.util.spec_from_file_location("grad_rk2", out)
+    generated = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generated)
+    for run in (generated.value_and_grad_rk2, s2s.value_and_grad(rk2, wrt=(0, 1))):
+        value, grads = run(1.3, 0.4)
+        assert value == rk2(1.3, 0.4)
+        for i, g in enumerate(grads):
+            np.testing.assert_allclose(g, numerical_gradient(rk2, [1.3, 0.4], i),
+                                       rtol=1e-6, atol=1e-9)
+
+
+def test_a_function_given_numbers_and_arrays_gets_both_derivatives():
+    from gradcheck import check_gradient
+    from number_lists import both_ways
+
+    from s2s.api import _compile
+
+    args = (0.7, np.array([0.3, -0.4, 0.9]))
+    check_gradient(both_ways, args, wrt=(0, 1))
+    source = _compile(both_ways, ("k", "xs"), args=args, kwargs={})[0].source
+    assert "def forward_rhs_on_numbers(" in source and "def forward_rhs(" in source

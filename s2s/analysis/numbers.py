@@ -160,13 +160,18 @@ def _reach(name, flows):
 
 
 def _read_in_loop_arithmetic(fn):
-    """The names that arithmetic inside loops reads."""
+    """The names that arithmetic inside loops reads, and the arguments of calls there
+    (a function called in the loop computes with them: an ODE's right-hand side)."""
     found = set()
     for loop in walk(fn):
         if isinstance(loop, (gast.For, gast.While)):
             for node in walk(loop):
                 if isinstance(node, (gast.BinOp, gast.AugAssign)):
                     found |= {n.id for n in walk(node) if isinstance(n, gast.Name)}
+                elif isinstance(node, gast.Call) and not (
+                        isinstance(node.func, gast.Name) and node.func.id == "range"):
+                    found |= {n.id for a in node.args + [k.value for k in node.keywords]
+                              for n in walk(a) if isinstance(n, gast.Name)}
     return found
 
 

@@ -15,14 +15,23 @@ A list of numbers (`Scalars.lists`) is a parameter annotated `list[float]` (or
 `list[int]`), or a name every assignment of which makes one (`[]`, `[0.0] * n`,
 `[a, b]` of scalars, a copy of one) and that is used only to read items `xs[i]`, to
 write scalars into them or append scalars, to take its length, and to copy it.
+
+A call of a function of the user's that is given numbers is a number, or a tuple of
+numbers, where that function computes its results from its parameters as a number
+would be (`return v, -k * x + math.cos(t)`: `returns_numbers`), as the right-hand
+sides of ODE integrators are.
 """
 
+import functools
+import inspect
 import math
+import textwrap
 
 import gast
 import numpy
 
 from .. import runtime
+from ..callees import is_user_function, undecorated
 from ..syntax import appended, parameter_names, statements, walk
 
 SCALAR_ANNOTATIONS = {"float", "int"}
@@ -107,6 +116,9 @@ def _is_list_of_numbers(value, scalars, operations, lists):
                 and _is_scalar(count, scalars, operations, lists))
     if isinstance(value, gast.Name):
         return value.id in lists
+    if isinstance(value, gast.Call) and _user_call_returns(value, scalars, operations,
+                                                          lists) == "tuple":
+        return True
     if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords:
         function = operations.resolve(value.func)
         return (function in (list, runtime.indexable) and isinstance(value.args[0], gast.Name)
@@ -173,6 +185,8 @@ def _is_scalar(value, scalars, operations, lists=frozenset()):
         if (function in REDUCTIONS and len(value.args) == 1 and not value.keywords
                 and _is_scalar(value.args[0], scalars, operations, lists)):
             return True
+        if _user_call_returns(value, scalars, operations, lists) == "number":
+            return True
         if function in SCALAR_FUNCTIONS:
             return function in (len, int, float) or all(
                 _is_scalar(a, scalars, operations, lists) for a in value.args
@@ -185,3 +199,85 @@ def _is_scalar_index(index, scalars):
         index = index.operand
     return (isinstance(index, gast.Constant) and type(index.value) is int) or (
         isinstance(index, gast.Name) and index.id in scalars)
+
+
+def _user_call_returns(call, scalars, operations, lists):
+    """What a call of a function of the user's gives when every argument is a number
+    ("number", "tuple" of numbers: `returns_numbers`), else None."""
+    arguments = list(call.args) + [k.value for k in call.keywords]
+    if any(isinstance(a, gast.Starred) for a in call.args) or not all(
+            _is_scalar(a, scalars, operations, lists) for a in arguments):
+        return None
+    function = operations.resolve(call.func)
+    if function is None or not is_user_function(function):
+        return None
+    try:
+        return returns_numbers(undecorated(function))
+    except TypeError:  # (unhashable: not a plain function)
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def returns_numbers(function):
+    """"number" or "tuple" where `function`, given numbers, returns a number or a tuple
+    of numbers: its body is a docstring, assignments to names and returns, of
+    arithmetic on numbers, its parameters and those names, and `math` functions (or
+    NumPy ufuncs) of them; else None."""
+    try:
+        tree = gast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    fn = tree.body[0] if tree.body and isinstance(tree.body[0], gast.FunctionDef) else None
+    if fn is None or fn.args.vararg or fn.args.kwarg:
+        return None
+    known = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    namespace = getattr(function, "__globals__", {})
+    kinds = set()
+    for stmt in fn.body:
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant):
+            continue  # a docstring
+        if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)
+                and _number_expression(stmt.value, known, namespace)):
+            known.add(stmt.targets[0].id)
+        elif isinstance(stmt, gast.Return) and stmt.value is not None:
+            value = stmt.value
+            if isinstance(value, gast.Tuple) and all(
+                    _number_expression(e, known, namespace) for e in value.elts):
+                kinds.add("tuple")
+            elif _number_expression(value, known, namespace):
+                kinds.add("number")
+            else:
+                return None
+        else:
+            return None
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _number_expression(node, known, namespace):
+    if isinstance(node, gast.Constant):
+        return type(node.value) in (int, float)
+    if isinstance(node, gast.Name):
+        return node.id in known
+    if isinstance(node, gast.BinOp) and not isinstance(node.op, gast.MatMult):
+        return (_number_expression(node.left, known, namespace)
+                and _number_expression(node.right, known, namespace))
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        return _number_expression(node.operand, known, namespace)
+    if isinstance(node, gast.Call) and not node.keywords:
+        function = _global(node.func, namespace)
+        numeric = getattr(function, "__module__", None) == "math" or (
+            isinstance(function, numpy.ufunc) and function.nout == 1)
+        return numeric and all(_number_expression(a, known, namespace) for a in node.args)
+    return False
+
+
+def _global(node, namespace):
+    """The object a name, or a dotted name, refers to in a module's `namespace`."""
+    if isinstance(node, gast.Name):
+        return namespace.get(node.id, getattr(__builtins__, node.id, None)
+                             if not isinstance(__builtins__, dict) else __builtins__.get(node.id))
+    if isinstance(node, gast.Attribute):
+        owner = _global(node.value, namespace)
+        return getattr(owner, node.attr, None) if owner is not None else None
+    return None
