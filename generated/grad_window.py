@@ -4,7 +4,6 @@
 # Source: window.py, function sha256 5c6b01194b7dc8b51ca227c53a94c54ca28204d12a376a048920dd036c0166f5
 
 
-import numpy as np
 from s2s.runtime import (
     cast_like,
     matmul_lhs_adjoint,
@@ -12,6 +11,7 @@ from s2s.runtime import (
     require_number_result,
     unbroadcast,
 )
+from s2s.runtime.elementwise import one_over_one_plus_exp
 from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_score", "grad_score"]
@@ -22,20 +22,16 @@ def value_and_grad_score(W, b, u, x, d_result=1.0):
     t1 = W @ x
     z = t1 + b
     t2 = -z
-    t3 = np.exp(t2)
-    t4 = 1.0 + t3
-    h = 1.0 / t4
-    t5 = u @ h
+    h = one_over_one_plus_exp(t2)
+    t3 = u @ h
 
     # d of: return u @ h  (window.py:10)
-    dt5 = d_result
-    du = matmul_lhs_adjoint(dt5, u, h)
-    dh = matmul_rhs_adjoint(dt5, u, h)
+    dt3 = d_result
+    du = matmul_lhs_adjoint(dt3, u, h)
+    dh = matmul_rhs_adjoint(dt3, u, h)
 
     # d of: h = 1.0 / (1.0 + np.exp(-z))  (window.py:9)
-    dt4 = -(dh * h / t4)
-    dt2 = dt4 * t3
-    dz = -dt2
+    dz = dh * h * (1.0 - h)
 
     # d of: z = W @ x + b  (window.py:8)
     dt1 = unbroadcast(dz, t1)
@@ -43,7 +39,7 @@ def value_and_grad_score(W, b, u, x, d_result=1.0):
     dW = matmul_lhs_adjoint(dt1, W, x)
     dx = matmul_rhs_adjoint(dt1, W, x)
     return (
-        t5,
+        t3,
         (
             cast_like(dW, W),
             cast_like(db, b, copy=True),
@@ -64,7 +60,7 @@ def grad_score(W, b, u, x):
 # error raised there.
 __source_notes__ = {
     "22-23": "in score (window.py:8): z = W @ x + b",
-    "24-27": "in score (window.py:9): h = 1.0 / (1.0 + np.exp(-z))",
-    "28": "in score (window.py:10): return u @ h",
-    "58-60": "in score (window.py:7): def score(W, b, u, x):",
+    "24-25": "in score (window.py:9): h = 1.0 / (1.0 + np.exp(-z))",
+    "26": "in score (window.py:10): return u @ h",
+    "54-56": "in score (window.py:7): def score(W, b, u, x):",
 }

@@ -42,6 +42,7 @@ from .normalize.loops import range_loops
 from .normalize.attributes import makes_object, rewrite_attribute_writes
 from .normalize.forms import rewrite_forms
 from .normalize.frozen import unfreeze_distributions
+from .normalize.logistic import rewrite_logistic
 from .normalize.methods import rewrite_methods
 from .normalize.nested import lift_nested
 from .normalize.numbers import fold_numbers
@@ -56,6 +57,7 @@ from .parse import parse_function
 from .resolve import function_source, meaning
 from .reverse import ReverseMode
 from .runtime import array_namespace, notes
+from .runtime.elementwise import one_over_one_plus_exp
 from .syntax import (
     all_names, clone, load, local_names, parameter_names, rename, statements, store, walk,
 )
@@ -203,6 +205,7 @@ def _normalized(fn, source, imports, classes):
     """A parsed function in the terms the core language checks (`check_subset`)."""
     fn = _rewrite_forms(fn, source, imports)
     fn = unfreeze_distributions(fn, source)
+    fn = rewrite_logistic(fn, source, imports.reference, one_over_one_plus_exp)
     fn = rewrite_methods(fn, source, imports.reference, classes)
     fn = rewrite_attribute_writes(fn, _makes_object(source, imports))
     _drop_class_annotations(fn, source)
@@ -578,6 +581,7 @@ def _callee_definition(callee, imports):
         source = callee.source = function_source(original(callee.function))
         checked = _rewrite_forms(parse_function(source), source, imports)
         checked = unfreeze_distributions(checked, source)
+        checked = rewrite_logistic(checked, source, imports.reference, one_over_one_plus_exp)
         checked = rewrite_methods(checked, source, imports.reference, target=False)
         checked = rewrite_attribute_writes(checked, _makes_object(source, imports))
         checked = rewrite_iteration(specialize(callee.function, checked, source), source,

@@ -403,7 +403,8 @@ def _same(a, b):
 
 def fold_negations(stmts, uses):
     """`a = -b` then `c = a * k` (or `k * a`, `a / k`), `k` a number and `a` read once:
-    `c = b * -k`, one operation on arrays rather than two."""
+    `c = b * -k`, one operation on arrays rather than two; `a = -(e)` then `c = -a`:
+    `c = e`."""
     out = []
     for stmt in stmts:
         for field in ("body", "orelse"):
@@ -411,6 +412,16 @@ def fold_negations(stmts, uses):
                 setattr(stmt, field, fold_negations(getattr(stmt, field), uses))
         negation = out[-1] if out else None
         if (negation is not None and getattr(negation, "s2s_adjoint", False)
+                and isinstance(negation, gast.Assign) and isinstance(negation.targets[0], gast.Name)
+                and isinstance(negation.value, gast.UnaryOp)
+                and isinstance(negation.value.op, gast.USub)
+                and uses.get(negation.targets[0].id) == 1
+                and getattr(stmt, "s2s_adjoint", False) and isinstance(stmt, gast.Assign)
+                and isinstance(stmt.value, gast.UnaryOp) and isinstance(stmt.value.op, gast.USub)
+                and _is_name(stmt.value.operand, negation.targets[0].id)):
+            stmt.value = negation.value.operand
+            out.pop()
+        elif (negation is not None and getattr(negation, "s2s_adjoint", False)
                 and isinstance(negation, gast.Assign) and isinstance(negation.targets[0], gast.Name)
                 and isinstance(negation.value, gast.UnaryOp)
                 and isinstance(negation.value.op, gast.USub)

@@ -21,6 +21,7 @@ import numpy
 
 from s2s import adjoint, d, elementwise, linear, tangent
 from s2s.runtime import balanced_eq, broadcast_like, unbroadcast, zeros_like
+from s2s.runtime.elementwise import one_over_one_plus_exp
 
 
 @elementwise(numpy.maximum, numpy.fmax, numpy.minimum, numpy.fmin)
@@ -86,6 +87,11 @@ def cosh(z, x):
 @elementwise(numpy.tanh, math.tanh)
 def tanh(z, x):
     return 1.0 - z * z
+
+
+@elementwise(one_over_one_plus_exp)  # (`1.0 / (1.0 + np.exp(-x))`: normalize/logistic.py)
+def one_over_one_plus_exp_(z, e):
+    return -z * (1.0 - z)
 
 
 @elementwise(numpy.arcsinh, math.asinh)

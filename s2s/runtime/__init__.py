@@ -642,8 +642,12 @@ unbroadcast.returns_argument_or_new_array = True
 def zeros_like(x):
     """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise
     (a NumPy scalar's is a NumPy scalar, whose methods a derivative may call)."""
-    if type(x) is tuple and all(type(v) is float for v in x):  # (a function's results)
-        return AdjointList([0.0] * len(x))
+    if type(x) is tuple:  # a function's results: numbers, as a rule
+        for v in x:
+            if type(v) is not float:
+                break
+        else:
+            return AdjointList([0.0] * len(x))
     if isinstance(x, numpy.generic) and x.dtype.kind in "fbiu":
         return numpy.result_type(x.dtype, 0.0).type(0)
     if isinstance(x, (float, int)):

@@ -62,3 +62,11 @@ def angle_tangent(t, x, z, deg=False):
     r2 = numpy.real(x * numpy.conjugate(x))
     scale = 180.0 / math.pi if deg else 1.0
     return scale * numpy.imag(numpy.conjugate(x) * t) / numpy.where(r2 == 0, 1, r2)
+
+
+@returns_new_array
+def one_over_one_plus_exp(e):
+    """1 / (1 + exp(e)), computed as that: what the user's `1.0 / (1.0 + np.exp(-x))`,
+    the logistic function of x, is read as (normalize/logistic.py), whose derivative
+    is read from its result."""
+    return 1.0 / (1.0 + numpy.exp(e))
