@@ -22,16 +22,27 @@ and put back a slice that nothing read.  Dropped, conservatively, only where:
 """
 
 import gast
+import numpy
 
 from . import runtime
 from .analysis.aliases import VIEW_ATTRIBUTES, VIEWS
-from .syntax import walk
+from .analysis.writes import NEW_ARRAYS
+from .syntax import statements, walk
 
 # runtime helpers that read only the shape (and type) of the argument at this position
 SHAPE_READS = {runtime.unbroadcast: 1, runtime.shape_of: 0, runtime.zeros_like: 0,
                runtime.writable_like: 1, runtime.cast_like: 1}
 # attributes that give no view of the array's memory
 PLAIN_ATTRIBUTES = {"shape", "ndim", "dtype", "size"}
+# NumPy's functions that return new arrays (or numbers), never views of an argument
+NEW_VALUES = NEW_ARRAYS - {list, dict} | {
+    numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin,
+    numpy.std, numpy.var, numpy.dot, numpy.vdot, numpy.inner, numpy.outer, numpy.matmul,
+    numpy.tensordot, numpy.cumsum, numpy.cumprod, numpy.diff, numpy.where, numpy.clip,
+    numpy.sort, numpy.trace, numpy.kron, numpy.cross, numpy.linalg.norm, numpy.ndarray.sum,
+    numpy.ndarray.mean, numpy.ndarray.prod, numpy.ndarray.max, numpy.ndarray.min,
+    numpy.ndarray.dot, numpy.ndarray.copy, numpy.ndarray.astype, len, float, int, abs,
+}
 
 
 def drop_unread_restores(primal, adjoint, returned, parameters, operations, imports, tape):
@@ -59,10 +70,8 @@ def drop_unread_restores(primal, adjoint, returned, parameters, operations, impo
 
 
 def _statements(stmts):
-    for stmt in stmts:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _statements(getattr(stmt, field, []))
+    """Every statement, nested ones included (in `with` and `try` blocks too)."""
+    return (stmt for stmt, _ in statements(stmts))
 
 
 class _Calls:
@@ -89,14 +98,18 @@ class _Calls:
         return _hashable(function) and function in VIEWS
 
     def makes_new(self, call):
-        """A NumPy function or a runtime helper, which returns a new value and keeps
-        no reference to its arguments (a view shares: see `_sharing`)."""
+        """A function that returns a new value and keeps no reference to its arguments:
+        a ufunc (without `out=`), a `math` function, one of NumPy's that surely copies
+        (`NEW_VALUES`), or a runtime helper marked `returns_new_array`.  Anything else
+        may give a view (`einsum` may, `sliding_window_view` does)."""
         function = self.function(call)
-        if function is None or (_hashable(function) and function in VIEWS):
+        if function is None or not _hashable(function) or any(
+                k.arg == "copy" for k in call.keywords):  # (`copy=False` may give it back)
             return False
-        module = getattr(function, "__module__", None) or getattr(
-            getattr(function, "__objclass__", None), "__module__", None) or ""
-        return module.split(".")[0] in ("numpy", "math") or module.startswith("s2s.runtime")
+        if isinstance(function, numpy.ufunc):
+            return not any(k.arg == "out" for k in call.keywords)
+        return (getattr(function, "__module__", None) == "math" or function in NEW_VALUES
+                or getattr(function, "returns_new_array", False))
 
 
 def _hashable(value):
