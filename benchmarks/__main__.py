@@ -14,8 +14,9 @@ import os
 import sys
 
 from . import (
-    api, checkpointing, generation, gp, gpu, hvp, imports, jacobian, mlp, pendulum,
-    pendulum_as_written, recursion, rnn,
+    api, attention, checkpointing, dask_cluster, generation, gp, gpu, heat, hvp, imports,
+    jacobian, lstm, mlp, nbody, pendulum, pendulum_as_written, recursion, rk4, rk4_as_written,
+    rnn,
 )
 from .common import ROOT, Result, report
 from .results import chart, compare, record, summary
@@ -24,11 +25,14 @@ WORKLOADS = {
     "mlp": mlp, "pendulum": pendulum, "rnn": rnn, "recursion": recursion,
     "generation": generation, "checkpointing": checkpointing, "hvp": hvp, "gpu": gpu,
     "imports": imports, "gp": gp, "api": api, "pendulum_as_written": pendulum_as_written,
-    "jacobian": jacobian,
+    "jacobian": jacobian, "nbody": nbody, "rk4": rk4, "rk4_as_written": rk4_as_written,
+    "heat": heat, "lstm": lstm, "attention": attention, "dask_cluster": dask_cluster,
 }
-# generation first, before the peers' thread pools exist; hvp, gpu and gp when named
-DEFAULT = ("generation", "imports", "api", "mlp", "pendulum", "pendulum_as_written", "rnn",
-           "recursion", "checkpointing", "jacobian")
+# generation first, before the peers' thread pools exist; hvp, gpu and dask_cluster
+# when named, and gp where SciPy is installed
+DEFAULT = ("generation", "imports", "api", "mlp", "pendulum", "pendulum_as_written", "nbody",
+           "rk4", "rk4_as_written", "heat", "rnn", "lstm", "attention", "recursion",
+           "checkpointing", "jacobian") + (("gp",) if gp.scipy is not None else ())
 RESULTS = os.path.join(ROOT, "benchmarks", "results.json")
 CHART = os.path.join(ROOT, "docs", "benchmarks.png")
 

@@ -12,6 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # the rows of every workload's table, in order; a workload has those it can run
 PRIMAL, HAND, S2S = "primal (no gradient)", "hand-written", "s2s"
 PEERS = ("PyTorch eager", "JAX eager", "JAX jit", "autograd")
+TORCH = PEERS[0]
 
 
 @dataclass
@@ -147,3 +148,41 @@ def _time(seconds):
     if seconds >= 1:
         return f"{seconds:8.3f} s"
     return f"{seconds * 1e3:8.3f}ms"
+
+
+def torch_thread_runs(torch, run):
+    """`run` timed with PyTorch on one thread and on its default count: labels to
+    calls that set the count first (their untimed call before each timed one sets
+    it, so the switch is not timed)."""
+    default = torch.get_num_threads()
+
+    def threads(n):
+        def call():
+            torch.set_num_threads(n)
+            return run()
+        return call
+
+    runs = {f"{TORCH} (1 thread)": threads(1)}
+    if default != 1:
+        runs[f"{TORCH} ({default} threads)"] = threads(default)
+    return runs, default
+
+
+def keep_faster_torch(medians, notes, default):
+    """Replace the PyTorch rows by the faster one, as `PyTorch eager`, and note its
+    thread count; leave PyTorch on its default count."""
+    rows = {label: s for label, s in medians.items() if label.startswith(TORCH + " (")}
+    if not rows:
+        return medians
+    best = min(rows, key=rows.get)
+    out = {}
+    for label, seconds in medians.items():
+        if label == best:
+            out[TORCH] = seconds
+        elif label not in rows:
+            out[label] = seconds
+    notes[f"{TORCH}: threads"] = best[len(TORCH) + 2:-1] + (
+        f" (faster than {', '.join(l[len(TORCH) + 2:-1] for l in rows if l != best)})"
+        if len(rows) > 1 else "")
+    peer("torch").set_num_threads(default)
+    return out

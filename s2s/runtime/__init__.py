@@ -843,7 +843,7 @@ def add_at(g, index, value):
         g[index] = g[index] + value  # adjoints of containers add item by item
     elif _is_basic_index(index):
         g[index] += value
-    elif hasattr(g, "__dask_graph__"):  # Dask has no add.at: scatter in one lazy task
+    elif hasattr(g, "__dask_graph__"):  # Dask has no add.at: scatter lazily, by blocks
         g[...] = g + _scattered(g, index, value)
     else:
         numpy.add.at(g, index, value)
@@ -851,17 +851,73 @@ def add_at(g, index, value):
 
 
 def _scattered(g, index, value):
-    """A lazy Dask array shaped like `g`: zeros, plus `value` added at `index`."""
+    """A lazy Dask array shaped and chunked like `g`: zeros, plus `value` added at
+    `index`.  An index of positions along one axis (`g[:, i]`, `take`'s) scatters
+    block by block: each of `g`'s blocks gets the values that land in it, no task
+    holds the whole array.  Other indexes scatter in one task."""
+    import dask.array
+
+    found = _positions_on_one_axis(index, g)
+    if found is None:
+        return _scattered_in_one_task(g, index, value)
+    axis, positions = found
+    shape = g.shape[:axis] + (positions.size,) + g.shape[axis + 1:]
+    value = dask.array.broadcast_to(dask.array.asarray(value, dtype=g.dtype), shape)
+    order = numpy.argsort(positions, kind="stable")
+    bounds = numpy.searchsorted(positions[order], numpy.cumsum((0,) + g.chunks[axis]))
+    blocks, start = [], 0
+    for k, size in enumerate(g.chunks[axis]):
+        chunks = g.chunks[:axis] + ((size,),) + g.chunks[axis + 1:]
+        taken = numpy.sort(order[bounds[k]:bounds[k + 1]])  # (in the order add.at adds)
+        if taken.size == 0:
+            blocks.append(dask.array.zeros(tuple(map(sum, chunks)), g.dtype, chunks=chunks))
+        else:
+            part = value[(slice(None),) * axis + (taken,)]
+            part = part.rechunk(g.chunks[:axis] + (-1,) + g.chunks[axis + 1:])
+            blocks.append(part.map_blocks(_scatter_block, positions[taken] - start, axis,
+                                          size, chunks=chunks, dtype=g.dtype))
+        start += size
+    return dask.array.concatenate(blocks, axis=axis)
+
+
+def _positions_on_one_axis(index, g):
+    """(axis, positions) where `index` picks positions (a 1-D NumPy integer array,
+    made non-negative) along one axis of `g` and all of every other axis; else None."""
+    parts = index if isinstance(index, tuple) else (index,)
+    arrays = [i for i, p in enumerate(parts) if not (isinstance(p, slice) and p == slice(None))]
+    if len(arrays) != 1:
+        return None
+    axis, positions = arrays[0], parts[arrays[0]]
+    if isinstance(positions, list):
+        positions = numpy.asarray(positions)
+    if (type(positions) is not numpy.ndarray or positions.ndim != 1
+            or positions.dtype.kind not in "iu" or axis >= g.ndim
+            or math.isnan(g.shape[axis])):  # (chunks of unknown sizes)
+        return None
+    return axis, numpy.where(positions < 0, positions + g.shape[axis], positions)
+
+
+def _scatter_block(value, positions, axis, size):
+    """One block of a scatter: zeros `size` long along `axis`, plus `value` added at
+    `positions` along it."""
+    out = numpy.zeros(value.shape[:axis] + (size,) + value.shape[axis + 1:], value.dtype)
+    numpy.add.at(out, (slice(None),) * axis + (positions,), value)
+    return out
+
+
+def _scattered_in_one_task(g, index, value):
     import dask
     import dask.array
 
+    shape, dtype = g.shape, g.dtype  # (the task holds these, not `g` and its graph)
+
     def scatter(index, value):
-        out = numpy.zeros(g.shape, g.dtype)
+        out = numpy.zeros(shape, dtype)
         numpy.add.at(out, index, value)
         return out
 
     task = dask.delayed(scatter)(index, value)
-    part = dask.array.from_delayed(task, shape=g.shape, dtype=g.dtype)
+    part = dask.array.from_delayed(task, shape=shape, dtype=dtype)
     return part.rechunk(g.chunks)
 
 
@@ -879,6 +935,11 @@ def written_part(g, index):
     writer = numpy.empty_like(g, dtype=numpy.intp)
     writer[index] = ids
     return numpy.where(writer[index] == ids, part, 0)
+
+
+def _is_dask(*arrays):
+    """Whether any of `arrays` is a Dask collection (lazy, maybe on a cluster)."""
+    return any(hasattr(a, "__dask_graph__") for a in arrays)
 
 
 def _is_basic_index(index):
@@ -991,6 +1052,8 @@ def matmul_lhs_adjoint(g, x, y, out=None):
         return g @ y.T
     if numpy.ndim(y) == 1:
         out = g[..., None] * y if numpy.ndim(x) > 1 else g * y
+    elif numpy.ndim(x) == 1 and numpy.ndim(y) == 2 and _is_dask(y, g):
+        out = numpy.tensordot(y, g, axes=(1, 0))  # (see matmul_rhs_adjoint)
     elif numpy.ndim(x) == 1:
         out = (y @ g[..., None])[..., 0]
     else:
@@ -1011,6 +1074,11 @@ def matmul_rhs_adjoint(g, x, y, out=None):
         return x.T @ g
     if numpy.ndim(x) == 1:
         out = x[:, None] * g[..., None, :] if numpy.ndim(y) > 1 else g * x
+    elif numpy.ndim(y) == 1 and _is_dask(x, g):
+        # Dask: a product of each chunk, then a tree sum; `@` with a vector adds a
+        # task a chunk (the new axis of `g[..., None]`) that nothing fuses with
+        lead = tuple(range(numpy.ndim(x) - 1))
+        out = numpy.tensordot(g, x, axes=(lead, lead))
     elif numpy.ndim(y) == 1:
         out = (numpy.swapaxes(x, -1, -2) @ g[..., None])[..., 0]
     else:

@@ -303,6 +303,12 @@ def _complex_for_real(g, x):
 def zeros_like(x):
     """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise
     (a NumPy scalar's is a NumPy scalar, whose methods a derivative may call)."""
+    if type(x) is tuple:  # a function's results: numbers, as a rule
+        for v in x:
+            if type(v) is not float:
+                break
+        else:
+            return AdjointList([0.0] * len(x))
     if isinstance(x, numpy.generic) and x.dtype.kind in "fbiu":
         return numpy.result_type(x.dtype, 0.0).type(0)
     if isinstance(x, (float, int)):
@@ -416,6 +422,11 @@ def _leaf_gradient(g, x, copy):
     return cast_like(g, x, copy)
 
 
+def _is_dask(*arrays):
+    """Whether any of `arrays` is a Dask collection (lazy, maybe on a cluster)."""
+    return any(hasattr(a, "__dask_graph__") for a in arrays)
+
+
 @returns_new_array
 def balanced_eq(x, z, y):
     """The share of `z = maximum(x, y)`'s adjoint that goes to `x`: 1 where `x` won,
@@ -468,6 +479,8 @@ def matmul_lhs_adjoint(g, x, y, out=None):
         return g @ y.T
     if numpy.ndim(y) == 1:
         out = g[..., None] * y if numpy.ndim(x) > 1 else g * y
+    elif numpy.ndim(x) == 1 and numpy.ndim(y) == 2 and _is_dask(y, g):
+        out = numpy.tensordot(y, g, axes=(1, 0))  # (see matmul_rhs_adjoint)
     elif numpy.ndim(x) == 1:
         out = (y @ g[..., None])[..., 0]
     else:
@@ -490,6 +503,11 @@ def matmul_rhs_adjoint(g, x, y, out=None):
         return x.T @ g
     if numpy.ndim(x) == 1:
         out = x[:, None] * g[..., None, :] if numpy.ndim(y) > 1 else g * x
+    elif numpy.ndim(y) == 1 and _is_dask(x, g):
+        # Dask: a product of each chunk, then a tree sum; `@` with a vector adds a
+        # task a chunk (the new axis of `g[..., None]`) that nothing fuses with
+        lead = tuple(range(numpy.ndim(x) - 1))
+        out = numpy.tensordot(g, x, axes=(lead, lead))
     elif numpy.ndim(y) == 1:
         out = (numpy.swapaxes(x, -1, -2) @ g[..., None])[..., 0]
     else:
@@ -652,8 +670,8 @@ def grad_loss(w1, b1, w2, b2, x, y):
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "608-610": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
-    "611-612": "in loss (mlp.py:8): out = h @ w2 + b2",
-    "613-615": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
-    "647-649": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "626-628": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "629-630": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "631-633": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "665-667": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
 }
