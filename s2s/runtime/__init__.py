@@ -642,7 +642,13 @@ unbroadcast.returns_argument_or_new_array = True
 def zeros_like(x):
     """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise
     (a NumPy scalar's is a NumPy scalar, whose methods a derivative may call)."""
-    if type(x) is tuple:  # a function's results: numbers, as a rule
+    kind = type(x)
+    # (first the common cases, which loops meet each step: a float array, its shape)
+    if kind is numpy.ndarray and x.dtype.kind in "fc" and x.flags.c_contiguous:
+        return numpy.zeros(x.shape, x.dtype)
+    if kind is ShapeOf and x.dtype.kind in "fc":
+        return numpy.zeros(x.shape, x.dtype)
+    if kind is tuple or kind is list:  # a function's results, a list of numbers
         for v in x:
             if type(v) is not float:
                 break

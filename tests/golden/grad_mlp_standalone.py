@@ -303,7 +303,13 @@ def _complex_for_real(g, x):
 def zeros_like(x):
     """A zero adjoint for `x`: 0.0 for Python numbers, zeros of `x`'s kind otherwise
     (a NumPy scalar's is a NumPy scalar, whose methods a derivative may call)."""
-    if type(x) is tuple:  # a function's results: numbers, as a rule
+    kind = type(x)
+    # (first the common cases, which loops meet each step: a float array, its shape)
+    if kind is numpy.ndarray and x.dtype.kind in "fc" and x.flags.c_contiguous:
+        return numpy.zeros(x.shape, x.dtype)
+    if kind is ShapeOf and x.dtype.kind in "fc":
+        return numpy.zeros(x.shape, x.dtype)
+    if kind is tuple or kind is list:  # a function's results, a list of numbers
         for v in x:
             if type(v) is not float:
                 break
@@ -670,8 +676,8 @@ def grad_loss(w1, b1, w2, b2, x, y):
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "626-628": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
-    "629-630": "in loss (mlp.py:8): out = h @ w2 + b2",
-    "631-633": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
-    "665-667": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
+    "632-634": "in loss (mlp.py:7): h = np.maximum(x @ w1 + b1, 0.0)",
+    "635-636": "in loss (mlp.py:8): out = h @ w2 + b2",
+    "637-639": "in loss (mlp.py:9): return np.mean((out - y) ** 2)",
+    "671-673": "in loss (mlp.py:6): def loss(w1, b1, w2, b2, x, y):",
 }
