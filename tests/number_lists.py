@@ -48,3 +48,26 @@ def both_ways(k, xs):
     a, b = rhs(0.5, 0.25, k, 0.1)
     c, e = rhs(xs, xs * 0.5, k, 0.2)
     return a * b + np.sum(c * e)
+
+
+def aliased(xs, w):
+    """`zs` is `ys` under another name; an array written through it makes `ys` a list
+    that holds an array too."""
+    ys = list(xs)
+    zs = ys
+    zs[0] = np.ones(2) * w
+    total = 0.0
+    for i in range(len(ys)):
+        total = total + np.sum(ys[i] * w)
+    return total
+
+
+def shift(x, offset=np.array([0.5, -0.5])):
+    return x + offset
+
+
+def through_a_default(w):
+    total = 0.0
+    for i in range(3):
+        total = total + np.sum(shift(w * i) ** 2)
+    return total

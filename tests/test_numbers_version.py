@@ -276,3 +276,24 @@ def test_a_function_given_numbers_and_arrays_gets_both_derivatives():
     check_gradient(both_ways, args, wrt=(0, 1))
     source = _compile(both_ways, ("k", "xs"), args=args, kwargs={})[0].source
     assert "def forward_rhs_on_numbers(" in source and "def forward_rhs(" in source
+
+
+def test_a_function_whose_default_is_an_array_does_not_return_numbers():
+    """`shift(w * i)` leaves out `offset`, an array: its result is one (values and
+    gradients right, through the API, which makes a derivative for the number it is
+    given)."""
+    from gradcheck import check_gradient
+    from number_lists import shift, through_a_default
+
+    from s2s.analysis.scalars import returns_numbers
+
+    assert returns_numbers(shift) is None
+    check_gradient(through_a_default, (0.7,), wrt=0)
+
+
+def test_a_list_written_under_another_name_is_refused():
+    import s2s
+    from number_lists import aliased
+
+    with pytest.raises(s2s.errors.Unsupported, match=r"number_lists.py:\d+:\d+: writing into 'zs'"):
+        s2s.grad(aliased, wrt=1)([0.3, -0.2, 0.5], 0.7)

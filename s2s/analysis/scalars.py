@@ -96,6 +96,8 @@ def scalar_names(fn, operations):
             if name in lists and not _is_scalar(value, scalars, operations, lists):
                 lists.discard(name)
                 changed = True
+    # (a list written into under another name, `zs = ys; zs[0] = ...`, is refused
+    # before this: analysis/writes.py)
     return Scalars(scalars, lists)
 
 
@@ -230,7 +232,14 @@ def returns_numbers(function):
     fn = tree.body[0] if tree.body and isinstance(tree.body[0], gast.FunctionDef) else None
     if fn is None or fn.args.vararg or fn.args.kwarg:
         return None
-    known = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    # (a parameter whose default is not a number may hold something else, where a
+    # call leaves it out)
+    positional = fn.args.posonlyargs + fn.args.args
+    defaults = dict(zip([a.id for a in positional][len(positional) - len(fn.args.defaults):],
+                        fn.args.defaults))
+    defaults.update({a.id: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d})
+    known = {a.id for a in positional + fn.args.kwonlyargs
+             if a.id not in defaults or _number_expression(defaults[a.id], set(), {})}
     namespace = getattr(function, "__globals__", {})
     kinds = set()
     for stmt in fn.body:
