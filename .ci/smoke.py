@@ -142,6 +142,18 @@ CASES = {
                                               np.sign(normal(size=8))], None),
     "spectral.py": ("misfit", ["signal"], [normal(size=8), normal(size=3) + 1j * normal(size=3)],
                     None),
+    "heat.py": ("loss", ["u0", "alpha"], [normal(size=7), 0.3, normal(size=7), 0.1, 5], None),
+    "nbody.py": ("energy", ["xs", "vxs"],
+                 [list(normal(size=3)), list(normal(size=3)), list(0.1 * normal(size=3)),
+                  list(0.1 * normal(size=3)), [1.0, 0.5, 0.8], 0.01, 4], None),
+    "rk4.py": ("loss_as_written", ["k", "c", "f"], [1.3, 0.2, 0.5, 1.0, 0.0, 0.01, 20], None),
+    "lstm.py": ("loss", ["W", "b", "Wy"],
+                [0.3 * normal(size=(6, 16)), 0.1 * normal(size=16), 0.3 * normal(size=(4, 5)),
+                 normal(size=(3, 2, 2)), np.eye(5)[np.arange(6) % 5].reshape(3, 2, 5)], None),
+    "attention.py": ("loss", ["Wq", "Wk", "Wv", "Wo", "gamma", "beta"],
+                     [0.5 * normal(size=(4, 4)) for _ in range(4)]
+                     + [1.0 + 0.1 * normal(size=4), 0.1 * normal(size=4), normal(size=(5, 4))],
+                     None),
 }
 
 print(f"smoke: Python {sys.version.split()[0]}, NumPy {np.__version__}, s2s {s2s.__version__} "
