@@ -638,10 +638,15 @@ def hvp(f, wrt=None):
     without forming the Hessian."""
     names, single = _wrt_tuple(f, wrt)
     function, *bound = _unpartial(f)
+    required = {}  # the keywords a call gives -> how many positional arguments it needs
 
     @_wrapping(f, "hvp")
     def run(*args, **kwargs):
-        needed = _required(function, args, {**bound[1], **kwargs}) - len(bound[0])
+        keywords = frozenset(kwargs)
+        if keywords not in required:
+            required[keywords] = (_required(function, args, {**bound[1], **kwargs})
+                                  - len(bound[0]))
+        needed = required[keywords]
         if len(args) - 1 < needed:
             raise TypeError(
                 f"hvp of {_name(f)} takes the vector v (one tangent per wrt parameter: "
