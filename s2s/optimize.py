@@ -357,14 +357,16 @@ def keep_parts_in_place(stmts, imports):
     for position, stmt in enumerate(stmts[:-1]):
         part = _snapshot_of_part(stmt, imports)
         zero = stmts[position + 1]
-        if part is None or not (
-                isinstance(zero, gast.Assign) and _same(zero.targets[0], part)
+        if part is None or not (  # (adjoint statements only: never the user's own)
+                _adjoint(stmt) and _adjoint(zero)
+                and isinstance(zero, gast.Assign) and _same(zero.targets[0], part)
                 and isinstance(zero.value, gast.Constant) and zero.value.value == 0.0):
             continue
         copies = {stmt.targets[0].id}
         fixed = copies | names_read(part.slice)
         for later in stmts[position + 2:]:
-            if (isinstance(later, gast.AugAssign) and isinstance(later.op, gast.Add)
+            if (_adjoint(later) and isinstance(later, gast.AugAssign)
+                    and isinstance(later.op, gast.Add)
                     and _same(later.target, part) and isinstance(later.value, gast.Name)
                     and later.value.id in copies):
                 removed |= {id(zero), id(later)}
@@ -377,6 +379,10 @@ def keep_parts_in_place(stmts, imports):
                 copies.add(later.targets[0].id)
                 fixed.add(later.targets[0].id)
     return _without(stmts, removed)
+
+
+def _adjoint(stmt):
+    return getattr(stmt, "s2s_adjoint", False)
 
 
 def _snapshot_of_part(stmt, imports):

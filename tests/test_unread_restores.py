@@ -142,3 +142,22 @@ def test_a_view_from_any_other_function_keeps_the_put_backs():
     for wrt in (1, (0, 1)):  # (w alone: nothing but the view reads u's values)
         check_gradient(through_einsum, (u0, w), wrt=wrt)
         assert "snapshot(u[" in s2s.source(through_einsum, wrt=wrt)
+
+
+def zero_then_add_back(x):
+    """The user's own `a = y[0]; y[0] = 0.0; ...; y[0] += a`, which the adjoint's
+    take-zero-add-back pattern looks like: it stays as written."""
+    y = x * 1.0
+    a = y[0] * 1.0
+    y[0] = 0.0
+    s = np.sum(y * y)
+    y[0] += a
+    return s + np.sum(y * x)
+
+
+def test_the_users_own_take_zero_add_back_stays():
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=4)
+    value, _ = s2s.value_and_grad(zero_then_add_back)(x)
+    assert value == zero_then_add_back(x)
+    check_gradient(zero_then_add_back, (x,), wrt=0)
