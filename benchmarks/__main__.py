@@ -15,8 +15,8 @@ import sys
 
 from . import (
     api, attention, checkpointing, dask_cluster, generation, gp, gpu, heat, hvp, imports,
-    jacobian, lstm, mlp, nbody, pendulum, pendulum_as_written, recursion, rk4, rk4_as_written,
-    rnn,
+    jacobian, lstm, mlp, nbody, numba_baselines, pendulum, pendulum_as_written, recursion, rk4,
+    rk4_as_written, rnn,
 )
 from .common import ROOT, Result, report
 from .results import chart, compare, record, summary
@@ -27,9 +27,10 @@ WORKLOADS = {
     "imports": imports, "gp": gp, "api": api, "pendulum_as_written": pendulum_as_written,
     "jacobian": jacobian, "nbody": nbody, "rk4": rk4, "rk4_as_written": rk4_as_written,
     "heat": heat, "lstm": lstm, "attention": attention, "dask_cluster": dask_cluster,
+    "numba_baselines": numba_baselines,
 }
-# generation first, before the peers' thread pools exist; hvp, gpu and dask_cluster
-# when named, and gp where SciPy is installed
+# generation first, before the peers' thread pools exist; hvp, gpu, dask_cluster and
+# numba_baselines when named, and gp where SciPy is installed
 DEFAULT = ("generation", "imports", "api", "mlp", "pendulum", "pendulum_as_written", "nbody",
            "rk4", "rk4_as_written", "heat", "rnn", "lstm", "attention", "recursion",
            "checkpointing", "jacobian") + (("gp",) if gp.scipy is not None else ())
