@@ -417,36 +417,34 @@ def fold_negations(stmts, uses):
             if isinstance(stmt, (gast.If,) + LOOPS):
                 setattr(stmt, field, fold_negations(getattr(stmt, field), uses))
         negation = out[-1] if out else None
-        if (negation is not None and getattr(negation, "s2s_adjoint", False)
-                and isinstance(negation, gast.Assign) and isinstance(negation.targets[0], gast.Name)
-                and isinstance(negation.value, gast.UnaryOp)
-                and isinstance(negation.value.op, gast.USub)
-                and uses.get(negation.targets[0].id) == 1
-                and getattr(stmt, "s2s_adjoint", False) and isinstance(stmt, gast.Assign)
-                and isinstance(stmt.value, gast.UnaryOp) and isinstance(stmt.value.op, gast.USub)
-                and _is_name(stmt.value.operand, negation.targets[0].id)):
-            stmt.value = negation.value.operand
+        if not (_read_once_negation(negation, uses) and getattr(stmt, "s2s_adjoint", False)
+                and isinstance(stmt, gast.Assign)):
+            out.append(stmt)
+            continue
+        name, value, negated = negation.targets[0].id, stmt.value, negation.value.operand
+        if (isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub)
+                and _is_name(value.operand, name)):  # `c = -a`
+            stmt.value = negated
             out.pop()
-        elif (negation is not None and getattr(negation, "s2s_adjoint", False)
-                and isinstance(negation, gast.Assign) and isinstance(negation.targets[0], gast.Name)
-                and isinstance(negation.value, gast.UnaryOp)
-                and isinstance(negation.value.op, gast.USub)
-                and isinstance(negation.value.operand, gast.Name)
-                and uses.get(negation.targets[0].id) == 1
-                and getattr(stmt, "s2s_adjoint", False) and isinstance(stmt, gast.Assign)
-                and isinstance(stmt.value, gast.BinOp)):
-            name, value = negation.targets[0].id, stmt.value
-            operand = negation.value.operand
+        elif isinstance(value, gast.BinOp) and isinstance(negated, gast.Name):
             if isinstance(value.op, (gast.Mult, gast.Div)) and _is_name(value.left, name) \
                     and _number(value.right):
-                value.left, value.right = load(operand.id), constant(-value.right.value)
+                value.left, value.right = load(negated.id), constant(-value.right.value)
                 out.pop()
             elif isinstance(value.op, gast.Mult) and _is_name(value.right, name) \
                     and _number(value.left):
-                value.left, value.right = load(operand.id), constant(-value.left.value)
+                value.left, value.right = load(negated.id), constant(-value.left.value)
                 out.pop()
         out.append(stmt)
     return out
+
+
+def _read_once_negation(stmt, uses):
+    """Whether `stmt` is an adjoint's `a = -(...)` whose `a` is read once."""
+    return (stmt is not None and getattr(stmt, "s2s_adjoint", False)
+            and isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.UnaryOp) and isinstance(stmt.value.op, gast.USub)
+            and uses.get(stmt.targets[0].id) == 1)
 
 
 def _is_name(node, name):

@@ -162,6 +162,15 @@ def is_simple(node):
     return isinstance(node, (gast.Name, gast.Constant))
 
 
+def blocks(node):
+    """Every statement list inside `node` (bodies, `else` parts, handlers)."""
+    for inner in walk(node):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(inner, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                yield block
+
+
 def statements(stmts, in_loop=False):
     """(statement, inside a loop?) for every statement, nested ones included, in the
     order they are written."""

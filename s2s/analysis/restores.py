@@ -37,7 +37,7 @@ it (`y[0] = x` before such a loop; `du = np.zeros_like(u); du[1:-1] = ...` in on
 
 import gast
 
-from ..syntax import walk
+from ..syntax import blocks, walk
 from ..templating import is_nondifferentiable
 from .writes import NEW_ARRAYS
 
@@ -47,18 +47,9 @@ def needless_restores(fn, operations):
     for position, stmt in enumerate(fn.body):
         if isinstance(stmt, gast.For) and _counts_by_one(stmt, operations):
             found.update(_in_loop(stmt, fn.body[:position], operations, _first(stmt)))
-    for block in _blocks(fn.body):
+    for block in blocks(fn):
         found.update(_into_new_arrays(block, operations))
     return found
-
-
-def _blocks(body):
-    """`body` and every block inside it."""
-    yield body
-    for stmt in body:
-        for field in ("body", "orelse"):
-            if isinstance(stmt, (gast.For, gast.While, gast.If)):
-                yield from _blocks(getattr(stmt, field))
 
 
 def _into_new_arrays(block, operations):

@@ -32,6 +32,7 @@ import numpy
 
 from .. import runtime
 from ..callees import is_user_function, undecorated
+from ..resolve import meaning
 from ..syntax import appended, parameter_names, statements, walk
 
 SCALAR_ANNOTATIONS = {"float", "int"}
@@ -274,19 +275,8 @@ def _number_expression(node, known, namespace):
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
         return _number_expression(node.operand, known, namespace)
     if isinstance(node, gast.Call) and not node.keywords:
-        function = _global(node.func, namespace)
+        function = meaning(node.func, namespace)
         numeric = getattr(function, "__module__", None) == "math" or (
             isinstance(function, numpy.ufunc) and function.nout == 1)
         return numeric and all(_number_expression(a, known, namespace) for a in node.args)
     return False
-
-
-def _global(node, namespace):
-    """The object a name, or a dotted name, refers to in a module's `namespace`."""
-    if isinstance(node, gast.Name):
-        return namespace.get(node.id, getattr(__builtins__, node.id, None)
-                             if not isinstance(__builtins__, dict) else __builtins__.get(node.id))
-    if isinstance(node, gast.Attribute):
-        owner = _global(node.value, namespace)
-        return getattr(owner, node.attr, None) if owner is not None else None
-    return None

@@ -15,7 +15,7 @@ Other uses of a frozen distribution are left as they are (and refused later, loc
 import gast
 
 from ..resolve import meaning
-from ..syntax import clone, located, walk
+from ..syntax import blocks, clone, located, walk
 
 
 def is_distribution(obj):
@@ -51,7 +51,7 @@ def unfreeze_distributions(fn, source):
             frozen = freezing(call.func.value)
             if frozen is not None:
                 unfrozen(call, frozen)
-    for block in _blocks(fn):  # `dist = norm(mu, sigma)`, then `dist.logpdf(x)`
+    for block in blocks(fn):  # `dist = norm(mu, sigma)`, then `dist.logpdf(x)`
         for i, stmt in enumerate(block):
             frozen = _frozen_binding(stmt, freezing)
             if frozen is None:
@@ -68,15 +68,6 @@ def unfreeze_distributions(fn, source):
                         unfrozen(call, frozen)
     _drop_unread_bindings(fn, freezing)
     return fn
-
-
-def _blocks(fn):
-    """Every statement list of `fn` (bodies, `else` parts, handlers)."""
-    for node in walk(fn):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                yield block
 
 
 def _frozen_binding(stmt, freezing):
@@ -96,7 +87,7 @@ def _binds(stmt):
 def _drop_unread_bindings(fn, freezing):
     """Drop `dist = norm(mu, sigma)` where `dist` is read nowhere any more."""
     read = {n.id for n in walk(fn) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-    for block in list(_blocks(fn)):
+    for block in list(blocks(fn)):
         block[:] = [s for s in block if not (
             _frozen_binding(s, freezing) and _frozen_binding(s, freezing)[0] not in read)
         ] or [gast.Pass()]
