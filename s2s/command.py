@@ -50,6 +50,12 @@ def parser():
         "hvp (gradients and Hessian-vector products)",
     )
     diff.add_argument(
+        "--target", dest="backend", choices=["numpy", "numba"], default="numpy",
+        help="numpy (the default: plain Python calling NumPy, CuPy or Dask) or numba (the "
+        "gradient compiled with numba.njit, for loops over numbers and arrays; needs "
+        "s2s[numba])",
+    )
+    diff.add_argument(
         "--checkpoint", action="store_true",
         help="checkpoint every `for` loop of the function (see s2s.checkpoint): the "
         "gradient keeps about sqrt(n) iterations' values instead of n, and runs each "
@@ -152,6 +158,9 @@ def generated(args):
         wrt = _parameter_names(function, wrt)
     if args.mode != "reverse":
         words += ["--mode", args.mode]
+    backend = getattr(args, "backend", "numpy")
+    if backend != "numpy":
+        words += ["--target", backend]
     if args.checkpoint:
         words.append("--checkpoint")
     for path in args.templates:
@@ -162,7 +171,8 @@ def generated(args):
     if standalone:
         words.append("--standalone")
     module = differentiate(function, wrt, target=args.target, command=shlex.join(words),
-                           mode=args.mode, checkpoint=args.checkpoint, standalone=standalone)
+                           mode=args.mode, checkpoint=args.checkpoint, standalone=standalone,
+                           backend=backend)
     try:  # the file the function is read from, which -o must not overwrite
         module.target_file = inspect.getsourcefile(inspect.unwrap(function))
     except TypeError:

@@ -128,7 +128,7 @@ def _cycle_collection_paused(function):
 @_cycle_collection_paused
 def differentiate(function, wrt=None, target=None, inject=False, command=None,
                   mode="reverse", checkpoint=False, standalone=False, classes=None,
-                  numbers=None):
+                  numbers=None, backend="numpy"):
     """The derivative module of `function` (a Python function): reverse mode
     (`value_and_grad_fn`, `grad_fn`) or forward mode (`jvp_fn`); `checkpoint`: every
     loop of the function checkpointed (s2s/checkpoint.py); `standalone`: the runtime
@@ -136,7 +136,10 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     (s2s/standalone.py; `parts` keep the imports); `classes`: {parameter: the class
     of the object it holds}, where the caller knows it (normalize/methods.py);
     `numbers`: {parameter: "float" or "int"} for those the caller knows hold a number
-    (the Python API, from the call's arguments), read as if annotated so."""
+    (the Python API, from the call's arguments), read as if annotated so; `backend`:
+    "numpy", or "numba" for a gradient numba compiles (numba_target.py)."""
+    if backend == "numba":
+        _check_numba_options(mode, checkpoint, standalone)
     source = function_source(function, target)
     step(f"{source.name}: reading")
     fn = parse_function(source)
@@ -162,6 +165,9 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
     if mode == "hvp":
         return _hvp_module(function, wrt, source, command, checkpoint, standalone)
     callees = Callees(namer)
+    if backend == "numba":
+        return _numba_module(fn, source, wrt, namer, imports, callees, signature, command,
+                             on_numbers if not lifted else {}, classes)
     fn, vjp = _gradient(fn, source, wrt, namer, imports, callees, checkpoint)
     grad = _grad_function(fn, vjp.name, signature, imports)
     grad.s2s_source = source
@@ -187,14 +193,15 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
                       {"value_and_grad": vjp.name, "grad": grad.name}, wrt, standalone)
 
 
-def _gradient(fn, source, wrt, namer, imports, callees, checkpoint):
+def _gradient(fn, source, wrt, namer, imports, callees, checkpoint, per_site=False):
     """(`fn` checked and analysed, its `value_and_grad_fn`): the reverse sweeps of a
-    function whose names are bound (reverse.py), optimized."""
+    function whose names are bound (reverse.py), optimized; `per_site`: a stack of its
+    own for each value kept (tape.py)."""
     fn, operations, active, scalars = _analyse(fn, source, wrt, namer, imports,
                                                checkpoint=checkpoint)
     step(f"{fn.name}: reverse mode")
     vjp = ReverseMode(fn, source, wrt, active, operations, namer, imports, scalars, callees,
-                      needless_restores(fn, operations)).transform()
+                      needless_restores(fn, operations), per_site).transform()
     vjp = optimize(vjp, namer.temporaries, active, set(namer.derivatives.values()),
                    removable=pure_assignments(fn, operations), imports=imports)
     vjp.s2s_source = source
@@ -215,7 +222,7 @@ def _normalized(fn, source, imports, classes):
 
 
 def _version_on_numbers(source, parameters, wrt, imports, callees, classes, checkpoint,
-                        taken):
+                        taken, per_site=False):
     """`value_and_grad_fn_on_numbers`: the gradient made as if `parameters` were
     annotated as numbers ({name: "float" or "int"}, analysis/numbers.py), which undoes
     no broadcasting against them; None where s2s cannot make it (the general version
@@ -236,9 +243,45 @@ def _version_on_numbers(source, parameters, wrt, imports, callees, classes, chec
             return None
         _bind_defaults(fn, source, imports)
         _bind_free_names(fn, source, imports, fresh=False)
-        return _gradient(fn, source, wrt, namer, imports, callees, checkpoint)[1]
+        return _gradient(fn, source, wrt, namer, imports, callees, checkpoint, per_site)[1]
     except S2SError:
         return None
+
+
+def _check_numba_options(mode, checkpoint, standalone):
+    """The numba target makes gradients, of the whole function, importing s2s."""
+    for given, why in ((mode != "reverse", f"--mode {mode}"), (checkpoint, "--checkpoint"),
+                       (standalone, "--standalone")):
+        if given:
+            raise S2SError(f"--target numba makes gradients without {why}: generate "
+                           "that with the NumPy target")
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        raise S2SError("--target numba needs numba: pip install 's2s[numba]'") from None
+
+
+def _numba_module(fn, source, wrt, namer, imports, callees, signature, command, on_numbers,
+                  classes):
+    """The module of the numba target (numba_target.py): the public `value_and_grad_fn`
+    and `grad_fn` in Python, around a gradient numba compiles, which is the version
+    made for numbers where the function has parameters that hold numbers."""
+    from .numba_target import numba_functions
+
+    fn, vjp = _gradient(fn, source, wrt, namer, imports, callees, False, per_site=True)
+    core = vjp
+    if on_numbers:
+        version = _version_on_numbers(source, on_numbers, wrt, imports, callees, classes,
+                                      False, taken={vjp.name}, per_site=True)
+        core = version if version is not None else vjp
+    public, compiled = numba_functions(core, clone(vjp.args), vjp.name, wrt, imports, source)
+    compiled.s2s_source = source
+    grad = _grad_function(fn, public.name, signature, imports)
+    grad.s2s_source = source
+    if command is None:
+        command = f"s2s differentiate {source.target} --wrt {','.join(wrt)} --target numba"
+    return _generated(source, command, imports, callees, [public, grad], [compiled],
+                      {"value_and_grad": public.name, "grad": grad.name}, wrt)
 
 
 def _calls_in_loops(fn, names):

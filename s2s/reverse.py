@@ -50,7 +50,7 @@ from .unread_restores import drop_unread_restores
 class ReverseMode:
     def __init__(
         self, fn, source, wrt, active, operations, namer, imports, scalars=(), callees=None,
-        unrestored=None,
+        unrestored=None, per_site=False,
     ):
         self.fn = fn
         # ids of writes whose overwritten part needs no saving -> whether its adjoint
@@ -87,7 +87,7 @@ class ReverseMode:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and (isinstance(s.value, gast.List) or operations.classify(s.value).key is list)
         }
-        self.tape = Tape(namer, self.shape_only, self.unrestored)
+        self.tape = Tape(namer, self.shape_only, self.unrestored, per_site)
         self.checks_before = []  # checks the forward sweep makes before a call
         # the seed's name: `d_result`, unless a callee has a parameter of that name
         # (a generated gradient, differentiated again)
@@ -133,7 +133,7 @@ class ReverseMode:
     def drop_unread_restores(self, primal, adjoint, returned):
         """Drop the put-backs of arrays whose values the adjoint sweep never reads."""
         drop_unread_restores(primal, adjoint, returned, parameter_names(self.fn),
-                             self.operations, self.imports, self.tape.name)
+                             self.operations, self.imports, self.tape.names)
 
     def checks(self, values=None):
         """`require_scalars(...)` for parameters annotated as numbers, which the

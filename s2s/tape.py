@@ -25,15 +25,20 @@ from .syntax import (
 
 
 class Tape:
-    def __init__(self, namer, shape_only=None, unrestored=()):
+    def __init__(self, namer, shape_only=None, unrestored=(), per_site=False):
         """`shape_only(name, code)`: whether `code` reads `name` only for its shape
         (as `unbroadcast`'s second argument), and the call `shape_of(value)` that
         keeps just that; None to keep values whole.  `unrestored`: the ids of writes
-        that no read of the array in their loop can see (analysis/restores.py)."""
+        that no read of the array in their loop can see (analysis/restores.py).
+        `per_site`: each push and its pop get a stack of their own (`tape_3`), which
+        holds values of one type, as a compiler that types lists needs (numba: see
+        numba_target.py); a function then makes no stack itself."""
         self.namer = namer
         self.shape_only = shape_only
         self.unrestored = unrestored
+        self.per_site = per_site
         self.name = namer.fresh("tape")
+        self.names = {self.name}  # the tape's stacks
         self.used = False
         self.variant = set()  # names whose values change from one loop iteration to the next
         self.rereads = {}  # loop-variant name -> its `x = xs[i]`, read again, not saved
@@ -82,7 +87,8 @@ class Tape:
             restore.append(again)
         names = [n for n in names if n not in self.rereads]
         if names:
-            push, pop = self.push(None), assign(None, self.pop())
+            stack = self.stack()
+            push, pop = self.push(None, stack), assign(None, self.pop(stack))
             if self.shape_only is not None:  # of a value only its shape is read: that
                 pop.s2s_shapes = {n: c for n in names for c in [self.shape_only(n, code)] if c}
             set_saved_names(push, pop, names)
@@ -128,24 +134,36 @@ class Tape:
         """(a statement that keeps `value` for the adjoint sweep, the expression that
         gives it back there): a name in straight-line code, the tape in a loop."""
         if self.depth:
-            return self.push(value), self.pop()
+            stack = self.stack()
+            return self.push(value, stack), self.pop(stack)
         name = self.namer.fresh("overwritten")
         return assign(name, value), load(name)
 
-    def push(self, value):
+    def stack(self):
+        """The name of the stack a push and its pop use: the tape, or with `per_site`
+        a new one."""
+        if not self.per_site:
+            return self.name
+        name = self.namer.fresh("tape")
+        self.names.add(name)
+        return name
+
+    def push(self, value, stack=None):
         """`tape.append(value)`."""
         self.used = True
-        return gast.Expr(value=method_call(self.name, "append", *([value] if value else [])))
+        return gast.Expr(value=method_call(stack or self.name, "append",
+                                           *([value] if value else [])))
 
-    def pop(self):
+    def pop(self, stack=None):
         """`tape.pop()`."""
-        return method_call(self.name, "pop")
+        return method_call(stack or self.name, "pop")
 
     def finish(self, stmts, create=True):
         """`stmts` without the pushes and pops found unneeded, and, with `create`,
-        the tape made first if it is used (a callee's tape is its caller's)."""
+        the tape made first if it is used (a callee's tape is its caller's; stacks
+        per site are made where the code is compiled, numba_target.py)."""
         stmts = _without_dropped(stmts)
-        if create and self.used:
+        if create and self.used and not self.per_site:
             stmts.insert(0, assign(self.name, gast.List(elts=[], ctx=gast.Load())))
         return stmts
 

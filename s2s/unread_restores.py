@@ -45,9 +45,9 @@ NEW_VALUES = NEW_ARRAYS - {list, dict} | {
 }
 
 
-def drop_unread_restores(primal, adjoint, returned, parameters, operations, imports, tape):
+def drop_unread_restores(primal, adjoint, returned, parameters, operations, imports, stacks):
     """Mark the pairs to drop (see the module's docstring); `parameters`: the
-    function's parameter names; `tape`: the tape's name."""
+    function's parameter names; `stacks`: the names of the tape's stacks."""
     pairs = {}
     for stmt in _statements(primal + adjoint):
         if getattr(stmt, "s2s_restores", None):
@@ -62,7 +62,7 @@ def drop_unread_restores(primal, adjoint, returned, parameters, operations, impo
         first = next(i for i, stmt in enumerate(adjoint)
                      if any(getattr(s, "s2s_restores", None) == base
                             for s in _statements([stmt])))
-        if _escapes(shared, primal, calls, tape) or _read(shared, adjoint[first:], returned,
+        if _escapes(shared, primal, calls, stacks) or _read(shared, adjoint[first:], returned,
                                                           calls):
             continue
         for stmt in marked:
@@ -167,7 +167,7 @@ def _views_of(value, calls):
     return set()
 
 
-def _escapes(shared, primal, calls, tape):
+def _escapes(shared, primal, calls, stacks):
     """Whether the forward sweep uses a name of `shared` other than by indexing it,
     in arithmetic, as a NumPy function's or helper's argument, or pushing it."""
     for stmt in _statements(primal):
@@ -176,7 +176,7 @@ def _escapes(shared, primal, calls, tape):
             if _mentions(header, shared):
                 return True
             continue
-        if _pushed(stmt, tape):
+        if _pushed(stmt, stacks):
             continue
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
@@ -223,13 +223,13 @@ def _operand(node, shared, calls):
     return isinstance(node, (gast.Name, gast.Constant)) or _fine(node, shared, calls)
 
 
-def _pushed(stmt, tape):
-    """`tape.append(...)`: what it pushes is popped into names the adjoint's reads
+def _pushed(stmt, stacks):
+    """`tape.append(...)` (onto one of `stacks`): what it pushes is popped into names the adjoint's reads
     are checked by."""
     call = stmt.value if isinstance(stmt, gast.Expr) else None
     return (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
             and call.func.attr == "append" and isinstance(call.func.value, gast.Name)
-            and call.func.value.id == tape)
+            and call.func.value.id in stacks)
 
 
 def _read(shared, adjoint, returned, calls):

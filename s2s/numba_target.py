@@ -1,0 +1,309 @@
+"""The numba target: a generated gradient as a function numba compiles, and the Python
+function that checks its arguments, runs it and gives its results their types.
+
+In: the gradient function (gast, optimized), made with a stack of its own for each
+value it keeps (tape.py's `per_site`), and the public signature.  Out: the function
+numba compiles, `value_and_grad_fn_compiled`, and the public `value_and_grad_fn` that
+calls it.  Between them:
+- each stack is made first, `tape_3 = []`: numba types a list by what is appended to
+  it, and a stack of numbers is a list numba keeps as an array that it grows;
+- `for i in reversed(range(a, b))` becomes `for i in range(b - 1, a - 1, -1)`;
+- `np.zeros_like(a, shape=s)` becomes `np.zeros(s, a.dtype)`;
+- the number checks (`require_scalars`), the conversion of lists of numbers to arrays
+  and the casts of the gradients to their parameters' types (`cast_like`) run in
+  Python, in the public function;
+- everything else is the NumPy target's code: its runtime helpers have numba versions
+  (runtime/compiled.py).
+What numba cannot compile (objects, dicts, calls of the user's functions, `with`,
+`try`, NumPy functions numba lacks) is refused here, at the user's line.
+"""
+
+import builtins
+import math
+
+import gast
+import numpy
+
+from . import runtime
+from .errors import Unsupported, error_at
+from .markup import is_comment
+from .syntax import appended, clone, load, popped, store, walk
+
+# what numba compiles of Python, math and NumPy (numba's documentation, "Supported
+# Python features" and "Supported NumPy features"), as the generated code calls it
+_BUILTINS = {getattr(builtins, n) for n in (
+    "range", "len", "abs", "min", "max", "float", "int", "bool", "round", "sum", "list",
+    "print", "divmod", "pow",
+)}
+_MATH = {getattr(math, n) for n in (
+    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "copysign", "cos",
+    "cosh", "degrees", "erf", "erfc", "exp", "expm1", "fabs", "floor", "gamma", "hypot",
+    "isfinite", "isinf", "isnan", "lgamma", "log", "log10", "log1p", "log2", "pow",
+    "radians", "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
+)}
+_NUMPY = {getattr(numpy, n) for n in (
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh",
+    "arcsinh", "arccosh", "arctanh", "exp", "exp2", "expm1", "log", "log2", "log10",
+    "log1p", "sqrt", "cbrt", "square", "power", "abs", "absolute", "fabs", "sign",
+    "negative", "reciprocal", "maximum", "minimum", "fmax", "fmin", "floor", "ceil",
+    "trunc", "rint", "hypot", "where", "clip", "sum", "prod", "mean", "var", "std",
+    "min", "max", "amin", "amax", "argmin", "argmax", "dot", "vdot", "outer", "zeros",
+    "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "copy",
+    "arange", "linspace", "concatenate", "stack", "hstack", "vstack", "reshape",
+    "transpose", "diag", "eye", "identity", "cumsum", "cumprod", "diff", "sort", "argsort",
+    "isnan", "isfinite", "isinf", "all", "any", "count_nonzero", "array", "asarray",
+    "ascontiguousarray", "trace", "real", "imag", "conj", "add", "subtract", "multiply",
+    "divide", "true_divide", "logaddexp", "float64", "float32", "int64",
+) if hasattr(numpy, n)}
+_HELPERS = {runtime.shape_of, runtime.unbroadcast, runtime.zeros_like, runtime.snapshot,
+            runtime.writable_like, runtime.expand_reduced, runtime.indexable,
+            runtime.elementwise.one_over_one_plus_exp}
+_METHODS = {"copy", "sum", "mean", "reshape", "ravel", "dot", "transpose", "astype",
+            "append", "pop", "max", "min", "prod", "any", "all", "fill", "item", "cumsum",
+            "flatten", "conj", "argmax", "argmin"}
+_ATTRIBUTES = {"shape", "T", "size", "ndim", "dtype", "real", "imag"}
+_ENTRY_CHECKS = (runtime.require_scalars, runtime.require_number_lists)
+
+
+def numba_functions(core, signature, name, wrt, imports, source):
+    """(the public `value_and_grad_fn`, the function numba compiles) from `core`, the
+    gradient (renamed `<name>_compiled`), for a function whose public signature is
+    `signature` (gast arguments, with `d_result`)."""
+    from .runtime import compiled as compiled_helpers
+
+    objects = _Objects(imports, {n.id for n in walk(core) if isinstance(n, gast.Name)
+                                 and not isinstance(n.ctx, gast.Load)})
+    checks = []
+    while core.body and _calls(core.body[0], _ENTRY_CHECKS, objects):
+        checks.append(core.body.pop(0))
+    lists = [kw.arg for c in checks if _calls(c, [runtime.require_number_lists], objects)
+             for kw in c.value.keywords]
+    casts, core.body[-1] = _returned_casts(core.body[-1], objects)
+    _refuse_what_numba_lacks(core, objects, source)
+    _lower(core, objects)
+    _make_stacks(core)
+    params = [a.id for a in core.args.posonlyargs + core.args.args + core.args.kwonlyargs]
+    core.args = gast.arguments(
+        args=[store(p) for p in params], posonlyargs=[], vararg=None, kwonlyargs=[],
+        kw_defaults=[], kwarg=None, defaults=[],
+    )
+    core.returns = None
+    core.name = f"{name}_compiled"
+    core.decorator_list = [imports.reference(compiled_helpers.compiled)]
+
+    arrays = imports.reference(compiled_helpers.number_array)
+    args = [gast.Call(func=clone(arrays), args=[load(p)], keywords=[]) if p in lists
+            else load(p) for p in params]
+    run = gast.Call(func=imports.reference(compiled_helpers.run_compiled),
+                    args=[load(core.name)] + args, keywords=[])
+    value, grads = imports.namer.fresh("value"), imports.namer.fresh("grads")
+    body = checks + [gast.Assign(
+        targets=[gast.Tuple(elts=[store(value), store(grads)], ctx=gast.Store())],
+        value=run, type_comment=None,
+    )]
+    if casts is None:
+        body.append(gast.Return(value=gast.Tuple(elts=[load(value), load(grads)],
+                                                 ctx=gast.Load())))
+    else:
+        names = [imports.namer.fresh(f"d{p}") for p in wrt]
+        if len(casts) == 1:
+            body.append(gast.Assign(targets=[store(names[0])], value=load(grads),
+                                    type_comment=None))
+        else:
+            body.append(gast.Assign(
+                targets=[gast.Tuple(elts=[store(n) for n in names], ctx=gast.Store())],
+                value=load(grads), type_comment=None))
+        for cast, n in zip(casts, names):
+            cast.args[0] = load(n)
+        returned = casts[0] if len(casts) == 1 else gast.Tuple(elts=casts, ctx=gast.Load())
+        body.append(gast.Return(value=gast.Tuple(elts=[load(value), returned],
+                                                 ctx=gast.Load())))
+    public = gast.FunctionDef(
+        name=name, args=signature, body=body, decorator_list=[], returns=None,
+        type_comment=None, type_params=[],
+    )
+    return public, core
+
+
+class _Objects:
+    """What the names of the generated code mean (imports.py's names)."""
+
+    def __init__(self, imports, local):
+        self.imports = imports
+        self.local = local  # the function's own names
+
+    def of(self, node):
+        """The object a name or `module.attr` means, or None (a value of the code)."""
+        if isinstance(node, gast.Name):
+            if node.id in self.local:
+                return None
+            found = self.imports.object_named(node.id)
+            return found if found is not None else getattr(builtins, node.id, None)
+        if isinstance(node, gast.Attribute):
+            base = self.of(node.value)
+            if base is not None:
+                return getattr(base, node.attr, None)
+        return None
+
+
+def _calls(stmt, functions, objects):
+    return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
+            and any(objects.of(stmt.value.func) is f for f in functions))
+
+
+def _returned_casts(stmt, objects):
+    """(the `cast_like(...)` calls of `return (value, grads)`, or None where the
+    gradients are not cast, the return statement without them)."""
+    value, grads = stmt.value.elts
+    items = grads.elts if isinstance(grads, gast.Tuple) else [grads]
+    if not all(isinstance(i, gast.Call) and objects.of(i.func) is runtime.cast_like
+               for i in items):
+        return None, stmt
+    bare = [clone(i.args[0]) for i in items]
+    grads = bare[0] if len(bare) == 1 else gast.Tuple(elts=bare, ctx=gast.Load())
+    stmt.value = gast.Tuple(elts=[value, grads], ctx=gast.Load())
+    return items, stmt
+
+
+def _refuse_what_numba_lacks(fn, objects, source):
+    """An `Unsupported` error at the user's line for the first thing in `fn` numba does
+    not compile."""
+    line = [fn]  # the statement that has the latest line of the user's
+
+    def refuse(what):
+        raise error_at(line[0], f"--target numba: {what} is not supported by numba's "
+                       "nopython mode (generate the NumPy target instead)", source,
+                       Unsupported)
+
+    for stmt in _statements(fn.body):
+        if getattr(stmt, "lineno", None) is not None:
+            line[0] = stmt
+        if is_comment(stmt):
+            continue
+        if isinstance(stmt, (gast.With, gast.Try, gast.AsyncWith)):
+            refuse("`with` and `try`")
+        for node in _own_nodes(stmt):
+            if isinstance(node, (gast.Dict, gast.DictComp)):
+                refuse("a dict")
+            if isinstance(node, (gast.Set, gast.SetComp)):
+                refuse("a set")
+            if isinstance(node, gast.Constant) and isinstance(node.value, (str, bytes)):
+                refuse(f"the string {node.value!r}")
+            if isinstance(node, gast.Call):
+                _check_call(node, objects, refuse)
+            elif isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Load):
+                if objects.of(node.value) is None and node.attr not in _ATTRIBUTES | _METHODS:
+                    refuse(f"the attribute `.{node.attr}` (of an object)")
+
+
+def _check_call(node, objects, refuse):
+    func = node.func
+    if isinstance(func, gast.Attribute) and objects.of(func.value) is None:
+        if func.attr not in _METHODS:
+            refuse(f"the method `.{func.attr}()`")
+        return
+    if isinstance(func, gast.Name) and func.id == "reversed":
+        if not (len(node.args) == 1 and isinstance(node.args[0], gast.Call)
+                and isinstance(node.args[0].func, gast.Name) and node.args[0].func.id == "range"):
+            refuse("`reversed` of anything but a range")
+        return
+    function = objects.of(func)
+    if function is None:
+        name = func.id if isinstance(func, gast.Name) else "this function"
+        if isinstance(func, gast.Name) and func.id.startswith(("forward_", "adjoint_")):
+            refuse("a call of a function of yours (numba would need it compiled too)")
+        refuse(f"a call of {name}")
+    if function in _BUILTINS | _MATH | _NUMPY | _HELPERS:
+        if function is runtime.expand_reduced and (len(node.args) > 2 or node.keywords):
+            refuse("the derivative of a reduction along an axis")
+        if function is numpy.zeros_like and any(k.arg not in ("shape", "dtype")
+                                                for k in node.keywords):
+            refuse("np.zeros_like with other keywords than shape and dtype")
+        return
+    name = getattr(function, "__qualname__", None) or getattr(function, "__name__", "")
+    module = getattr(function, "__module__", None) or ""
+    if module.startswith("s2s"):
+        refuse(f"the derivative helper {name}")
+    refuse(f"{module + '.' if module else ''}{name}")
+
+
+def _own_nodes(stmt):
+    """The nodes of `stmt` but those of the statements it holds."""
+    if isinstance(stmt, gast.For):
+        return [*walk(stmt.target), *walk(stmt.iter)]
+    if isinstance(stmt, (gast.If, gast.While)):
+        return list(walk(stmt.test))
+    return list(walk(stmt))
+
+
+def _statements(body):
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse", "finalbody"):
+            yield from _statements(getattr(stmt, field, None) or [])
+
+
+def _lower(fn, objects):
+    """`reversed(range(...))` and `np.zeros_like(a, shape=s)` in forms numba takes."""
+    for node in walk(fn):
+        if isinstance(node, gast.For) and isinstance(node.iter, gast.Call) \
+                and isinstance(node.iter.func, gast.Name) and node.iter.func.id == "reversed":
+            node.iter = _backwards(node.iter.args[0])
+        if isinstance(node, gast.Call) and objects.of(node.func) is numpy.zeros_like:
+            shape = next((k.value for k in node.keywords if k.arg == "shape"), None)
+            if shape is not None:
+                dtype = next((k.value for k in node.keywords if k.arg == "dtype"), None)
+                if dtype is None:
+                    dtype = gast.Attribute(value=clone(node.args[0]), attr="dtype",
+                                           ctx=gast.Load())
+                node.func = gast.Attribute(value=clone(node.func.value), attr="zeros",
+                                           ctx=gast.Load())
+                node.args, node.keywords = [shape, dtype], []
+
+
+def _backwards(counting):
+    """`range(...)` counting down the numbers `counting`, a `range(...)`, counts up."""
+    args = counting.args
+    if len(args) == 1:
+        start, stop = gast.Constant(value=0, kind=None), args[0]
+    else:
+        start, stop = args[0], args[1]
+    if len(args) == 3:
+        # the last number it gives: start + (len - 1) * step
+        count = gast.Call(func=load("len"), args=[clone(counting)], keywords=[])
+        last = gast.BinOp(left=clone(start), op=gast.Add(), right=gast.BinOp(
+            left=gast.BinOp(left=count, op=gast.Sub(), right=gast.Constant(value=1, kind=None)),
+            op=gast.Mult(), right=clone(args[2])))
+        return gast.Call(func=load("range"), args=[
+            last, gast.BinOp(left=clone(start), op=gast.Sub(), right=clone(args[2])),
+            gast.UnaryOp(op=gast.USub(), operand=clone(args[2]))], keywords=[])
+    return gast.Call(func=load("range"), args=[
+        _minus_one(stop), _minus_one(start),
+        gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=1, kind=None))], keywords=[])
+
+
+def _minus_one(node):
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return gast.Constant(value=node.value - 1, kind=None)
+    return gast.BinOp(left=clone(node), op=gast.Sub(), right=gast.Constant(value=1, kind=None))
+
+
+def _make_stacks(fn):
+    """`tape_3 = []` first, for each stack the function pushes on and never binds."""
+    bound = {a.id for a in fn.args.posonlyargs + fn.args.args}
+    bound |= {n.id for n in walk(fn) if isinstance(n, gast.Name)
+              and isinstance(n.ctx, gast.Store)}
+    stacks = []
+    for node in walk(fn):
+        found = appended(node) if isinstance(node, gast.Expr) else None
+        name = found[0] if found else (popped(node) if isinstance(node, gast.Assign) else None)
+        if name and name not in bound and name not in stacks:
+            stacks.append(name)
+    made = [gast.Assign(targets=[store(s)], value=gast.List(elts=[], ctx=gast.Load()),
+                        type_comment=None) for s in sorted(stacks, key=_natural)]
+    fn.body[:0] = made
+
+
+def _natural(name):
+    head, _, number = name.rpartition("_")
+    return (head, int(number)) if number.isdigit() else (name, -1)

@@ -1,0 +1,183 @@
+"""What a module generated with `--target numba` imports besides the runtime: the
+decorator that compiles its gradient, the call that runs it, and numba versions of the
+runtime helpers that gradient calls.
+
+The compiled function is the same Python source as the NumPy target's, with a stack of
+its own for each value it keeps (s2s/numba_target.py).  It calls `unbroadcast`,
+`zeros_like`, ... from `s2s.runtime` by name; numba compiles those calls with the
+versions registered here (`numba.extending.overload`), one per kind of argument
+(numbers, arrays, what `shape_of` keeps), and Python runs the originals.  So the
+function still runs as plain Python, which is how an error raised in compiled code is
+found again at its line (`run_compiled`).
+"""
+
+import numpy
+
+try:
+    import numba
+    from numba import types
+    from numba.core.errors import TypingError
+    from numba.extending import overload
+except ImportError as error:  # pragma: no cover - the message is the point
+    raise ImportError(
+        "this module was generated with `--target numba`, which needs numba: "
+        "pip install 's2s[numba]' (or generate it again without --target)"
+    ) from error
+
+from . import expand_reduced, indexable, shape_of, snapshot, unbroadcast, writable_like
+from . import zeros_like
+from .elementwise import one_over_one_plus_exp
+
+
+def compiled(function):
+    """`function` compiled by numba (nopython mode), its machine code kept in numba's
+    cache beside the module where the module is a file, so that a later process does
+    not compile it again."""
+    try:
+        return numba.njit(cache=True)(function)
+    except RuntimeError:  # (no file to keep a cache beside: an API module)
+        return numba.njit(function)
+
+
+def run_compiled(function, *args):
+    """`function(*args)` for a function `compiled` made.  numba's errors name no line;
+    so where the compiled code raises, the same function runs again as Python, which
+    raises the error at its line (and `with_source_notes` notes the user's line)."""
+    try:
+        return function(*args)
+    except TypingError as exc:
+        kinds = ", ".join(str(numba.typeof(a)) for a in args)
+        first = str(exc).strip().splitlines()
+        reason = next((line for line in first if line and not line.startswith("Failed")), "")
+        raise TypeError(
+            f"numba cannot compile {function.py_func.__name__} for arguments of types "
+            f"({kinds}): {reason}"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - raised again below, from Python if it can
+        error = exc
+    function.py_func(*args)
+    raise error
+
+
+def number_array(values):
+    """A list (or tuple) of numbers as the float64 array the compiled code indexes."""
+    return numpy.asarray(values, dtype=numpy.float64)
+
+
+# -- the runtime's helpers, for numba -----------------------------------------------
+
+def _is_number(t):
+    return isinstance(t, (types.Number, types.Boolean))
+
+
+def _is_kept_shape(t):
+    """What `shape_of` keeps of an array: (shape, an empty array of its dtype)."""
+    return (isinstance(t, types.BaseTuple) and len(t) == 2
+            and isinstance(t[0], types.BaseTuple) and isinstance(t[1], types.Array))
+
+
+@overload(shape_of)
+def _shape_of(x):
+    if isinstance(x, types.Array):
+        # the shape, and the dtype in an empty array (numba has no dtype values to keep)
+        return lambda x: (x.shape, numpy.empty(0, x.dtype))
+    return lambda x: x
+
+
+@numba.njit
+def _summed_to(g, shape):
+    """`g` summed over the axes that broadcasting added (leading) or stretched (of
+    length 1 in `shape`) to give an array of `shape`."""
+    out = numpy.zeros(shape, g.dtype)
+    flat_out = out.reshape(out.size)
+    flat_g = numpy.ascontiguousarray(g).reshape(g.size)
+    gshape = g.shape
+    offset = len(gshape) - len(shape)
+    for j in range(flat_g.size):
+        rest, k, stride = j, 0, 1
+        for a in range(len(gshape) - 1, offset - 1, -1):
+            i = rest % gshape[a]
+            rest //= gshape[a]
+            n = shape[a - offset]
+            if n != 1:
+                k += i * stride
+            stride *= n
+        flat_out[k] += flat_g[j]
+    return out
+
+
+def _target_shape(x):
+    """How the numba versions read the shape of `x`: an array or a kept shape."""
+    if isinstance(x, types.Array):
+        return lambda x: x.shape
+    return lambda x: x[0]
+
+
+@overload(unbroadcast)
+def _unbroadcast(g, x):
+    if _is_number(x):
+        if isinstance(g, types.Array):
+            return lambda g, x: g.sum()
+        return lambda g, x: g
+    if not (isinstance(x, types.Array) or _is_kept_shape(x)):
+        return None
+    shape = numba.njit(_target_shape(x))
+    ndim = x.ndim if isinstance(x, types.Array) else len(x[0])
+    if _is_number(g) or g.ndim < ndim:
+        return lambda g, x: g + numpy.zeros(shape(x))
+
+    def impl(g, x):
+        if g.shape == shape(x):
+            return g
+        return _summed_to(g, shape(x))
+    return impl if g.ndim == ndim else (lambda g, x: _summed_to(g, shape(x)))
+
+
+@overload(zeros_like)
+def _zeros_like(x):
+    if _is_number(x):
+        return lambda x: 0.0
+    if isinstance(x, types.Array):
+        return lambda x: numpy.zeros_like(x)
+    if _is_kept_shape(x):
+        return lambda x: numpy.zeros(x[0], x[1].dtype)
+    if isinstance(x, types.List):
+        return lambda x: [0.0] * len(x)
+    return None
+
+
+@overload(snapshot)
+def _snapshot(part):
+    if isinstance(part, types.Array):
+        return lambda part: part.copy()
+    return lambda part: part
+
+
+@overload(writable_like)
+def _writable_like(g, x):
+    if isinstance(x, types.Array):
+        return lambda g, x: g + numpy.zeros_like(x)
+    if _is_number(x):
+        return lambda g, x: g
+    return None
+
+
+@overload(expand_reduced)
+def _expand_reduced(g, x, axis=None, keepdims=False):
+    if not (axis is None or isinstance(axis, (types.NoneType, types.Omitted))):
+        return None  # (refused where the module is made: numba_target.py)
+    if isinstance(x, types.Array):
+        return lambda g, x, axis=None, keepdims=False: g + numpy.zeros_like(x)
+    return lambda g, x, axis=None, keepdims=False: g
+
+
+@overload(indexable)
+def _indexable(sequence):
+    if isinstance(sequence, (types.Array, types.List)):
+        return lambda sequence: sequence
+    return None
+
+
+@overload(one_over_one_plus_exp)
+def _one_over_one_plus_exp(x):
+    return lambda x: 1.0 / (1.0 + numpy.exp(x))
