@@ -233,12 +233,13 @@ def _forget(function_id):
     return drop
 
 
-def _compile(f, names, mode="reverse", args=None, kwargs=None):
+def _compile(f, names, mode="reverse", args=None, kwargs=None, backend="numpy"):
     """The generated module and function for `f`; given the call's arguments, made
-    for the classes of the objects among them."""
+    for the classes of the objects among them; `backend`: "numpy", or "numba" for
+    a gradient numba compiles (numba_target.py)."""
     with _compiled_lock:  # (threads compile one at a time, and see one cache)
         call = (args, kwargs or {}) if args is not None else None
-        return _compiled_for(_code(f), names, mode, call)
+        return _compiled_for(_code(f), names, mode, call, backend)
 
 
 def _argument_types(args, kwargs):
@@ -292,13 +293,13 @@ def _classes(f, args, kwargs):
                  for name, value in bound.items())
 
 
-def _compiled_for(f, names, mode, call=None):
+def _compiled_for(f, names, mode, call=None, backend="numpy"):
     """`call`: (args, kwargs) of the call it is compiled for, whose objects' classes
     it is made for (normalize/methods.py), or None."""
     # (the file too: generated functions of one name and text, made for different
     # `wrt`, call different functions)
     filename = getattr(getattr(f, "__code__", None), "co_filename", None)
-    key = (id(f), f.__module__, f.__qualname__, filename, _cells(f), names, mode,
+    key = (id(f), f.__module__, f.__qualname__, filename, _cells(f), names, mode, backend,
            registry_state(), _argument_types(*call) if call is not None else ())
     if key in _compiled:
         generated, _, sources = _compiled[key]
@@ -309,11 +310,13 @@ def _compiled_for(f, names, mode, call=None):
     if key not in _compiled:
         target = f"{f.__module__}.{f.__qualname__}" if f.__module__ else f.__qualname__
         api = "value_and_grad" if mode == "reverse" else "jvp"
-        command = f"s2s.{api}({target}, wrt={names!r})"
+        command = f"s2s.{api}({target}, wrt={names!r}" + (
+            f", target={backend!r})" if backend != "numpy" else ")")
         classes = dict(_classes(f, *call)) if call is not None else {}
         numbers = _numbers(f, *call) if call is not None else {}
         generated = differentiate(f, names, target=target, inject=True, command=command,
-                                  mode=mode, classes=classes, numbers=numbers)
+                                  mode=mode, classes=classes, numbers=numbers,
+                                  backend=backend)
         # one file per derivative: tracebacks of each must find its own lines
         kind = "derivative" if mode == "reverse" else "forward derivative"
         filename = f"<s2s generated: {kind} of {target} wrt {','.join(names)}>"
@@ -389,7 +392,7 @@ def _aux_seed(f, value):
     return zeros(value[1])
 
 
-def value_and_grad(f, wrt=None, *, argnums=None, has_aux=False):
+def value_and_grad(f, wrt=None, *, argnums=None, has_aux=False, target="numpy"):
     """`f`'s value and gradient: `value_and_grad(f, wrt)(*args) -> (value, grads)`.
 
         value, dw = s2s.value_and_grad(loss)(w, x, y)
@@ -404,15 +407,19 @@ def value_and_grad(f, wrt=None, *, argnums=None, has_aux=False):
     is of `value`, aux carries none and is returned as `((value, aux), grads)`
     (`f` runs once more, to learn aux's structure).  The compiled function also
     takes `d_result=` (the adjoint of the result, 1.0 by default: another value gives
-    a vector-Jacobian product, see `vjp`).
+    a vector-Jacobian product, see `vjp`).  `target="numba"`: the gradient is
+    compiled with numba (as `s2s differentiate --target numba` makes it), for
+    loops over numbers and arrays; what numba cannot compile is refused.
     """
     names, single = _wrt_tuple(f, wrt, argnums)
     function, *bound = _unpartial(f)
+    _check_target(target)
 
     @_wrapping(f, "value_and_grad")
     def run(*args, **kwargs):
         args, kwargs = _bind(bound, args, kwargs)
-        generated, compiled = _compile(function, names, args=args, kwargs=kwargs)
+        generated, compiled = _compile(function, names, args=args, kwargs=kwargs,
+                                       backend=target)
         _check_kinds(function, names, args, kwargs)
         if has_aux:
             seed = kwargs.pop("d_result", 1.0)
@@ -431,9 +438,14 @@ def value_and_grad(f, wrt=None, *, argnums=None, has_aux=False):
     if has_aux:
         run.s2s_api = "value_and_grad(..., has_aux=True)"
     else:
-        run.s2s_generated_function = lambda: _compile(function, names)[1]
+        run.s2s_generated_function = lambda: _compile(function, names, backend=target)[1]
     run.s2s_bound = tuple(bound) if any(bound) else None
     return run
+
+
+def _check_target(target):
+    if target not in ("numpy", "numba"):
+        raise ValueError(f"target={target!r}: expected 'numpy' or 'numba'")
 
 
 def _require_real_result(f, value, api):
@@ -481,7 +493,7 @@ def _check_kinds(f, names, args, kwargs):
             )
 
 
-def grad(f, wrt=None, *, argnums=None, has_aux=False):
+def grad(f, wrt=None, *, argnums=None, has_aux=False, target="numpy"):
     """`f`'s gradient: `grad(f, wrt)(*args) -> grads`.
 
         dw = s2s.grad(loss)(w, x, y)                          # the first parameter
@@ -492,9 +504,10 @@ def grad(f, wrt=None, *, argnums=None, has_aux=False):
         dw, aux = s2s.grad(loss_and_stats, has_aux=True)(w, x, y)
 
     `f`'s result must be a number (see `value_and_grad` for `wrt`, `argnums`,
-    `has_aux`, and `vjp` for an array result).
+    `has_aux`, `target`, and `vjp` for an array result).
     """
-    value_and_grad_f = value_and_grad(f, wrt, argnums=argnums, has_aux=has_aux)
+    value_and_grad_f = value_and_grad(f, wrt, argnums=argnums, has_aux=has_aux,
+                                      target=target)
     names, _ = _wrt_tuple(f, wrt, argnums)
     function, *bound = _unpartial(f)
 
@@ -514,7 +527,8 @@ def grad(f, wrt=None, *, argnums=None, has_aux=False):
     if has_aux:
         run.s2s_api = "grad(..., has_aux=True)"
     else:
-        run.s2s_generated_function = lambda: _generated_function(function, names, "grad")
+        run.s2s_generated_function = lambda: _generated_function(function, names, "grad",
+                                                                 backend=target)
     run.s2s_bound = tuple(bound) if any(bound) else None
     return run
 
@@ -549,8 +563,8 @@ def vjp(f, wrt=None):
     return run
 
 
-def _generated_function(f, names, role, args=None, kwargs=None):
-    generated, compiled = _compile(f, names, args=args, kwargs=kwargs)
+def _generated_function(f, names, role, args=None, kwargs=None, backend="numpy"):
+    generated, compiled = _compile(f, names, args=args, kwargs=kwargs, backend=backend)
     return notes.unwrapped(compiled).__globals__[generated.functions[role]]
 
 

@@ -20,11 +20,13 @@ What numba cannot compile (objects, dicts, calls of the user's functions, `with`
 
 import builtins
 import math
+import re
 
 import gast
 import numpy
 
 from . import runtime
+from .callees import is_user_function
 from .errors import Unsupported, error_at
 from .markup import is_comment
 from .syntax import appended, clone, load, popped, store, walk
@@ -76,10 +78,15 @@ def numba_functions(core, signature, name, wrt, imports, source):
     checks = []
     while core.body and _calls(core.body[0], _ENTRY_CHECKS, objects):
         checks.append(core.body.pop(0))
+    # lists of numbers given: arrays in the compiled code, whose slices are views and
+    # whose adjoints add as arrays do (a list's `+` would concatenate)
     lists = [kw.arg for c in checks if _calls(c, [runtime.require_number_lists], objects)
              for kw in c.value.keywords]
+    lists += [a.id for a in core.args.posonlyargs + core.args.args + core.args.kwonlyargs
+              if a.annotation is not None and _annotated_list(a.annotation) and a.id not in lists]
     casts, core.body[-1] = _returned_casts(core.body[-1], objects)
     _refuse_what_numba_lacks(core, objects, source)
+    _refuse_lists_as_wholes(core, objects, source, set(lists))
     _lower(core, objects)
     _make_stacks(core)
     params = [a.id for a in core.args.posonlyargs + core.args.args + core.args.kwonlyargs]
@@ -168,7 +175,7 @@ def _returned_casts(stmt, objects):
 def _refuse_what_numba_lacks(fn, objects, source):
     """An `Unsupported` error at the user's line for the first thing in `fn` numba does
     not compile."""
-    line = [fn]  # the statement that has the latest line of the user's
+    line = [_at_line(source.first_line)]  # where the latest statement comes from
 
     def refuse(what):
         raise error_at(line[0], f"--target numba: {what} is not supported by numba's "
@@ -176,8 +183,7 @@ def _refuse_what_numba_lacks(fn, objects, source):
                        Unsupported)
 
     for stmt in _statements(fn.body):
-        if getattr(stmt, "lineno", None) is not None:
-            line[0] = stmt
+        line[0] = _where(stmt, line[0])
         if is_comment(stmt):
             continue
         if isinstance(stmt, (gast.With, gast.Try, gast.AsyncWith)):
@@ -222,9 +228,103 @@ def _check_call(node, objects, refuse):
         return
     name = getattr(function, "__qualname__", None) or getattr(function, "__name__", "")
     module = getattr(function, "__module__", None) or ""
+    if is_user_function(getattr(function, "primal", function)) or isinstance(function, type):
+        refuse(f"a call of your {'class' if isinstance(function, type) else 'function'} "
+               f"{name} (numba would need it compiled too)")
     if module.startswith("s2s"):
         refuse(f"the derivative helper {name}")
     refuse(f"{module + '.' if module else ''}{name}")
+
+
+def _where(stmt, last):
+    """The node an error at `stmt` is located at: `stmt`, where it is the user's, or
+    the line its `# d of: ... (file.py:12)` comment names, for derivative code."""
+    if getattr(stmt, "lineno", None) is not None:
+        return stmt
+    if is_comment(stmt):
+        found = re.search(r":(\d+)\)$", stmt.value.args[0].value)
+        if found:
+            return _at_line(int(found.group(1)))
+    return last
+
+
+def _at_line(line):
+    node = gast.Pass()
+    node.lineno = line
+    return node
+
+
+def _annotated_list(annotation):
+    base = annotation.value if isinstance(annotation, gast.Subscript) else annotation
+    return isinstance(base, gast.Name) and base.id in ("list", "List")
+
+
+def _refuse_lists_as_wholes(fn, objects, source, given):
+    """Lists the function makes stay lists in numba, where `+` concatenates them and a
+    slice is a copy, while an adjoint list adds item by item (runtime.AdjointList): a
+    list, or its adjoint, added, multiplied or updated through a slice is refused (the
+    lists of numbers given, `given`, are arrays there)."""
+    lists = set()
+    made = {builtins.list, runtime.zeros_like, runtime.indexable, runtime.snapshot}
+    grew = True
+    while grew:
+        grew = False
+        for node in walk(fn):
+            if not (isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name)):
+                continue
+            value, name = node.value, node.targets[0].id
+            is_list = (
+                isinstance(value, gast.List)
+                or isinstance(value, gast.BinOp) and _repeats(value, lists)
+                or isinstance(value, gast.Name) and value.id in lists
+                or isinstance(value, gast.Call) and objects.of(value.func) in made
+                and bool(value.args) and (objects.of(value.func) is builtins.list or (
+                    isinstance(value.args[0], gast.Name) and value.args[0].id in lists))
+                or isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute)
+                and value.func.attr == "copy" and isinstance(value.func.value, gast.Name)
+                and value.func.value.id in lists
+            )
+            if is_list and name not in lists and name not in given:
+                lists.add(name)
+                grew = True
+    if not lists:
+        return
+    line = [_at_line(source.first_line)]
+
+    def refuse(name):
+        raise error_at(line[0], f"--target numba: the list `{name}`, or its adjoint, is "
+                       "added or written through a slice, which numba does as Python "
+                       "lists do (`+` concatenates, a slice is a copy): use an array, or "
+                       "the NumPy target", source, Unsupported)
+
+    for stmt in _statements(fn.body):
+        line[0] = _where(stmt, line[0])
+        targets = stmt.targets if isinstance(stmt, gast.Assign) else (
+            [stmt.target] if isinstance(stmt, gast.AugAssign) else [])
+        for target in targets:
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
+                    and target.value.id in lists and isinstance(target.slice, gast.Slice):
+                refuse(target.value.id)
+        if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) \
+                and stmt.target.id in lists:
+            refuse(stmt.target.id)
+        for node in _own_nodes(stmt):
+            if isinstance(node, gast.BinOp) and not _repeats(node, lists):
+                for side in (node.left, node.right):
+                    if isinstance(side, gast.Name) and side.id in lists:
+                        refuse(side.id)
+            if isinstance(node, gast.Call) and objects.of(node.func) in (
+                    runtime.writable_like, runtime.unbroadcast, runtime.expand_reduced):
+                for arg in node.args:
+                    if isinstance(arg, gast.Name) and arg.id in lists:
+                        refuse(arg.id)
+
+
+def _repeats(node, lists):
+    """`[...] * n`: a list repeated, which numba makes as Python does."""
+    def is_list(side):
+        return isinstance(side, gast.List) or isinstance(side, gast.Name) and side.id in lists
+    return isinstance(node.op, gast.Mult) and is_list(node.left) and not is_list(node.right)
 
 
 def _own_nodes(stmt):

@@ -62,7 +62,7 @@ def same_value(got, expected):
             and numpy.array_equal(got_array, expected_array, equal_nan=True))
 
 
-def _checked(f, generated, compiled, mode):
+def _checked(f, generated, compiled, mode, backend="numpy"):
     """`compiled`, which also calls `f` with the same arguments and asserts that the
     value it returns is `f`'s.  (It holds `f` weakly, as the API's cache does: a test
     may check that a closure's values are freed.)"""
@@ -87,6 +87,12 @@ def _checked(f, generated, compiled, mode):
             raise AssertionError(f"{f.__qualname__} raises {exc!r}, its generated {mode} "
                                  f"function returns {result!r}") from exc
         result = compiled(*args, **kwargs)
+        if backend == "numba":  # (its sums and libm round on their own: to rounding, and
+            # its numbers come back as Python floats)
+            assert numpy.allclose(result[0], expected, rtol=1e-12, atol=0, equal_nan=True), (
+                f"the value of the numba gradient of {f.__qualname__}: {result[0]!r}, "
+                f"the function itself returns {expected!r}")
+            return result
         assert same_value(result[0], expected), (
             f"the value of the generated {mode} function of {f.__qualname__}: {result[0]!r}, "
             f"the function itself returns {expected!r}"
@@ -99,14 +105,14 @@ def _checked(f, generated, compiled, mode):
     return checked
 
 
-def _compile_checked(f, names, mode="reverse", args=None, kwargs=None):
-    generated, compiled = _compile(f, names, mode, args, kwargs)
+def _compile_checked(f, names, mode="reverse", args=None, kwargs=None, backend="numpy"):
+    generated, compiled = _compile(f, names, mode, args, kwargs, backend)
     if mode not in ("reverse", "forward") or not _checking[0]:
         return generated, compiled
     wrapper = getattr(compiled, "s2s_value_checked", None)
     if wrapper is None:
         wrapper = compiled.s2s_value_checked = _checked(s2s.api._code(f), generated, compiled,
-                                                        mode)
+                                                        mode, backend)
     return generated, wrapper
 
 

@@ -11,6 +11,8 @@ function still runs as plain Python, which is how an error raised in compiled co
 found again at its line (`run_compiled`).
 """
 
+import re
+
 import numpy
 
 try:
@@ -27,6 +29,7 @@ except ImportError as error:  # pragma: no cover - the message is the point
 from . import expand_reduced, indexable, shape_of, snapshot, unbroadcast, writable_like
 from . import zeros_like
 from .elementwise import one_over_one_plus_exp
+from .notes import note_at
 
 
 def compiled(function):
@@ -34,9 +37,9 @@ def compiled(function):
     cache beside the module where the module is a file, so that a later process does
     not compile it again."""
     try:
-        return numba.njit(cache=True)(function)
+        return numba.njit(cache=True, boundscheck=True)(function)
     except RuntimeError:  # (no file to keep a cache beside: an API module)
-        return numba.njit(function)
+        return numba.njit(boundscheck=True)(function)
 
 
 def run_compiled(function, *args):
@@ -47,11 +50,17 @@ def run_compiled(function, *args):
         return function(*args)
     except TypingError as exc:
         kinds = ", ".join(str(numba.typeof(a)) for a in args)
-        first = str(exc).strip().splitlines()
-        reason = next((line for line in first if line and not line.startswith("Failed")), "")
+        lines = str(exc).strip().splitlines()
+        reason = next((line for line in lines if line and not line.startswith("Failed")), "")
+        reason = re.sub(r"\x1b\[[0-9;]*m", "", reason)  # (numba colours some messages)
+        # the generated line it names, as the user's line it was made from
+        code = function.py_func.__code__
+        where = re.findall(rf'File "{re.escape(code.co_filename)}", line (\d+)', str(exc))
+        where += re.findall(rf"defined at {re.escape(code.co_filename)} \((\d+)\)", str(exc))
+        note = next((n for n in (note_at(function.py_func, int(w)) for w in where) if n), None)
         raise TypeError(
             f"numba cannot compile {function.py_func.__name__} for arguments of types "
-            f"({kinds}): {reason}"
+            f"({kinds}): {reason}" + (f"\n{note}" if note else "")
         ) from None
     except Exception as exc:  # noqa: BLE001 - raised again below, from Python if it can
         error = exc
@@ -150,6 +159,8 @@ def _zeros_like(x):
 def _snapshot(part):
     if isinstance(part, types.Array):
         return lambda part: part.copy()
+    if isinstance(part, types.List):
+        return lambda part: list(part)
     return lambda part: part
 
 

@@ -1,0 +1,318 @@
+"""`--target numba` (s2s/numba_target.py, s2s/runtime/compiled.py): the gradient
+compiled by numba gives the NumPy target's values and gradients, to rounding, and the
+function's own value; lists of numbers come back as lists; what numba cannot compile is
+refused where the module is made, at the user's line; an error in compiled code is
+raised again at its line, with the user's line noted.  Also over the newcomer corpus
+and random programs, where numba takes them."""
+
+import copy
+import importlib
+import importlib.util
+import math
+import pathlib
+import random
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+import s2s  # noqa: E402
+from s2s import fuzz  # noqa: E402
+from s2s.cli import main  # noqa: E402
+from s2s.errors import S2SError  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from examples import heat, loop_matmul, nbody, pendulum  # noqa: E402
+
+
+def _module(tmp_path, target, wrt, name):
+    path = tmp_path / f"{name}.py"
+    assert main(["differentiate", target, "--wrt", wrt, "--target", "numba",
+                 "-o", str(path)]) == 0
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _numpy_module(name):
+    return importlib.import_module(f"generated.{name}")
+
+
+def _same(got, expected, rtol=1e-11):
+    if isinstance(expected, (tuple, list)):
+        assert type(got) is type(expected) and len(got) == len(expected)
+        for g, e in zip(got, expected):
+            _same(g, e, rtol)
+        return
+    assert np.shape(got) == np.shape(expected)
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=1e-13)
+
+
+def _central(f, args, index, at=None, eps=1e-6):
+    def shifted(delta):
+        moved = [np.array(a, dtype=float) if i == index else a for i, a in enumerate(args)]
+        if at is None:
+            moved[index] = moved[index] + delta
+        else:
+            moved[index][at] += delta
+        if isinstance(args[index], list):
+            moved[index] = list(moved[index])
+        return f(*moved)
+    return (shifted(eps) - shifted(-eps)) / (2 * eps)
+
+
+WORKLOADS = [
+    # (target, wrt, NumPy target's module, the function, arguments)
+    ("examples.pendulum.energy_as_written", "theta,omega,k", "grad_pendulum_as_written",
+     pendulum.energy_as_written, (0.3, 0.1, 2.0)),
+    ("examples.pendulum.energy", "theta,omega,k", "grad_pendulum", pendulum.energy,
+     (0.3, 0.1, 2.0)),
+    ("examples.nbody.energy", "xs,vxs", "grad_nbody", nbody.energy,
+     ([0.0, 1.0, -0.5], [0.0, 0.5, 1.0], [0.1, 0.0, -0.1], [0.0, 0.2, 0.0],
+      [1.0, 1.5, 0.5], 0.01, 20)),
+    ("examples.heat.loss", "u0,alpha", "grad_heat", heat.loss,
+     (np.sin(np.linspace(0.0, np.pi, 12)), 0.2, np.linspace(0.0, 0.1, 12), 0.1, 30)),
+    ("examples.loop_matmul.matmul", "a,b", "grad_loop_matmul", loop_matmul.matmul,
+     (np.arange(6.0).reshape(2, 3) / 7, np.cos(np.arange(12.0)).reshape(3, 4))),
+]
+
+
+@pytest.mark.parametrize("target,wrt,reference,f,args", WORKLOADS,
+                         ids=[w[0] for w in WORKLOADS])
+def test_workloads_match_the_numpy_target(tmp_path, target, wrt, reference, f, args):
+    module = _module(tmp_path, target, wrt, "numba_" + reference)
+    name = f"value_and_grad_{f.__name__}"
+    seed = {"d_result": np.cos(np.arange(8.0)).reshape(2, 4)} if f is loop_matmul.matmul else {}
+    value, grads = getattr(module, name)(*copy.deepcopy(args), **seed)
+    expected_value, expected = getattr(_numpy_module(reference), name)(*args, **seed)
+    _same(value, f(*args))
+    _same(value, expected_value)
+    _same(grads, expected)
+
+
+def test_gradient_against_central_differences(tmp_path):
+    module = _module(tmp_path, "examples.nbody.energy", "xs,vxs", "numba_nbody_fd")
+    args = WORKLOADS[2][4]
+    value, (dxs, dvxs) = module.value_and_grad_energy(*copy.deepcopy(args))
+    assert value == pytest.approx(nbody.energy(*args), rel=1e-12)
+    assert isinstance(dxs, list) and isinstance(dvxs, list)
+    for i in range(3):
+        assert dxs[i] == pytest.approx(_central(nbody.energy, args, 0, i), rel=1e-6, abs=1e-8)
+        assert dvxs[i] == pytest.approx(_central(nbody.energy, args, 2, i), rel=1e-6, abs=1e-8)
+
+
+def test_the_module_reads_as_the_numpy_targets(tmp_path):
+    """One compiled function with a stack per kept value and counting-down loops, and
+    the public functions in Python around it."""
+    path = tmp_path / "grad.py"
+    assert main(["differentiate", "examples.pendulum.energy_as_written", "--wrt", "theta",
+                 "--target", "numba", "-o", str(path)]) == 0
+    text = path.read_text()
+    assert "--target numba" in text.splitlines()[2]
+    assert "@compiled\ndef value_and_grad_energy_as_written_compiled(" in text
+    assert "tape_1 = []" in text and "reversed(" not in text
+    assert "for step in range(steps - 1, -1, -1):" in text
+    assert "require_scalars(" in text.split("@compiled")[0]  # checked in Python
+
+
+REFUSED = '''
+import numpy as np
+
+
+def helper(x):
+    return x * 2.0
+
+
+def with_dict(x):
+    d = {"a": x}
+    return d["a"] * x
+
+
+def calls_mine(x):
+    y = helper(x)
+    return y * y
+
+
+def einsum_use(x):
+    return np.einsum("i,i->", x, x)
+
+
+def list_added(x, n=3):
+    a = [x] * n
+    b = [x] * n
+    c = a + b
+    return c[0] * c[5]
+'''
+
+
+@pytest.mark.parametrize("function,line,why", [
+    ("with_dict", 10, "a dict"),
+    ("calls_mine", 15, "a call of a function of yours"),
+    ("einsum_use", 20, "numpy.einsum"),
+    ("list_added", 26, "the list `a`"),
+])
+def test_refused_at_the_users_line(tmp_path, capsys, function, line, why):
+    source = tmp_path / "user_code.py"
+    source.write_text(REFUSED)
+    out = tmp_path / "out.py"
+    out.write_text("kept\n")
+    status = main(["differentiate", f"{source}:{function}", "--target", "numba",
+                   "-o", str(out)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"user_code.py:{line}:" in err and why in err and "--target numba" in err
+    assert "Traceback" not in err
+    assert out.read_text() == "kept\n"
+
+
+def test_options_it_does_not_make(capsys):
+    for extra in (["--mode", "forward"], ["--checkpoint"], ["--standalone"]):
+        status = main(["differentiate", "examples.pendulum.energy", "--target", "numba",
+                       *extra])
+        assert status == 2
+        assert "--target numba makes gradients without" in capsys.readouterr().err
+
+
+def test_errors_in_compiled_code_name_the_users_line(tmp_path):
+    module = _module(tmp_path, "examples.heat.loss", "u0,alpha", "numba_heat_errors")
+    with pytest.raises(ValueError) as caught:
+        module.value_and_grad_loss(np.ones(10), 0.2, np.ones(7), 0.1, 3)
+    assert "heat.py:14" in "".join(getattr(caught.value, "__notes__", [])) + str(caught.value)
+    bodies = _module(tmp_path, "examples.nbody.energy", "xs,vxs", "numba_nbody_errors")
+    with pytest.raises(IndexError) as caught:  # (numba checks bounds: no garbage read)
+        bodies.value_and_grad_energy([0.0, 1.0, 2.0], [0.0, 1.0, 0.0], [0.0] * 3, [0.0] * 3,
+                                     [1.0, 1.0], 0.01, 2)
+    assert "nbody.py:24" in "".join(getattr(caught.value, "__notes__", [])) + str(
+        caught.value)
+
+
+def _steps(x, k, n=50):
+    for _ in range(n):
+        x = x + 0.01 * (-k * math.sin(x))
+    return x * x
+
+
+def _tanh_sum(w, xs):
+    s = 0.0
+    for x in xs:
+        s += np.tanh(w * x)
+    return s
+
+
+def test_api_target():
+    for target in ("numba", "numpy"):
+        value, grads = s2s.value_and_grad(_steps, wrt=("x", "k"), target=target)(0.5, 2.0)
+        assert value == pytest.approx(_steps(0.5, 2.0), rel=1e-13)
+        assert grads[0] == pytest.approx(_central(_steps, (0.5, 2.0), 0), rel=1e-6)
+        assert grads[1] == pytest.approx(_central(_steps, (0.5, 2.0), 1), rel=1e-6)
+    grads = s2s.grad(_tanh_sum, wrt=("w", "xs"), target="numba")(0.5, [1.0, -2.0])
+    expected = s2s.grad(_tanh_sum, wrt=("w", "xs"))(0.5, [1.0, -2.0])
+    _same(grads, expected)
+    assert isinstance(grads[1], list)
+    with pytest.raises(ValueError, match="target='jax'"):
+        s2s.grad(_steps, target="jax")
+
+
+def test_a_typing_failure_says_so_with_the_users_line():
+    """Where numba cannot type what it was given (a number that becomes an array in a
+    loop), the first call says so in one message, with the user's line."""
+    with pytest.raises(TypeError) as caught:
+        s2s.grad(_tanh_sum, target="numba")(np.ones(3), np.ones((2, 3)))
+    message = str(caught.value)
+    assert message.startswith("numba cannot compile value_and_grad__tanh_sum_compiled")
+    assert "test_numba_target.py:" in message
+
+
+CORPUS = ROOT / "tests" / "newcomer"
+
+
+def _corpus_cases():
+    sys.path.insert(0, str(ROOT / "tests"))
+    for path in sorted(CORPUS.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"newcomer.{path.stem}")
+        for case in module.CASES:
+            if "refused" not in case or "refused_in" in case:
+                yield f"{path.stem}.{case['f'].__qualname__}", case
+
+
+def test_newcomer_corpus():
+    """Each case numba takes gives the NumPy target's value and gradients, to rounding;
+    the others are refused with a located message, or, where numba's types do not
+    unify for the arguments given, its first call says so."""
+    outcomes = {"same": [], "refused": [], "untyped": []}
+    for name, case in _corpus_cases():
+        wrt = tuple(case["wrt"])
+        try:
+            expected = s2s.value_and_grad(case["f"], wrt=wrt)(*copy.deepcopy(tuple(case["args"])))
+        except Exception:  # noqa: BLE001 - test_newcomer's business
+            continue
+        try:
+            got = s2s.value_and_grad(case["f"], wrt=wrt, target="numba")(
+                *copy.deepcopy(tuple(case["args"])))
+        except S2SError as error:
+            assert "--target numba" in str(error) and error.lineno, (name, str(error))
+            outcomes["refused"].append(name)
+            continue
+        except TypeError as error:
+            assert str(error).startswith("numba cannot compile"), (name, str(error))
+            outcomes["untyped"].append(name)
+            continue
+        _corpus_same(got, expected, name)
+        outcomes["same"].append(name)
+    assert len(outcomes["same"]) >= 35, outcomes
+    assert len(outcomes["untyped"]) <= 5, outcomes["untyped"]
+
+
+def _corpus_same(got, expected, name):
+    if isinstance(expected, dict):
+        assert got.keys() == expected.keys(), name
+        for k in expected:
+            _corpus_same(got[k], expected[k], name)
+    elif isinstance(expected, (list, tuple)):
+        assert len(got) == len(expected), name
+        for g, e in zip(got, expected):
+            _corpus_same(g, e, name)
+    else:
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+def test_random_programs(tmp_path):
+    """Random programs (s2s/fuzz.py) numba takes: the NumPy target's value and
+    gradients, and the function's own value."""
+    rng = random.Random(2121)
+    compiled = 0
+    for _ in range(80):
+        f = fuzz.load(fuzz.programs(rng), str(tmp_path))
+        if getattr(f, "__globals__", {}).get("EXPECTED_REFUSAL"):
+            continue
+        nrng = np.random.default_rng(rng.randrange(2**32))
+        params = list(__import__("inspect").signature(f).parameters)
+        args = [fuzz._draw(nrng, p) for p in params]
+        wrt = tuple(range(len(params)))
+        with np.errstate(all="ignore"):
+            value = f(*copy.deepcopy(args))
+        if np.ndim(value) or not np.isfinite(value):
+            continue
+        try:
+            expected = s2s.value_and_grad(f, wrt=wrt)(*copy.deepcopy(args))
+        except Exception:  # noqa: BLE001 - test_random_programs' business
+            continue
+        try:
+            got = s2s.value_and_grad(f, wrt=wrt, target="numba")(*copy.deepcopy(args))
+        except S2SError as error:
+            assert "--target numba" in str(error) and error.lineno, str(error)
+            continue
+        except TypeError as error:
+            assert str(error).startswith("numba cannot compile"), str(error)
+            continue
+        np.testing.assert_allclose(got[0], value, rtol=1e-12)
+        _corpus_same(got, expected, f"random program {_}")
+        compiled += 1
+    assert compiled >= 8, compiled
