@@ -11,6 +11,10 @@ for the generated code.  Needs numba (`pip install 's2s[numba]'`)."""
 
 import importlib.util
 import math
+import os
+import subprocess
+import sys
+import tempfile
 import time
 
 import numpy as np
@@ -151,8 +155,9 @@ def _compiled():
 
 
 def workloads(quick=False):
-    """name -> (hand-written Python, numba, s2s's module: calls giving (value, grads)
-    alike, the numba one's first call apart)."""
+    """name -> (hand-written Python, numba, s2s's module, s2s's module made with
+    `--target numba`: calls giving (value, grads) alike, the numba ones' first calls
+    apart)."""
     pendulum_nb, nbody_nb, heat_nb, matmul_nb = _compiled()
     p_args = pendulum.ARGS
     p_module = load_generated("grad_pendulum_as_written")
@@ -165,39 +170,45 @@ def workloads(quick=False):
     a, b = rng.normal(size=(size, size)), rng.normal(size=(size, size))
     seed = rng.normal(size=(size, size))
     m_module = load_generated("grad_loop_matmul")
+    p_numba, b_numba = load_generated("grad_pendulum_numba"), load_generated("grad_nbody_numba")
+    h_numba, m_numba = load_generated("grad_heat_numba"), load_generated("grad_loop_matmul_numba")
     products = _Runs((
         lambda: (lambda r: (r[0], (r[1], r[2])))(matmul_nb.py_func(a, b, seed)),
         lambda: (lambda r: (r[0], (r[1], r[2])))(matmul_nb(a, b, seed)),
-        lambda: m_module.value_and_grad_matmul(a, b, d_result=seed)))
+        lambda: m_module.value_and_grad_matmul(a, b, d_result=seed),
+        lambda: m_numba.value_and_grad_matmul(a, b, d_result=seed)))
     products.inputs = (a, b, seed)
     return {
         "pendulum": (
             lambda: pendulum.hand_value_and_grad(*p_args),
             lambda: (lambda r: (r[0], r[1:]))(pendulum_nb(*p_args, 0.1, 0.01, 2000)),
-            lambda: p_module.value_and_grad_energy_as_written(*p_args)),
+            lambda: p_module.value_and_grad_energy_as_written(*p_args),
+            lambda: p_numba.value_and_grad_energy_as_written(*p_args)),
         "N-body": (
             lambda: nbody.hand_value_and_grad(*nbody.ARGS),
             lambda: (lambda r: (r[0], (r[1], r[2])))(
                 nbody_nb(*b_arrays, 0.01, 200, nbody.SOFTENING)),
-            lambda: b_module.value_and_grad_energy(*nbody.ARGS)),
+            lambda: b_module.value_and_grad_energy(*nbody.ARGS),
+            lambda: b_numba.value_and_grad_energy(*nbody.ARGS)),
         "heat equation": (
             lambda: heat.hand_value_and_grad(*h_args),
             lambda: (lambda r: (r[0], (r[1], r[2])))(heat_nb(*h_args, 0.1, 1000)),
-            lambda: h_module.value_and_grad_loss(*h_args)),
+            lambda: h_module.value_and_grad_loss(*h_args),
+            lambda: h_numba.value_and_grad_loss(*h_args)),
         f"loop matmul {size}x{size}": products,  # (Python: the same loops, not compiled)
     }
 
 
 class _Runs(tuple):
-    """A workload's three calls, and the inputs they were made for."""
+    """A workload's four calls, and the inputs they were made for."""
 
 
 def check(runs):
     """The numba adjoints and s2s's modules agree with the hand-written Python ones (the
     loop matmul's, with NumPy's products too)."""
-    for name, (python, compiled, s2s) in runs.items():
+    for name, (python, compiled, s2s, s2s_numba) in runs.items():
         value, grads = python()
-        for label, run in (("numba", compiled), ("s2s", s2s)):
+        for label, run in (("numba", compiled), ("s2s", s2s), ("s2s numba", s2s_numba)):
             got_value, got = run()
             np.testing.assert_allclose(got_value, value, rtol=1e-12, err_msg=f"{name}, {label}")
             for g, e in zip(got, grads):
@@ -210,25 +221,77 @@ def check(runs):
     np.testing.assert_allclose(db, a.T @ seed, rtol=1e-12)
 
 
+def _jax_jit():
+    """name -> JAX jit's value_and_grad, in its best form (the workloads' own benchmarks)."""
+    found = {}
+    for name, module in (("pendulum", pendulum), ("N-body", nbody)):
+        runs = module.candidates()
+        run = (runs[0] if isinstance(runs, tuple) else runs).get("JAX jit")  # (N-body's: runs, default)
+        if run is not None:
+            run()  # (compiles)
+            found[name] = run
+    return found
+
+
+def first_call_seconds(module, call):
+    """The first call of a `--target numba` module in a new Python (numba's own start
+    included), twice."""
+    code = (f"import time, numpy as np; t = time.perf_counter(); "
+            f"from generated import {module} as m; "
+            f"from benchmarks import heat as h, nbody as b, pendulum as p; "
+            f"start = time.perf_counter(); {call}; print(time.perf_counter() - start)")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        times = [float(subprocess.run([sys.executable, "-c", code], cwd=root, env=env,
+                                      capture_output=True, text=True, check=True).stdout)
+                 for _ in range(2)]
+    return tuple(times)
+
+
+FIRST_CALLS = {
+    "pendulum": ("grad_pendulum_numba", "m.value_and_grad_energy_as_written(*p.ARGS)"),
+    "N-body": ("grad_nbody_numba", "m.value_and_grad_energy(*b.ARGS)"),
+    "heat equation": ("grad_heat_numba", "m.value_and_grad_loss(*h.inputs())"),
+}
+
+
 def main(repeats=15, quick=False):
     if importlib.util.find_spec("numba") is None:
         return ("numba baselines: skipped (needs numba: pip install 's2s[numba]')",)
     start = time.perf_counter()
     runs = workloads(quick)
     compile_seconds = {}
-    for name, (_, compiled, _) in runs.items():  # (the first call compiles)
+    for name, (_, compiled, _, s2s_numba) in runs.items():  # (the first call compiles)
         t = time.perf_counter()
         compiled()
         compile_seconds[name] = time.perf_counter() - t
+        s2s_numba()
     check(runs)
-    lines = ["Hand-written adjoints compiled with numba (issue 21's baselines)",
-             f"  {'':22s} {'Python':>10s} {'numba':>10s} {'s2s':>10s} {'Python/numba':>13s}"
-             f" {'s2s/numba':>10s} {'compile':>8s}"]
-    for name, (python, compiled, s2s) in runs.items():
-        medians = interleaved({"python": python, "numba": compiled, "s2s": s2s}, repeats)
+    jax_runs = _jax_jit() if importlib.util.find_spec("jax") is not None else {}
+    lines = ["--target numba, against hand-written adjoints compiled with numba and JAX jit",
+             f"  {'':22s} {'Python':>10s} {'numba':>10s} {'s2s':>10s} {'s2s numba':>10s}"
+             f" {'JAX jit':>10s} {'s2s numba/':>11s} {'s2s numba/':>11s} {'compile':>8s}",
+             f"  {'':22s} {'hand':>10s} {'hand':>10s} {'':>10s} {'':>10s} {'':>10s}"
+             f" {'numba hand':>11s} {'JAX jit':>11s} {'(hand)':>8s}"]
+    for name, (python, compiled, s2s, s2s_numba) in runs.items():
+        calls = {"python": python, "numba": compiled, "s2s": s2s, "s2s numba": s2s_numba}
+        if name in jax_runs:
+            calls["jax"] = jax_runs[name]
+        medians = interleaved(calls, repeats)
+        jax_ms = f"{medians['jax'] * 1e3:8.3f}ms" if "jax" in medians else f"{'-':>10s}"
+        versus_jax = (f"{medians['s2s numba'] / medians['jax']:10.2f}x" if "jax" in medians
+                      else f"{'-':>11s}")
         lines.append(
             f"  {name:22s} {medians['python'] * 1e3:8.3f}ms {medians['numba'] * 1e3:8.3f}ms "
-            f"{medians['s2s'] * 1e3:8.3f}ms {medians['python'] / medians['numba']:12.1f}x "
-            f"{medians['s2s'] / medians['numba']:9.1f}x {compile_seconds[name]:7.2f}s")
+            f"{medians['s2s'] * 1e3:8.3f}ms {medians['s2s numba'] * 1e3:8.3f}ms {jax_ms} "
+            f"{medians['s2s numba'] / medians['numba']:10.2f}x {versus_jax} "
+            f"{compile_seconds[name]:7.2f}s")
+    if not quick:
+        lines.append("  first call of s2s's numba module in a new Python (numba's start "
+                     "included), two runs")
+        for name, (module, call) in FIRST_CALLS.items():
+            first, second = first_call_seconds(module, call)
+            lines.append(f"    {name:20s} {first:6.2f} s, {second:5.2f} s")
     lines.append(f"  (all: {time.perf_counter() - start:.1f} s)")
     return ("\n".join(lines),)

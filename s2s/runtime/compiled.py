@@ -33,13 +33,11 @@ from .notes import note_at
 
 
 def compiled(function):
-    """`function` compiled by numba (nopython mode), its machine code kept in numba's
-    cache beside the module where the module is a file, so that a later process does
-    not compile it again."""
-    try:
-        return numba.njit(cache=True, boundscheck=True)(function)
-    except RuntimeError:  # (no file to keep a cache beside: an API module)
-        return numba.njit(boundscheck=True)(function)
+    """`function` compiled by numba (nopython mode, indices checked: an index out of
+    bounds raises, as in Python, rather than reading other memory).  numba's cache is
+    not used: it records the module's name, and a module imported under another name
+    (as a file, then from its package) then fails to load its cached code."""
+    return numba.njit(boundscheck=True)(function)
 
 
 def run_compiled(function, *args):
