@@ -8,6 +8,7 @@ then the same for each user function it calls, in split form (callees.py).
 
 import functools
 import gc
+import importlib.util
 import sys
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ from .normalize.checkpoints import mark_checkpoints
 from .normalize.control import flag_control
 from .normalize.desugar import desugar
 from .normalize.hooks import mark_hooks
+from .normalize.inline_calls import inline_calls
 from .normalize.statements import lower_statements
 from .normalize.iteration import rewrite_iteration
 from .normalize.loops import range_loops
@@ -142,7 +144,7 @@ def differentiate(function, wrt=None, target=None, inject=False, command=None,
         _check_numba_options(mode, checkpoint, standalone)
     source = function_source(function, target)
     step(f"{source.name}: reading")
-    fn = parse_function(source)
+    fn = _parsed(source, backend)
     # (the CLI's modules, whose callers' types are not known, also get a version made
     # for numbers where that pays; the API makes one for the types it is called with)
     on_numbers = number_parameters(fn) if numbers is None and mode == "reverse" else {}
@@ -227,7 +229,7 @@ def _version_on_numbers(source, parameters, wrt, imports, callees, classes, chec
     annotated as numbers ({name: "float" or "int"}, analysis/numbers.py), which undoes
     no broadcasting against them; None where s2s cannot make it (the general version
     then serves alone)."""
-    fn = parse_function(source)
+    fn = _parsed(source, "numba" if per_site else "numpy")
     fn.name = f"{fn.name}_on_numbers"
     step(f"{fn.name}: the version for numbers")
     _annotate_numbers(fn, parameters)
@@ -255,10 +257,8 @@ def _check_numba_options(mode, checkpoint, standalone):
         if given:
             raise S2SError(f"--target numba makes gradients without {why}: generate "
                            "that with the NumPy target")
-    try:
-        import numba  # noqa: F401
-    except ImportError:
-        raise S2SError("--target numba needs numba: pip install 's2s[numba]'") from None
+    if importlib.util.find_spec("numba") is None:
+        raise S2SError("--target numba needs numba: pip install 's2s[numba]'")
 
 
 def _numba_module(fn, source, wrt, namer, imports, callees, signature, command, on_numbers,
@@ -282,6 +282,15 @@ def _numba_module(fn, source, wrt, namer, imports, callees, signature, command, 
         command = f"s2s differentiate {source.target} --wrt {','.join(wrt)} --target numba"
     return _generated(source, command, imports, callees, [public, grad], [compiled],
                       {"value_and_grad": public.name, "grad": grad.name}, wrt)
+
+
+def _parsed(source, backend):
+    """The user's function, parsed; for the numba target, with the calls of functions
+    of its module inlined (normalize/inline_calls.py)."""
+    fn = parse_function(source)
+    if backend == "numba":
+        fn = inline_calls(fn, source, Namer(all_names(fn) | {"d_result"}))
+    return fn
 
 
 def _calls_in_loops(fn, names):

@@ -59,7 +59,9 @@ _NUMPY = {getattr(numpy, n) for n in (
 ) if hasattr(numpy, n)}
 _HELPERS = {runtime.shape_of, runtime.unbroadcast, runtime.zeros_like, runtime.snapshot,
             runtime.writable_like, runtime.expand_reduced, runtime.indexable,
-            runtime.elementwise.one_over_one_plus_exp}
+            runtime.elementwise.one_over_one_plus_exp, runtime.sum_adjoint,
+            runtime.size_ratio, runtime.elementwise.abs_adjoint, runtime.matmul_lhs_adjoint,
+            runtime.matmul_rhs_adjoint}
 _METHODS = {"copy", "sum", "mean", "reshape", "ravel", "dot", "transpose", "astype",
             "append", "pop", "max", "min", "prod", "any", "all", "fill", "item", "cumsum",
             "flatten", "conj", "argmax", "argmin"}
@@ -87,7 +89,8 @@ def numba_functions(core, signature, name, wrt, imports, source):
     casts, core.body[-1] = _returned_casts(core.body[-1], objects)
     _refuse_what_numba_lacks(core, objects, source)
     _refuse_lists_as_wholes(core, objects, source, set(lists))
-    _lower(core, objects)
+    _refuse_writes_into_slices(core, source, set(lists))
+    _lower(core, objects, imports)
     _make_stacks(core)
     params = [a.id for a in core.args.posonlyargs + core.args.args + core.args.kwonlyargs]
     core.args = gast.arguments(
@@ -188,12 +191,15 @@ def _refuse_what_numba_lacks(fn, objects, source):
             continue
         if isinstance(stmt, (gast.With, gast.Try, gast.AsyncWith)):
             refuse("`with` and `try`")
+        messages = {id(k.value) for n in _own_nodes(stmt) if isinstance(n, gast.Call)
+                    and objects.of(n.func) is runtime.require_real for k in n.keywords}
         for node in _own_nodes(stmt):
             if isinstance(node, (gast.Dict, gast.DictComp)):
                 refuse("a dict")
             if isinstance(node, (gast.Set, gast.SetComp)):
                 refuse("a set")
-            if isinstance(node, gast.Constant) and isinstance(node.value, (str, bytes)):
+            if isinstance(node, gast.Constant) and isinstance(node.value, (str, bytes)) \
+                    and id(node) not in messages:
                 refuse(f"the string {node.value!r}")
             if isinstance(node, gast.Call):
                 _check_call(node, objects, refuse)
@@ -217,9 +223,12 @@ def _check_call(node, objects, refuse):
     if function is None:
         name = func.id if isinstance(func, gast.Name) else "this function"
         if isinstance(func, gast.Name) and func.id.startswith(("forward_", "adjoint_")):
-            refuse("a call of a function of yours (numba would need it compiled too)")
+            callee = func.id.partition("_")[2].removesuffix("_on_numbers")
+            refuse(f"a call of your function {callee}, which s2s could not inline (it "
+                   "recurses, returns before its end, or is of another module), as numba "
+                   "would need it compiled too")
         refuse(f"a call of {name}")
-    if function in _BUILTINS | _MATH | _NUMPY | _HELPERS:
+    if function in _BUILTINS | _MATH | _NUMPY | _HELPERS | {runtime.require_real}:
         if function is runtime.expand_reduced and (len(node.args) > 2 or node.keywords):
             refuse("the derivative of a reduction along an axis")
         if function is numpy.zeros_like and any(k.arg not in ("shape", "dtype")
@@ -228,7 +237,8 @@ def _check_call(node, objects, refuse):
         return
     name = getattr(function, "__qualname__", None) or getattr(function, "__name__", "")
     module = getattr(function, "__module__", None) or ""
-    if is_user_function(getattr(function, "primal", function)) or isinstance(function, type):
+    if is_user_function(getattr(function, "primal", function)) or (
+            isinstance(function, type) and module != "builtins"):
         refuse(f"a call of your {'class' if isinstance(function, type) else 'function'} "
                f"{name} (numba would need it compiled too)")
     if module.startswith("s2s"):
@@ -320,6 +330,40 @@ def _refuse_lists_as_wholes(fn, objects, source, given):
                         refuse(arg.id)
 
 
+def _refuse_writes_into_slices(fn, source, given):
+    """A slice of a list is a copy and a slice of an array a view: a slice of a list of
+    numbers given (an array in compiled code) may be read, not written into."""
+    slices = set()
+    grew = True
+    while grew:
+        grew = False
+        for node in walk(fn):
+            if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+                value, name = node.value, node.targets[0].id
+                if name not in slices and (
+                        isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+                        and value.value.id in given and isinstance(value.slice, gast.Slice)
+                        or isinstance(value, gast.Name) and value.id in slices):
+                    slices.add(name)
+                    grew = True
+    line = [_at_line(source.first_line)]
+    for stmt in _statements(fn.body):
+        line[0] = _where(stmt, line[0])
+        targets = stmt.targets if isinstance(stmt, gast.Assign) else (
+            [stmt.target] if isinstance(stmt, gast.AugAssign) else [])
+        called = [n.func.value.id for n in _own_nodes(stmt) if isinstance(n, gast.Call)
+                  and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)
+                  and n.func.attr in ("append", "pop")]
+        written = [t.value.id for t in targets if isinstance(t, gast.Subscript)
+                   and isinstance(t.value, gast.Name)] + called
+        for name in written:
+            if name in slices:
+                raise error_at(line[0], f"--target numba: `{name}`, a slice of a list of "
+                               "numbers given, is written into; the list is an array in "
+                               "compiled code, whose slices are views: copy it with "
+                               "list(...), or use the NumPy target", source, Unsupported)
+
+
 def _repeats(node, lists):
     """`[...] * n`: a list repeated, which numba makes as Python does."""
     def is_list(side):
@@ -343,9 +387,15 @@ def _statements(body):
             yield from _statements(getattr(stmt, field, None) or [])
 
 
-def _lower(fn, objects):
-    """`reversed(range(...))` and `np.zeros_like(a, shape=s)` in forms numba takes."""
+def _lower(fn, objects, imports):
+    """`reversed(range(...))`, `np.zeros_like(a, shape=s)` and `require_real(...,
+    what=..., why=...)` in forms numba takes."""
+    from .runtime import compiled as compiled_helpers
+
     for node in walk(fn):
+        if isinstance(node, gast.Call) and objects.of(node.func) is runtime.require_real:
+            node.func = imports.reference(compiled_helpers.require_real_values)
+            node.keywords = []
         if isinstance(node, gast.For) and isinstance(node.iter, gast.Call) \
                 and isinstance(node.iter.func, gast.Name) and node.iter.func.id == "reversed":
             node.iter = _backwards(node.iter.args[0])

@@ -147,14 +147,34 @@ def list_added(x, n=3):
     b = [x] * n
     c = a + b
     return c[0] * c[5]
+
+
+def slice_written(xs: list[float]):
+    ys = xs[:]
+    ys.append(ys[0] ** 2)
+    return sum(ys) + len(xs)
+
+
+def recursive(x, n=3):
+    if n == 0:
+        return x
+    return recursive(x * 1.5, n - 1)
+
+
+def while_test(x):
+    while helper(x) < 10.0:
+        x = x + 1.0
+    return x
 '''
 
 
 @pytest.mark.parametrize("function,line,why", [
     ("with_dict", 10, "a dict"),
-    ("calls_mine", 15, "a call of a function of yours"),
     ("einsum_use", 20, "numpy.einsum"),
     ("list_added", 26, "the list `a`"),
+    ("slice_written", 32, "a slice of a list of numbers given"),
+    ("recursive", 39, "a call of your function recursive"),
+    ("while_test", 43, "a call of your function helper"),
 ])
 def test_refused_at_the_users_line(tmp_path, capsys, function, line, why):
     source = tmp_path / "user_code.py"
@@ -189,6 +209,60 @@ def test_errors_in_compiled_code_name_the_users_line(tmp_path):
                                      [1.0, 1.0], 0.01, 2)
     assert "nbody.py:24" in "".join(getattr(caught.value, "__notes__", [])) + str(
         caught.value)
+
+
+INLINED = '''
+import math
+
+
+def rhs(x, v, k):
+    return v, -k * x - 0.1 * v
+
+
+def scale(a, b=2.0):
+    return a * b
+
+
+def helper(x):
+    return math.sin(scale(x)) + 1.0
+
+
+def rk2(x, v, k, dt=0.05, steps=40):
+    for _ in range(steps):
+        ax, av = rhs(x, v, k)
+        bx, bv = rhs(x + dt * ax, v + dt * av, k)
+        x = x + 0.5 * dt * (ax + bx)
+        v = v + 0.5 * dt * (av + bv)
+    return x * x + helper(v) * scale(v, b=0.5)
+'''
+
+
+def test_calls_of_the_users_functions_are_inlined(tmp_path):
+    """The numba target compiles one function: the calls of the module's functions are
+    their bodies in it (normalize/inline_calls.py), in the order Python makes them;
+    a pair returned is unpacked into numbers."""
+    path = tmp_path / "integrate.py"
+    path.write_text(INLINED)
+    out = tmp_path / "grad_integrate.py"
+    assert main(["differentiate", f"{path}:rk2", "--wrt", "x,v,k", "--target", "numba",
+                 "-o", str(out)]) == 0
+    text = out.read_text()
+    code = [line for line in text.splitlines() if not line.strip().startswith(("#", '"'))]
+    assert not [line for line in code if "forward_" in line or "rhs(" in line
+                or "scale(" in line or "shape_of" in line]
+    spec = importlib.util.spec_from_file_location("grad_integrate", out)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        user = importlib.import_module("integrate")
+    finally:
+        sys.path.remove(str(tmp_path))
+    args = (0.4, -0.2, 1.7)
+    value, grads = module.value_and_grad_rk2(*args)
+    assert value == pytest.approx(user.rk2(*args), rel=1e-13)
+    for i in range(3):
+        assert grads[i] == pytest.approx(_central(user.rk2, args, i), rel=1e-6, abs=1e-9)
 
 
 def _steps(x, k, n=50):
@@ -266,8 +340,8 @@ def test_newcomer_corpus():
             continue
         _corpus_same(got, expected, name)
         outcomes["same"].append(name)
-    assert len(outcomes["same"]) >= 35, outcomes
-    assert len(outcomes["untyped"]) <= 5, outcomes["untyped"]
+    assert len(outcomes["same"]) >= 50, outcomes
+    assert len(outcomes["untyped"]) <= 6, outcomes["untyped"]
 
 
 def _corpus_same(got, expected, name):

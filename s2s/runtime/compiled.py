@@ -26,9 +26,10 @@ except ImportError as error:  # pragma: no cover - the message is the point
         "pip install 's2s[numba]' (or generate it again without --target)"
     ) from error
 
-from . import expand_reduced, indexable, shape_of, snapshot, unbroadcast, writable_like
-from . import zeros_like
-from .elementwise import one_over_one_plus_exp
+from . import expand_reduced, indexable, shape_of, size_ratio, snapshot, sum_adjoint
+from . import matmul_lhs_adjoint, matmul_rhs_adjoint, unbroadcast, writable_like, zeros_like
+from . import require_real
+from .elementwise import abs_adjoint, one_over_one_plus_exp
 from .notes import note_at
 
 
@@ -64,6 +65,12 @@ def run_compiled(function, *args):
         error = exc
     function.py_func(*args)
     raise error
+
+
+def require_real_values(*values):
+    """`require_real(*values, what=..., why=...)` as the compiled code calls it (numba
+    compiles it for real values only: a complex one fails to compile, saying so)."""
+    require_real(*values, what="this operation", why="see the NumPy target's module")
 
 
 def number_array(values):
@@ -150,6 +157,8 @@ def _zeros_like(x):
         return lambda x: numpy.zeros(x[0], x[1].dtype)
     if isinstance(x, types.List):
         return lambda x: [0.0] * len(x)
+    if isinstance(x, types.UniTuple):  # (`*args`: added item by item, as arrays are)
+        return lambda x: numpy.zeros(len(x))
     return None
 
 
@@ -182,8 +191,77 @@ def _expand_reduced(g, x, axis=None, keepdims=False):
 
 @overload(indexable)
 def _indexable(sequence):
-    if isinstance(sequence, (types.Array, types.List)):
+    if isinstance(sequence, (types.Array, types.List, types.UniTuple)):
         return lambda sequence: sequence
+    return None
+
+
+@overload(require_real_values)
+def _require_real_values(*values):
+    if any(isinstance(t, types.Complex) or isinstance(getattr(t, "dtype", None), types.Complex)
+           for t in values):
+        return None
+    return lambda *values: None
+
+
+@overload(sum_adjoint)
+def _sum_adjoint(g, x):
+    # (an array for a list too: adjoints of lists add item by item, as arrays do)
+    if isinstance(x, (types.List, types.UniTuple)):
+        return lambda g, x: numpy.full(len(x), g)
+    if isinstance(x, types.Array):
+        return lambda g, x: g + numpy.zeros_like(x)
+    return None
+
+
+@overload(size_ratio)
+def _size_ratio(z, x):
+    def size(t):
+        if isinstance(t, types.Array):
+            return lambda t: t.size
+        if isinstance(t, (types.List, types.UniTuple)):
+            return lambda t: len(t)
+        return lambda t: 1
+    z_size, x_size = numba.njit(size(z)), numba.njit(size(x))
+
+    def impl(z, x):
+        n = x_size(x)
+        return z_size(z) / n if n else 0.0
+    return impl
+
+
+@overload(abs_adjoint)
+def _abs_adjoint(g, x, z):
+    if isinstance(x, types.Complex) or isinstance(getattr(x, "dtype", None), types.Complex):
+        return None
+    return lambda g, x, z: g * numpy.sign(x)
+
+
+def _ndim(t):
+    return t.ndim if isinstance(t, types.Array) else 0
+
+
+@overload(matmul_lhs_adjoint)
+def _matmul_lhs_adjoint(g, x, y, out=None):
+    if (_ndim(x), _ndim(y)) == (2, 2):
+        return lambda g, x, y, out=None: g @ numpy.ascontiguousarray(y.T)
+    if (_ndim(x), _ndim(y)) == (2, 1):
+        return lambda g, x, y, out=None: numpy.outer(g, y)
+    if (_ndim(x), _ndim(y)) == (1, 2):
+        return lambda g, x, y, out=None: y @ g
+    if (_ndim(x), _ndim(y)) == (1, 1):
+        return lambda g, x, y, out=None: g * y
+    return None
+
+
+@overload(matmul_rhs_adjoint)
+def _matmul_rhs_adjoint(g, x, y, out=None):
+    if (_ndim(x), _ndim(y)) in ((2, 2), (2, 1)):
+        return lambda g, x, y, out=None: numpy.ascontiguousarray(x.T) @ g
+    if (_ndim(x), _ndim(y)) == (1, 2):
+        return lambda g, x, y, out=None: numpy.outer(x, g)
+    if (_ndim(x), _ndim(y)) == (1, 1):
+        return lambda g, x, y, out=None: g * x
     return None
 
 
