@@ -5,6 +5,7 @@
 
 
 import math
+import numpy
 from s2s.runtime import (
     cast_like,
     indexable,
@@ -13,7 +14,7 @@ from s2s.runtime import (
     require_scalars,
     zeros_like,
 )
-from s2s.runtime.compiled import compiled, number_array, run_compiled
+from s2s.runtime.compiled import compiled, number_array, reserved, run_compiled
 from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_energy", "grad_energy"]
@@ -47,20 +48,33 @@ def grad_energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):
 
 @compiled
 def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result):
-    tape_1 = []
-    tape_3 = []
-    tape_4 = []
-    tape_5 = []
-    tape_6 = []
-    tape_7 = []
-    tape_8 = []
-    tape_9 = []
     tape_10 = []
-    tape_12 = []
-    tape_14 = []
-    tape_15 = []
-    tape_16 = []
-    tape_21 = []
+    tape_1 = numpy.empty((0, 2), numpy.float64)
+    size_1 = 0
+    tape_3 = numpy.empty(0, numpy.float64)
+    size_3 = 0
+    tape_4 = numpy.empty(0, numpy.float64)
+    size_4 = 0
+    tape_5 = numpy.empty(0, numpy.float64)
+    size_5 = 0
+    tape_6 = numpy.empty(0, numpy.float64)
+    size_6 = 0
+    tape_7 = numpy.empty(0, numpy.float64)
+    size_7 = 0
+    tape_8 = numpy.empty(0, numpy.float64)
+    size_8 = 0
+    tape_9 = numpy.empty(0, numpy.float64)
+    size_9 = 0
+    tape_21 = numpy.empty(0, numpy.bool_)
+    size_21 = 0
+    tape_12 = numpy.empty((0, 2), numpy.float64)
+    size_12 = 0
+    tape_14 = numpy.empty(0, numpy.float64)
+    size_14 = 0
+    tape_15 = numpy.empty(0, numpy.float64)
+    size_15 = 0
+    tape_16 = numpy.empty((0, 2), numpy.float64)
+    size_16 = 0
     dx = None
     dy = None
     f = None
@@ -107,6 +121,25 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
     for i_4 in range(t4):
         item_7 = sequence_3[i_4]
         vys_1.append(item_7)
+    tape_16 = reserved(
+        tape_16, size_16 + len(range(steps)) * len(range(n)) * len(range(n))
+    )
+    tape_15 = reserved(
+        tape_15, size_15 + len(range(steps)) * len(range(n)) * len(range(n))
+    )
+    tape_14 = reserved(
+        tape_14, size_14 + len(range(steps)) * len(range(n)) * len(range(n))
+    )
+    tape_12 = reserved(
+        tape_12, size_12 + len(range(steps)) * len(range(n)) * len(range(n))
+    )
+    tape_21 = reserved(
+        tape_21, size_21 + len(range(steps)) * len(range(n)) * len(range(n))
+    )
+    tape_9 = reserved(tape_9, size_9 + len(range(steps)) * len(range(n)))
+    tape_8 = reserved(tape_8, size_8 + len(range(steps)) * len(range(n)))
+    tape_7 = reserved(tape_7, size_7 + len(range(steps)) * len(range(n)))
+    tape_6 = reserved(tape_6, size_6 + len(range(steps)) * len(range(n)))
     for step in range(steps):
         axs = [0.0] * n
         ays = [0.0] * n
@@ -128,48 +161,60 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     t15 = masses[j]
                     t16 = r * r
                     t17 = t16 * r
-                    tape_16.append((r, t16))
+                    tape_16[size_16, 0] = r
+                    tape_16[size_16, 1] = t16
+                    size_16 += 1
                     f = t15 / t17
-                    tape_15.append(t17)
+                    tape_15[size_15] = t17
+                    size_15 += 1
                     t18 = axs[i]
                     t19 = f * dx
-                    tape_14.append(dx)
+                    tape_14[size_14] = dx
+                    size_14 += 1
                     t20 = t18 + t19
                     axs[i] = t20
                     t21 = ays[i]
                     t22 = f * dy
-                    tape_12.append((dy, f))
+                    tape_12[size_12, 0] = dy
+                    tape_12[size_12, 1] = f
+                    size_12 += 1
                     t23 = t21 + t22
                     ays[i] = t23
-                tape_21.append(cond)
+                tape_21[size_21] = cond
+                size_21 += 1
         for i_5 in range(n):
             t24 = vxs_1[i_5]
             t25 = axs[i_5]
             t26 = dt * t25
             t27 = t24 + t26
-            tape_9.append(vxs_1[i_5])
+            tape_9[size_9] = vxs_1[i_5]
+            size_9 += 1
             vxs_1[i_5] = t27
             t28 = vys_1[i_5]
             t29 = ays[i_5]
             t30 = dt * t29
             t31 = t28 + t30
-            tape_8.append(vys_1[i_5])
+            tape_8[size_8] = vys_1[i_5]
+            size_8 += 1
             vys_1[i_5] = t31
             t32 = xs_1[i_5]
             t33 = vxs_1[i_5]
             t34 = dt * t33
             t35 = t32 + t34
-            tape_7.append(xs_1[i_5])
+            tape_7[size_7] = xs_1[i_5]
+            size_7 += 1
             xs_1[i_5] = t35
             t36 = ys_1[i_5]
             t37 = vys_1[i_5]
             t38 = dt * t37
             t39 = t36 + t38
-            tape_6.append(ys_1[i_5])
+            tape_6[size_6] = ys_1[i_5]
+            size_6 += 1
             ys_1[i_5] = t39
         tape_10.append((axs, ays))
     kinetic = 0.0
     kinetic_1 = kinetic
+    tape_5 = reserved(tape_5, size_5 + len(range(n)))
     for i_6 in range(n):
         t41 = 0.5 * masses[i_6]
         t42 = vxs_1[i_6]
@@ -180,7 +225,8 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         t47 = t45 * t46
         t48 = t44 + t47
         t49 = t41 * t48
-        tape_5.append(t41)
+        tape_5[size_5] = t41
+        size_5 += 1
         kinetic_2 = kinetic_1 + t49
         kinetic_1 = kinetic_2
     potential = 0.0
@@ -192,6 +238,9 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         dx_2 = dx_1
         dy_2 = dy_1
         potential_2 = potential_1
+        tape_4 = reserved(tape_4, size_4 + len(range(t50, n)))
+        tape_3 = reserved(tape_3, size_3 + len(range(t50, n)))
+        tape_1 = reserved(tape_1, size_1 + len(range(t50, n)))
         for j_2 in range(t50, n):
             t51 = xs_1[j_2]
             t52 = xs_1[i_7]
@@ -201,14 +250,18 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             dy_3 = t53 - t54
             t57 = masses[i_7] * masses[j_2]
             t58 = dx_3 * dx_3
-            tape_4.append(dx_3)
+            tape_4[size_4] = dx_3
+            size_4 += 1
             t59 = dy_3 * dy_3
-            tape_3.append(dy_3)
+            tape_3[size_3] = dy_3
+            size_3 += 1
             t60 = t58 + t59
             t61 = t60 + 0.01
             t62 = math.sqrt(t61)
             t63 = t57 / t62
-            tape_1.append((t62, t63))
+            tape_1[size_1, 0] = t62
+            tape_1[size_1, 1] = t63
+            size_1 += 1
             potential_3 = potential_2 - t63
             dx_2 = dx_3
             dy_2 = dy_3
@@ -235,16 +288,20 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             # d of: potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + d...  (nbody.py:40)
             dpotential_2 = dpotential_3
             dt63 = -dpotential_3
-            t62, t63 = tape_1.pop()
+            size_1 -= 1
+            t62 = tape_1[size_1, 0]
+            t63 = tape_1[size_1, 1]
             dt62 = -(dt63 * t63 / t62)
             dt61 = dt62 / (2.0 * t62)
             dt60 = dt61
             dt58 = dt60
             dt59 = dt60
-            dy_3 = tape_3.pop()
+            size_3 -= 1
+            dy_3 = tape_3[size_3]
             ddy_3 = dt59 * dy_3
             ddy_3 = ddy_3 + dt59 * dy_3
-            dx_3 = tape_4.pop()
+            size_4 -= 1
+            dx_3 = tape_4[size_4]
             ddx_3 = dt58 * dx_3
             ddx_3 = ddx_3 + dt58 * dx_3
 
@@ -269,7 +326,8 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         # d of: kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys...  (nbody.py:34)
         dkinetic_1 = dkinetic_2
         dt49 = dkinetic_2
-        t41 = tape_5.pop()
+        size_5 -= 1
+        t41 = tape_5[size_5]
         dt48 = dt49 * t41
         dt44 = dt48
         dt47 = dt48
@@ -291,7 +349,8 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         days = zeros_like(ays)
         for i_5 in range(n - 1, -1, -1):
             # d of: ys[i] = ys[i] + dt * vys[i]  (nbody.py:31)
-            ys_1[i_5] = tape_6.pop()
+            size_6 -= 1
+            ys_1[i_5] = tape_6[size_6]
             dt39 = dys_1[i_5]
             dys_1[i_5] = 0.0
             dt36 = dt39
@@ -301,7 +360,8 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             dys_1[i_5] += dt36
 
             # d of: xs[i] = xs[i] + dt * vxs[i]  (nbody.py:30)
-            xs_1[i_5] = tape_7.pop()
+            size_7 -= 1
+            xs_1[i_5] = tape_7[size_7]
             dt35 = dxs_1[i_5]
             dxs_1[i_5] = 0.0
             dt32 = dt35
@@ -311,7 +371,8 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             dxs_1[i_5] += dt32
 
             # d of: vys[i] = vys[i] + dt * ays[i]  (nbody.py:29)
-            vys_1[i_5] = tape_8.pop()
+            size_8 -= 1
+            vys_1[i_5] = tape_8[size_8]
             dt31 = dvys_1[i_5]
             dvys_1[i_5] = 0.0
             dt28 = dt31
@@ -321,7 +382,8 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             dvys_1[i_5] += dt28
 
             # d of: vxs[i] = vxs[i] + dt * axs[i]  (nbody.py:28)
-            vxs_1[i_5] = tape_9.pop()
+            size_9 -= 1
+            vxs_1[i_5] = tape_9[size_9]
             dt27 = dvxs_1[i_5]
             dvxs_1[i_5] = 0.0
             dt24 = dt27
@@ -331,26 +393,33 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             dvxs_1[i_5] += dt24
         for i in range(n - 1, -1, -1):
             for j in range(n - 1, -1, -1):
-                cond = tape_21.pop()
+                size_21 -= 1
+                cond = tape_21[size_21]
                 if cond:
                     # d of: ays[i] = ays[i] + f * dy  (nbody.py:26)
                     dt23 = days[i]
                     dt22 = dt23
-                    dy, f = tape_12.pop()
+                    size_12 -= 1
+                    dy = tape_12[size_12, 0]
+                    f = tape_12[size_12, 1]
                     df = dt22 * dy
                     ddy = dt22 * f
 
                     # d of: axs[i] = axs[i] + f * dx  (nbody.py:25)
                     dt20 = daxs[i]
                     dt19 = dt20
-                    dx = tape_14.pop()
+                    size_14 -= 1
+                    dx = tape_14[size_14]
                     df = df + dt19 * dx
                     ddx = dt19 * f
 
                     # d of: f = masses[j] / (r * r * r)  (nbody.py:24)
-                    t17 = tape_15.pop()
+                    size_15 -= 1
+                    t17 = tape_15[size_15]
                     dt17 = -(df * f / t17)
-                    r, t16 = tape_16.pop()
+                    size_16 -= 1
+                    r = tape_16[size_16, 0]
+                    t16 = tape_16[size_16, 1]
                     dt16 = dt17 * r
                     dr = dt17 * t16
                     dr = dr + dt16 * r
@@ -403,51 +472,53 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "43-45": "in energy (nbody.py:9): def energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):",
-    "64-85": "in energy (nbody.py:10): n = len(xs)",
-    "86-91": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
-    "92-97": "in energy (nbody.py:12): ys = list(ys)",
-    "98-103": "in energy (nbody.py:13): vxs = list(vxs)",
-    "104-109": "in energy (nbody.py:14): vys = list(vys)",
-    "110": "in energy (nbody.py:15): for step in range(steps):",
-    "111": "in energy (nbody.py:16): axs = [0.0] * n",
-    "112": "in energy (nbody.py:17): ays = [0.0] * n",
-    "113": "in energy (nbody.py:18): for i in range(n):",
-    "114": "in energy (nbody.py:19): for j in range(n):",
-    "115": "in energy (nbody.py:20): if i != j:",
-    "117-119": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
-    "120-122": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
-    "123-127": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
-    "128-130": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "132": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "134-135": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "137-138": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "139-140": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "142-143": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "145": "in energy (nbody.py:27): for i in range(n):",
-    "146-149": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "151": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "152-155": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "157": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "158-161": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "163": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "164-167": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "169": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "171": "in energy (nbody.py:32): kinetic = 0.0",
-    "172-173": "in energy (nbody.py:33): for i in range(n):",
-    "174-182": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "184": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "185": "in energy (nbody.py:33): for i in range(n):",
-    "186": "in energy (nbody.py:35): potential = 0.0",
-    "187-190": "in energy (nbody.py:36): for i in range(n):",
-    "191-195": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "196-198": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
-    "199-201": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
-    "202-203": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "205": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "207-210": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "212": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "213-215": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "216-218": "in energy (nbody.py:36): for i in range(n):",
-    "219": "in energy (nbody.py:41): return kinetic + potential",
+    "44-46": "in energy (nbody.py:9): def energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):",
+    "78-99": "in energy (nbody.py:10): n = len(xs)",
+    "100-105": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
+    "106-111": "in energy (nbody.py:12): ys = list(ys)",
+    "112-117": "in energy (nbody.py:13): vxs = list(vxs)",
+    "118-123": "in energy (nbody.py:14): vys = list(vys)",
+    "143": "in energy (nbody.py:15): for step in range(steps):",
+    "144": "in energy (nbody.py:16): axs = [0.0] * n",
+    "145": "in energy (nbody.py:17): ays = [0.0] * n",
+    "146": "in energy (nbody.py:18): for i in range(n):",
+    "147": "in energy (nbody.py:19): for j in range(n):",
+    "148": "in energy (nbody.py:20): if i != j:",
+    "150-152": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
+    "153-155": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
+    "156-160": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
+    "161-163": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "167": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "170-171": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "174-175": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "176-177": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "181-182": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "185": "in energy (nbody.py:27): for i in range(n):",
+    "186-189": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "192": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "193-196": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "199": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "200-203": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "206": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "207-210": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "213": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "215": "in energy (nbody.py:32): kinetic = 0.0",
+    "216": "in energy (nbody.py:33): for i in range(n):",
+    "218": "in energy (nbody.py:33): for i in range(n):",
+    "219-227": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "230": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "231": "in energy (nbody.py:33): for i in range(n):",
+    "232": "in energy (nbody.py:35): potential = 0.0",
+    "233-236": "in energy (nbody.py:36): for i in range(n):",
+    "237-240": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "244": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "245-247": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
+    "248-250": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
+    "251-252": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "255": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "258-261": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "265": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "266-268": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "269-271": "in energy (nbody.py:36): for i in range(n):",
+    "272": "in energy (nbody.py:41): return kinetic + potential",
 }

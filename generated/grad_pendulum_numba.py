@@ -5,8 +5,9 @@
 
 
 import math
+import numpy
 from s2s.runtime import cast_like, require_number_result, require_scalars
-from s2s.runtime.compiled import compiled, run_compiled
+from s2s.runtime.compiled import compiled, reserved, run_compiled
 from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_energy_as_written", "grad_energy_as_written"]
@@ -51,16 +52,22 @@ def grad_energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):
 def value_and_grad_energy_as_written_compiled(
     theta, omega, k, damping, dt, steps, d_result
 ):
-    tape_1 = []
-    tape_2 = []
+    tape_1 = numpy.empty(0, numpy.float64)
+    size_1 = 0
+    tape_2 = numpy.empty(0, numpy.float64)
+    size_2 = 0
     omega_1 = omega
     theta_1 = theta
+    tape_2 = reserved(tape_2, size_2 + len(range(steps)))
+    tape_1 = reserved(tape_1, size_1 + len(range(steps)))
     for step in range(steps):
         t1 = -k
         t2 = math.sin(theta_1)
-        tape_2.append(theta_1)
+        tape_2[size_2] = theta_1
+        size_2 += 1
         t3 = t1 * t2
-        tape_1.append(t2)
+        tape_1[size_1] = t2
+        size_1 += 1
         t4 = damping * omega_1
         acc = t3 - t4
         t5 = dt * omega_1
@@ -104,10 +111,12 @@ def value_and_grad_energy_as_written_compiled(
         dt3 = dacc
         dt4 = -dacc
         domega_1 = domega_1 + dt4 * damping
-        t2 = tape_1.pop()
+        size_1 -= 1
+        t2 = tape_1[size_1]
         dt1 = dt3 * t2
         dt2 = dt3 * t1
-        theta_1 = tape_2.pop()
+        size_2 -= 1
+        theta_1 = tape_2[size_2]
         dtheta_1 = dtheta_1 + dt2 * math.cos(theta_1)
         dk = dk - dt1
     return (t12, (dtheta_1, domega_1, dk))
@@ -116,13 +125,14 @@ def value_and_grad_energy_as_written_compiled(
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "43-47": "in energy_as_written (pendulum.py:21): def energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):",
-    "56-58": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "59-60": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "62": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "44-48": "in energy_as_written (pendulum.py:21): def energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):",
+    "59-60": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "63": "in energy_as_written (pendulum.py:24): for step in range(steps):",
     "64-65": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "66-67": "in energy_as_written (pendulum.py:26): theta = theta + dt * omega",
-    "68-69": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
-    "70-71": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "72-77": "in energy_as_written (pendulum.py:28): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
+    "68": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "71-72": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "73-74": "in energy_as_written (pendulum.py:26): theta = theta + dt * omega",
+    "75-76": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
+    "77-78": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "79-84": "in energy_as_written (pendulum.py:28): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
 }

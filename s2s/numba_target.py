@@ -29,6 +29,7 @@ from . import runtime
 from .callees import is_user_function
 from .errors import Unsupported, error_at
 from .markup import is_comment
+from .numba_stacks import array_stacks
 from .syntax import appended, clone, load, popped, store, walk
 
 # what numba compiles of Python, math and NumPy (numba's documentation, "Supported
@@ -91,6 +92,8 @@ def numba_functions(core, signature, name, wrt, imports, source):
     _refuse_lists_as_wholes(core, objects, source, set(lists))
     _refuse_writes_into_slices(core, source, set(lists))
     _lower(core, objects, imports)
+    array_stacks(core, objects, lists, imports.reference(numpy).id,
+                 imports.reference(compiled_helpers.reserved).id)
     _make_stacks(core)
     params = [a.id for a in core.args.posonlyargs + core.args.args + core.args.kwonlyargs]
     core.args = gast.arguments(

@@ -115,8 +115,12 @@ def test_the_module_reads_as_the_numpy_targets(tmp_path):
     text = path.read_text()
     assert "--target numba" in text.splitlines()[2]
     assert "@compiled\ndef value_and_grad_energy_as_written_compiled(" in text
-    assert "tape_1 = []" in text and "reversed(" not in text
+    assert "reversed(" not in text
     assert "for step in range(steps - 1, -1, -1):" in text
+    # the stacks of numbers are arrays, room made before the loop
+    assert "tape_1 = numpy.empty(0, numpy.float64)" in text
+    assert "tape_1 = reserved(tape_1, size_1 + len(range(steps)))" in text
+    assert "tape_1[size_1] = theta_1" in text and "theta_1 = tape_1[size_1]" in text
     assert "require_scalars(" in text.split("@compiled")[0]  # checked in Python
 
 

@@ -17,7 +17,7 @@ import gast
 
 from ..callees import is_user_function
 from ..resolve import meaning
-from ..syntax import assign, clone, load, walk
+from ..syntax import clone, load, walk
 from .inline import inlined
 
 _LIMIT = 30  # calls inlined inside one another, at most

@@ -73,6 +73,17 @@ def require_real_values(*values):
     require_real(*values, what="this operation", why="see the NumPy target's module")
 
 
+@numba.njit
+def reserved(stack, size):
+    """`stack` (an array whose first axis holds what is pushed), or, where it has room
+    for fewer than `size` items, a copy with room for at least twice as many."""
+    if size <= stack.shape[0]:
+        return stack
+    grown = numpy.empty((max(size, 2 * stack.shape[0]),) + stack.shape[1:], stack.dtype)
+    grown[:stack.shape[0]] = stack
+    return grown
+
+
 def number_array(values):
     """A list (or tuple) of numbers as the float64 array the compiled code indexes."""
     return numpy.asarray(values, dtype=numpy.float64)
