@@ -269,6 +269,53 @@ def test_calls_of_the_users_functions_are_inlined(tmp_path):
         assert grads[i] == pytest.approx(_central(user.rk2, args, i), rel=1e-6, abs=1e-9)
 
 
+STACKS = '''
+import math
+
+
+def mixed(x, n=6, m=5):
+    total = 0.0
+    for i in range(n):
+        for j in range(i, m):
+            if (i + j) % 2 == 0:
+                total = total + math.sin(x * (i + 1)) * x
+    y = x
+    while y < 5.0:
+        y = y * 1.5 + math.cos(y)
+    return total + y * y
+'''
+
+
+def test_stacks_of_numbers_are_arrays(tmp_path):
+    """Booleans and floats kept in `for` loops go on arrays, room made before the
+    outermost loop that counts their iterations (inside the outer loop where an inner
+    loop's bounds change with it); a `while` loop's stay lists.  Same gradient."""
+    path = tmp_path / "stacked.py"
+    path.write_text(STACKS)
+    out = tmp_path / "grad_stacked.py"
+    assert main(["differentiate", f"{path}:mixed", "--target", "numba", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "numpy.empty(0, numpy.bool_)" in text and "numpy.empty(0, numpy.float64)" in text
+    reserves = [line for line in text.splitlines() if "= reserved(" in line]
+    assert reserves and all(line.startswith("        tape_") and "len(range(i, m)))" in line
+                            for line in reserves)  # (in the loop over i)
+    assert "= []" in text  # (the while loop's)
+    spec = importlib.util.spec_from_file_location("grad_stacked", out)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        user = importlib.import_module("stacked")
+    finally:
+        sys.path.remove(str(tmp_path))
+    for x in (0.3, 1.1, 2.0):
+        value, grad = module.value_and_grad_mixed(x)
+        assert value == pytest.approx(user.mixed(x), rel=1e-13)
+        assert grad == pytest.approx(_central(user.mixed, (x,), 0), rel=1e-6)
+        expected = s2s.grad(user.mixed)(x)
+        assert grad == pytest.approx(expected, rel=1e-12)
+
+
 def _steps(x, k, n=50):
     for _ in range(n):
         x = x + 0.01 * (-k * math.sin(x))
