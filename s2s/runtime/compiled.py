@@ -73,7 +73,6 @@ def require_real_values(*values):
     require_real(*values, what="this operation", why="see the NumPy target's module")
 
 
-@numba.njit
 def reserved(stack, size):
     """`stack` (an array whose first axis holds what is pushed), or, where it has room
     for fewer than `size` items, a copy with room for at least twice as many."""
@@ -82,6 +81,31 @@ def reserved(stack, size):
     grown = numpy.empty((max(size, 2 * stack.shape[0]),) + stack.shape[1:], stack.dtype)
     grown[:stack.shape[0]] = stack
     return grown
+
+
+@overload(reserved)
+def _reserved(stack, size):
+    # (loops: numba compiles a slice's copy some ten times slower)
+    if stack.ndim == 1:
+        def impl(stack, size):
+            if size <= stack.shape[0]:
+                return stack
+            grown = numpy.empty(max(size, 2 * stack.shape[0]), stack.dtype)
+            for i in range(stack.shape[0]):
+                grown[i] = stack[i]
+            return grown
+        return impl
+    if stack.ndim == 2:
+        def impl(stack, size):
+            if size <= stack.shape[0]:
+                return stack
+            grown = numpy.empty((max(size, 2 * stack.shape[0]), stack.shape[1]), stack.dtype)
+            for i in range(stack.shape[0]):
+                for j in range(stack.shape[1]):
+                    grown[i, j] = stack[i, j]
+            return grown
+        return impl
+    return None
 
 
 def number_array(values):
