@@ -224,8 +224,8 @@ def check(runs):
 def _jax_jit():
     """name -> JAX jit's value_and_grad, in its best form (the workloads' own benchmarks)."""
     found = {}
-    for name, module in (("pendulum", pendulum), ("N-body", nbody)):
-        runs = module.candidates()
+    for name, module in (("pendulum", pendulum), ("N-body", nbody), ("heat equation", heat)):
+        runs = module.candidates(heat.inputs()) if module is heat else module.candidates()
         run = (runs[0] if isinstance(runs, tuple) else runs).get("JAX jit")  # (N-body's: runs, default)
         if run is not None:
             run()  # (compiles)

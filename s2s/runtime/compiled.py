@@ -120,16 +120,15 @@ def _is_number(t):
 
 
 def _is_kept_shape(t):
-    """What `shape_of` keeps of an array: (shape, an empty array of its dtype)."""
+    """What `shape_of` keeps of an array: (shape, dtype)."""
     return (isinstance(t, types.BaseTuple) and len(t) == 2
-            and isinstance(t[0], types.BaseTuple) and isinstance(t[1], types.Array))
+            and isinstance(t[0], types.BaseTuple) and isinstance(t[1], types.DType))
 
 
 @overload(shape_of)
 def _shape_of(x):
     if isinstance(x, types.Array):
-        # the shape, and the dtype in an empty array (numba has no dtype values to keep)
-        return lambda x: (x.shape, numpy.empty(0, x.dtype))
+        return lambda x: (x.shape, x.dtype)
     return lambda x: x
 
 
@@ -189,7 +188,7 @@ def _zeros_like(x):
     if isinstance(x, types.Array):
         return lambda x: numpy.zeros_like(x)
     if _is_kept_shape(x):
-        return lambda x: numpy.zeros(x[0], x[1].dtype)
+        return lambda x: numpy.zeros(x[0], x[1])
     if isinstance(x, types.List):
         return lambda x: [0.0] * len(x)
     if isinstance(x, types.UniTuple):  # (`*args`: added item by item, as arrays are)
