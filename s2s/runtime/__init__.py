@@ -774,6 +774,9 @@ def cast_like(g, x, copy=False):
     array when `copy` is set (`g` may share memory with something else).  Integers
     and booleans carry no gradient: asked for as a parameter, that is an error; in a
     list, dict or record, their gradient is None."""
+    if (type(x) is list and type(g) is numpy.ndarray and g.dtype == numpy.float64
+            and g.shape == (len(x),) and all(type(v) is float for v in x)):
+        return g.tolist()  # (a list of floats' gradient from compiled code, as floats)
     if isinstance(g, KeysAdjoint):  # (only the keys of the dict `x` were read)
         g = zeros_like(x)
     kind = _kind(x)
