@@ -33,10 +33,25 @@ def _module(tmp_path, target, wrt, name):
     path = tmp_path / f"{name}.py"
     assert main(["differentiate", target, "--wrt", wrt, "--target", "numba",
                  "-o", str(path)]) == 0
+    return _loaded(path, name)
+
+
+def _loaded(path, name):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _user_and_numba_modules(tmp_path, source, function, *options):
+    """The user's module written from `source`, and its function's numba module."""
+    path = tmp_path / "user_code_numba.py"
+    path.write_text(source)
+    out = tmp_path / "grad_user_code_numba.py"
+    assert main(["differentiate", f"{path}:{function}", *options, "--target", "numba",
+                 "-o", str(out)]) == 0
+    return _loaded(path, "user_code_numba"), _loaded(out, "grad_user_code_numba"), \
+        out.read_text()
 
 
 def _numpy_module(name):
@@ -245,23 +260,10 @@ def test_calls_of_the_users_functions_are_inlined(tmp_path):
     """The numba target compiles one function: the calls of the module's functions are
     their bodies in it (normalize/inline_calls.py), in the order Python makes them;
     a pair returned is unpacked into numbers."""
-    path = tmp_path / "integrate.py"
-    path.write_text(INLINED)
-    out = tmp_path / "grad_integrate.py"
-    assert main(["differentiate", f"{path}:rk2", "--wrt", "x,v,k", "--target", "numba",
-                 "-o", str(out)]) == 0
-    text = out.read_text()
+    user, module, text = _user_and_numba_modules(tmp_path, INLINED, "rk2", "--wrt", "x,v,k")
     code = [line for line in text.splitlines() if not line.strip().startswith(("#", '"'))]
     assert not [line for line in code if "forward_" in line or "rhs(" in line
                 or "scale(" in line or "shape_of" in line]
-    spec = importlib.util.spec_from_file_location("grad_integrate", out)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    sys.path.insert(0, str(tmp_path))
-    try:
-        user = importlib.import_module("integrate")
-    finally:
-        sys.path.remove(str(tmp_path))
     args = (0.4, -0.2, 1.7)
     value, grads = module.value_and_grad_rk2(*args)
     assert value == pytest.approx(user.rk2(*args), rel=1e-13)
@@ -290,24 +292,12 @@ def test_stacks_of_numbers_are_arrays(tmp_path):
     """Booleans and floats kept in `for` loops go on arrays, room made before the
     outermost loop that counts their iterations (inside the outer loop where an inner
     loop's bounds change with it); a `while` loop's stay lists.  Same gradient."""
-    path = tmp_path / "stacked.py"
-    path.write_text(STACKS)
-    out = tmp_path / "grad_stacked.py"
-    assert main(["differentiate", f"{path}:mixed", "--target", "numba", "-o", str(out)]) == 0
-    text = out.read_text()
+    user, module, text = _user_and_numba_modules(tmp_path, STACKS, "mixed")
     assert "numpy.empty(0, numpy.bool_)" in text and "numpy.empty(0, numpy.float64)" in text
     reserves = [line for line in text.splitlines() if "= reserved(" in line]
     assert reserves and all(line.startswith("        tape_") and "len(range(i, m)))" in line
                             for line in reserves)  # (in the loop over i)
     assert "= []" in text  # (the while loop's)
-    spec = importlib.util.spec_from_file_location("grad_stacked", out)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    sys.path.insert(0, str(tmp_path))
-    try:
-        user = importlib.import_module("stacked")
-    finally:
-        sys.path.remove(str(tmp_path))
     for x in (0.3, 1.1, 2.0):
         value, grad = module.value_and_grad_mixed(x)
         assert value == pytest.approx(user.mixed(x), rel=1e-13)
