@@ -68,6 +68,10 @@ _METHODS = {"copy", "sum", "mean", "reshape", "ravel", "dot", "transpose", "asty
             "flatten", "conj", "argmax", "argmin"}
 _ATTRIBUTES = {"shape", "T", "size", "ndim", "dtype", "real", "imag"}
 _ENTRY_CHECKS = (runtime.require_scalars, runtime.require_number_lists)
+_NOT_INLINED = ("is not supported: numba compiles one function, into which s2s inlines "
+                "the module's functions it calls, but not this one (it recurses, returns "
+                "before its end, is of another module, or is a class); inline it by hand, "
+                "or use the NumPy target")
 
 
 def numba_functions(core, signature, name, wrt, imports, source):
@@ -183,10 +187,10 @@ def _refuse_what_numba_lacks(fn, objects, source):
     not compile."""
     line = [_at_line(source.first_line)]  # where the latest statement comes from
 
-    def refuse(what):
-        raise error_at(line[0], f"--target numba: {what} is not supported by numba's "
-                       "nopython mode (generate the NumPy target instead)", source,
-                       Unsupported)
+    def refuse(what, why=None):
+        raise error_at(line[0], f"--target numba: {what} " + (why or (
+            "is not supported by numba's nopython mode (generate the NumPy target "
+            "instead)")), source, Unsupported)
 
     for stmt in _statements(fn.body):
         line[0] = _where(stmt, line[0])
@@ -227,9 +231,7 @@ def _check_call(node, objects, refuse):
         name = func.id if isinstance(func, gast.Name) else "this function"
         if isinstance(func, gast.Name) and func.id.startswith(("forward_", "adjoint_")):
             callee = func.id.partition("_")[2].removesuffix("_on_numbers")
-            refuse(f"a call of your function {callee}, which s2s could not inline (it "
-                   "recurses, returns before its end, or is of another module), as numba "
-                   "would need it compiled too")
+            refuse(f"a call of your function {callee}", _NOT_INLINED)
         refuse(f"a call of {name}")
     if function in _BUILTINS | _MATH | _NUMPY | _HELPERS | {runtime.require_real}:
         if function is runtime.expand_reduced and (len(node.args) > 2 or node.keywords):
@@ -243,7 +245,7 @@ def _check_call(node, objects, refuse):
     if is_user_function(getattr(function, "primal", function)) or (
             isinstance(function, type) and module != "builtins"):
         refuse(f"a call of your {'class' if isinstance(function, type) else 'function'} "
-               f"{name} (numba would need it compiled too)")
+               f"{name}", _NOT_INLINED)
     if module.startswith("s2s"):
         refuse(f"the derivative helper {name}")
     refuse(f"{module + '.' if module else ''}{name}")
