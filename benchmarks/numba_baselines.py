@@ -242,7 +242,7 @@ def _jax_jit(products):
 
 def first_call_seconds(module, call):
     """The first call of a `--target numba` module in a new Python (numba's own start
-    included), twice."""
+    included): compiling, then with the machine code the first one cached."""
     code = (f"import time, numpy as np; t = time.perf_counter(); "
             f"from generated import {module} as m; "
             f"from benchmarks import heat as h, nbody as b, pendulum as p; "
@@ -376,7 +376,7 @@ def main(repeats=15, quick=False):
             f"{compile_seconds[name]:7.2f}s")
     if not quick:
         lines.append("  first call of s2s's numba module in a new Python (numba's start "
-                     "included), two runs")
+                     "included): compiling, then from its cache")
         for name, (module, call) in FIRST_CALLS.items():
             first, second = first_call_seconds(module, call)
             lines.append(f"    {name:20s} {first:6.2f} s, {second:5.2f} s")

@@ -8,9 +8,12 @@ and random programs, where numba takes them."""
 import copy
 import importlib
 import importlib.util
+import json
 import math
+import os
 import pathlib
 import random
+import subprocess
 import sys
 
 import numpy as np
@@ -331,6 +334,77 @@ def test_api_target():
     assert isinstance(grads[1], list)
     with pytest.raises(ValueError, match="target='jax'"):
         s2s.grad(_steps, target="jax")
+
+
+CACHED = """
+import math
+
+
+def swing(theta, k, steps=40):
+    for _ in range(steps):
+        theta = theta - 0.05 * k * math.sin(theta)
+    return theta * theta
+"""
+
+_CACHE_RUN = """
+import json, sys
+import s2s.runtime.compiled as compiled
+if sys.argv[2] == "other runtime":
+    compiled._Cache.stamp = "another"
+if sys.argv[1] == "package":
+    from pkg import grad_swing as m
+else:
+    sys.path.insert(0, "pkg")
+    import grad_swing as m
+value, grads = m.value_and_grad_swing(0.7, 1.3)
+stats = m.value_and_grad_swing_compiled.stats
+print(json.dumps([value, list(grads), sum(stats.cache_hits.values()),
+                  sum(stats.cache_misses.values())]))
+"""
+
+
+def test_compiled_code_is_cached_beside_the_module(tmp_path):
+    """A module imported from its file keeps its machine code in `__pycache__` beside
+    it: a new Python loads it rather than compiling.  An entry is found again only
+    under the name the module was imported as and with the same runtime (numba keys
+    it to the module's source only).  A module made in memory or loaded without
+    import has no cache."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "swing.py").write_text(CACHED)
+    out = tmp_path / "pkg" / "grad_swing.py"
+    assert main(["differentiate", f"{tmp_path / 'swing.py'}:swing", "--wrt", "theta,k",
+                 "--target", "numba", "-o", str(out)]) == 0
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["PYTHONPATH"] = str(pathlib.Path(s2s.__file__).parents[1])
+
+    def run(name, runtime="this runtime"):
+        done = subprocess.run([sys.executable, "-c", _CACHE_RUN, name, runtime],
+                              cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        value, grads, hits, misses = json.loads(done.stdout)
+        return (value, grads), (hits, misses)
+
+    user = _loaded(tmp_path / "swing.py", "swing")
+    expected = (user.swing(0.7, 1.3), [_central(user.swing, (0.7, 1.3), i) for i in (0, 1)])
+    results = []
+    for name, runtime, found in (("package", "this runtime", (0, 1)),
+                                 ("package", "this runtime", (1, 0)),
+                                 ("file", "this runtime", (0, 1)),
+                                 ("file", "this runtime", (1, 0)),
+                                 ("package", "other runtime", (0, 1)),
+                                 ("package", "this runtime", (1, 0))):
+        result, hits_misses = run(name, runtime)
+        assert hits_misses == found, (name, runtime, hits_misses)
+        assert result[0] == pytest.approx(expected[0], rel=1e-13)
+        assert result[1] == pytest.approx(expected[1], rel=1e-6)
+        results.append(result)
+    assert all(r == results[0] for r in results)  # (loaded or compiled: the same code)
+    assert list((tmp_path / "pkg" / "__pycache__").glob("grad_swing.*.nbi"))
+    loaded = _loaded(out, "grad_swing_loaded")  # (not imported: not in sys.modules)
+    assert type(loaded.value_and_grad_swing_compiled._cache).__name__ == "NullCache"
+    in_memory = s2s.value_and_grad(_steps, target="numba")
+    assert in_memory(0.5, 2.0)[0] == pytest.approx(_steps(0.5, 2.0), rel=1e-13)
 
 
 def test_a_typing_failure_says_so_with_the_users_line():

@@ -11,7 +11,10 @@ function still runs as plain Python, which is how an error raised in compiled co
 found again at its line (`run_compiled`).
 """
 
+import hashlib
+import pathlib
 import re
+import sys
 
 import numpy
 
@@ -35,10 +38,55 @@ from .notes import note_at
 
 def compiled(function):
     """`function` compiled by numba (nopython mode, indices checked: an index out of
-    bounds raises, as in Python, rather than reading other memory).  numba's cache is
-    not used: it records the module's name, and a module imported under another name
-    (as a file, then from its package) then fails to load its cached code."""
-    return numba.njit(boundscheck=True)(function)
+    bounds raises, as in Python, rather than reading other memory), its machine code
+    cached on disk where its module was imported from a file (`_cache_for`)."""
+    dispatcher = numba.njit(boundscheck=True)(function)
+    cache = _cache_for(function)
+    if cache is not None:
+        dispatcher._cache = cache  # (what `numba.njit(cache=True)` sets)
+    return dispatcher
+
+
+def _cache_for(function):
+    """numba's cache for `function` (in `__pycache__` beside its module, or under
+    NUMBA_CACHE_DIR), keyed also to the name its module was imported as and to this
+    runtime's source; None where its module was not imported from its file (made in
+    memory: nothing to key the cache to).
+
+    numba keys its entries to the function's own source only, so that an entry made
+    before s2s changed its helpers would run the old helpers; and it finds the module
+    again by the name it was first imported as, which fails where the file is
+    imported as another (`pkg.grad` then `grad`)."""
+    module = sys.modules.get(function.__module__)
+    if _Cache is None or getattr(module, "__file__", None) != function.__code__.co_filename:
+        return None
+    try:
+        return _Cache(function)
+    except RuntimeError:  # (no directory to keep it in)
+        return None
+
+
+def _runtime_stamp():
+    """A hash of the runtime's source (the helpers compiled code calls) and of the
+    NumPy that numba compiles against."""
+    digest = hashlib.sha256(numpy.__version__.encode())
+    for path in sorted(pathlib.Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+try:
+    from numba.core.caching import FunctionCache
+except ImportError:  # pragma: no cover - a numba without it: no cache
+    _Cache = None
+else:
+    class _Cache(FunctionCache):
+        """numba's cache of compiled functions, keyed as `_cache_for` says."""
+
+        stamp = _runtime_stamp()
+
+        def _index_key(self, sig, codegen):
+            return super()._index_key(sig, codegen) + (self._py_func.__module__, self.stamp)
 
 
 def run_compiled(function, *args):
