@@ -237,6 +237,8 @@ def _zeros_like(x):
         return lambda x: numpy.zeros_like(x)
     if _is_kept_shape(x):
         return lambda x: numpy.zeros(x[0], x[1])
+    if isinstance(x, types.List) and isinstance(x.dtype, types.Array):  # (a list of weights)
+        return lambda x: [numpy.zeros_like(item) for item in x]
     if isinstance(x, types.List):
         return lambda x: [0.0] * len(x)
     if isinstance(x, types.UniTuple):  # (`*args`: added item by item, as arrays are)
