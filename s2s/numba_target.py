@@ -53,7 +53,8 @@ _NUMPY = {getattr(numpy, n) for n in (
     "min", "max", "amin", "amax", "argmin", "argmax", "dot", "vdot", "outer", "zeros",
     "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "copy",
     "arange", "linspace", "concatenate", "stack", "hstack", "vstack", "reshape",
-    "transpose", "diag", "eye", "identity", "cumsum", "cumprod", "diff", "sort", "argsort",
+    "transpose", "expand_dims", "shape", "diag", "eye", "identity", "cumsum", "cumprod",
+    "diff", "sort", "argsort",
     "isnan", "isfinite", "isinf", "all", "any", "count_nonzero", "array", "asarray",
     "ascontiguousarray", "trace", "real", "imag", "conj", "add", "subtract", "multiply",
     "divide", "true_divide", "logaddexp", "float64", "float32", "int64",
@@ -62,10 +63,13 @@ _HELPERS = {runtime.shape_of, runtime.unbroadcast, runtime.zeros_like, runtime.s
             runtime.writable_like, runtime.expand_reduced, runtime.indexable,
             runtime.elementwise.one_over_one_plus_exp, runtime.sum_adjoint,
             runtime.size_ratio, runtime.elementwise.abs_adjoint, runtime.matmul_lhs_adjoint,
-            runtime.matmul_rhs_adjoint}
+            runtime.matmul_rhs_adjoint, runtime.balanced_eq, runtime.chosen_mask}
 _METHODS = {"copy", "sum", "mean", "reshape", "ravel", "dot", "transpose", "astype",
             "append", "pop", "max", "min", "prod", "any", "all", "fill", "item", "cumsum",
             "flatten", "conj", "argmax", "argmin"}
+# what numba reduces over the whole array only (`sum` and `argmax` take an axis there)
+_WHOLE_ONLY = {getattr(numpy, n) for n in (
+    "prod", "mean", "var", "std", "min", "max", "amin", "amax", "all", "any")}
 _ATTRIBUTES = {"shape", "T", "size", "ndim", "dtype", "real", "imag"}
 _ENTRY_CHECKS = (runtime.require_scalars, runtime.require_number_lists)
 _NOT_INLINED = ("is not supported: numba compiles one function, into which s2s inlines "
@@ -217,9 +221,13 @@ def _refuse_what_numba_lacks(fn, objects, source):
 
 def _check_call(node, objects, refuse):
     func = node.func
+    if any(k.arg == "keepdims" for k in node.keywords):
+        refuse("`keepdims=`")
     if isinstance(func, gast.Attribute) and objects.of(func.value) is None:
         if func.attr not in _METHODS:
             refuse(f"the method `.{func.attr}()`")
+        if func.attr in {f.__name__ for f in _WHOLE_ONLY} and (node.args or node.keywords):
+            refuse(f"`.{func.attr}()` along an axis")
         return
     if isinstance(func, gast.Name) and func.id == "reversed":
         if not (len(node.args) == 1 and isinstance(node.args[0], gast.Call)
@@ -234,8 +242,11 @@ def _check_call(node, objects, refuse):
             refuse(f"a call of your function {callee}", _NOT_INLINED)
         refuse(f"a call of {name}")
     if function in _BUILTINS | _MATH | _NUMPY | _HELPERS | {runtime.require_real}:
-        if function is runtime.expand_reduced and (len(node.args) > 2 or node.keywords):
-            refuse("the derivative of a reduction along an axis")
+        if function in _WHOLE_ONLY and (len(node.args) > 1 or node.keywords):
+            refuse(f"`numpy.{function.__name__}` along an axis")
+        if function in (runtime.expand_reduced, runtime.chosen_mask) and not all(
+                isinstance(a, (gast.Constant, gast.Name)) for a in node.args[2:]):
+            refuse("the derivative of a reduction along several axes")
         if function is numpy.zeros_like and any(k.arg not in ("shape", "dtype")
                                                 for k in node.keywords):
             refuse("np.zeros_like with other keywords than shape and dtype")

@@ -187,6 +187,15 @@ def while_test(x):
     while helper(x) < 10.0:
         x = x + 1.0
     return x
+
+
+def row_maxima(x):
+    m = x.max(axis=1)
+    return m.sum()
+
+
+def kept_dims(x):
+    return (x.sum(axis=-1, keepdims=True) * x).sum()
 '''
 
 
@@ -197,6 +206,8 @@ def while_test(x):
     ("slice_written", 32, "a slice of a list of numbers given"),
     ("recursive", 39, "a call of your function recursive"),
     ("while_test", 43, "a call of your function helper"),
+    ("row_maxima", 49, "`.max()` along an axis"),
+    ("kept_dims", 54, "`keepdims=`"),
 ])
 def test_refused_at_the_users_line(tmp_path, capsys, function, line, why):
     source = tmp_path / "user_code.py"
@@ -210,6 +221,38 @@ def test_refused_at_the_users_line(tmp_path, capsys, function, line, why):
     assert f"user_code.py:{line}:" in err and why in err and "--target numba" in err
     assert "Traceback" not in err
     assert out.read_text() == "kept\n"
+
+
+REDUCED = """
+import numpy as np
+
+
+def reduced(x, w):
+    columns = (x * w).sum(axis=0)
+    rows = np.sum(x * x, 1)
+    kept = np.expand_dims(x.sum(axis=-1), 1) * w
+    clipped = np.maximum(rows, 5.0).sum() + max(w[0, 0], 0.1)
+    return (columns * columns).sum() + clipped + np.max(x) + w.max() + kept.sum()
+"""
+
+
+def test_reductions_and_maxima(tmp_path):
+    """Sums along an axis (numba reduces along one), the maximum of a whole array and
+    `np.maximum`/`max`: ties share the adjoint, as in the NumPy target."""
+    user, module, _ = _user_and_numba_modules(tmp_path, REDUCED, "reduced", "--wrt", "x,w")
+    x = np.array([[1.0, 3.0, -2.0], [2.0, 0.5, -1.0]])
+    w = np.array([[0.3, 0.2, 0.7], [0.6, 0.4, -0.2]])
+    value, grads = module.value_and_grad_reduced(x, w)
+    assert value == pytest.approx(user.reduced(x, w), rel=1e-13)
+    for i in range(2):  # (no ties here: central differences hold)
+        expected = [_central(user.reduced, (x, w), i, at) for at in np.ndindex(x.shape)]
+        np.testing.assert_allclose(grads[i].ravel(), expected, rtol=1e-6)
+    tied = (np.array([[1.0, 3.0, 3.0], [2.0, 0.0, -1.0]]),  # (the maximum twice; rows[1] = 5)
+            np.array([[0.3, 0.2, 0.5], [0.5, 0.4, -0.2]]))  # (the maximum twice)
+    value, grads = module.value_and_grad_reduced(*tied)
+    expected = s2s.value_and_grad(user.reduced, wrt=("x", "w"))(*tied)
+    assert value == pytest.approx(user.reduced(*tied), rel=1e-13)
+    _same(grads, expected[1])
 
 
 def test_options_it_does_not_make(capsys):

@@ -29,7 +29,8 @@ except ImportError as error:  # pragma: no cover - the message is the point
         "pip install 's2s[numba]' (or generate it again without --target)"
     ) from error
 
-from . import expand_reduced, indexable, shape_of, size_ratio, snapshot, sum_adjoint
+from . import balanced_eq, chosen_mask, expand_reduced, indexable, shape_of, size_ratio
+from . import snapshot, sum_adjoint
 from . import matmul_lhs_adjoint, matmul_rhs_adjoint, unbroadcast, writable_like, zeros_like
 from . import require_real
 from .elementwise import abs_adjoint, one_over_one_plus_exp
@@ -97,13 +98,14 @@ def run_compiled(function, *args):
         return function(*args)
     except TypingError as exc:
         kinds = ", ".join(str(numba.typeof(a)) for a in args)
-        lines = str(exc).strip().splitlines()
-        reason = next((line for line in lines if line and not line.startswith("Failed")), "")
-        reason = re.sub(r"\x1b\[[0-9;]*m", "", reason)  # (numba colours some messages)
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # (numba colours some messages)
+        reason = _typing_reason(text)
         # the generated line it names, as the user's line it was made from
         code = function.py_func.__code__
-        where = re.findall(rf'File "{re.escape(code.co_filename)}", line (\d+)', str(exc))
-        where += re.findall(rf"defined at {re.escape(code.co_filename)} \((\d+)\)", str(exc))
+        file = re.escape(code.co_filename)
+        where = re.findall(rf'File "(?:{file}|{re.escape(pathlib.Path(code.co_filename).name)})"'
+                           r", line (\d+)", text)
+        where += re.findall(rf" at {file} \((\d+)\)", text)
         note = next((n for n in (note_at(function.py_func, int(w)) for w in where) if n), None)
         raise TypeError(
             f"numba cannot compile {function.py_func.__name__} for arguments of types "
@@ -113,6 +115,19 @@ def run_compiled(function, *args):
         error = exc
     function.py_func(*args)
     raise error
+
+
+def _typing_reason(text):
+    """The line of numba's typing error that says what failed: the specific error an
+    implementation raised, else the call that has none, else its first line."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    for line in lines:
+        if line.startswith("TypingError: "):
+            return line.removeprefix("TypingError: ")
+    for at, line in enumerate(lines):
+        if line.startswith("No implementation of function") and at + 2 < len(lines):
+            return f"no implementation of {lines[at + 2].removeprefix('>>> ')}"
+    return next((line for line in lines if line and not line.startswith(("Failed", "- "))), "")
 
 
 def require_real_values(*values):
@@ -264,13 +279,53 @@ def _writable_like(g, x):
     return None
 
 
+def _whole(axis):
+    return axis is None or isinstance(axis, (types.NoneType, types.Omitted))
+
+
+def _kept_dims(keepdims):
+    """`keepdims` as numba types it: True, False, or None where only known when run."""
+    if isinstance(keepdims, bool):  # (not given: the default itself)
+        return keepdims
+    if isinstance(keepdims, types.Omitted):
+        return bool(keepdims.value)
+    if isinstance(keepdims, types.BooleanLiteral):
+        return keepdims.literal_value
+    return None
+
+
 @overload(expand_reduced)
 def _expand_reduced(g, x, axis=None, keepdims=False):
-    if not (axis is None or isinstance(axis, (types.NoneType, types.Omitted))):
-        return None  # (refused where the module is made: numba_target.py)
-    if isinstance(x, types.Array):
+    kept = _kept_dims(keepdims)
+    if not isinstance(x, types.Array):
+        return lambda g, x, axis=None, keepdims=False: g
+    if _whole(axis) or kept or not isinstance(g, types.Array):
         return lambda g, x, axis=None, keepdims=False: g + numpy.zeros_like(x)
-    return lambda g, x, axis=None, keepdims=False: g
+    if isinstance(axis, types.Integer) and kept is False:
+        return lambda g, x, axis=None, keepdims=False: (
+            numpy.expand_dims(g, axis) + numpy.zeros_like(x))
+    return None  # (a tuple of axes: numba says so at the first call, with the line)
+
+
+@overload(chosen_mask)
+def _chosen_mask(x, z, axis=None, keepdims=False):
+    # (numba reduces to the maximum over the whole array only: numba_target.py refuses
+    # `x.max(axis=...)`)
+    if not isinstance(x, types.Array):
+        return lambda x, z, axis=None, keepdims=False: 1.0
+    if _whole(axis):
+        def impl(x, z, axis=None, keepdims=False):
+            hit = x == z
+            return (hit / hit.sum()).astype(x.dtype)
+        return impl
+    return None
+
+
+@overload(balanced_eq)
+def _balanced_eq(x, z, y):
+    if isinstance(z, types.Array):
+        return lambda x, z, y: ((x == z) / (1.0 + (x == y))).astype(z.dtype)
+    return lambda x, z, y: (x == z) / (1.0 + (x == y))
 
 
 @overload(indexable)
