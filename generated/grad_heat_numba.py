@@ -6,6 +6,7 @@
 
 import numpy as np
 from s2s.runtime import (
+    are_numbers,
     cast_like,
     expand_reduced,
     require_number_result,
@@ -24,23 +25,106 @@ __all__ = ["value_and_grad_loss", "grad_loss"]
 
 @with_source_notes
 def value_and_grad_loss(u0, alpha, target, dt=0.1, steps=1000, d_result=1.0):
+    # given numbers, the version made for them
+    if are_numbers(alpha, dt):
+        return value_and_grad_loss_on_numbers(u0, alpha, target, dt, steps, d_result)
+    value_1, grads_1 = run_compiled(
+        value_and_grad_loss_compiled, u0, alpha, target, dt, steps, d_result
+    )
+    du0_2, dalpha_2 = grads_1
+    return (value_1, (cast_like(du0_2, u0, copy=True), cast_like(dalpha_2, alpha)))
+
+
+@with_source_notes
+def grad_loss(u0, alpha, target, dt=0.1, steps=1000):
+    value_2, grads_2 = value_and_grad_loss(u0, alpha, target, dt, steps)
+    require_number_result(value_2, "loss")
+    return grads_2
+
+
+def value_and_grad_loss_on_numbers(u0, alpha, target, dt=0.1, steps=1000, d_result=1.0):
     require_scalars(alpha=alpha, dt=dt)
     value, grads = run_compiled(
-        value_and_grad_loss_compiled, u0, alpha, target, dt, steps, d_result
+        value_and_grad_loss_on_numbers_compiled, u0, alpha, target, dt, steps, d_result
     )
     du0_1, dalpha_1 = grads
     return (value, (cast_like(du0_1, u0, copy=True), cast_like(dalpha_1, alpha)))
 
 
-@with_source_notes
-def grad_loss(u0, alpha, target, dt=0.1, steps=1000):
-    value_1, grads_1 = value_and_grad_loss(u0, alpha, target, dt, steps)
-    require_number_result(value_1, "loss")
-    return grads_1
+@compiled
+def value_and_grad_loss_compiled(u0, alpha, target, dt, steps, d_result):
+    tape_2 = []
+    tape_3 = []
+    tape_4 = []
+    tape_5 = []
+    tape_6 = []
+    tape_7 = []
+    u = u0.copy()
+    for step in range(steps):
+        du = np.zeros_like(u)
+        t1 = u[2:]
+        t2 = u[1:-1]
+        t3 = 2.0 * t2
+        t4 = t1 - t3
+        t5 = u[:-2]
+        t6 = t4 + t5
+        t7 = alpha * t6
+        tape_7.append(t6)
+        du[1:-1] = t7
+        tape_6.append(shape_of(t7))
+        t8 = u[1:-1]
+        t9 = du[1:-1]
+        tape_5.append(shape_of(du))
+        t10 = dt * t9
+        tape_4.append(shape_of(t9))
+        t11 = t8 + t10
+        tape_3.append((shape_of(t10), shape_of(t8)))
+        u[1:-1] = t11
+        tape_2.append(shape_of(t11))
+    t12 = u - target
+    t13 = t12**2
+    t14 = np.sum(t13)
+
+    # d of: return np.sum((u - target) ** 2)  (heat.py:14)
+    dt14 = d_result
+    dt13 = expand_reduced(dt14, t13)
+    dt12 = dt13 * 2 * t12
+    d_u = unbroadcast(dt12, u)
+    dalpha = zeros_like(alpha)
+    d_u = writable_like(d_u, u)
+    for step in range(steps - 1, -1, -1):
+        # d of: u[1:-1] = u[1:-1] + dt * du[1:-1]  (heat.py:13)
+        t11 = tape_2.pop()
+        dt11 = unbroadcast(snapshot(d_u[1:-1]), t11)
+        d_u[1:-1] = 0.0
+        t10, t8 = tape_3.pop()
+        dt8 = unbroadcast(dt11, t8)
+        dt10 = unbroadcast(dt11, t10)
+        t9 = tape_4.pop()
+        dt9 = unbroadcast(dt10 * dt, t9)
+        du = tape_5.pop()
+        ddu = zeros_like(du)
+        ddu[1:-1] += dt9
+        d_u[1:-1] += dt8
+
+        # d of: du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])  (heat.py:12)
+        t7 = tape_6.pop()
+        dt7 = unbroadcast(ddu[1:-1], t7)
+        t6 = tape_7.pop()
+        dalpha = dalpha + unbroadcast(dt7 * t6, alpha)
+        dt6 = unbroadcast(dt7 * alpha, t6)
+        dt4 = dt6
+        dt5 = dt6
+        d_u[:-2] += dt5
+        dt1 = dt4
+        dt2 = dt4 * -2.0
+        d_u[1:-1] += dt2
+        d_u[2:] += dt1
+    return (t14, (d_u, dalpha))
 
 
 @compiled
-def value_and_grad_loss_compiled(u0, alpha, target, dt, steps, d_result):
+def value_and_grad_loss_on_numbers_compiled(u0, alpha, target, dt, steps, d_result):
     tape_2 = []
     tape_3 = []
     u = u0.copy()
@@ -99,13 +183,23 @@ def value_and_grad_loss_compiled(u0, alpha, target, dt, steps, d_result):
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "37-39": "in loss (heat.py:8): def loss(u0, alpha, target, dt=0.1, steps=1000):",
-    "46": "in loss (heat.py:9): u = u0.copy()",
-    "47": "in loss (heat.py:10): for step in range(steps):",
-    "48": "in loss (heat.py:11): du = np.zeros_like(u)",
-    "49-55": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
-    "57": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
-    "58-59": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
-    "61-63": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
-    "64-66": "in loss (heat.py:14): return np.sum((u - target) ** 2)",
+    "40-42": "in loss (heat.py:8): def loss(u0, alpha, target, dt=0.1, steps=1000):",
+    "62": "in loss (heat.py:9): u = u0.copy()",
+    "63": "in loss (heat.py:10): for step in range(steps):",
+    "64": "in loss (heat.py:11): du = np.zeros_like(u)",
+    "65-71": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
+    "73": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
+    "75-76": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "78": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "80": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "82": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "84-86": "in loss (heat.py:14): return np.sum((u - target) ** 2)",
+    "130": "in loss (heat.py:9): u = u0.copy()",
+    "131": "in loss (heat.py:10): for step in range(steps):",
+    "132": "in loss (heat.py:11): du = np.zeros_like(u)",
+    "133-139": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
+    "141": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
+    "142-143": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "145-147": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "148-150": "in loss (heat.py:14): return np.sum((u - target) ** 2)",
 }

@@ -7,11 +7,16 @@
 import math
 import numpy
 from s2s.runtime import (
+    are_number_lists,
+    are_numbers,
     cast_like,
     indexable,
     require_number_lists,
     require_number_result,
     require_scalars,
+    shape_of,
+    snapshot,
+    unbroadcast,
     zeros_like,
 )
 from s2s.runtime.compiled import compiled, number_array, reserved, run_compiled
@@ -22,15 +27,40 @@ __all__ = ["value_and_grad_energy", "grad_energy"]
 
 @with_source_notes
 def value_and_grad_energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200, d_result=1.0):
+    # given numbers, the version made for them
+    if are_numbers(dt) and are_number_lists(xs, ys, vxs, vys, masses):
+        return value_and_grad_energy_on_numbers(
+            xs, ys, vxs, vys, masses, dt, steps, d_result
+        )
+    value_1, grads_1 = run_compiled(
+        value_and_grad_energy_compiled, xs, ys, vxs, vys, masses, dt, steps, d_result
+    )
+    dxs_3, dvxs_3 = grads_1
+    return (
+        value_1,
+        (cast_like(dxs_3, xs, copy=True), cast_like(dvxs_3, vxs, copy=True)),
+    )
+
+
+@with_source_notes
+def grad_energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):
+    value_2, grads_2 = value_and_grad_energy(xs, ys, vxs, vys, masses, dt, steps)
+    require_number_result(value_2, "energy")
+    return grads_2
+
+
+def value_and_grad_energy_on_numbers(
+    xs, ys, vxs, vys, masses, dt=0.01, steps=200, d_result=1.0
+):
     require_scalars(dt=dt)
     require_number_lists(xs=xs, ys=ys, vxs=vxs, vys=vys, masses=masses)
     value, grads = run_compiled(
-        value_and_grad_energy_compiled,
+        value_and_grad_energy_on_numbers_compiled,
         number_array(xs),
-        number_array(ys),
+        number_array(ys, integers_kept=True),
         number_array(vxs),
-        number_array(vys),
-        number_array(masses),
+        number_array(vys, integers_kept=True),
+        number_array(masses, integers_kept=True),
         dt,
         steps,
         d_result,
@@ -39,42 +69,42 @@ def value_and_grad_energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200, d_result
     return (value, (cast_like(dxs_2, xs, copy=True), cast_like(dvxs_2, vxs, copy=True)))
 
 
-@with_source_notes
-def grad_energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):
-    value_1, grads_1 = value_and_grad_energy(xs, ys, vxs, vys, masses, dt, steps)
-    require_number_result(value_1, "energy")
-    return grads_1
-
-
 @compiled
 def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result):
+    tape_1 = []
+    tape_2 = []
+    tape_4 = []
+    tape_5 = []
+    tape_6 = []
+    tape_7 = []
+    tape_8 = []
+    tape_9 = []
     tape_10 = []
-    tape_1 = numpy.empty((0, 2), numpy.float64)
-    size_1 = 0
-    tape_3 = numpy.empty(0, numpy.float64)
-    size_3 = 0
-    tape_4 = numpy.empty(0, numpy.float64)
-    size_4 = 0
-    tape_5 = numpy.empty(0, numpy.float64)
-    size_5 = 0
-    tape_6 = numpy.empty(0, numpy.float64)
-    size_6 = 0
-    tape_7 = numpy.empty(0, numpy.float64)
-    size_7 = 0
-    tape_8 = numpy.empty(0, numpy.float64)
-    size_8 = 0
-    tape_9 = numpy.empty(0, numpy.float64)
-    size_9 = 0
-    tape_21 = numpy.empty(0, numpy.bool_)
-    size_21 = 0
-    tape_12 = numpy.empty((0, 2), numpy.float64)
-    size_12 = 0
-    tape_14 = numpy.empty(0, numpy.float64)
-    size_14 = 0
-    tape_15 = numpy.empty(0, numpy.float64)
-    size_15 = 0
-    tape_16 = numpy.empty((0, 2), numpy.float64)
-    size_16 = 0
+    tape_11 = []
+    tape_12 = []
+    tape_13 = []
+    tape_14 = []
+    tape_15 = []
+    tape_16 = []
+    tape_17 = []
+    tape_18 = []
+    tape_19 = []
+    tape_20 = []
+    tape_21 = []
+    tape_22 = []
+    tape_24 = []
+    tape_25 = []
+    tape_26 = []
+    tape_28 = []
+    tape_29 = []
+    tape_30 = []
+    tape_31 = []
+    tape_32 = []
+    tape_35 = []
+    tape_38 = []
+    tape_39 = []
+    tape_40 = numpy.empty(0, numpy.bool_)
+    size_40 = 0
     dx = None
     dy = None
     f = None
@@ -121,25 +151,429 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
     for i_4 in range(t4):
         item_7 = sequence_3[i_4]
         vys_1.append(item_7)
-    tape_16 = reserved(
-        tape_16, size_16 + len(range(steps)) * len(range(n)) * len(range(n))
+    tape_40 = reserved(
+        tape_40, size_40 + len(range(steps)) * len(range(n)) * len(range(n))
     )
-    tape_15 = reserved(
-        tape_15, size_15 + len(range(steps)) * len(range(n)) * len(range(n))
-    )
+    for step in range(steps):
+        axs = [0.0] * n
+        ays = [0.0] * n
+        for i in range(n):
+            for j in range(n):
+                cond = i != j
+                if cond:
+                    t7 = xs_1[j]
+                    t8 = xs_1[i]
+                    dx = t7 - t8
+                    tape_39.append((shape_of(t7), shape_of(t8)))
+                    t9 = ys_1[j]
+                    t10 = ys_1[i]
+                    dy = t9 - t10
+                    tape_38.append((shape_of(t10), shape_of(t9)))
+                    t11 = dx * dx
+                    t12 = dy * dy
+                    t13 = t11 + t12
+                    tape_35.append((shape_of(t11), shape_of(t12)))
+                    t14 = t13 + 0.01
+                    r = math.sqrt(t14)
+                    t15 = masses[j]
+                    t16 = r * r
+                    t17 = t16 * r
+                    tape_32.append((r, t16))
+                    f = t15 / t17
+                    tape_31.append(t17)
+                    t18 = axs[i]
+                    t19 = f * dx
+                    tape_30.append(dx)
+                    t20 = t18 + t19
+                    tape_29.append((shape_of(t18), shape_of(t19)))
+                    axs[i] = t20
+                    tape_28.append(shape_of(t20))
+                    t21 = ays[i]
+                    t22 = f * dy
+                    tape_26.append((dy, f))
+                    t23 = t21 + t22
+                    tape_25.append((shape_of(t21), shape_of(t22)))
+                    ays[i] = t23
+                    tape_24.append(shape_of(t23))
+                tape_40[size_40] = cond
+                size_40 += 1
+        for i_5 in range(n):
+            t24 = vxs_1[i_5]
+            t25 = axs[i_5]
+            t26 = dt * t25
+            tape_21.append(shape_of(t25))
+            t27 = t24 + t26
+            tape_20.append((shape_of(t24), shape_of(t26)))
+            tape_19.append(snapshot(vxs_1[i_5]))
+            vxs_1[i_5] = t27
+            t28 = vys_1[i_5]
+            t29 = ays[i_5]
+            t30 = dt * t29
+            tape_18.append(shape_of(t29))
+            t31 = t28 + t30
+            tape_17.append((shape_of(t28), shape_of(t30)))
+            tape_16.append(snapshot(vys_1[i_5]))
+            vys_1[i_5] = t31
+            t32 = xs_1[i_5]
+            t33 = vxs_1[i_5]
+            t34 = dt * t33
+            tape_15.append(shape_of(t33))
+            t35 = t32 + t34
+            tape_14.append((shape_of(t32), shape_of(t34)))
+            tape_13.append(snapshot(xs_1[i_5]))
+            xs_1[i_5] = t35
+            t36 = ys_1[i_5]
+            t37 = vys_1[i_5]
+            t38 = dt * t37
+            tape_12.append(shape_of(t37))
+            t39 = t36 + t38
+            tape_11.append((shape_of(t36), shape_of(t38)))
+            tape_10.append(snapshot(ys_1[i_5]))
+            ys_1[i_5] = t39
+        tape_22.append((axs, ays))
+    kinetic = 0.0
+    kinetic_1 = kinetic
+    for i_6 in range(n):
+        t41 = 0.5 * masses[i_6]
+        t42 = vxs_1[i_6]
+        t43 = vxs_1[i_6]
+        t44 = t42 * t43
+        t45 = vys_1[i_6]
+        t46 = vys_1[i_6]
+        t47 = t45 * t46
+        t48 = t44 + t47
+        tape_9.append((shape_of(t44), shape_of(t47)))
+        t49 = t41 * t48
+        tape_8.append((t41, shape_of(t48)))
+        kinetic_2 = kinetic_1 + t49
+        tape_7.append((shape_of(kinetic_1), shape_of(t49)))
+        kinetic_1 = kinetic_2
+    potential = 0.0
+    dx_1 = dx
+    dy_1 = dy
+    potential_1 = potential
+    for i_7 in range(n):
+        t50 = i_7 + 1
+        dx_2 = dx_1
+        dy_2 = dy_1
+        potential_2 = potential_1
+        for j_2 in range(t50, n):
+            t51 = xs_1[j_2]
+            t52 = xs_1[i_7]
+            dx_3 = t51 - t52
+            t53 = ys_1[j_2]
+            t54 = ys_1[i_7]
+            dy_3 = t53 - t54
+            t57 = masses[i_7] * masses[j_2]
+            t58 = dx_3 * dx_3
+            tape_6.append(dx_3)
+            t59 = dy_3 * dy_3
+            tape_5.append(dy_3)
+            t60 = t58 + t59
+            tape_4.append((shape_of(t58), shape_of(t59)))
+            t61 = t60 + 0.01
+            t62 = math.sqrt(t61)
+            t63 = t57 / t62
+            tape_2.append(t62)
+            potential_3 = potential_2 - t63
+            tape_1.append((shape_of(potential_2), t63))
+            dx_2 = dx_3
+            dy_2 = dy_3
+            potential_2 = potential_3
+        dx_1 = dx_2
+        dy_1 = dy_2
+        potential_1 = potential_2
+    t64 = kinetic_1 + potential_1
+
+    # d of: return kinetic + potential  (nbody.py:41)
+    dt64 = d_result
+    dkinetic_1 = unbroadcast(dt64, kinetic_1)
+    dpotential_1 = unbroadcast(dt64, potential_1)
+    dxs_1 = zeros_like(xs_1)
+    dys_1 = zeros_like(ys_1)
+    for i_7 in range(n - 1, -1, -1):
+        # d of: for i in range(n):  (nbody.py:36)
+        dpotential_2 = dpotential_1
+        t50 = i_7 + 1
+        for j_2 in range(n - 1, t50 - 1, -1):
+            # d of: for j in range(i + 1, n):  (nbody.py:37)
+            dpotential_3 = dpotential_2
+
+            # d of: potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + d...  (nbody.py:40)
+            potential_2, t63 = tape_1.pop()
+            dpotential_2 = unbroadcast(dpotential_3, potential_2)
+            dt63 = -unbroadcast(dpotential_3, t63)
+            t62 = tape_2.pop()
+            dt62 = -unbroadcast(dt63 * t63 / t62, t62)
+            dt61 = dt62 / (2.0 * t62)
+            dt60 = dt61
+            t58, t59 = tape_4.pop()
+            dt58 = unbroadcast(dt60, t58)
+            dt59 = unbroadcast(dt60, t59)
+            dy_3 = tape_5.pop()
+            ddy_3 = dt59 * dy_3
+            ddy_3 = ddy_3 + dt59 * dy_3
+            dx_3 = tape_6.pop()
+            ddx_3 = dt58 * dx_3
+            ddx_3 = ddx_3 + dt58 * dx_3
+
+            # d of: dy = ys[j] - ys[i]  (nbody.py:39)
+            t53 = ys_1[j_2]
+            t54 = ys_1[i_7]
+            dt53 = unbroadcast(ddy_3, t53)
+            dt54 = -unbroadcast(ddy_3, t54)
+            dys_1[i_7] += dt54
+            dys_1[j_2] += dt53
+
+            # d of: dx = xs[j] - xs[i]  (nbody.py:38)
+            t51 = xs_1[j_2]
+            t52 = xs_1[i_7]
+            dt51 = unbroadcast(ddx_3, t51)
+            dt52 = -unbroadcast(ddx_3, t52)
+            dxs_1[i_7] += dt52
+            dxs_1[j_2] += dt51
+        dpotential_1 = dpotential_2
+    dvxs_1 = zeros_like(vxs_1)
+    dvys_1 = zeros_like(vys_1)
+    for i_6 in range(n - 1, -1, -1):
+        # d of: for i in range(n):  (nbody.py:33)
+        dkinetic_2 = dkinetic_1
+
+        # d of: kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys...  (nbody.py:34)
+        kinetic_1, t49 = tape_7.pop()
+        dkinetic_1 = unbroadcast(dkinetic_2, kinetic_1)
+        dt49 = unbroadcast(dkinetic_2, t49)
+        t41, t48 = tape_8.pop()
+        dt48 = unbroadcast(dt49 * t41, t48)
+        t44, t47 = tape_9.pop()
+        dt44 = unbroadcast(dt48, t44)
+        dt47 = unbroadcast(dt48, t47)
+        t45 = vys_1[i_6]
+        t46 = vys_1[i_6]
+        dt45 = unbroadcast(dt47 * t46, t45)
+        dt46 = unbroadcast(dt47 * t45, t46)
+        dvys_1[i_6] += dt46
+        dvys_1[i_6] += dt45
+        t42 = vxs_1[i_6]
+        t43 = vxs_1[i_6]
+        dt42 = unbroadcast(dt44 * t43, t42)
+        dt43 = unbroadcast(dt44 * t42, t43)
+        dvxs_1[i_6] += dt43
+        dvxs_1[i_6] += dt42
+    for step in range(steps - 1, -1, -1):
+        axs, ays = tape_22.pop()
+        daxs = zeros_like(axs)
+        days = zeros_like(ays)
+        for i_5 in range(n - 1, -1, -1):
+            # d of: ys[i] = ys[i] + dt * vys[i]  (nbody.py:31)
+            ys_1[i_5] = tape_10.pop()
+            dt39 = snapshot(dys_1[i_5])
+            dys_1[i_5] = 0.0
+            t36, t38 = tape_11.pop()
+            dt36 = unbroadcast(dt39, t36)
+            dt38 = unbroadcast(dt39, t38)
+            t37 = tape_12.pop()
+            dt37 = unbroadcast(dt38 * dt, t37)
+            dvys_1[i_5] += dt37
+            dys_1[i_5] += dt36
+
+            # d of: xs[i] = xs[i] + dt * vxs[i]  (nbody.py:30)
+            xs_1[i_5] = tape_13.pop()
+            dt35 = snapshot(dxs_1[i_5])
+            dxs_1[i_5] = 0.0
+            t32, t34 = tape_14.pop()
+            dt32 = unbroadcast(dt35, t32)
+            dt34 = unbroadcast(dt35, t34)
+            t33 = tape_15.pop()
+            dt33 = unbroadcast(dt34 * dt, t33)
+            dvxs_1[i_5] += dt33
+            dxs_1[i_5] += dt32
+
+            # d of: vys[i] = vys[i] + dt * ays[i]  (nbody.py:29)
+            vys_1[i_5] = tape_16.pop()
+            dt31 = snapshot(dvys_1[i_5])
+            dvys_1[i_5] = 0.0
+            t28, t30 = tape_17.pop()
+            dt28 = unbroadcast(dt31, t28)
+            dt30 = unbroadcast(dt31, t30)
+            t29 = tape_18.pop()
+            dt29 = unbroadcast(dt30 * dt, t29)
+            days[i_5] += dt29
+            dvys_1[i_5] += dt28
+
+            # d of: vxs[i] = vxs[i] + dt * axs[i]  (nbody.py:28)
+            vxs_1[i_5] = tape_19.pop()
+            dt27 = snapshot(dvxs_1[i_5])
+            dvxs_1[i_5] = 0.0
+            t24, t26 = tape_20.pop()
+            dt24 = unbroadcast(dt27, t24)
+            dt26 = unbroadcast(dt27, t26)
+            t25 = tape_21.pop()
+            dt25 = unbroadcast(dt26 * dt, t25)
+            daxs[i_5] += dt25
+            dvxs_1[i_5] += dt24
+        for i in range(n - 1, -1, -1):
+            for j in range(n - 1, -1, -1):
+                size_40 -= 1
+                cond = tape_40[size_40]
+                if cond:
+                    # d of: ays[i] = ays[i] + f * dy  (nbody.py:26)
+                    t23 = tape_24.pop()
+                    dt23 = unbroadcast(snapshot(days[i]), t23)
+                    days[i] = 0.0
+                    t21, t22 = tape_25.pop()
+                    dt21 = unbroadcast(dt23, t21)
+                    dt22 = unbroadcast(dt23, t22)
+                    dy, f = tape_26.pop()
+                    df = unbroadcast(dt22 * dy, f)
+                    ddy = unbroadcast(dt22 * f, dy)
+                    days[i] += dt21
+
+                    # d of: axs[i] = axs[i] + f * dx  (nbody.py:25)
+                    t20 = tape_28.pop()
+                    dt20 = unbroadcast(snapshot(daxs[i]), t20)
+                    daxs[i] = 0.0
+                    t18, t19 = tape_29.pop()
+                    dt18 = unbroadcast(dt20, t18)
+                    dt19 = unbroadcast(dt20, t19)
+                    dx = tape_30.pop()
+                    df = df + unbroadcast(dt19 * dx, f)
+                    ddx = unbroadcast(dt19 * f, dx)
+                    daxs[i] += dt18
+
+                    # d of: f = masses[j] / (r * r * r)  (nbody.py:24)
+                    t17 = tape_31.pop()
+                    dt17 = -unbroadcast(df * f / t17, t17)
+                    r, t16 = tape_32.pop()
+                    dt16 = dt17 * r
+                    dr = dt17 * t16
+                    dr = dr + dt16 * r
+                    dr = dr + dt16 * r
+
+                    # d of: r = math.sqrt(dx * dx + dy * dy + 0.01)  (nbody.py:23)
+                    dt14 = dr / (2.0 * r)
+                    dt13 = dt14
+                    t11, t12 = tape_35.pop()
+                    dt11 = unbroadcast(dt13, t11)
+                    dt12 = unbroadcast(dt13, t12)
+                    ddy = ddy + dt12 * dy
+                    ddy = ddy + dt12 * dy
+                    ddx = ddx + dt11 * dx
+                    ddx = ddx + dt11 * dx
+
+                    # d of: dy = ys[j] - ys[i]  (nbody.py:22)
+                    t10, t9 = tape_38.pop()
+                    dt9 = unbroadcast(ddy, t9)
+                    dt10 = -unbroadcast(ddy, t10)
+                    dys_1[i] += dt10
+                    dys_1[j] += dt9
+
+                    # d of: dx = xs[j] - xs[i]  (nbody.py:21)
+                    t7, t8 = tape_39.pop()
+                    dt7 = unbroadcast(ddx, t7)
+                    dt8 = -unbroadcast(ddx, t8)
+                    dxs_1[i] += dt8
+                    dxs_1[j] += dt7
+    for i_4 in range(t4 - 1, -1, -1):
+        # d of: vys = list(vys)  (nbody.py:14)
+        vys_1.pop()
+        dvys_1_item = dvys_1.pop()
+    dsequence_2 = zeros_like(sequence_2)
+    for i_3 in range(t3 - 1, -1, -1):
+        # d of: vxs = list(vxs)  (nbody.py:13)
+        vxs_1.pop()
+        ditem_6 = dvxs_1.pop()
+        dsequence_2[i_3] += ditem_6
+    for i_2 in range(t2 - 1, -1, -1):
+        # d of: ys = list(ys)  (nbody.py:12)
+        ys_1.pop()
+        dys_1_item = dys_1.pop()
+    dsequence = zeros_like(sequence)
+    for i_1 in range(t1 - 1, -1, -1):
+        # d of: xs = list(xs)  # (the caller's lists are left as they were)  (nbody.py:11)
+        xs_1.pop()
+        ditem_4 = dxs_1.pop()
+        dsequence[i_1] += ditem_4
+    return (t64, (dsequence, dsequence_2))
+
+
+@compiled
+def value_and_grad_energy_on_numbers_compiled(
+    xs, ys, vxs, vys, masses, dt, steps, d_result
+):
+    tape_1 = []
+    tape_3 = []
+    tape_5 = []
+    tape_6 = []
+    tape_8 = []
+    tape_10 = []
+    tape_12 = []
+    tape_15 = []
+    tape_16 = []
+    tape_4 = numpy.empty(0, numpy.float64)
+    size_4 = 0
+    tape_7 = numpy.empty(0, numpy.float64)
+    size_7 = 0
+    tape_9 = numpy.empty(0, numpy.float64)
+    size_9 = 0
+    tape_21 = numpy.empty(0, numpy.bool_)
+    size_21 = 0
+    tape_14 = numpy.empty(0, numpy.float64)
+    size_14 = 0
+    dx = None
+    dy = None
+    f = None
+    r = None
+    t10 = None
+    t11 = None
+    t12 = None
+    t13 = None
+    t14 = None
+    t15 = None
+    t16 = None
+    t17 = None
+    t18 = None
+    t19 = None
+    t20 = None
+    t21 = None
+    t22 = None
+    t23 = None
+    t7 = None
+    t8 = None
+    t9 = None
+    n = len(xs)
+    sequence = indexable(xs)
+    xs_1 = []
+    t1 = len(sequence)
+    for i_1 in range(t1):
+        item_4 = sequence[i_1]
+        xs_1.append(item_4)
+    sequence_1 = indexable(ys)
+    ys_1 = []
+    t2 = len(sequence_1)
+    for i_2 in range(t2):
+        item_5 = sequence_1[i_2]
+        ys_1.append(item_5)
+    sequence_2 = indexable(vxs)
+    vxs_1 = []
+    t3 = len(sequence_2)
+    for i_3 in range(t3):
+        item_6 = sequence_2[i_3]
+        vxs_1.append(item_6)
+    sequence_3 = indexable(vys)
+    vys_1 = []
+    t4 = len(sequence_3)
+    for i_4 in range(t4):
+        item_7 = sequence_3[i_4]
+        vys_1.append(item_7)
     tape_14 = reserved(
         tape_14, size_14 + len(range(steps)) * len(range(n)) * len(range(n))
-    )
-    tape_12 = reserved(
-        tape_12, size_12 + len(range(steps)) * len(range(n)) * len(range(n))
     )
     tape_21 = reserved(
         tape_21, size_21 + len(range(steps)) * len(range(n)) * len(range(n))
     )
     tape_9 = reserved(tape_9, size_9 + len(range(steps)) * len(range(n)))
-    tape_8 = reserved(tape_8, size_8 + len(range(steps)) * len(range(n)))
     tape_7 = reserved(tape_7, size_7 + len(range(steps)) * len(range(n)))
-    tape_6 = reserved(tape_6, size_6 + len(range(steps)) * len(range(n)))
     for step in range(steps):
         axs = [0.0] * n
         ays = [0.0] * n
@@ -161,12 +595,9 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     t15 = masses[j]
                     t16 = r * r
                     t17 = t16 * r
-                    tape_16[size_16, 0] = r
-                    tape_16[size_16, 1] = t16
-                    size_16 += 1
+                    tape_16.append((r, t16))
                     f = t15 / t17
-                    tape_15[size_15] = t17
-                    size_15 += 1
+                    tape_15.append(t17)
                     t18 = axs[i]
                     t19 = f * dx
                     tape_14[size_14] = dx
@@ -175,9 +606,7 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     axs[i] = t20
                     t21 = ays[i]
                     t22 = f * dy
-                    tape_12[size_12, 0] = dy
-                    tape_12[size_12, 1] = f
-                    size_12 += 1
+                    tape_12.append((dy, f))
                     t23 = t21 + t22
                     ays[i] = t23
                 tape_21[size_21] = cond
@@ -194,8 +623,7 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             t29 = ays[i_5]
             t30 = dt * t29
             t31 = t28 + t30
-            tape_8[size_8] = vys_1[i_5]
-            size_8 += 1
+            tape_8.append(vys_1[i_5])
             vys_1[i_5] = t31
             t32 = xs_1[i_5]
             t33 = vxs_1[i_5]
@@ -208,13 +636,11 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             t37 = vys_1[i_5]
             t38 = dt * t37
             t39 = t36 + t38
-            tape_6[size_6] = ys_1[i_5]
-            size_6 += 1
+            tape_6.append(ys_1[i_5])
             ys_1[i_5] = t39
         tape_10.append((axs, ays))
     kinetic = 0.0
     kinetic_1 = kinetic
-    tape_5 = reserved(tape_5, size_5 + len(range(n)))
     for i_6 in range(n):
         t41 = 0.5 * masses[i_6]
         t42 = vxs_1[i_6]
@@ -225,8 +651,7 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         t47 = t45 * t46
         t48 = t44 + t47
         t49 = t41 * t48
-        tape_5[size_5] = t41
-        size_5 += 1
+        tape_5.append(t41)
         kinetic_2 = kinetic_1 + t49
         kinetic_1 = kinetic_2
     potential = 0.0
@@ -239,8 +664,6 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         dy_2 = dy_1
         potential_2 = potential_1
         tape_4 = reserved(tape_4, size_4 + len(range(t50, n)))
-        tape_3 = reserved(tape_3, size_3 + len(range(t50, n)))
-        tape_1 = reserved(tape_1, size_1 + len(range(t50, n)))
         for j_2 in range(t50, n):
             t51 = xs_1[j_2]
             t52 = xs_1[i_7]
@@ -253,15 +676,12 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             tape_4[size_4] = dx_3
             size_4 += 1
             t59 = dy_3 * dy_3
-            tape_3[size_3] = dy_3
-            size_3 += 1
+            tape_3.append(dy_3)
             t60 = t58 + t59
             t61 = t60 + 0.01
             t62 = math.sqrt(t61)
             t63 = t57 / t62
-            tape_1[size_1, 0] = t62
-            tape_1[size_1, 1] = t63
-            size_1 += 1
+            tape_1.append((t62, t63))
             potential_3 = potential_2 - t63
             dx_2 = dx_3
             dy_2 = dy_3
@@ -288,16 +708,13 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             # d of: potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + d...  (nbody.py:40)
             dpotential_2 = dpotential_3
             dt63 = -dpotential_3
-            size_1 -= 1
-            t62 = tape_1[size_1, 0]
-            t63 = tape_1[size_1, 1]
+            t62, t63 = tape_1.pop()
             dt62 = -(dt63 * t63 / t62)
             dt61 = dt62 / (2.0 * t62)
             dt60 = dt61
             dt58 = dt60
             dt59 = dt60
-            size_3 -= 1
-            dy_3 = tape_3[size_3]
+            dy_3 = tape_3.pop()
             ddy_3 = dt59 * dy_3
             ddy_3 = ddy_3 + dt59 * dy_3
             size_4 -= 1
@@ -326,8 +743,7 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         # d of: kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys...  (nbody.py:34)
         dkinetic_1 = dkinetic_2
         dt49 = dkinetic_2
-        size_5 -= 1
-        t41 = tape_5[size_5]
+        t41 = tape_5.pop()
         dt48 = dt49 * t41
         dt44 = dt48
         dt47 = dt48
@@ -349,8 +765,7 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         days = zeros_like(ays)
         for i_5 in range(n - 1, -1, -1):
             # d of: ys[i] = ys[i] + dt * vys[i]  (nbody.py:31)
-            size_6 -= 1
-            ys_1[i_5] = tape_6[size_6]
+            ys_1[i_5] = tape_6.pop()
             dt39 = dys_1[i_5]
             dys_1[i_5] = 0.0
             dt36 = dt39
@@ -371,8 +786,7 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             dxs_1[i_5] += dt32
 
             # d of: vys[i] = vys[i] + dt * ays[i]  (nbody.py:29)
-            size_8 -= 1
-            vys_1[i_5] = tape_8[size_8]
+            vys_1[i_5] = tape_8.pop()
             dt31 = dvys_1[i_5]
             dvys_1[i_5] = 0.0
             dt28 = dt31
@@ -399,9 +813,7 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     # d of: ays[i] = ays[i] + f * dy  (nbody.py:26)
                     dt23 = days[i]
                     dt22 = dt23
-                    size_12 -= 1
-                    dy = tape_12[size_12, 0]
-                    f = tape_12[size_12, 1]
+                    dy, f = tape_12.pop()
                     df = dt22 * dy
                     ddy = dt22 * f
 
@@ -414,12 +826,9 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     ddx = dt19 * f
 
                     # d of: f = masses[j] / (r * r * r)  (nbody.py:24)
-                    size_15 -= 1
-                    t17 = tape_15[size_15]
+                    t17 = tape_15.pop()
                     dt17 = -(df * f / t17)
-                    size_16 -= 1
-                    r = tape_16[size_16, 0]
-                    t16 = tape_16[size_16, 1]
+                    r, t16 = tape_16.pop()
                     dt16 = dt17 * r
                     dr = dt17 * t16
                     dr = dr + dt16 * r
@@ -472,53 +881,107 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "44-46": "in energy (nbody.py:9): def energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):",
-    "78-99": "in energy (nbody.py:10): n = len(xs)",
-    "100-105": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
-    "106-111": "in energy (nbody.py:12): ys = list(ys)",
-    "112-117": "in energy (nbody.py:13): vxs = list(vxs)",
-    "118-123": "in energy (nbody.py:14): vys = list(vys)",
-    "143": "in energy (nbody.py:15): for step in range(steps):",
-    "144": "in energy (nbody.py:16): axs = [0.0] * n",
-    "145": "in energy (nbody.py:17): ays = [0.0] * n",
-    "146": "in energy (nbody.py:18): for i in range(n):",
-    "147": "in energy (nbody.py:19): for j in range(n):",
-    "148": "in energy (nbody.py:20): if i != j:",
-    "150-152": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
-    "153-155": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
-    "156-160": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
-    "161-163": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "167": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "170-171": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "174-175": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "176-177": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "181-182": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "185": "in energy (nbody.py:27): for i in range(n):",
-    "186-189": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "192": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "193-196": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "199": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "200-203": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "206": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "207-210": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "213": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "215": "in energy (nbody.py:32): kinetic = 0.0",
-    "216": "in energy (nbody.py:33): for i in range(n):",
-    "218": "in energy (nbody.py:33): for i in range(n):",
-    "219-227": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "230": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "231": "in energy (nbody.py:33): for i in range(n):",
-    "232": "in energy (nbody.py:35): potential = 0.0",
-    "233-236": "in energy (nbody.py:36): for i in range(n):",
-    "237-240": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "244": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "245-247": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
-    "248-250": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
-    "251-252": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "255": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "258-261": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "265": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "266-268": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "269-271": "in energy (nbody.py:36): for i in range(n):",
-    "272": "in energy (nbody.py:41): return kinetic + potential",
+    "47-49": "in energy (nbody.py:9): def energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):",
+    "108-129": "in energy (nbody.py:10): n = len(xs)",
+    "130-135": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
+    "136-141": "in energy (nbody.py:12): ys = list(ys)",
+    "142-147": "in energy (nbody.py:13): vxs = list(vxs)",
+    "148-153": "in energy (nbody.py:14): vys = list(vys)",
+    "157": "in energy (nbody.py:15): for step in range(steps):",
+    "158": "in energy (nbody.py:16): axs = [0.0] * n",
+    "159": "in energy (nbody.py:17): ays = [0.0] * n",
+    "160": "in energy (nbody.py:18): for i in range(n):",
+    "161": "in energy (nbody.py:19): for j in range(n):",
+    "162": "in energy (nbody.py:20): if i != j:",
+    "164-166": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
+    "168-170": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
+    "172-174": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
+    "176-177": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
+    "178-180": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "182": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "184-185": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "187": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "189": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "191-192": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "194": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "196": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "200": "in energy (nbody.py:27): for i in range(n):",
+    "201-203": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "205": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "208": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "209-211": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "213": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "216": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "217-219": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "221": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "224": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "225-227": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "229": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "232": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "234": "in energy (nbody.py:32): kinetic = 0.0",
+    "235-236": "in energy (nbody.py:33): for i in range(n):",
+    "237-244": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "246": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "248": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "250": "in energy (nbody.py:33): for i in range(n):",
+    "251": "in energy (nbody.py:35): potential = 0.0",
+    "252-255": "in energy (nbody.py:36): for i in range(n):",
+    "256-260": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "261-263": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
+    "264-266": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
+    "267-268": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "270": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "272": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "274-276": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "278": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "280-282": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "283-285": "in energy (nbody.py:36): for i in range(n):",
+    "286": "in energy (nbody.py:41): return kinetic + potential",
+    "523-544": "in energy (nbody.py:10): n = len(xs)",
+    "545-550": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
+    "551-556": "in energy (nbody.py:12): ys = list(ys)",
+    "557-562": "in energy (nbody.py:13): vxs = list(vxs)",
+    "563-568": "in energy (nbody.py:14): vys = list(vys)",
+    "577": "in energy (nbody.py:15): for step in range(steps):",
+    "578": "in energy (nbody.py:16): axs = [0.0] * n",
+    "579": "in energy (nbody.py:17): ays = [0.0] * n",
+    "580": "in energy (nbody.py:18): for i in range(n):",
+    "581": "in energy (nbody.py:19): for j in range(n):",
+    "582": "in energy (nbody.py:20): if i != j:",
+    "584-586": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
+    "587-589": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
+    "590-594": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
+    "595-597": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "599": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "601-602": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "605-606": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "607-608": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "610-611": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "614": "in energy (nbody.py:27): for i in range(n):",
+    "615-618": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "621": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "622-625": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "627": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "628-631": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "634": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "635-638": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "640": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "642": "in energy (nbody.py:32): kinetic = 0.0",
+    "643-644": "in energy (nbody.py:33): for i in range(n):",
+    "645-653": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "655": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "656": "in energy (nbody.py:33): for i in range(n):",
+    "657": "in energy (nbody.py:35): potential = 0.0",
+    "658-661": "in energy (nbody.py:36): for i in range(n):",
+    "662-665": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "667": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "668-670": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
+    "671-673": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
+    "674-675": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "678": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "680-683": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "685": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "686-688": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "689-691": "in energy (nbody.py:36): for i in range(n):",
+    "692": "in energy (nbody.py:41): return kinetic + potential",
 }

@@ -6,7 +6,14 @@
 
 import math
 import numpy
-from s2s.runtime import cast_like, require_number_result, require_scalars
+from s2s.runtime import (
+    are_numbers,
+    cast_like,
+    require_number_result,
+    require_scalars,
+    shape_of,
+    unbroadcast,
+)
 from s2s.runtime.compiled import compiled, reserved, run_compiled
 from s2s.runtime.notes import with_source_notes
 
@@ -17,9 +24,47 @@ __all__ = ["value_and_grad_energy_as_written", "grad_energy_as_written"]
 def value_and_grad_energy_as_written(
     theta, omega, k, damping=0.1, dt=0.01, steps=2000, d_result=1.0
 ):
+    # given numbers, the version made for them
+    if are_numbers(theta, omega, k, damping, dt):
+        return value_and_grad_energy_as_written_on_numbers(
+            theta, omega, k, damping, dt, steps, d_result
+        )
+    value_1, grads_1 = run_compiled(
+        value_and_grad_energy_as_written_compiled,
+        theta,
+        omega,
+        k,
+        damping,
+        dt,
+        steps,
+        d_result,
+    )
+    dtheta_4, domega_4, dk_2 = grads_1
+    return (
+        value_1,
+        (
+            cast_like(dtheta_4, theta, copy=True),
+            cast_like(domega_4, omega, copy=True),
+            cast_like(dk_2, k),
+        ),
+    )
+
+
+@with_source_notes
+def grad_energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):
+    value_2, grads_2 = value_and_grad_energy_as_written(
+        theta, omega, k, damping, dt, steps
+    )
+    require_number_result(value_2, "energy_as_written")
+    return grads_2
+
+
+def value_and_grad_energy_as_written_on_numbers(
+    theta, omega, k, damping=0.1, dt=0.01, steps=2000, d_result=1.0
+):
     require_scalars(theta=theta, omega=omega, k=k, damping=damping, dt=dt)
     value, grads = run_compiled(
-        value_and_grad_energy_as_written_compiled,
+        value_and_grad_energy_as_written_on_numbers_compiled,
         theta,
         omega,
         k,
@@ -39,17 +84,85 @@ def value_and_grad_energy_as_written(
     )
 
 
-@with_source_notes
-def grad_energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):
-    value_1, grads_1 = value_and_grad_energy_as_written(
-        theta, omega, k, damping, dt, steps
-    )
-    require_number_result(value_1, "energy_as_written")
-    return grads_1
+@compiled
+def value_and_grad_energy_as_written_compiled(
+    theta, omega, k, damping, dt, steps, d_result
+):
+    tape_1 = []
+    tape_2 = []
+    tape_3 = []
+    tape_5 = []
+    tape_7 = []
+    omega_1 = omega
+    theta_1 = theta
+    for step in range(steps):
+        t1 = -k
+        t2 = math.sin(theta_1)
+        t3 = t1 * t2
+        tape_7.append(t2)
+        t4 = damping * omega_1
+        acc = t3 - t4
+        tape_5.append((shape_of(t3), shape_of(t4)))
+        t5 = dt * omega_1
+        theta_2 = theta_1 + t5
+        tape_3.append((shape_of(t5), theta_1))
+        t6 = dt * acc
+        tape_2.append(shape_of(acc))
+        omega_2 = omega_1 + t6
+        tape_1.append((shape_of(omega_1), shape_of(t6)))
+        omega_1 = omega_2
+        theta_1 = theta_2
+    t7 = 0.5 * omega_1
+    t8 = t7 * omega_1
+    t9 = math.cos(theta_1)
+    t10 = 1.0 - t9
+    t11 = k * t10
+    t12 = t8 + t11
+
+    # d of: return 0.5 * omega * omega + k * (1.0 - math.cos(theta))  (pendulum.py:28)
+    dt12 = d_result
+    dt8 = unbroadcast(dt12, t8)
+    dt11 = unbroadcast(dt12, t11)
+    dk = dt11 * t10
+    dt10 = unbroadcast(dt11 * k, t10)
+    dt9 = -dt10
+    dtheta_1 = -(dt9 * math.sin(theta_1))
+    dt7 = dt8 * omega_1
+    domega_1 = dt8 * t7
+    domega_1 = domega_1 + dt7 * 0.5
+    for step in range(steps - 1, -1, -1):
+        # d of: for step in range(steps):  (pendulum.py:24)
+        dtheta_2 = dtheta_1
+        domega_2 = domega_1
+
+        # d of: omega = omega + dt * acc  (pendulum.py:27)
+        omega_1, t6 = tape_1.pop()
+        domega_1 = unbroadcast(domega_2, omega_1)
+        dt6 = unbroadcast(domega_2, t6)
+        acc = tape_2.pop()
+        dacc = unbroadcast(dt6 * dt, acc)
+
+        # d of: theta = theta + dt * omega  (pendulum.py:26)
+        t5, theta_1 = tape_3.pop()
+        dtheta_1 = unbroadcast(dtheta_2, theta_1)
+        dt5 = unbroadcast(dtheta_2, t5)
+        domega_1 = domega_1 + unbroadcast(dt5 * dt, omega_1)
+
+        # d of: acc = -k * math.sin(theta) - damping * omega  (pendulum.py:25)
+        t3, t4 = tape_5.pop()
+        dt3 = unbroadcast(dacc, t3)
+        dt4 = -unbroadcast(dacc, t4)
+        domega_1 = domega_1 + unbroadcast(dt4 * damping, omega_1)
+        t2 = tape_7.pop()
+        dt1 = dt3 * t2
+        dt2 = unbroadcast(dt3 * t1, t2)
+        dtheta_1 = dtheta_1 + dt2 * math.cos(theta_1)
+        dk = dk - dt1
+    return (t12, (dtheta_1, domega_1, dk))
 
 
 @compiled
-def value_and_grad_energy_as_written_compiled(
+def value_and_grad_energy_as_written_on_numbers_compiled(
     theta, omega, k, damping, dt, steps, d_result
 ):
     tape_1 = numpy.empty(0, numpy.float64)
@@ -125,14 +238,22 @@ def value_and_grad_energy_as_written_compiled(
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "44-48": "in energy_as_written (pendulum.py:21): def energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):",
-    "59-60": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "63": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "64-65": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "68": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "71-72": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "73-74": "in energy_as_written (pendulum.py:26): theta = theta + dt * omega",
-    "75-76": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
-    "77-78": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "79-84": "in energy_as_written (pendulum.py:28): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
+    "55-59": "in energy_as_written (pendulum.py:21): def energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):",
+    "96-98": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "99-101": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "103-104": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "106-107": "in energy_as_written (pendulum.py:26): theta = theta + dt * omega",
+    "109": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
+    "111": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
+    "113-114": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "115-120": "in energy_as_written (pendulum.py:28): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
+    "172-173": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "176": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "177-178": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "181": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "184-185": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "186-187": "in energy_as_written (pendulum.py:26): theta = theta + dt * omega",
+    "188-189": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
+    "190-191": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "192-197": "in energy_as_written (pendulum.py:28): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
 }

@@ -264,23 +264,42 @@ def _check_numba_options(mode, checkpoint, standalone):
 def _numba_module(fn, source, wrt, namer, imports, callees, signature, command, on_numbers,
                   classes):
     """The module of the numba target (numba_target.py): the public `value_and_grad_fn`
-    and `grad_fn` in Python, around a gradient numba compiles, which is the version
-    made for numbers where the function has parameters that hold numbers."""
+    and `grad_fn` in Python, around a gradient numba compiles.  Where the function has
+    parameters that may hold numbers, the version made for numbers is compiled too, and
+    taken when they do (numba compiles each version on its first call)."""
     from .numba_target import numba_functions
 
     fn, vjp = _gradient(fn, source, wrt, namer, imports, callees, False, per_site=True)
-    core = vjp
+    version = None
     if on_numbers:
         version = _version_on_numbers(source, on_numbers, wrt, imports, callees, classes,
                                       False, taken={vjp.name}, per_site=True)
-        core = version if version is not None else vjp
-    public, compiled = numba_functions(core, clone(vjp.args), vjp.name, wrt, imports, source)
-    compiled.s2s_source = source
+    if version is None:
+        public, compiled = numba_functions(vjp, clone(vjp.args), vjp.name, wrt, imports,
+                                           source)
+        others = [compiled]
+    else:
+        on_numbers_public, on_numbers_compiled = numba_functions(
+            version, clone(vjp.args), version.name, wrt, imports, source)
+        try:
+            public, compiled = numba_functions(vjp, clone(vjp.args), vjp.name, wrt, imports,
+                                               source)
+        except Unsupported as error:  # (numbers only: arrays are refused at the call)
+            public, others = on_numbers_public, [on_numbers_compiled]
+            public.name = vjp.name
+            public.body[:0] = [comment(f"made for numbers only: for arrays, {error.message}")]
+        else:
+            public.body[:0] = [comment("given numbers, the version made for them"),
+                               _dispatch(public, on_numbers_public, on_numbers, imports)]
+            others = [on_numbers_public, compiled, on_numbers_compiled]
+    for function in others:
+        if function.name.endswith("_compiled"):
+            function.s2s_source = source
     grad = _grad_function(fn, public.name, signature, imports)
     grad.s2s_source = source
     if command is None:
         command = f"s2s differentiate {source.target} --wrt {','.join(wrt)} --target numba"
-    return _generated(source, command, imports, callees, [public, grad], [compiled],
+    return _generated(source, command, imports, callees, [public, grad], others,
                       {"value_and_grad": public.name, "grad": grad.name}, wrt)
 
 

@@ -21,6 +21,7 @@ What numba cannot compile (objects, dicts, calls of the user's functions, `with`
 import builtins
 import math
 import re
+import types
 
 import gast
 import numpy
@@ -63,7 +64,8 @@ _HELPERS = {runtime.shape_of, runtime.unbroadcast, runtime.zeros_like, runtime.s
             runtime.writable_like, runtime.expand_reduced, runtime.indexable,
             runtime.elementwise.one_over_one_plus_exp, runtime.sum_adjoint,
             runtime.size_ratio, runtime.elementwise.abs_adjoint, runtime.matmul_lhs_adjoint,
-            runtime.matmul_rhs_adjoint, runtime.balanced_eq, runtime.chosen_mask}
+            runtime.matmul_rhs_adjoint, runtime.balanced_eq, runtime.chosen_mask,
+            runtime.add_at}
 _METHODS = {"copy", "sum", "mean", "reshape", "ravel", "dot", "transpose", "astype",
             "append", "pop", "max", "min", "prod", "any", "all", "fill", "item", "cumsum",
             "flatten", "conj", "argmax", "argmin"}
@@ -100,10 +102,12 @@ def numba_functions(core, signature, name, wrt, imports, source):
     _refuse_lists_as_wholes(core, objects, source, set(lists))
     _refuse_writes_into_slices(core, source, set(lists))
     _lower(core, objects, imports)
-    array_stacks(core, objects, lists, imports.reference(numpy).id,
+    # (lists not differentiated may hold integers: `number_array` keeps them)
+    array_stacks(core, objects, [p for p in lists if p in wrt], imports.reference(numpy).id,
                  imports.reference(compiled_helpers.reserved).id)
     _make_stacks(core)
     params = [a.id for a in core.args.posonlyargs + core.args.args + core.args.kwonlyargs]
+    params += _global_data(core, objects)
     core.args = gast.arguments(
         args=[store(p) for p in params], posonlyargs=[], vararg=None, kwonlyargs=[],
         kw_defaults=[], kwarg=None, defaults=[],
@@ -113,8 +117,9 @@ def numba_functions(core, signature, name, wrt, imports, source):
     core.decorator_list = [imports.reference(compiled_helpers.compiled)]
 
     arrays = imports.reference(compiled_helpers.number_array)
-    args = [gast.Call(func=clone(arrays), args=[load(p)], keywords=[]) if p in lists
-            else load(p) for p in params]
+    kept = [gast.keyword(arg="integers_kept", value=gast.Constant(value=True, kind=None))]
+    args = [gast.Call(func=clone(arrays), args=[load(p)], keywords=[] if p in wrt else kept)
+            if p in lists else load(p) for p in params]
     run = gast.Call(func=imports.reference(compiled_helpers.run_compiled),
                     args=[load(core.name)] + args, keywords=[])
     value, grads = imports.namer.fresh("value"), imports.namer.fresh("grads")
@@ -165,6 +170,23 @@ class _Objects:
             if base is not None:
                 return getattr(base, node.attr, None)
         return None
+
+
+def _global_data(fn, objects):
+    """The names of data (arrays, lists, numbers) of the module that `fn` reads.  numba
+    takes a global as a constant, compiled in, and cached so across runs; passed as
+    arguments, they are read at each call, as in Python."""
+    found = []
+    for node in walk(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                and node.id not in found and _is_data(objects.of(node)):
+            found.append(node.id)
+    return found
+
+
+def _is_data(value):
+    return value is not None and not (isinstance(value, (types.ModuleType, type))
+                                      or callable(value))
 
 
 def _calls(stmt, functions, objects):
@@ -309,6 +331,9 @@ def _refuse_lists_as_wholes(fn, objects, source, given):
                 or isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute)
                 and value.func.attr == "copy" and isinstance(value.func.value, gast.Name)
                 and value.func.value.id in lists
+                or isinstance(value, gast.Call) and objects.of(value.func) is runtime.writable_like
+                and len(value.args) == 2 and isinstance(value.args[1], gast.Name)
+                and value.args[1].id in lists  # (a list's adjoint, a list there)
             )
             if is_list and name not in lists and name not in given:
                 lists.add(name)
@@ -340,7 +365,7 @@ def _refuse_lists_as_wholes(fn, objects, source, given):
                     if isinstance(side, gast.Name) and side.id in lists:
                         refuse(side.id)
             if isinstance(node, gast.Call) and objects.of(node.func) in (
-                    runtime.writable_like, runtime.unbroadcast, runtime.expand_reduced):
+                    runtime.unbroadcast, runtime.expand_reduced):
                 for arg in node.args:
                     if isinstance(arg, gast.Name) and arg.id in lists:
                         refuse(arg.id)

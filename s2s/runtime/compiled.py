@@ -15,6 +15,7 @@ import hashlib
 import pathlib
 import re
 import sys
+import types as python_types
 
 import numpy
 
@@ -29,7 +30,7 @@ except ImportError as error:  # pragma: no cover - the message is the point
         "pip install 's2s[numba]' (or generate it again without --target)"
     ) from error
 
-from . import balanced_eq, chosen_mask, expand_reduced, indexable, shape_of, size_ratio
+from . import add_at, balanced_eq, chosen_mask, expand_reduced, indexable, shape_of, size_ratio
 from . import snapshot, sum_adjoint
 from . import matmul_lhs_adjoint, matmul_rhs_adjoint, unbroadcast, writable_like, zeros_like
 from . import require_real
@@ -61,10 +62,28 @@ def _cache_for(function):
     module = sys.modules.get(function.__module__)
     if _Cache is None or getattr(module, "__file__", None) != function.__code__.co_filename:
         return None
+    if _reads_globals_that_may_change(function):
+        return None
     try:
         return _Cache(function)
     except RuntimeError:  # (no directory to keep it in)
         return None
+
+
+def _reads_globals_that_may_change(function):
+    """Whether `function` reads data of its module, or a module other than NumPy's,
+    math's and s2s's, whose attributes may be data: numba compiles such values in as
+    constants, which a cache would keep after they changed.  (numba_target.py passes
+    the module's data as arguments.)"""
+    for name in function.__code__.co_names:
+        value = function.__globals__.get(name)
+        if isinstance(value, python_types.ModuleType):
+            root = value.__name__.partition(".")[0]
+            if root not in ("numpy", "math", "s2s", "numba", "cmath"):
+                return True
+        elif name in function.__globals__ and not (isinstance(value, type) or callable(value)):
+            return True
+    return False
 
 
 def _runtime_stamp():
@@ -171,8 +190,12 @@ def _reserved(stack, size):
     return None
 
 
-def number_array(values):
-    """A list (or tuple) of numbers as the float64 array the compiled code indexes."""
+def number_array(values, integers_kept=False):
+    """A list (or tuple) of numbers as the array the compiled code indexes: float64, or,
+    with `integers_kept` (a list not differentiated), int64 where all are integers
+    (indices: `probs[a]`)."""
+    if integers_kept and all(type(v) in (int, numpy.int64, numpy.int32) for v in values):
+        return numpy.asarray(values, dtype=numpy.int64)
     return numpy.asarray(values, dtype=numpy.float64)
 
 
@@ -276,6 +299,13 @@ def _writable_like(g, x):
         return lambda g, x: g + numpy.zeros_like(x)
     if _is_number(x):
         return lambda g, x: g
+    if isinstance(x, types.List) and _is_number(x.dtype):
+        # a list of numbers' adjoint (from `sum_adjoint`: an array), as a list of its
+        # own, which the adjoint sweep pops as the list's appends are undone
+        if isinstance(g, types.Array):
+            return lambda g, x: [g[i] for i in range(len(g))]
+        if isinstance(g, types.List):
+            return lambda g, x: list(g)
     return None
 
 
@@ -317,6 +347,33 @@ def _chosen_mask(x, z, axis=None, keepdims=False):
         def impl(x, z, axis=None, keepdims=False):
             hit = x == z
             return (hit / hit.sum()).astype(x.dtype)
+        return impl
+    return None
+
+
+@overload(add_at)
+def _add_at(g, index, value):
+    # (an index of integers, or a mask: no position repeats; an array of integers is
+    # left to numba to refuse, naming the line)
+    def integers(t):
+        return isinstance(t, types.Integer) or (
+            isinstance(t, types.BaseTuple) and all(isinstance(i, types.Integer) for i in t))
+
+    if isinstance(g, types.Array) and integers(index):
+        def impl(g, index, value):
+            g[index] += value
+            return g
+        return impl
+    if isinstance(g, types.Array) and g.ndim == 1 and isinstance(index, types.Array) \
+            and index.ndim == 1 and isinstance(index.dtype, types.Boolean):  # (`x[x > 0]`)
+        def impl(g, index, value):
+            g[index] = g[index] + value
+            return g
+        return impl
+    if isinstance(g, types.List) and isinstance(index, types.Integer):
+        def impl(g, index, value):
+            g[index] = g[index] + value
+            return g
         return impl
     return None
 
