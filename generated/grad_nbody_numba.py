@@ -501,25 +501,33 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
 def value_and_grad_energy_on_numbers_compiled(
     xs, ys, vxs, vys, masses, dt, steps, d_result
 ):
-    tape_1 = []
-    tape_3 = []
-    tape_5 = []
-    tape_6 = []
-    tape_8 = []
     tape_10 = []
-    tape_12 = []
-    tape_15 = []
-    tape_16 = []
+    tape_1 = numpy.empty((0, 2), numpy.float64)
+    size_1 = 0
+    tape_3 = numpy.empty(0, numpy.float64)
+    size_3 = 0
     tape_4 = numpy.empty(0, numpy.float64)
     size_4 = 0
+    tape_5 = numpy.empty(0, numpy.float64)
+    size_5 = 0
+    tape_6 = numpy.empty(0, numpy.float64)
+    size_6 = 0
     tape_7 = numpy.empty(0, numpy.float64)
     size_7 = 0
+    tape_8 = numpy.empty(0, numpy.float64)
+    size_8 = 0
     tape_9 = numpy.empty(0, numpy.float64)
     size_9 = 0
     tape_21 = numpy.empty(0, numpy.bool_)
     size_21 = 0
+    tape_12 = numpy.empty((0, 2), numpy.float64)
+    size_12 = 0
     tape_14 = numpy.empty(0, numpy.float64)
     size_14 = 0
+    tape_15 = numpy.empty(0, numpy.float64)
+    size_15 = 0
+    tape_16 = numpy.empty((0, 2), numpy.float64)
+    size_16 = 0
     dx = None
     dy = None
     f = None
@@ -566,14 +574,25 @@ def value_and_grad_energy_on_numbers_compiled(
     for i_4 in range(t4):
         item_7 = sequence_3[i_4]
         vys_1.append(item_7)
+    tape_16 = reserved(
+        tape_16, size_16 + len(range(steps)) * len(range(n)) * len(range(n))
+    )
+    tape_15 = reserved(
+        tape_15, size_15 + len(range(steps)) * len(range(n)) * len(range(n))
+    )
     tape_14 = reserved(
         tape_14, size_14 + len(range(steps)) * len(range(n)) * len(range(n))
+    )
+    tape_12 = reserved(
+        tape_12, size_12 + len(range(steps)) * len(range(n)) * len(range(n))
     )
     tape_21 = reserved(
         tape_21, size_21 + len(range(steps)) * len(range(n)) * len(range(n))
     )
     tape_9 = reserved(tape_9, size_9 + len(range(steps)) * len(range(n)))
+    tape_8 = reserved(tape_8, size_8 + len(range(steps)) * len(range(n)))
     tape_7 = reserved(tape_7, size_7 + len(range(steps)) * len(range(n)))
+    tape_6 = reserved(tape_6, size_6 + len(range(steps)) * len(range(n)))
     for step in range(steps):
         axs = [0.0] * n
         ays = [0.0] * n
@@ -595,9 +614,12 @@ def value_and_grad_energy_on_numbers_compiled(
                     t15 = masses[j]
                     t16 = r * r
                     t17 = t16 * r
-                    tape_16.append((r, t16))
+                    tape_16[size_16, 0] = r
+                    tape_16[size_16, 1] = t16
+                    size_16 += 1
                     f = t15 / t17
-                    tape_15.append(t17)
+                    tape_15[size_15] = t17
+                    size_15 += 1
                     t18 = axs[i]
                     t19 = f * dx
                     tape_14[size_14] = dx
@@ -606,7 +628,9 @@ def value_and_grad_energy_on_numbers_compiled(
                     axs[i] = t20
                     t21 = ays[i]
                     t22 = f * dy
-                    tape_12.append((dy, f))
+                    tape_12[size_12, 0] = dy
+                    tape_12[size_12, 1] = f
+                    size_12 += 1
                     t23 = t21 + t22
                     ays[i] = t23
                 tape_21[size_21] = cond
@@ -623,7 +647,8 @@ def value_and_grad_energy_on_numbers_compiled(
             t29 = ays[i_5]
             t30 = dt * t29
             t31 = t28 + t30
-            tape_8.append(vys_1[i_5])
+            tape_8[size_8] = vys_1[i_5]
+            size_8 += 1
             vys_1[i_5] = t31
             t32 = xs_1[i_5]
             t33 = vxs_1[i_5]
@@ -636,11 +661,13 @@ def value_and_grad_energy_on_numbers_compiled(
             t37 = vys_1[i_5]
             t38 = dt * t37
             t39 = t36 + t38
-            tape_6.append(ys_1[i_5])
+            tape_6[size_6] = ys_1[i_5]
+            size_6 += 1
             ys_1[i_5] = t39
         tape_10.append((axs, ays))
     kinetic = 0.0
     kinetic_1 = kinetic
+    tape_5 = reserved(tape_5, size_5 + len(range(n)))
     for i_6 in range(n):
         t41 = 0.5 * masses[i_6]
         t42 = vxs_1[i_6]
@@ -651,7 +678,8 @@ def value_and_grad_energy_on_numbers_compiled(
         t47 = t45 * t46
         t48 = t44 + t47
         t49 = t41 * t48
-        tape_5.append(t41)
+        tape_5[size_5] = t41
+        size_5 += 1
         kinetic_2 = kinetic_1 + t49
         kinetic_1 = kinetic_2
     potential = 0.0
@@ -664,6 +692,8 @@ def value_and_grad_energy_on_numbers_compiled(
         dy_2 = dy_1
         potential_2 = potential_1
         tape_4 = reserved(tape_4, size_4 + len(range(t50, n)))
+        tape_3 = reserved(tape_3, size_3 + len(range(t50, n)))
+        tape_1 = reserved(tape_1, size_1 + len(range(t50, n)))
         for j_2 in range(t50, n):
             t51 = xs_1[j_2]
             t52 = xs_1[i_7]
@@ -676,12 +706,15 @@ def value_and_grad_energy_on_numbers_compiled(
             tape_4[size_4] = dx_3
             size_4 += 1
             t59 = dy_3 * dy_3
-            tape_3.append(dy_3)
+            tape_3[size_3] = dy_3
+            size_3 += 1
             t60 = t58 + t59
             t61 = t60 + 0.01
             t62 = math.sqrt(t61)
             t63 = t57 / t62
-            tape_1.append((t62, t63))
+            tape_1[size_1, 0] = t62
+            tape_1[size_1, 1] = t63
+            size_1 += 1
             potential_3 = potential_2 - t63
             dx_2 = dx_3
             dy_2 = dy_3
@@ -708,13 +741,16 @@ def value_and_grad_energy_on_numbers_compiled(
             # d of: potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + d...  (nbody.py:40)
             dpotential_2 = dpotential_3
             dt63 = -dpotential_3
-            t62, t63 = tape_1.pop()
+            size_1 -= 1
+            t62 = tape_1[size_1, 0]
+            t63 = tape_1[size_1, 1]
             dt62 = -(dt63 * t63 / t62)
             dt61 = dt62 / (2.0 * t62)
             dt60 = dt61
             dt58 = dt60
             dt59 = dt60
-            dy_3 = tape_3.pop()
+            size_3 -= 1
+            dy_3 = tape_3[size_3]
             ddy_3 = dt59 * dy_3
             ddy_3 = ddy_3 + dt59 * dy_3
             size_4 -= 1
@@ -743,7 +779,8 @@ def value_and_grad_energy_on_numbers_compiled(
         # d of: kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys...  (nbody.py:34)
         dkinetic_1 = dkinetic_2
         dt49 = dkinetic_2
-        t41 = tape_5.pop()
+        size_5 -= 1
+        t41 = tape_5[size_5]
         dt48 = dt49 * t41
         dt44 = dt48
         dt47 = dt48
@@ -765,7 +802,8 @@ def value_and_grad_energy_on_numbers_compiled(
         days = zeros_like(ays)
         for i_5 in range(n - 1, -1, -1):
             # d of: ys[i] = ys[i] + dt * vys[i]  (nbody.py:31)
-            ys_1[i_5] = tape_6.pop()
+            size_6 -= 1
+            ys_1[i_5] = tape_6[size_6]
             dt39 = dys_1[i_5]
             dys_1[i_5] = 0.0
             dt36 = dt39
@@ -786,7 +824,8 @@ def value_and_grad_energy_on_numbers_compiled(
             dxs_1[i_5] += dt32
 
             # d of: vys[i] = vys[i] + dt * ays[i]  (nbody.py:29)
-            vys_1[i_5] = tape_8.pop()
+            size_8 -= 1
+            vys_1[i_5] = tape_8[size_8]
             dt31 = dvys_1[i_5]
             dvys_1[i_5] = 0.0
             dt28 = dt31
@@ -813,7 +852,9 @@ def value_and_grad_energy_on_numbers_compiled(
                     # d of: ays[i] = ays[i] + f * dy  (nbody.py:26)
                     dt23 = days[i]
                     dt22 = dt23
-                    dy, f = tape_12.pop()
+                    size_12 -= 1
+                    dy = tape_12[size_12, 0]
+                    f = tape_12[size_12, 1]
                     df = dt22 * dy
                     ddy = dt22 * f
 
@@ -826,9 +867,12 @@ def value_and_grad_energy_on_numbers_compiled(
                     ddx = dt19 * f
 
                     # d of: f = masses[j] / (r * r * r)  (nbody.py:24)
-                    t17 = tape_15.pop()
+                    size_15 -= 1
+                    t17 = tape_15[size_15]
                     dt17 = -(df * f / t17)
-                    r, t16 = tape_16.pop()
+                    size_16 -= 1
+                    r = tape_16[size_16, 0]
+                    t16 = tape_16[size_16, 1]
                     dt16 = dt17 * r
                     dr = dt17 * t16
                     dr = dr + dt16 * r
@@ -937,51 +981,52 @@ __source_notes__ = {
     "280-282": "in energy (nbody.py:37): for j in range(i + 1, n):",
     "283-285": "in energy (nbody.py:36): for i in range(n):",
     "286": "in energy (nbody.py:41): return kinetic + potential",
-    "523-544": "in energy (nbody.py:10): n = len(xs)",
-    "545-550": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
-    "551-556": "in energy (nbody.py:12): ys = list(ys)",
-    "557-562": "in energy (nbody.py:13): vxs = list(vxs)",
-    "563-568": "in energy (nbody.py:14): vys = list(vys)",
-    "577": "in energy (nbody.py:15): for step in range(steps):",
-    "578": "in energy (nbody.py:16): axs = [0.0] * n",
-    "579": "in energy (nbody.py:17): ays = [0.0] * n",
-    "580": "in energy (nbody.py:18): for i in range(n):",
-    "581": "in energy (nbody.py:19): for j in range(n):",
-    "582": "in energy (nbody.py:20): if i != j:",
-    "584-586": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
-    "587-589": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
-    "590-594": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
-    "595-597": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "599": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "601-602": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "605-606": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "607-608": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "610-611": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "614": "in energy (nbody.py:27): for i in range(n):",
-    "615-618": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "621": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "622-625": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "627": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "628-631": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "634": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "635-638": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "640": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "642": "in energy (nbody.py:32): kinetic = 0.0",
-    "643-644": "in energy (nbody.py:33): for i in range(n):",
-    "645-653": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "655": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "656": "in energy (nbody.py:33): for i in range(n):",
-    "657": "in energy (nbody.py:35): potential = 0.0",
-    "658-661": "in energy (nbody.py:36): for i in range(n):",
-    "662-665": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "667": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "668-670": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
-    "671-673": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
-    "674-675": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "678": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "680-683": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "685": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "686-688": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "689-691": "in energy (nbody.py:36): for i in range(n):",
-    "692": "in energy (nbody.py:41): return kinetic + potential",
+    "531-552": "in energy (nbody.py:10): n = len(xs)",
+    "553-558": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
+    "559-564": "in energy (nbody.py:12): ys = list(ys)",
+    "565-570": "in energy (nbody.py:13): vxs = list(vxs)",
+    "571-576": "in energy (nbody.py:14): vys = list(vys)",
+    "596": "in energy (nbody.py:15): for step in range(steps):",
+    "597": "in energy (nbody.py:16): axs = [0.0] * n",
+    "598": "in energy (nbody.py:17): ays = [0.0] * n",
+    "599": "in energy (nbody.py:18): for i in range(n):",
+    "600": "in energy (nbody.py:19): for j in range(n):",
+    "601": "in energy (nbody.py:20): if i != j:",
+    "603-605": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
+    "606-608": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
+    "609-613": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
+    "614-616": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "620": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "623-624": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "627-628": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "629-630": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "634-635": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "638": "in energy (nbody.py:27): for i in range(n):",
+    "639-642": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "645": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "646-649": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "652": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "653-656": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "659": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "660-663": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "666": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "668": "in energy (nbody.py:32): kinetic = 0.0",
+    "669": "in energy (nbody.py:33): for i in range(n):",
+    "671": "in energy (nbody.py:33): for i in range(n):",
+    "672-680": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "683": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "684": "in energy (nbody.py:33): for i in range(n):",
+    "685": "in energy (nbody.py:35): potential = 0.0",
+    "686-689": "in energy (nbody.py:36): for i in range(n):",
+    "690-693": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "697": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "698-700": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
+    "701-703": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
+    "704-705": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "708": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "711-714": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "718": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "719-721": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "722-724": "in energy (nbody.py:36): for i in range(n):",
+    "725": "in energy (nbody.py:41): return kinetic + potential",
 }

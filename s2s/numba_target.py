@@ -102,8 +102,7 @@ def numba_functions(core, signature, name, wrt, imports, source):
     _refuse_lists_as_wholes(core, objects, source, set(lists))
     _refuse_writes_into_slices(core, source, set(lists))
     _lower(core, objects, imports)
-    # (lists not differentiated may hold integers: `number_array` keeps them)
-    array_stacks(core, objects, [p for p in lists if p in wrt], imports.reference(numpy).id,
+    array_stacks(core, objects, lists, imports.reference(numpy).id,
                  imports.reference(compiled_helpers.reserved).id)
     _make_stacks(core)
     params = [a.id for a in core.args.posonlyargs + core.args.args + core.args.kwonlyargs]

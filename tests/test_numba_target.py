@@ -13,6 +13,7 @@ import math
 import os
 import pathlib
 import random
+import re
 import subprocess
 import sys
 
@@ -474,6 +475,17 @@ stats = m.value_and_grad_swing_on_numbers_compiled.stats
 print(json.dumps([value, list(grads), sum(stats.cache_hits.values()),
                   sum(stats.cache_misses.values())]))
 """
+
+
+def test_the_nbody_stacks_of_numbers_are_arrays():
+    """In N-body's version for numbers (lists of floats), every stack but that of each
+    step's acceleration lists is an array: values made from the lists not
+    differentiated (`masses`, `ys`) are numbers too."""
+    text = (ROOT / "generated" / "grad_nbody_numba.py").read_text()
+    core = text[text.index("def value_and_grad_energy_on_numbers_compiled("):]
+    core = core[:core.index("\n\n\n")]
+    assert re.findall(r"\n    (tape_\d+) = \[\]", core) == ["tape_10"]
+    assert len(re.findall(r"\n    tape_\d+ = numpy.empty\(", core)) == 13
 
 
 def test_compiled_code_is_cached_beside_the_module(tmp_path):
