@@ -28,11 +28,11 @@ def value_and_grad_loss(u0, alpha, target, dt=0.1, steps=1000, d_result=1.0):
     # given numbers, the version made for them
     if are_numbers(alpha, dt):
         return value_and_grad_loss_on_numbers(u0, alpha, target, dt, steps, d_result)
-    value_1, grads_1 = run_compiled(
+    value, grads = run_compiled(
         value_and_grad_loss_compiled, u0, alpha, target, dt, steps, d_result
     )
-    du0_2, dalpha_2 = grads_1
-    return (value_1, (cast_like(du0_2, u0, copy=True), cast_like(dalpha_2, alpha)))
+    du0_1, dalpha_1 = grads
+    return (value, (cast_like(du0_1, u0, copy=True), cast_like(dalpha_1, alpha)))
 
 
 @with_source_notes
@@ -44,11 +44,11 @@ def grad_loss(u0, alpha, target, dt=0.1, steps=1000):
 
 def value_and_grad_loss_on_numbers(u0, alpha, target, dt=0.1, steps=1000, d_result=1.0):
     require_scalars(alpha=alpha, dt=dt)
-    value, grads = run_compiled(
+    value_1, grads_1 = run_compiled(
         value_and_grad_loss_on_numbers_compiled, u0, alpha, target, dt, steps, d_result
     )
-    du0_1, dalpha_1 = grads
-    return (value, (cast_like(du0_1, u0, copy=True), cast_like(dalpha_1, alpha)))
+    du0_2, dalpha_2 = grads_1
+    return (value_1, (cast_like(du0_2, u0, copy=True), cast_like(dalpha_2, alpha)))
 
 
 @compiled

@@ -32,14 +32,11 @@ def value_and_grad_energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200, d_result
         return value_and_grad_energy_on_numbers(
             xs, ys, vxs, vys, masses, dt, steps, d_result
         )
-    value_1, grads_1 = run_compiled(
+    value, grads = run_compiled(
         value_and_grad_energy_compiled, xs, ys, vxs, vys, masses, dt, steps, d_result
     )
-    dxs_3, dvxs_3 = grads_1
-    return (
-        value_1,
-        (cast_like(dxs_3, xs, copy=True), cast_like(dvxs_3, vxs, copy=True)),
-    )
+    dxs_2, dvxs_2 = grads
+    return (value, (cast_like(dxs_2, xs, copy=True), cast_like(dvxs_2, vxs, copy=True)))
 
 
 @with_source_notes
@@ -54,7 +51,7 @@ def value_and_grad_energy_on_numbers(
 ):
     require_scalars(dt=dt)
     require_number_lists(xs=xs, ys=ys, vxs=vxs, vys=vys, masses=masses)
-    value, grads = run_compiled(
+    value_1, grads_1 = run_compiled(
         value_and_grad_energy_on_numbers_compiled,
         number_array(xs),
         number_array(ys, integers_kept=True),
@@ -65,8 +62,11 @@ def value_and_grad_energy_on_numbers(
         steps,
         d_result,
     )
-    dxs_2, dvxs_2 = grads
-    return (value, (cast_like(dxs_2, xs, copy=True), cast_like(dvxs_2, vxs, copy=True)))
+    dxs_3, dvxs_3 = grads_1
+    return (
+        value_1,
+        (cast_like(dxs_3, xs, copy=True), cast_like(dvxs_3, vxs, copy=True)),
+    )
 
 
 @compiled
@@ -925,7 +925,7 @@ def value_and_grad_energy_on_numbers_compiled(
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "47-49": "in energy (nbody.py:9): def energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):",
+    "44-46": "in energy (nbody.py:9): def energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):",
     "108-129": "in energy (nbody.py:10): n = len(xs)",
     "130-135": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
     "136-141": "in energy (nbody.py:12): ys = list(ys)",

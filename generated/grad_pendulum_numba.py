@@ -29,7 +29,7 @@ def value_and_grad_energy_as_written(
         return value_and_grad_energy_as_written_on_numbers(
             theta, omega, k, damping, dt, steps, d_result
         )
-    value_1, grads_1 = run_compiled(
+    value, grads = run_compiled(
         value_and_grad_energy_as_written_compiled,
         theta,
         omega,
@@ -39,13 +39,13 @@ def value_and_grad_energy_as_written(
         steps,
         d_result,
     )
-    dtheta_4, domega_4, dk_2 = grads_1
+    dtheta_3, domega_3, dk_1 = grads
     return (
-        value_1,
+        value,
         (
-            cast_like(dtheta_4, theta, copy=True),
-            cast_like(domega_4, omega, copy=True),
-            cast_like(dk_2, k),
+            cast_like(dtheta_3, theta, copy=True),
+            cast_like(domega_3, omega, copy=True),
+            cast_like(dk_1, k),
         ),
     )
 
@@ -63,7 +63,7 @@ def value_and_grad_energy_as_written_on_numbers(
     theta, omega, k, damping=0.1, dt=0.01, steps=2000, d_result=1.0
 ):
     require_scalars(theta=theta, omega=omega, k=k, damping=damping, dt=dt)
-    value, grads = run_compiled(
+    value_1, grads_1 = run_compiled(
         value_and_grad_energy_as_written_on_numbers_compiled,
         theta,
         omega,
@@ -73,13 +73,13 @@ def value_and_grad_energy_as_written_on_numbers(
         steps,
         d_result,
     )
-    dtheta_3, domega_3, dk_1 = grads
+    dtheta_4, domega_4, dk_2 = grads_1
     return (
-        value,
+        value_1,
         (
-            cast_like(dtheta_3, theta, copy=True),
-            cast_like(domega_3, omega, copy=True),
-            cast_like(dk_1, k),
+            cast_like(dtheta_4, theta, copy=True),
+            cast_like(domega_4, omega, copy=True),
+            cast_like(dk_2, k),
         ),
     )
 

@@ -274,24 +274,15 @@ def _numba_module(fn, source, wrt, namer, imports, callees, signature, command, 
     if on_numbers:
         version = _version_on_numbers(source, on_numbers, wrt, imports, callees, classes,
                                       False, taken={vjp.name}, per_site=True)
-    if version is None:
-        public, compiled = numba_functions(vjp, clone(vjp.args), vjp.name, wrt, imports,
-                                           source)
-        others = [compiled]
-    else:
+    arguments = clone(vjp.args)  # (the public functions': numba_functions takes vjp's)
+    public, compiled = numba_functions(vjp, clone(arguments), vjp.name, wrt, imports, source)
+    others = [compiled]
+    if version is not None:
         on_numbers_public, on_numbers_compiled = numba_functions(
-            version, clone(vjp.args), version.name, wrt, imports, source)
-        try:
-            public, compiled = numba_functions(vjp, clone(vjp.args), vjp.name, wrt, imports,
-                                               source)
-        except Unsupported as error:  # (numbers only: arrays are refused at the call)
-            public, others = on_numbers_public, [on_numbers_compiled]
-            public.name = vjp.name
-            public.body[:0] = [comment(f"made for numbers only: for arrays, {error.message}")]
-        else:
-            public.body[:0] = [comment("given numbers, the version made for them"),
-                               _dispatch(public, on_numbers_public, on_numbers, imports)]
-            others = [on_numbers_public, compiled, on_numbers_compiled]
+            version, clone(arguments), version.name, wrt, imports, source)
+        public.body[:0] = [comment("given numbers, the version made for them"),
+                           _dispatch(public, on_numbers_public, on_numbers, imports)]
+        others = [on_numbers_public, compiled, on_numbers_compiled]
     for function in others:
         if function.name.endswith("_compiled"):
             function.s2s_source = source

@@ -75,7 +75,12 @@ def _reads_globals_that_may_change(function):
     math's and s2s's, whose attributes may be data: numba compiles such values in as
     constants, which a cache would keep after they changed.  (numba_target.py passes
     the module's data as arguments.)"""
-    for name in function.__code__.co_names:
+    codes, names = [function.__code__], set()
+    while codes:  # (and the code of its comprehensions)
+        code = codes.pop()
+        names.update(code.co_names)
+        codes += [c for c in code.co_consts if isinstance(c, python_types.CodeType)]
+    for name in names:
         value = function.__globals__.get(name)
         if isinstance(value, python_types.ModuleType):
             root = value.__name__.partition(".")[0]
