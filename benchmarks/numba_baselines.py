@@ -290,6 +290,16 @@ def stack_nanoseconds(n=50_000, repeats=7):
         return dx, dk
 
     @numba.njit
+    def popped_from_array(tape, size, k, x, dt):  # (the adjoint sweep, on an array)
+        dx, dk = 2.0 * x, 0.0
+        while size:
+            size -= 1
+            x = tape[size]
+            dk -= dx * dt * x
+            dx = dx * (1.0 - dt * k)
+        return dx, dk
+
+    @numba.njit
     def on_doubled_array(k, x, dt, t_end):
         tape = np.empty(0, np.float64)
         size = 0
@@ -301,13 +311,7 @@ def stack_nanoseconds(n=50_000, repeats=7):
             size += 1
             x = x + dt * (-k * x + math.sin(t))
             t += dt
-        dx, dk = 2.0 * x, 0.0
-        while size:
-            size -= 1
-            x = tape[size]
-            dk -= dx * dt * x
-            dx = dx * (1.0 - dt * k)
-        return dx, dk
+        return popped_from_array(tape, size, k, x, dt)
 
     @numba.njit
     def on_array_made_to_size(k, x, dt, t_end):
@@ -319,13 +323,7 @@ def stack_nanoseconds(n=50_000, repeats=7):
             size += 1
             x = x + dt * (-k * x + math.sin(t))
             t += dt
-        dx, dk = 2.0 * x, 0.0
-        while size:
-            size -= 1
-            x = tape[size]
-            dk -= dx * dt * x
-            dx = dx * (1.0 - dt * k)
-        return dx, dk
+        return popped_from_array(tape, size, k, x, dt)
 
     found = {}
     args = (0.7, 1.3, 0.001, n * 0.001)
