@@ -283,9 +283,6 @@ def _numba_module(fn, source, wrt, namer, imports, callees, signature, command, 
         public.body[:0] = [comment("given numbers, the version made for them"),
                            _dispatch(public, on_numbers_public, on_numbers, imports)]
         others = [on_numbers_public, compiled, on_numbers_compiled]
-    for function in others:
-        if function.name.endswith("_compiled"):
-            function.s2s_source = source
     grad = _grad_function(fn, public.name, signature, imports)
     grad.s2s_source = source
     if command is None:

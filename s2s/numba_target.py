@@ -21,7 +21,6 @@ What numba cannot compile (objects, dicts, calls of the user's functions, `with`
 import builtins
 import math
 import re
-import types
 
 import gast
 import numpy
@@ -106,7 +105,7 @@ def numba_functions(core, signature, name, wrt, imports, source):
                  imports.reference(compiled_helpers.reserved).id)
     _make_stacks(core)
     params = [a.id for a in core.args.posonlyargs + core.args.args + core.args.kwonlyargs]
-    params += _global_data(core, objects)
+    params += _global_data(core, objects, compiled_helpers.is_data)
     core.args = gast.arguments(
         args=[store(p) for p in params], posonlyargs=[], vararg=None, kwonlyargs=[],
         kw_defaults=[], kwarg=None, defaults=[],
@@ -114,6 +113,7 @@ def numba_functions(core, signature, name, wrt, imports, source):
     core.returns = None
     core.name = f"{name}_compiled"
     core.decorator_list = [imports.reference(compiled_helpers.compiled)]
+    core.s2s_source = source  # (its lines noted as the user's)
 
     arrays = imports.reference(compiled_helpers.number_array)
     kept = [gast.keyword(arg="integers_kept", value=gast.Constant(value=True, kind=None))]
@@ -171,21 +171,16 @@ class _Objects:
         return None
 
 
-def _global_data(fn, objects):
+def _global_data(fn, objects, is_data):
     """The names of data (arrays, lists, numbers) of the module that `fn` reads.  numba
     takes a global as a constant, compiled in, and cached so across runs; passed as
     arguments, they are read at each call, as in Python."""
     found = []
     for node in walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
-                and node.id not in found and _is_data(objects.of(node)):
+                and node.id not in found and is_data(objects.of(node)):
             found.append(node.id)
     return found
-
-
-def _is_data(value):
-    return value is not None and not (isinstance(value, (types.ModuleType, type))
-                                      or callable(value))
 
 
 def _calls(stmt, functions, objects):
@@ -265,7 +260,7 @@ def _check_call(node, objects, refuse):
     if function in _BUILTINS | _MATH | _NUMPY | _HELPERS | {runtime.require_real}:
         if function in _WHOLE_ONLY and (len(node.args) > 1 or node.keywords):
             refuse(f"`numpy.{function.__name__}` along an axis")
-        if function in (runtime.expand_reduced, runtime.chosen_mask) and not all(
+        if function is runtime.expand_reduced and not all(
                 isinstance(a, (gast.Constant, gast.Name)) for a in node.args[2:]):
             refuse("the derivative of a reduction along several axes")
         if function is numpy.zeros_like and any(k.arg not in ("shape", "dtype")

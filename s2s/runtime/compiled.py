@@ -80,15 +80,21 @@ def _reads_globals_that_may_change(function):
         code = codes.pop()
         names.update(code.co_names)
         codes += [c for c in code.co_consts if isinstance(c, python_types.CodeType)]
-    for name in names:
-        value = function.__globals__.get(name)
+    for name in names & function.__globals__.keys():
+        value = function.__globals__[name]
         if isinstance(value, python_types.ModuleType):
-            root = value.__name__.partition(".")[0]
-            if root not in ("numpy", "math", "s2s", "numba", "cmath"):
+            if value.__name__.partition(".")[0] not in ("numpy", "math", "s2s", "numba", "cmath"):
                 return True
-        elif name in function.__globals__ and not (isinstance(value, type) or callable(value)):
+        elif value is None or is_data(value):  # (None too: it may become data)
             return True
     return False
+
+
+def is_data(value):
+    """Whether `value`, a global, is data (an array, a list, a number): not a module,
+    class or function.  numba compiles data in as a constant."""
+    return not (value is None or isinstance(value, (python_types.ModuleType, type))
+                or callable(value))
 
 
 def _runtime_stamp():
@@ -369,13 +375,9 @@ def _add_at(g, index, value):
             g[index] += value
             return g
         return impl
-    if isinstance(g, types.Array) and g.ndim == 1 and isinstance(index, types.Array) \
-            and index.ndim == 1 and isinstance(index.dtype, types.Boolean):  # (`x[x > 0]`)
-        def impl(g, index, value):
-            g[index] = g[index] + value
-            return g
-        return impl
-    if isinstance(g, types.List) and isinstance(index, types.Integer):
+    mask = (isinstance(g, types.Array) and g.ndim == 1 and isinstance(index, types.Array)
+            and index.ndim == 1 and isinstance(index.dtype, types.Boolean))  # (`x[x > 0]`)
+    if mask or isinstance(g, types.List) and isinstance(index, types.Integer):
         def impl(g, index, value):
             g[index] = g[index] + value
             return g
