@@ -320,6 +320,36 @@ def test_calls_of_the_users_functions_are_inlined(tmp_path):
         assert grads[i] == pytest.approx(_central(user.rk2, args, i), rel=1e-6, abs=1e-9)
 
 
+SCATTERED = '''
+import numpy as np
+
+
+def scattered(theta, xs, actions):
+    logp = 0.0
+    for a in actions:
+        probs = np.exp(theta) / np.sum(np.exp(theta))
+        logp += np.log(probs[a])
+    positive = np.sum(theta[theta > 0] ** 2)
+    return -logp + positive + sum(v * v * theta[0] for v in xs)
+'''
+
+
+def test_indexed_updates_and_sums_of_generators(tmp_path):
+    """An adjoint added at an integer index (`probs[a]`, `a` from a list of integers
+    given) or through a mask (`theta[theta > 0]`), and `sum` over a generator (a list
+    made inside, its adjoint a list there): value and central differences."""
+    user, module, _ = _user_and_numba_modules(tmp_path, SCATTERED, "scattered",
+                                              "--wrt", "theta,xs")
+    args = (np.array([0.2, -0.1, 0.4]), [1.5, -0.3, 0.8], [0, 2, 1, 2])
+    value, grads = module.value_and_grad_scattered(*args)
+    assert value == pytest.approx(user.scattered(*args), rel=1e-13)
+    expected = [_central(user.scattered, args, 0, at) for at in range(3)]
+    np.testing.assert_allclose(grads[0], expected, rtol=1e-6)
+    assert isinstance(grads[1], list)
+    expected = [_central(user.scattered, args, 1, at) for at in range(3)]
+    np.testing.assert_allclose(grads[1], expected, rtol=1e-6)
+
+
 EITHER = '''
 import numpy as np
 
