@@ -16,7 +16,10 @@ Checks, one line each (`ok` or `FAIL`), exit status 1 if any failed:
 - errors: a ValueError raised inside generated code is caught by `except ValueError`
   and names the user's line; the CLI refuses a missing function with exit status 2;
 - SciPy's rules where SciPy is installed (CI installs the scipy extra for one Python),
-  and without it, the rules that need none.
+  and without it, the rules that need none;
+- `--target numba` where numba is installed (CI installs the numba extra for one
+  Python): the CLI's compiled modules of four examples and the API on an unannotated
+  loop, value and gradient as above; without numba, the CLI's refusal.
 """
 
 import atexit
@@ -423,6 +426,61 @@ def _():
     if done.returncode != 2 or "Traceback" in done.stderr or not done.stderr.strip():
         raise AssertionError(f"exit {done.returncode}, stderr:\n{done.stderr}")
     return done.stderr.strip().splitlines()[0]
+
+
+# --target numba: the examples its generated modules come from, with the smoke cases'
+# arguments; the pendulum as people write it, unannotated
+NUMBA_CASES = {"pendulum.py": "energy_as_written", "nbody.py": None, "heat.py": None,
+               "loop_matmul.py": None}
+
+NEWCOMER_LOOP = """
+def simulate(k, c, x0=1.0, v0=0.0, dt=0.01, steps=300):
+    x, v = x0, v0
+    loss = 0.0
+    for _ in range(steps):
+        a = -k * x - c * v
+        x += dt * v
+        v += dt * a
+        loss += x * x
+    return loss / steps
+"""
+
+if importlib.util.find_spec("numba") is not None:
+    for filename, other in NUMBA_CASES.items():
+        name, wrt, args, seed = CASES[filename]
+        name = other or name
+        stem = filename[:-3]
+
+        @check(f"--target numba: examples/{filename}:{name} (CLI module, compiled)")
+        def _():
+            path, out = os.path.join(EXAMPLES, filename), os.path.join(work, f"grad_{stem}_numba.py")
+            run_cli("differentiate", f"{path}:{name}", "--wrt", ",".join(wrt), "--target",
+                    "numba", "-o", out)
+            generated = load(out, f"grad_{stem}_numba")
+            f = getattr(sys.modules[f"example_{stem}"], name)
+            indices = [f.__code__.co_varnames.index(w) for w in wrt]
+            return check_example(getattr(generated, f"value_and_grad_{name}"), f, indices,
+                                 args, seed, "numba CLI")
+
+    @check("--target numba: s2s.value_and_grad(target='numba') of an unannotated loop")
+    def _():
+        path = os.path.join(work, "newcomer_loop.py")
+        with open(path, "w") as f:
+            f.write(NEWCOMER_LOOP)
+        simulate = load(path, "newcomer_loop").simulate
+        args = [1.3, 0.2]
+        return check_example(s2s.value_and_grad(simulate, wrt=("k", "c"), target="numba"),
+                             simulate, [0, 1], args, None, "numba API")
+else:
+    @check("--target numba without numba: refused with exit status 2, naming the extra")
+    def _():
+        out = os.path.join(work, "never_written.py")
+        done = run_cli("differentiate", f"{os.path.join(EXAMPLES, 'pendulum.py')}:energy",
+                       "--wrt", "theta", "--target", "numba", "-o", out, check_status=False)
+        if (done.returncode != 2 or "Traceback" in done.stderr or "s2s[numba]" not in
+                done.stderr or os.path.exists(out)):
+            raise AssertionError(f"exit {done.returncode}, stderr:\n{done.stderr}")
+        return done.stderr.strip().splitlines()[0]
 
 
 failed = RESULTS.count(False)
