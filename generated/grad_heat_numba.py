@@ -17,7 +17,7 @@ from s2s.runtime import (
     writable_like,
     zeros_like,
 )
-from s2s.runtime.compiled import compiled, run_compiled
+from s2s.runtime.compiled import compiled, pop_shapes, run_compiled, typed_shapes
 from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_loss", "grad_loss"]
@@ -71,16 +71,21 @@ def value_and_grad_loss_compiled(u0, alpha, target, dt, steps, d_result):
         t7 = alpha * t6
         tape_7.append(t6)
         du[1:-1] = t7
-        tape_6.append(shape_of(t7))
+        if not typed_shapes(t7):
+            tape_6.append(shape_of(t7))
         t8 = u[1:-1]
         t9 = du[1:-1]
-        tape_5.append(shape_of(du))
+        if not typed_shapes(du):
+            tape_5.append(shape_of(du))
         t10 = dt * t9
-        tape_4.append(shape_of(t9))
+        if not typed_shapes(t9):
+            tape_4.append(shape_of(t9))
         t11 = t8 + t10
-        tape_3.append((shape_of(t10), shape_of(t8)))
+        if not typed_shapes(t10, t8):
+            tape_3.append((shape_of(t10), shape_of(t8)))
         u[1:-1] = t11
-        tape_2.append(shape_of(t11))
+        if not typed_shapes(t11):
+            tape_2.append(shape_of(t11))
     t12 = u - target
     t13 = t12**2
     t14 = np.sum(t13)
@@ -94,21 +99,21 @@ def value_and_grad_loss_compiled(u0, alpha, target, dt, steps, d_result):
     d_u = writable_like(d_u, u)
     for step in range(steps - 1, -1, -1):
         # d of: u[1:-1] = u[1:-1] + dt * du[1:-1]  (heat.py:13)
-        t11 = tape_2.pop()
+        t11 = pop_shapes(tape_2)
         dt11 = unbroadcast(snapshot(d_u[1:-1]), t11)
         d_u[1:-1] = 0.0
-        t10, t8 = tape_3.pop()
+        t10, t8 = pop_shapes(tape_3)
         dt8 = unbroadcast(dt11, t8)
         dt10 = unbroadcast(dt11, t10)
-        t9 = tape_4.pop()
+        t9 = pop_shapes(tape_4)
         dt9 = unbroadcast(dt10 * dt, t9)
-        du = tape_5.pop()
+        du = pop_shapes(tape_5)
         ddu = zeros_like(du)
         ddu[1:-1] += dt9
         d_u[1:-1] += dt8
 
         # d of: du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])  (heat.py:12)
-        t7 = tape_6.pop()
+        t7 = pop_shapes(tape_6)
         dt7 = unbroadcast(ddu[1:-1], t7)
         t6 = tape_7.pop()
         dalpha = dalpha + unbroadcast(dt7 * t6, alpha)
@@ -141,7 +146,8 @@ def value_and_grad_loss_on_numbers_compiled(u0, alpha, target, dt, steps, d_resu
         du[1:-1] = t7
         t8 = u[1:-1]
         t9 = du[1:-1]
-        tape_2.append(shape_of(du))
+        if not typed_shapes(du):
+            tape_2.append(shape_of(du))
         t10 = dt * t9
         t11 = t8 + t10
         u[1:-1] = t11
@@ -161,7 +167,7 @@ def value_and_grad_loss_on_numbers_compiled(u0, alpha, target, dt, steps, d_resu
         dt11 = snapshot(d_u[1:-1])
         dt10 = dt11
         dt9 = dt10 * dt
-        du = tape_2.pop()
+        du = pop_shapes(tape_2)
         ddu = zeros_like(du)
         ddu[1:-1] += dt9
 
@@ -189,17 +195,17 @@ __source_notes__ = {
     "64": "in loss (heat.py:11): du = np.zeros_like(u)",
     "65-71": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
     "73": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
-    "75-76": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
-    "78": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "76-77": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
     "80": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
-    "82": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
-    "84-86": "in loss (heat.py:14): return np.sum((u - target) ** 2)",
-    "130": "in loss (heat.py:9): u = u0.copy()",
-    "131": "in loss (heat.py:10): for step in range(steps):",
-    "132": "in loss (heat.py:11): du = np.zeros_like(u)",
-    "133-139": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
-    "141": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
-    "142-143": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
-    "145-147": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
-    "148-150": "in loss (heat.py:14): return np.sum((u - target) ** 2)",
+    "83": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "86": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "89-91": "in loss (heat.py:14): return np.sum((u - target) ** 2)",
+    "135": "in loss (heat.py:9): u = u0.copy()",
+    "136": "in loss (heat.py:10): for step in range(steps):",
+    "137": "in loss (heat.py:11): du = np.zeros_like(u)",
+    "138-144": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
+    "146": "in loss (heat.py:12): du[1:-1] = alpha * (u[2:] - 2.0 * u[1:-1] + u[:-2])",
+    "147-148": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "151-153": "in loss (heat.py:13): u[1:-1] = u[1:-1] + dt * du[1:-1]",
+    "154-156": "in loss (heat.py:14): return np.sum((u - target) ** 2)",
 }

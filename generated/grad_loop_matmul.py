@@ -33,7 +33,6 @@ def value_and_grad_matmul(a, b, d_result=1.0):
                 t13 = a[i, k]
                 t14 = b[k, j]
                 t15 = t13 * t14
-                tape.append((t13, t14))
                 t16 = t12 + t15
                 tape.append((shape_of(t12), shape_of(t15)))
                 c[i, j] = t16
@@ -55,7 +54,8 @@ def value_and_grad_matmul(a, b, d_result=1.0):
                 t12, t15 = tape.pop()
                 dt12 = unbroadcast(dt16, t12)
                 dt15 = unbroadcast(dt16, t15)
-                t13, t14 = tape.pop()
+                t13 = a[i, k]
+                t14 = b[k, j]
                 dt13 = unbroadcast(dt15 * t14, t13)
                 dt14 = unbroadcast(dt15 * t13, t14)
                 db[k, j] += dt14
@@ -78,8 +78,7 @@ __source_notes__ = {
     "26-27": "in matmul (loop_matmul.py:8): for i in range(a.shape[0]):",
     "28-29": "in matmul (loop_matmul.py:9): for j in range(b.shape[1]):",
     "30-31": "in matmul (loop_matmul.py:10): for k in range(a.shape[1]):",
-    "32-35": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
-    "37": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
-    "39": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
+    "32-36": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
+    "38": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
     "69-71": "in matmul (loop_matmul.py:6): def matmul(a, b):",
 }

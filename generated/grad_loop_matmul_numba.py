@@ -14,7 +14,7 @@ from s2s.runtime import (
     writable_like,
     zeros_like,
 )
-from s2s.runtime.compiled import compiled, run_compiled
+from s2s.runtime.compiled import compiled, pop_shapes, run_compiled, typed_shapes
 from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_matmul", "grad_matmul"]
@@ -38,7 +38,6 @@ def grad_matmul(a, b):
 def value_and_grad_matmul_compiled(a, b, d_result):
     tape_2 = []
     tape_3 = []
-    tape_4 = []
     c = np.zeros((a.shape[0], b.shape[1]), a.dtype)
     t7 = a.shape[0]
     for i in range(t7):
@@ -50,11 +49,12 @@ def value_and_grad_matmul_compiled(a, b, d_result):
                 t13 = a[i, k]
                 t14 = b[k, j]
                 t15 = t13 * t14
-                tape_4.append((t13, t14))
                 t16 = t12 + t15
-                tape_3.append((shape_of(t12), shape_of(t15)))
+                if not typed_shapes(t12, t15):
+                    tape_3.append((shape_of(t12), shape_of(t15)))
                 c[i, j] = t16
-                tape_2.append(shape_of(t16))
+                if not typed_shapes(t16):
+                    tape_2.append(shape_of(t16))
     value = snapshot(c)
 
     # d of: return c  (loop_matmul.py:12)
@@ -66,13 +66,14 @@ def value_and_grad_matmul_compiled(a, b, d_result):
         for j in range(t9 - 1, -1, -1):
             for k in range(t11 - 1, -1, -1):
                 # d of: c[i, j] += a[i, k] * b[k, j]  (loop_matmul.py:11)
-                t16 = tape_2.pop()
+                t16 = pop_shapes(tape_2)
                 dt16 = unbroadcast(snapshot(dc[i, j]), t16)
                 dc[i, j] = 0.0
-                t12, t15 = tape_3.pop()
+                t12, t15 = pop_shapes(tape_3)
                 dt12 = unbroadcast(dt16, t12)
                 dt15 = unbroadcast(dt16, t15)
-                t13, t14 = tape_4.pop()
+                t13 = a[i, k]
+                t14 = b[k, j]
                 dt13 = unbroadcast(dt15 * t14, t13)
                 dt14 = unbroadcast(dt15 * t13, t14)
                 db[k, j] += dt14
@@ -85,11 +86,10 @@ def value_and_grad_matmul_compiled(a, b, d_result):
 # error raised there.
 __source_notes__ = {
     "32-34": "in matmul (loop_matmul.py:6): def matmul(a, b):",
-    "42": "in matmul (loop_matmul.py:7): c = np.zeros_like(a, shape=(a.shape[0], b.shape[1]))",
-    "43-44": "in matmul (loop_matmul.py:8): for i in range(a.shape[0]):",
-    "45-46": "in matmul (loop_matmul.py:9): for j in range(b.shape[1]):",
-    "47-48": "in matmul (loop_matmul.py:10): for k in range(a.shape[1]):",
-    "49-52": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
-    "54": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
-    "56": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
+    "41": "in matmul (loop_matmul.py:7): c = np.zeros_like(a, shape=(a.shape[0], b.shape[1]))",
+    "42-43": "in matmul (loop_matmul.py:8): for i in range(a.shape[0]):",
+    "44-45": "in matmul (loop_matmul.py:9): for j in range(b.shape[1]):",
+    "46-47": "in matmul (loop_matmul.py:10): for k in range(a.shape[1]):",
+    "48-52": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
+    "55": "in matmul (loop_matmul.py:11): c[i, j] += a[i, k] * b[k, j]",
 }

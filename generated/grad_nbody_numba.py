@@ -19,7 +19,14 @@ from s2s.runtime import (
     unbroadcast,
     zeros_like,
 )
-from s2s.runtime.compiled import compiled, number_array, reserved, run_compiled
+from s2s.runtime.compiled import (
+    compiled,
+    number_array,
+    pop_shapes,
+    reserved,
+    run_compiled,
+    typed_shapes,
+)
 from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_energy", "grad_energy"]
@@ -164,15 +171,18 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     t7 = xs_1[j]
                     t8 = xs_1[i]
                     dx = t7 - t8
-                    tape_39.append((shape_of(t7), shape_of(t8)))
+                    if not typed_shapes(t7, t8):
+                        tape_39.append((shape_of(t7), shape_of(t8)))
                     t9 = ys_1[j]
                     t10 = ys_1[i]
                     dy = t9 - t10
-                    tape_38.append((shape_of(t10), shape_of(t9)))
+                    if not typed_shapes(t10, t9):
+                        tape_38.append((shape_of(t10), shape_of(t9)))
                     t11 = dx * dx
                     t12 = dy * dy
                     t13 = t11 + t12
-                    tape_35.append((shape_of(t11), shape_of(t12)))
+                    if not typed_shapes(t11, t12):
+                        tape_35.append((shape_of(t11), shape_of(t12)))
                     t14 = t13 + 0.01
                     r = math.sqrt(t14)
                     t15 = masses[j]
@@ -185,49 +195,61 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     t19 = f * dx
                     tape_30.append(dx)
                     t20 = t18 + t19
-                    tape_29.append((shape_of(t18), shape_of(t19)))
+                    if not typed_shapes(t18, t19):
+                        tape_29.append((shape_of(t18), shape_of(t19)))
                     axs[i] = t20
-                    tape_28.append(shape_of(t20))
+                    if not typed_shapes(t20):
+                        tape_28.append(shape_of(t20))
                     t21 = ays[i]
                     t22 = f * dy
                     tape_26.append((dy, f))
                     t23 = t21 + t22
-                    tape_25.append((shape_of(t21), shape_of(t22)))
+                    if not typed_shapes(t21, t22):
+                        tape_25.append((shape_of(t21), shape_of(t22)))
                     ays[i] = t23
-                    tape_24.append(shape_of(t23))
+                    if not typed_shapes(t23):
+                        tape_24.append(shape_of(t23))
                 tape_40[size_40] = cond
                 size_40 += 1
         for i_5 in range(n):
             t24 = vxs_1[i_5]
             t25 = axs[i_5]
             t26 = dt * t25
-            tape_21.append(shape_of(t25))
+            if not typed_shapes(t25):
+                tape_21.append(shape_of(t25))
             t27 = t24 + t26
-            tape_20.append((shape_of(t24), shape_of(t26)))
+            if not typed_shapes(t24, t26):
+                tape_20.append((shape_of(t24), shape_of(t26)))
             tape_19.append(snapshot(vxs_1[i_5]))
             vxs_1[i_5] = t27
             t28 = vys_1[i_5]
             t29 = ays[i_5]
             t30 = dt * t29
-            tape_18.append(shape_of(t29))
+            if not typed_shapes(t29):
+                tape_18.append(shape_of(t29))
             t31 = t28 + t30
-            tape_17.append((shape_of(t28), shape_of(t30)))
+            if not typed_shapes(t28, t30):
+                tape_17.append((shape_of(t28), shape_of(t30)))
             tape_16.append(snapshot(vys_1[i_5]))
             vys_1[i_5] = t31
             t32 = xs_1[i_5]
             t33 = vxs_1[i_5]
             t34 = dt * t33
-            tape_15.append(shape_of(t33))
+            if not typed_shapes(t33):
+                tape_15.append(shape_of(t33))
             t35 = t32 + t34
-            tape_14.append((shape_of(t32), shape_of(t34)))
+            if not typed_shapes(t32, t34):
+                tape_14.append((shape_of(t32), shape_of(t34)))
             tape_13.append(snapshot(xs_1[i_5]))
             xs_1[i_5] = t35
             t36 = ys_1[i_5]
             t37 = vys_1[i_5]
             t38 = dt * t37
-            tape_12.append(shape_of(t37))
+            if not typed_shapes(t37):
+                tape_12.append(shape_of(t37))
             t39 = t36 + t38
-            tape_11.append((shape_of(t36), shape_of(t38)))
+            if not typed_shapes(t36, t38):
+                tape_11.append((shape_of(t36), shape_of(t38)))
             tape_10.append(snapshot(ys_1[i_5]))
             ys_1[i_5] = t39
         tape_22.append((axs, ays))
@@ -242,11 +264,13 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         t46 = vys_1[i_6]
         t47 = t45 * t46
         t48 = t44 + t47
-        tape_9.append((shape_of(t44), shape_of(t47)))
+        if not typed_shapes(t44, t47):
+            tape_9.append((shape_of(t44), shape_of(t47)))
         t49 = t41 * t48
         tape_8.append((t41, shape_of(t48)))
         kinetic_2 = kinetic_1 + t49
-        tape_7.append((shape_of(kinetic_1), shape_of(t49)))
+        if not typed_shapes(kinetic_1, t49):
+            tape_7.append((shape_of(kinetic_1), shape_of(t49)))
         kinetic_1 = kinetic_2
     potential = 0.0
     dx_1 = dx
@@ -270,7 +294,8 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             t59 = dy_3 * dy_3
             tape_5.append(dy_3)
             t60 = t58 + t59
-            tape_4.append((shape_of(t58), shape_of(t59)))
+            if not typed_shapes(t58, t59):
+                tape_4.append((shape_of(t58), shape_of(t59)))
             t61 = t60 + 0.01
             t62 = math.sqrt(t61)
             t63 = t57 / t62
@@ -307,7 +332,7 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             dt62 = -unbroadcast(dt63 * t63 / t62, t62)
             dt61 = dt62 / (2.0 * t62)
             dt60 = dt61
-            t58, t59 = tape_4.pop()
+            t58, t59 = pop_shapes(tape_4)
             dt58 = unbroadcast(dt60, t58)
             dt59 = unbroadcast(dt60, t59)
             dy_3 = tape_5.pop()
@@ -340,12 +365,12 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
         dkinetic_2 = dkinetic_1
 
         # d of: kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys...  (nbody.py:34)
-        kinetic_1, t49 = tape_7.pop()
+        kinetic_1, t49 = pop_shapes(tape_7)
         dkinetic_1 = unbroadcast(dkinetic_2, kinetic_1)
         dt49 = unbroadcast(dkinetic_2, t49)
         t41, t48 = tape_8.pop()
         dt48 = unbroadcast(dt49 * t41, t48)
-        t44, t47 = tape_9.pop()
+        t44, t47 = pop_shapes(tape_9)
         dt44 = unbroadcast(dt48, t44)
         dt47 = unbroadcast(dt48, t47)
         t45 = vys_1[i_6]
@@ -369,10 +394,10 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             ys_1[i_5] = tape_10.pop()
             dt39 = snapshot(dys_1[i_5])
             dys_1[i_5] = 0.0
-            t36, t38 = tape_11.pop()
+            t36, t38 = pop_shapes(tape_11)
             dt36 = unbroadcast(dt39, t36)
             dt38 = unbroadcast(dt39, t38)
-            t37 = tape_12.pop()
+            t37 = pop_shapes(tape_12)
             dt37 = unbroadcast(dt38 * dt, t37)
             dvys_1[i_5] += dt37
             dys_1[i_5] += dt36
@@ -381,10 +406,10 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             xs_1[i_5] = tape_13.pop()
             dt35 = snapshot(dxs_1[i_5])
             dxs_1[i_5] = 0.0
-            t32, t34 = tape_14.pop()
+            t32, t34 = pop_shapes(tape_14)
             dt32 = unbroadcast(dt35, t32)
             dt34 = unbroadcast(dt35, t34)
-            t33 = tape_15.pop()
+            t33 = pop_shapes(tape_15)
             dt33 = unbroadcast(dt34 * dt, t33)
             dvxs_1[i_5] += dt33
             dxs_1[i_5] += dt32
@@ -393,10 +418,10 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             vys_1[i_5] = tape_16.pop()
             dt31 = snapshot(dvys_1[i_5])
             dvys_1[i_5] = 0.0
-            t28, t30 = tape_17.pop()
+            t28, t30 = pop_shapes(tape_17)
             dt28 = unbroadcast(dt31, t28)
             dt30 = unbroadcast(dt31, t30)
-            t29 = tape_18.pop()
+            t29 = pop_shapes(tape_18)
             dt29 = unbroadcast(dt30 * dt, t29)
             days[i_5] += dt29
             dvys_1[i_5] += dt28
@@ -405,10 +430,10 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
             vxs_1[i_5] = tape_19.pop()
             dt27 = snapshot(dvxs_1[i_5])
             dvxs_1[i_5] = 0.0
-            t24, t26 = tape_20.pop()
+            t24, t26 = pop_shapes(tape_20)
             dt24 = unbroadcast(dt27, t24)
             dt26 = unbroadcast(dt27, t26)
-            t25 = tape_21.pop()
+            t25 = pop_shapes(tape_21)
             dt25 = unbroadcast(dt26 * dt, t25)
             daxs[i_5] += dt25
             dvxs_1[i_5] += dt24
@@ -418,10 +443,10 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                 cond = tape_40[size_40]
                 if cond:
                     # d of: ays[i] = ays[i] + f * dy  (nbody.py:26)
-                    t23 = tape_24.pop()
+                    t23 = pop_shapes(tape_24)
                     dt23 = unbroadcast(snapshot(days[i]), t23)
                     days[i] = 0.0
-                    t21, t22 = tape_25.pop()
+                    t21, t22 = pop_shapes(tape_25)
                     dt21 = unbroadcast(dt23, t21)
                     dt22 = unbroadcast(dt23, t22)
                     dy, f = tape_26.pop()
@@ -430,10 +455,10 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     days[i] += dt21
 
                     # d of: axs[i] = axs[i] + f * dx  (nbody.py:25)
-                    t20 = tape_28.pop()
+                    t20 = pop_shapes(tape_28)
                     dt20 = unbroadcast(snapshot(daxs[i]), t20)
                     daxs[i] = 0.0
-                    t18, t19 = tape_29.pop()
+                    t18, t19 = pop_shapes(tape_29)
                     dt18 = unbroadcast(dt20, t18)
                     dt19 = unbroadcast(dt20, t19)
                     dx = tape_30.pop()
@@ -453,7 +478,7 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     # d of: r = math.sqrt(dx * dx + dy * dy + 0.01)  (nbody.py:23)
                     dt14 = dr / (2.0 * r)
                     dt13 = dt14
-                    t11, t12 = tape_35.pop()
+                    t11, t12 = pop_shapes(tape_35)
                     dt11 = unbroadcast(dt13, t11)
                     dt12 = unbroadcast(dt13, t12)
                     ddy = ddy + dt12 * dy
@@ -462,14 +487,14 @@ def value_and_grad_energy_compiled(xs, ys, vxs, vys, masses, dt, steps, d_result
                     ddx = ddx + dt11 * dx
 
                     # d of: dy = ys[j] - ys[i]  (nbody.py:22)
-                    t10, t9 = tape_38.pop()
+                    t10, t9 = pop_shapes(tape_38)
                     dt9 = unbroadcast(ddy, t9)
                     dt10 = -unbroadcast(ddy, t10)
                     dys_1[i] += dt10
                     dys_1[j] += dt9
 
                     # d of: dx = xs[j] - xs[i]  (nbody.py:21)
-                    t7, t8 = tape_39.pop()
+                    t7, t8 = pop_shapes(tape_39)
                     dt7 = unbroadcast(ddx, t7)
                     dt8 = -unbroadcast(ddx, t8)
                     dxs_1[i] += dt8
@@ -925,108 +950,108 @@ def value_and_grad_energy_on_numbers_compiled(
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "44-46": "in energy (nbody.py:9): def energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):",
-    "108-129": "in energy (nbody.py:10): n = len(xs)",
-    "130-135": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
-    "136-141": "in energy (nbody.py:12): ys = list(ys)",
-    "142-147": "in energy (nbody.py:13): vxs = list(vxs)",
-    "148-153": "in energy (nbody.py:14): vys = list(vys)",
-    "157": "in energy (nbody.py:15): for step in range(steps):",
-    "158": "in energy (nbody.py:16): axs = [0.0] * n",
-    "159": "in energy (nbody.py:17): ays = [0.0] * n",
-    "160": "in energy (nbody.py:18): for i in range(n):",
-    "161": "in energy (nbody.py:19): for j in range(n):",
-    "162": "in energy (nbody.py:20): if i != j:",
-    "164-166": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
-    "168-170": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
-    "172-174": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
-    "176-177": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
-    "178-180": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "182": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "184-185": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "187": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "189": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "191-192": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "194": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "196": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "200": "in energy (nbody.py:27): for i in range(n):",
-    "201-203": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "205": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "208": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "209-211": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "213": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "216": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "217-219": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "221": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "224": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "225-227": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "229": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "232": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "234": "in energy (nbody.py:32): kinetic = 0.0",
-    "235-236": "in energy (nbody.py:33): for i in range(n):",
-    "237-244": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "246": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "248": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "250": "in energy (nbody.py:33): for i in range(n):",
-    "251": "in energy (nbody.py:35): potential = 0.0",
-    "252-255": "in energy (nbody.py:36): for i in range(n):",
-    "256-260": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "261-263": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
-    "264-266": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
-    "267-268": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "270": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "272": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "274-276": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "278": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "280-282": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "283-285": "in energy (nbody.py:36): for i in range(n):",
-    "286": "in energy (nbody.py:41): return kinetic + potential",
-    "531-552": "in energy (nbody.py:10): n = len(xs)",
-    "553-558": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
-    "559-564": "in energy (nbody.py:12): ys = list(ys)",
-    "565-570": "in energy (nbody.py:13): vxs = list(vxs)",
-    "571-576": "in energy (nbody.py:14): vys = list(vys)",
-    "596": "in energy (nbody.py:15): for step in range(steps):",
-    "597": "in energy (nbody.py:16): axs = [0.0] * n",
-    "598": "in energy (nbody.py:17): ays = [0.0] * n",
-    "599": "in energy (nbody.py:18): for i in range(n):",
-    "600": "in energy (nbody.py:19): for j in range(n):",
-    "601": "in energy (nbody.py:20): if i != j:",
-    "603-605": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
-    "606-608": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
-    "609-613": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
-    "614-616": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "620": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
-    "623-624": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "627-628": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
-    "629-630": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "634-635": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
-    "638": "in energy (nbody.py:27): for i in range(n):",
-    "639-642": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "645": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
-    "646-649": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "652": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
-    "653-656": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "659": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
-    "660-663": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "666": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
-    "668": "in energy (nbody.py:32): kinetic = 0.0",
-    "669": "in energy (nbody.py:33): for i in range(n):",
-    "671": "in energy (nbody.py:33): for i in range(n):",
-    "672-680": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "683": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
-    "684": "in energy (nbody.py:33): for i in range(n):",
-    "685": "in energy (nbody.py:35): potential = 0.0",
-    "686-689": "in energy (nbody.py:36): for i in range(n):",
-    "690-693": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "697": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "698-700": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
-    "701-703": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
-    "704-705": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "708": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "711-714": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "718": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
-    "719-721": "in energy (nbody.py:37): for j in range(i + 1, n):",
-    "722-724": "in energy (nbody.py:36): for i in range(n):",
-    "725": "in energy (nbody.py:41): return kinetic + potential",
+    "51-53": "in energy (nbody.py:9): def energy(xs, ys, vxs, vys, masses, dt=0.01, steps=200):",
+    "115-136": "in energy (nbody.py:10): n = len(xs)",
+    "137-142": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
+    "143-148": "in energy (nbody.py:12): ys = list(ys)",
+    "149-154": "in energy (nbody.py:13): vxs = list(vxs)",
+    "155-160": "in energy (nbody.py:14): vys = list(vys)",
+    "164": "in energy (nbody.py:15): for step in range(steps):",
+    "165": "in energy (nbody.py:16): axs = [0.0] * n",
+    "166": "in energy (nbody.py:17): ays = [0.0] * n",
+    "167": "in energy (nbody.py:18): for i in range(n):",
+    "168": "in energy (nbody.py:19): for j in range(n):",
+    "169": "in energy (nbody.py:20): if i != j:",
+    "171-173": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
+    "176-178": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
+    "181-183": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
+    "186-187": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
+    "188-190": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "192": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "194-195": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "197": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "200": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "203-204": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "206": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "209": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "214": "in energy (nbody.py:27): for i in range(n):",
+    "215-217": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "220": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "224": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "225-227": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "230": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "234": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "235-237": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "240": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "244": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "245-247": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "250": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "254": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "256": "in energy (nbody.py:32): kinetic = 0.0",
+    "257-258": "in energy (nbody.py:33): for i in range(n):",
+    "259-266": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "269": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "271": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "274": "in energy (nbody.py:33): for i in range(n):",
+    "275": "in energy (nbody.py:35): potential = 0.0",
+    "276-279": "in energy (nbody.py:36): for i in range(n):",
+    "280-284": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "285-287": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
+    "288-290": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
+    "291-292": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "294": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "296": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "299-301": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "303": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "305-307": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "308-310": "in energy (nbody.py:36): for i in range(n):",
+    "311": "in energy (nbody.py:41): return kinetic + potential",
+    "556-577": "in energy (nbody.py:10): n = len(xs)",
+    "578-583": "in energy (nbody.py:11): xs = list(xs)  # (the caller's lists are left as they were)",
+    "584-589": "in energy (nbody.py:12): ys = list(ys)",
+    "590-595": "in energy (nbody.py:13): vxs = list(vxs)",
+    "596-601": "in energy (nbody.py:14): vys = list(vys)",
+    "621": "in energy (nbody.py:15): for step in range(steps):",
+    "622": "in energy (nbody.py:16): axs = [0.0] * n",
+    "623": "in energy (nbody.py:17): ays = [0.0] * n",
+    "624": "in energy (nbody.py:18): for i in range(n):",
+    "625": "in energy (nbody.py:19): for j in range(n):",
+    "626": "in energy (nbody.py:20): if i != j:",
+    "628-630": "in energy (nbody.py:21): dx = xs[j] - xs[i]",
+    "631-633": "in energy (nbody.py:22): dy = ys[j] - ys[i]",
+    "634-638": "in energy (nbody.py:23): r = math.sqrt(dx * dx + dy * dy + 0.01)",
+    "639-641": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "645": "in energy (nbody.py:24): f = masses[j] / (r * r * r)",
+    "648-649": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "652-653": "in energy (nbody.py:25): axs[i] = axs[i] + f * dx",
+    "654-655": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "659-660": "in energy (nbody.py:26): ays[i] = ays[i] + f * dy",
+    "663": "in energy (nbody.py:27): for i in range(n):",
+    "664-667": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "670": "in energy (nbody.py:28): vxs[i] = vxs[i] + dt * axs[i]",
+    "671-674": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "677": "in energy (nbody.py:29): vys[i] = vys[i] + dt * ays[i]",
+    "678-681": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "684": "in energy (nbody.py:30): xs[i] = xs[i] + dt * vxs[i]",
+    "685-688": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "691": "in energy (nbody.py:31): ys[i] = ys[i] + dt * vys[i]",
+    "693": "in energy (nbody.py:32): kinetic = 0.0",
+    "694": "in energy (nbody.py:33): for i in range(n):",
+    "696": "in energy (nbody.py:33): for i in range(n):",
+    "697-705": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "708": "in energy (nbody.py:34): kinetic = kinetic + 0.5 * masses[i] * (vxs[i] * vxs[i] + vys[i] * vys[i])",
+    "709": "in energy (nbody.py:33): for i in range(n):",
+    "710": "in energy (nbody.py:35): potential = 0.0",
+    "711-714": "in energy (nbody.py:36): for i in range(n):",
+    "715-718": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "722": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "723-725": "in energy (nbody.py:38): dx = xs[j] - xs[i]",
+    "726-728": "in energy (nbody.py:39): dy = ys[j] - ys[i]",
+    "729-730": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "733": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "736-739": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "743": "in energy (nbody.py:40): potential = potential - masses[i] * masses[j] / math.sqrt(dx * dx + dy * dy + 0.01)",
+    "744-746": "in energy (nbody.py:37): for j in range(i + 1, n):",
+    "747-749": "in energy (nbody.py:36): for i in range(n):",
+    "750": "in energy (nbody.py:41): return kinetic + potential",
 }

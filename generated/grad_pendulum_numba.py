@@ -14,7 +14,13 @@ from s2s.runtime import (
     shape_of,
     unbroadcast,
 )
-from s2s.runtime.compiled import compiled, reserved, run_compiled
+from s2s.runtime.compiled import (
+    compiled,
+    pop_shapes,
+    reserved,
+    run_compiled,
+    typed_shapes,
+)
 from s2s.runtime.notes import with_source_notes
 
 __all__ = ["value_and_grad_energy_as_written", "grad_energy_as_written"]
@@ -102,14 +108,17 @@ def value_and_grad_energy_as_written_compiled(
         tape_7.append(t2)
         t4 = damping * omega_1
         acc = t3 - t4
-        tape_5.append((shape_of(t3), shape_of(t4)))
+        if not typed_shapes(t3, t4):
+            tape_5.append((shape_of(t3), shape_of(t4)))
         t5 = dt * omega_1
         theta_2 = theta_1 + t5
         tape_3.append((shape_of(t5), theta_1))
         t6 = dt * acc
-        tape_2.append(shape_of(acc))
+        if not typed_shapes(acc):
+            tape_2.append(shape_of(acc))
         omega_2 = omega_1 + t6
-        tape_1.append((shape_of(omega_1), shape_of(t6)))
+        if not typed_shapes(omega_1, t6):
+            tape_1.append((shape_of(omega_1), shape_of(t6)))
         omega_1 = omega_2
         theta_1 = theta_2
     t7 = 0.5 * omega_1
@@ -136,10 +145,10 @@ def value_and_grad_energy_as_written_compiled(
         domega_2 = domega_1
 
         # d of: omega = omega + dt * acc  (pendulum.py:27)
-        omega_1, t6 = tape_1.pop()
+        omega_1, t6 = pop_shapes(tape_1)
         domega_1 = unbroadcast(domega_2, omega_1)
         dt6 = unbroadcast(domega_2, t6)
-        acc = tape_2.pop()
+        acc = pop_shapes(tape_2)
         dacc = unbroadcast(dt6 * dt, acc)
 
         # d of: theta = theta + dt * omega  (pendulum.py:26)
@@ -149,7 +158,7 @@ def value_and_grad_energy_as_written_compiled(
         domega_1 = domega_1 + unbroadcast(dt5 * dt, omega_1)
 
         # d of: acc = -k * math.sin(theta) - damping * omega  (pendulum.py:25)
-        t3, t4 = tape_5.pop()
+        t3, t4 = pop_shapes(tape_5)
         dt3 = unbroadcast(dacc, t3)
         dt4 = -unbroadcast(dacc, t4)
         domega_1 = domega_1 + unbroadcast(dt4 * damping, omega_1)
@@ -238,22 +247,22 @@ def value_and_grad_energy_as_written_on_numbers_compiled(
 # The user's line that each span of lines above was made from, noted on an
 # error raised there.
 __source_notes__ = {
-    "55-59": "in energy_as_written (pendulum.py:21): def energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):",
-    "96-98": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "99-101": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "103-104": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "106-107": "in energy_as_written (pendulum.py:26): theta = theta + dt * omega",
-    "109": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
-    "111": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
-    "113-114": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "115-120": "in energy_as_written (pendulum.py:28): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
-    "172-173": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "176": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "177-178": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "181": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "184-185": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
-    "186-187": "in energy_as_written (pendulum.py:26): theta = theta + dt * omega",
-    "188-189": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
-    "190-191": "in energy_as_written (pendulum.py:24): for step in range(steps):",
-    "192-197": "in energy_as_written (pendulum.py:28): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
+    "61-65": "in energy_as_written (pendulum.py:21): def energy_as_written(theta, omega, k, damping=0.1, dt=0.01, steps=2000):",
+    "102-104": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "105-107": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "109-110": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "113-114": "in energy_as_written (pendulum.py:26): theta = theta + dt * omega",
+    "116": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
+    "119": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
+    "122-123": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "124-129": "in energy_as_written (pendulum.py:28): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
+    "181-182": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "185": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "186-187": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "190": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "193-194": "in energy_as_written (pendulum.py:25): acc = -k * math.sin(theta) - damping * omega",
+    "195-196": "in energy_as_written (pendulum.py:26): theta = theta + dt * omega",
+    "197-198": "in energy_as_written (pendulum.py:27): omega = omega + dt * acc",
+    "199-200": "in energy_as_written (pendulum.py:24): for step in range(steps):",
+    "201-206": "in energy_as_written (pendulum.py:28): return 0.5 * omega * omega + k * (1.0 - math.cos(theta))",
 }

@@ -29,7 +29,7 @@ from . import runtime
 from .callees import is_user_function
 from .errors import Unsupported, error_at
 from .markup import is_comment
-from .numba_stacks import array_stacks
+from .numba_stacks import array_stacks, shape_stacks
 from .syntax import appended, clone, load, popped, store, walk
 
 # what numba compiles of Python, math and NumPy (numba's documentation, "Supported
@@ -103,6 +103,9 @@ def numba_functions(core, signature, name, wrt, imports, source):
     _lower(core, objects, imports)
     array_stacks(core, objects, lists, imports.reference(numpy).id,
                  imports.reference(compiled_helpers.reserved).id)
+    shape_stacks(core, objects, runtime.shape_of,
+                 imports.reference(compiled_helpers.typed_shapes).id,
+                 imports.reference(compiled_helpers.pop_shapes).id)
     _make_stacks(core)
     params = [a.id for a in core.args.posonlyargs + core.args.args + core.args.kwonlyargs]
     params += _global_data(core, objects, compiled_helpers.is_data)

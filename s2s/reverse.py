@@ -26,6 +26,7 @@ from .errors import Unsupported, error_at
 from .markup import real_checks, comment, describe, is_comment, mark, number_checks
 from .normalize.statements import rebuild, unwrap
 from .syntax import (
+    bound_counts,
     appended,
     assign,
     clone,
@@ -41,6 +42,7 @@ from .syntax import (
     store,
     walk,
 )
+from .analysis.writes import arrays_made_here
 from .tape import Tape, changed_in_place, free_reads, method_call, set_saved_names
 from .rule_lookup import rule_for
 from .templating import Contribution, NoDerivative
@@ -87,7 +89,9 @@ class ReverseMode:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and (isinstance(s.value, gast.List) or operations.classify(s.value).key is list)
         }
-        self.tape = Tape(namer, self.shape_only, self.unrestored, per_site)
+        given = set(parameter_names(fn)) - set(bound_counts(fn))  # (never bound again)
+        self.tape = Tape(namer, self.shape_only, self.unrestored, per_site,
+                         separate=(arrays_made_here(fn, operations), given))
         self.checks_before = []  # checks the forward sweep makes before a call
         # the seed's name: `d_result`, unless a callee has a parameter of that name
         # (a generated gradient, differentiated again)

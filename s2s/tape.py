@@ -25,18 +25,22 @@ from .syntax import (
 
 
 class Tape:
-    def __init__(self, namer, shape_only=None, unrestored=(), per_site=False):
+    def __init__(self, namer, shape_only=None, unrestored=(), per_site=False,
+                 separate=(frozenset(), frozenset())):
         """`shape_only(name, code)`: whether `code` reads `name` only for its shape
         (as `unbroadcast`'s second argument), and the call `shape_of(value)` that
         keeps just that; None to keep values whole.  `unrestored`: the ids of writes
         that no read of the array in their loop can see (analysis/restores.py).
         `per_site`: each push and its pop get a stack of their own (`tape_3`), which
         holds values of one type, as a compiler that types lists needs (numba: see
-        numba_target.py); a function then makes no stack itself."""
+        numba_target.py); a function then makes no stack itself.  `separate`: (the
+        names that hold only arrays the function made, the parameters it never binds
+        again): writes into the former leave what is read of the latter as it was."""
         self.namer = namer
         self.shape_only = shape_only
         self.unrestored = unrestored
         self.per_site = per_site
+        self.separate = separate
         self.name = namer.fresh("tape")
         self.names = {self.name}  # the tape's stacks
         self.used = False
@@ -56,7 +60,8 @@ class Tape:
         self.variant = _loop_variant(stmt, carried) | (outer & names_stored(stmt))
         if not counted:
             self.variant.discard(stmt.target.id)
-        self.rereads = {**outer_rereads, **_rereadable(stmt, self.variant, self.unrestored)}
+        self.rereads = {**outer_rereads,
+                        **_rereadable(stmt, self.variant, self.unrestored, self.separate)}
         self.depth += 1
         try:
             yield
@@ -291,19 +296,21 @@ def _loop_variant(loop, carried):
     return variant - changed
 
 
-def _rereadable(loop, variant, unrestored=()):
+def _rereadable(loop, variant, unrestored=(), separate=(frozenset(), frozenset())):
     """Names the body of `loop` assigns once, unconditionally, by indexing, `x =
     xs[i]`, where neither `xs` nor the index changes from one iteration to the next,
     the loop writes into no array or dict (`xs` may be a view of one) but parts no
-    read in the loop sees (`unrestored`: `y[t + 1] = f(y[t])`), and appends to no
-    list but others: `xs[i]` reads in the adjoint sweep what it read in the forward
-    sweep.  Name -> its assignment."""
+    read in the loop sees (`unrestored`: `y[t + 1] = f(y[t])`) or arrays made in the
+    function where `xs` is a parameter (`separate`: `c[i, j] += a[i, k] * b[k, j]`),
+    and appends to no list but others: `xs[i]` reads in the adjoint sweep what it
+    read in the forward sweep.  Name -> its assignment."""
     unseen = {id(n.targets[0]) for n in walk(loop) if id(n) in unrestored}
-    if any(
-        isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) and id(n) not in unseen
-        for n in walk(loop)
-    ):
+    written = [n.value for n in walk(loop) if isinstance(n, gast.Subscript)
+               and isinstance(n.ctx, gast.Store) and id(n) not in unseen]
+    made_here, given = separate
+    if any(not (isinstance(w, gast.Name) and w.id in made_here) for w in written):
         return {}
+    sources = given if written else None  # (what `xs` may be; None: any name)
     # (an array written only where no read in the loop sees: its reads read again)
     appended_to = changed_in_place(loop) - {
         n.targets[0].value.id for n in walk(loop) if id(n) in unrestored
@@ -319,4 +326,6 @@ def _rereadable(loop, variant, unrestored=()):
             and counter_offset(s.value, loop.target.id) is not None  # `j = i + 1`
         )
         and not names_read(s.value) & (variant | appended_to)
+        and (sources is None or not isinstance(s.value, gast.Subscript)
+             or s.value.value.id in sources)
     }

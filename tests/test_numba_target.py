@@ -381,6 +381,39 @@ def test_numbers_or_arrays(tmp_path):
     assert all(len(s) >= 1 for s in compiled.values()), compiled  # (both were called)
 
 
+ROWS_OR_ITEMS = '''
+import numpy as np
+
+
+def weighted(a, w):
+    total = 0.0
+    for i in range(a.shape[0]):
+        total = total + np.sum(a[i] * w[i]) ** 2
+    return total
+'''
+
+
+def test_shapes_kept_only_where_the_values_are_not_numbers(tmp_path):
+    """`a[i] * w[i]` is a number where `a` is a vector and a row where it is a matrix:
+    the NumPy target keeps the shapes of both operands for `unbroadcast`.  Compiled, a
+    stack of shapes keeps nothing where the types say numbers (`typed_shapes`), and
+    what it keeps where they do not; the same module takes both."""
+    user, module, text = _user_and_numba_modules(tmp_path, ROWS_OR_ITEMS, "weighted",
+                                                 "--wrt", "a,w")
+    assert "if not typed_shapes(" in text and "= pop_shapes(tape_" in text
+    rng = np.random.default_rng(12)
+    for a in (rng.normal(size=4), rng.normal(size=(4, 3))):
+        w = rng.normal(size=4)
+        value, grads = module.value_and_grad_weighted(a, w)
+        assert value == pytest.approx(user.weighted(a, w), rel=1e-13)
+        expected_value, expected = s2s.value_and_grad(user.weighted, wrt=(0, 1))(a, w)
+        _same(grads, expected)
+        for i, arg in enumerate((a, w)):
+            fd = [_central(user.weighted, (a, w), i, at) for at in np.ndindex(arg.shape)]
+            np.testing.assert_allclose(np.ravel(grads[i]), fd, rtol=1e-6, atol=1e-9)
+    assert len(module.value_and_grad_weighted_compiled.signatures) == 2
+
+
 GLOBAL_DATA = '''
 import numpy as np
 

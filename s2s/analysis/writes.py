@@ -192,6 +192,14 @@ def _verbs(change):
     return ("appending to", "append to") if appended(change) else ("writing into", "write into")
 
 
+def arrays_made_here(fn, operations):
+    """The names of `fn` that hold, wherever they are bound, arrays (or lists) `fn`
+    made itself: no parameter shares their memory."""
+    assignments = [s for s, _ in statements(fn.body)
+                   if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)]
+    return _owned(assignments, operations, set(parameter_names(fn)))
+
+
 def _owned(assignments, operations, parameters):
     """The names every assignment gives an array the function made: a new one, or,
     by a copy between versions of one variable (normalize/versions.py), one such
@@ -232,6 +240,9 @@ def _makes_new_array(value, operations):
     if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
         return True
     if isinstance(value, gast.Call):
+        if any(k.arg == "copy" and not (isinstance(k.value, gast.Constant)
+                                        and k.value.value is True) for k in value.keywords):
+            return False  # (`np.array(x, copy=False)`, `x.astype(t, copy=False)`: maybe `x`)
         operation = operations.classify(value)
         # (and the runtime's helpers that say so, in generated gradients)
         return operation.key in NEW_ARRAYS or getattr(

@@ -201,6 +201,21 @@ def _reserved(stack, size):
     return None
 
 
+def typed_shapes(*values):
+    """Whether the shapes of `values` follow from their types, so that a stack of
+    shapes (`tape_3.append((shape_of(a), shape_of(b)))`) need not keep them: compiled,
+    where all are numbers (their shape is `()`; numba's `shape_of` gives a number back,
+    and `unbroadcast` reads only its type); in Python, never."""
+    return False
+
+
+def pop_shapes(stack):
+    """What `stack.pop()` gives, for a stack of shapes pushed where `typed_shapes` was
+    false: compiled, a stack of numbers was never pushed on, and gives zeros of its
+    items' types."""
+    return stack.pop()
+
+
 def number_array(values, integers_kept=False):
     """A list (or tuple) of numbers as the array the compiled code indexes: float64, or,
     with `integers_kept` (a list not differentiated), int64 where all are integers
@@ -220,6 +235,28 @@ def _is_kept_shape(t):
     """What `shape_of` keeps of an array: (shape, dtype)."""
     return (isinstance(t, types.BaseTuple) and len(t) == 2
             and isinstance(t[0], types.BaseTuple) and isinstance(t[1], types.DType))
+
+
+@overload(typed_shapes)
+def _typed_shapes(*values):
+    known = all(_is_number(t) for t in values)
+    return lambda *values: known
+
+
+@overload(pop_shapes)
+def _pop_shapes(stack):
+    kept = stack.dtype
+    items = list(kept.types) if isinstance(kept, types.BaseTuple) else [kept]
+    if not all(_is_number(t) for t in items):
+        return lambda stack: stack.pop()
+    # zeros of the items' types, which a push made where `typed_shapes` is true
+    zeros = ", ".join(f"item_{i}(0)" for i in range(len(items)))
+    if isinstance(kept, types.BaseTuple):
+        zeros = f"({zeros},)"
+    code = f"def impl(stack):\n    return {zeros}"
+    scope = {f"item_{i}": t for i, t in enumerate(items)}
+    exec(code, scope)
+    return scope["impl"]
 
 
 @overload(shape_of)
