@@ -36,6 +36,7 @@ CASES = {
     "parts_in_place": (opt.parts_in_place, (rng.normal(size=(2, 3)), rng.normal(size=(3, 3)) * 0.5,
                                             rng.normal(size=(3, 4)), 4), (0, 1, 2)),
     "rows_of_one_shape": (opt.rows_of_one_shape, (rng.normal(size=(2, 3)), 0.7, 4), (0, 1)),
+    "rereads": (opt.rereads, (rng.normal(size=4), rng.normal(size=3)), (0, 1)),
     # a 1-D readout: the adjoint's helper cannot write into `dh[1:]`, it is assigned there
     "parts_in_place_1d": (opt.parts_in_place, (rng.normal(size=3), rng.normal(size=(3, 3)) * 0.5,
                                                rng.normal(size=3), 4), (0, 1, 2)),
@@ -169,6 +170,14 @@ def test_a_value_of_its_rows_shape_takes_the_rows_adjoint_as_it_is():
     # (`x` may be broadcast; the first write into `y`, made just before, leaves no
     # adjoint in `dy[0]` for anything else: it is taken as it is, not copied and zeroed)
     assert "dx = unbroadcast(dy[0], x)" in code and "dy[0] = 0.0" not in code
+
+
+def test_what_a_loop_reads_of_its_parameters_is_read_again():
+    code = generated("rereads")
+    adjoint = code[code.index("for i in reversed"):]
+    assert "t3 = x[i]" in adjoint and "t5 = w[j]" in adjoint
+    assert "tape.append(t3" not in code and "tape.append(t5" not in code
+    assert "tape.append(t4)" in code  # (`sin`'s value, computed: kept)
 
 
 def test_a_value_two_statements_save_is_pushed_once():

@@ -98,3 +98,14 @@ def stencil(u0, alpha, dt=0.1, steps=3):
         du[1:-1] = alpha * (u[2:] - 2 * u[1:-1] + u[:-2])
         u[1:-1] = u[1:-1] + dt * du[1:-1]
     return np.sum(u**2)
+
+
+def rereads(x, w):
+    """What the loop reads of its parameters, `x[i]` and `w[j]`, is read again in the
+    adjoint sweep, not kept: the loop writes only into `c`, an array the function
+    made, which shares no memory with them."""
+    c = np.zeros(3)
+    for i in range(len(x)):
+        for j in range(3):
+            c[j] = c[j] + np.sin(x[i]) * w[j]
+    return np.sum(c**2)
