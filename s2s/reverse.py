@@ -18,6 +18,7 @@ import gast
 
 from . import runtime
 from .adjoint_state import AdjointState
+from .analysis.writes import arrays_made_here
 from .callees import (
     call_arguments, changed_lists, declared_number_lists, declared_numbers, given_callee,
     is_user_function,
@@ -26,9 +27,9 @@ from .errors import Unsupported, error_at
 from .markup import real_checks, comment, describe, is_comment, mark, number_checks
 from .normalize.statements import rebuild, unwrap
 from .syntax import (
-    bound_counts,
     appended,
     assign,
+    bound_counts,
     clone,
     constant,
     is_field_key,
@@ -42,7 +43,6 @@ from .syntax import (
     store,
     walk,
 )
-from .analysis.writes import arrays_made_here
 from .tape import Tape, changed_in_place, free_reads, method_call, set_saved_names
 from .rule_lookup import rule_for
 from .templating import Contribution, NoDerivative
