@@ -6,7 +6,9 @@ In: a function in the core language.  Out: the set of such names.
 A name is a scalar when every assignment to it is: a number; a scalar name; `+ - *
 / ** %` or unary minus of scalars and numbers; a `math` function's result, or a NumPy
 ufunc's or reduction's of scalars (`np.sin(x)`, `np.sum(x)`); `len(...)`, `int(...)`,
-`float(...)`; an item `xs[i]` (`i` a scalar) of a list of numbers; or it is a
+`float(...)`; an item `xs[i]` (`i` a scalar) of a list of numbers, or an item
+`c[i, j]` (as many integer indices as `c` has axes) of an array made with a shape
+(`c = np.zeros((n, m))`, `np.ones`, `np.empty`, `np.full`, or a copy of one); or it is a
 parameter annotated `float`/`int`, or a `range` loop's counter.  Loop-carried
 names make the facts circular, so this is the greatest set consistent with every
 assignment (assume scalar, remove what contradicts it).
@@ -40,6 +42,20 @@ SCALAR_FUNCTIONS = {len, int, float, abs, round, min, max}
 # NumPy functions that, given one number, give a number
 REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax,
               numpy.amin, numpy.real, numpy.squeeze}
+
+
+# functions that make a float array from its shape alone (and `numpy.full`, from a number)
+SHAPED_ARRAYS = {numpy.zeros, numpy.ones, numpy.empty}
+
+
+class _Containers(frozenset):
+    """The names of lists of numbers; `ranks`: name -> the number of axes of the array
+    it holds wherever it is bound; `integers`: the names that index those arrays."""
+
+    def __new__(cls, lists, ranks, integers):
+        containers = super().__new__(cls, lists)
+        containers.ranks, containers.integers = ranks, integers
+        return containers
 
 
 class Scalars(frozenset):
@@ -79,27 +95,98 @@ def scalar_names(fn, operations):
     lists = declared_lists | {name for name, values in assignments.items()
                               if name not in parameters and all(_makes_list(v) for v in values)}
     lists -= _used_otherwise(fn, operations)
+    integers = _integers(assignments)
+    reshaped = {n.value.id for n in walk(fn) if isinstance(n, gast.Attribute)
+                and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
     changed = True
     while changed:
         changed = False
+        known = _Containers(lists, _ranks(assignments, scalars, operations, integers,
+                                          parameters | reshaped), integers)
         for name in list(scalars - declared):
             if name in parameters or not all(
-                _is_scalar(v, scalars, operations, lists) for v in assignments[name]
+                _is_scalar(v, scalars, operations, known) for v in assignments[name]
             ):
                 scalars.discard(name)
                 changed = True
         for name in list(lists - declared_lists):
-            if not all(_is_list_of_numbers(v, scalars, operations, lists)
+            if not all(_is_list_of_numbers(v, scalars, operations, known)
                        for v in assignments[name]):
                 lists.discard(name)
                 changed = True
         for name, value in _written_items(fn):
-            if name in lists and not _is_scalar(value, scalars, operations, lists):
+            if name in lists and not _is_scalar(value, scalars, operations, known):
                 lists.discard(name)
                 changed = True
     # (a list written into under another name, `zs = ys; zs[0] = ...`, is refused
     # before this: analysis/writes.py)
     return Scalars(scalars, lists)
+
+
+def _integers(assignments):
+    """Names that hold an integer wherever they are bound: loop counters, integer
+    literals, `len(...)`, and `+ - * // %` of them (`t2 = i - 1`).  Only they count as
+    an array's index here (a NumPy boolean, `np.greater(a, b)`, indexes as a mask)."""
+    def integer(value, names):
+        if value == "range counter":
+            return True
+        if isinstance(value, gast.Constant):
+            return type(value.value) is int
+        if isinstance(value, gast.Name):
+            return value.id in names
+        if isinstance(value, gast.BinOp) and isinstance(
+                value.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)):
+            return integer(value.left, names) and integer(value.right, names)
+        if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+            return integer(value.operand, names)
+        return (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
+                and value.func.id == "len" and len(value.args) == 1)
+
+    names = set(assignments)
+    changed = True
+    while changed:
+        changed = False
+        for name in list(names):
+            if not all(integer(v, names) for v in assignments[name]):
+                names.discard(name)
+                changed = True
+    return names
+
+
+def _ranks(assignments, scalars, operations, integers, excluded):
+    """{name: its array's number of axes}, for names (not in `excluded`) every
+    assignment of which makes a float array from a shape of integers (`np.zeros(n)`: 1,
+    `np.full((n, m), 0.5)`: 2) or copies such a name's (`y = x`, `y = x.copy()`)."""
+    def rank(value, ranks):
+        if isinstance(value, gast.Name):
+            return ranks.get(value.id)
+        if not isinstance(value, gast.Call):
+            return None
+        if (isinstance(value.func, gast.Attribute) and value.func.attr == "copy"
+                and isinstance(value.func.value, gast.Name) and not value.args
+                and not value.keywords):
+            return ranks.get(value.func.value.id)
+        function = operations.resolve(value.func)
+        if value.keywords or not value.args or not (
+                function in SHAPED_ARRAYS and len(value.args) == 1
+                or function is numpy.full and len(value.args) == 2
+                and _is_scalar(value.args[1], scalars, operations)):
+            return None  # (a `dtype` may be `object`: its items may be anything)
+        shape = value.args[0]
+        sizes = shape.elts if isinstance(shape, gast.Tuple) else [shape]
+        if not all(_is_scalar_index(size, integers) for size in sizes):
+            return None
+        return len(sizes)
+
+    candidates = [name for name in assignments if name not in excluded]
+    ranks = {}
+    for _ in range(len(candidates) + 1):  # (to a fixed point: `y = x.copy()` after `x`)
+        found = {name: {rank(v, ranks) for v in assignments[name]} for name in candidates}
+        found = {name: r.pop() for name, r in found.items() if len(r) == 1 and None not in r}
+        if found == ranks:
+            break
+        ranks = found
+    return ranks
 
 
 def _makes_list(value):
@@ -169,6 +256,11 @@ def _is_scalar(value, scalars, operations, lists=frozenset()):
     if (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
             and value.value.id in lists and _is_scalar_index(value.slice, scalars)):
         return True
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+        rank = getattr(lists, "ranks", {}).get(value.value.id)
+        index = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+        return rank == len(index) and all(
+            _is_scalar_index(i, getattr(lists, "integers", ())) for i in index)
     if isinstance(value, gast.Constant):
         return type(value.value) in (int, float)
     if isinstance(value, gast.Name):

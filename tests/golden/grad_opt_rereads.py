@@ -38,7 +38,7 @@ def value_and_grad_rereads(x, w, d_result=1.0):
             t6 = t4 * t5
             tape.append(t4)
             t7 = t2 + t6
-            tape.append((shape_of(t2), shape_of(t6)))
+            tape.append(shape_of(t2))
             c[j] = t7
             tape.append(shape_of(t7))
     t8 = c**2
@@ -56,9 +56,9 @@ def value_and_grad_rereads(x, w, d_result=1.0):
             t7 = tape.pop()
             dt7 = unbroadcast(snapshot(dc[j]), t7)
             dc[j] = 0.0
-            t2, t6 = tape.pop()
+            t2 = tape.pop()
             dt2 = unbroadcast(dt7, t2)
-            dt6 = unbroadcast(dt7, t6)
+            dt6 = dt7
             t5 = w[j]
             t4 = tape.pop()
             dt4 = unbroadcast(dt6 * t5, t4)
@@ -92,8 +92,8 @@ def value_and_grad_rereads_on_numbers(x: list[float], w: list[float], d_result=1
             t6 = t4 * t5
             tape.append(t4)
             t7 = t2 + t6
-            tape.append(shape_of(t6))
             c[j] = t7
+            tape.append(shape_of(t7))
     t8 = c**2
     t9 = np.sum(t8)
 
@@ -106,11 +106,11 @@ def value_and_grad_rereads_on_numbers(x: list[float], w: list[float], d_result=1
     for i in reversed(range(t1)):
         for j in reversed(range(3)):
             # d of: c[j] = c[j] + np.sin(x[i]) * w[j]  (optimizations.py:110)
-            dt7 = snapshot(dc[j])
+            t7 = tape.pop()
+            dt7 = unbroadcast(snapshot(dc[j]), t7)
             dc[j] = 0.0
-            t6 = tape.pop()
             dt2 = dt7
-            dt6 = unbroadcast(dt7, t6)
+            dt6 = dt7
             t5 = w[j]
             t4 = tape.pop()
             dt4 = dt6 * t5
@@ -138,7 +138,6 @@ __source_notes__ = {
     "85-86": "in rereads (optimizations.py:108): for i in range(len(x)):",
     "87": "in rereads (optimizations.py:109): for j in range(3):",
     "88-92": "in rereads (optimizations.py:110): c[j] = c[j] + np.sin(x[i]) * w[j]",
-    "94": "in rereads (optimizations.py:110): c[j] = c[j] + np.sin(x[i]) * w[j]",
-    "96": "in rereads (optimizations.py:110): c[j] = c[j] + np.sin(x[i]) * w[j]",
+    "94-95": "in rereads (optimizations.py:110): c[j] = c[j] + np.sin(x[i]) * w[j]",
     "97-98": "in rereads (optimizations.py:111): return np.sum(c**2)",
 }
