@@ -42,14 +42,8 @@ def array_stacks(fn, objects, given_lists, numpy_name, reserved_name):
     float64 arrays; `numpy_name`, `reserved_name`: the names of NumPy and of
     runtime/compiled.py's `reserved` in the module."""
     kinds = _Kinds(fn, objects, given_lists)
-    pushes, pops, others = _stack_uses(fn)
     made = []
-    for stack, push in pushes.items():
-        if len(push) != 1 or stack in others:
-            continue
-        push, block, loops = push[0]
-        values = push.value.args[0]
-        items = values.elts if isinstance(values, gast.Tuple) else [values]
+    for stack, push, block, loops, values, items, pops in _lone_pushes(fn):
         item_kinds = {kinds.of(item) for item in items}
         if len(item_kinds) != 1 or None in item_kinds or _UNSET in item_kinds:
             continue
@@ -62,7 +56,7 @@ def array_stacks(fn, objects, given_lists, numpy_name, reserved_name):
         made.append(_empty(stack, size, width, kind, numpy_name))
         _reserve(outermost, stack, size, reserved_name)
         block[block.index(push):block.index(push) + 1] = _pushed(stack, size, items, width)
-        for pop, pop_block in pops.get(stack, []):
+        for pop, pop_block in pops:
             at = pop_block.index(pop)
             pop_block[at:at + 1] = _popped(stack, size, pop.targets[0], width)
     for statements in made:
@@ -84,13 +78,7 @@ def shape_stacks(fn, objects, shape_of, typed_shapes_name, pop_shapes_name):
     run, still gives the list its type.  In unannotated code, the NumPy target cannot
     know that `a[i, k] * b[k, j]` is a number: such stacks were half the time of a
     loop matmul's compiled gradient."""
-    pushes, pops, others = _stack_uses(fn)
-    for stack, push in pushes.items():
-        if len(push) != 1 or stack in others:
-            continue
-        push, block, _ = push[0]
-        values = push.value.args[0]
-        items = values.elts if isinstance(values, gast.Tuple) else [values]
+    for stack, push, block, _, _, items, pops in _lone_pushes(fn):
         if not all(isinstance(item, gast.Call) and objects.of(item.func) is shape_of
                    and len(item.args) == 1 and isinstance(item.args[0], gast.Name)
                    for item in items):
@@ -99,8 +87,22 @@ def shape_stacks(fn, objects, shape_of, typed_shapes_name, pop_shapes_name):
                           args=[load(item.args[0].id) for item in items], keywords=[])
         block[block.index(push)] = gast.If(
             test=gast.UnaryOp(op=gast.Not(), operand=known), body=[push], orelse=[])
-        for pop, _ in pops.get(stack, []):
+        for pop, _ in pops:
             pop.value = gast.Call(func=load(pop_shapes_name), args=[load(stack)], keywords=[])
+
+
+def _lone_pushes(fn):
+    """For each stack pushed on by one statement and used only to push and pop: (its
+    name, the push, the block holding it, the loops around it, the value pushed, its
+    items (a tuple's, or the value), [(a pop assignment, its block)])."""
+    pushes, pops, others = _stack_uses(fn)
+    for stack, found in pushes.items():
+        if len(found) != 1 or stack in others:
+            continue
+        push, block, loops = found[0]
+        values = push.value.args[0]
+        items = values.elts if isinstance(values, gast.Tuple) else [values]
+        yield stack, push, block, loops, values, items, pops.get(stack, [])
 
 
 def _stack_uses(fn):
