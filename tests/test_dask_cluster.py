@@ -94,13 +94,19 @@ def test_gradient_on_the_cluster_equals_numpys(client, data):
     assert abs(fd - db_numpy) < 1e-7
 
 
-def _graph_and_sizes(*arrays):
-    """The graph that computing `arrays` runs (optimized), and the bytes of each of
-    its tasks' results (from running it on the synchronous scheduler)."""
+def _optimized_graph(*arrays):
+    """`arrays` optimized as computing them optimizes them, and the graph of all."""
     optimized = dask.optimize(*arrays)
     graph = {}
     for a in optimized:
         graph.update(dict(a.__dask_graph__()))
+    return optimized, graph
+
+
+def _graph_and_sizes(*arrays):
+    """The graph that computing `arrays` runs (optimized), and the bytes of each of
+    its tasks' results (from running it on the synchronous scheduler)."""
+    optimized, graph = _optimized_graph(*arrays)
     sizes = {}
 
     def posttask(key, result, dsk, state, worker_id):
@@ -192,10 +198,7 @@ def test_little_moves_between_the_workers(client, data):
         assert all(_home(k[1], workers) in at for k, at in client.who_has(a).items())
 
     value, (dw, db) = value_and_grad_loss(W, B, x, y)
-    optimized = dask.optimize(value, dw, db)
-    graph = {}
-    for a in optimized:
-        graph.update(dict(a.__dask_graph__()))
+    optimized, graph = _optimized_graph(value, dw, db)
     x_keys = {k: k[1] for k in dask.core.flatten(x.__dask_keys__())}
     reads = _chunks_read(graph, x_keys)
     at_home = {k: [_home(next(iter(r)), workers)] for k, r in reads.items()

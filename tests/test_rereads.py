@@ -8,18 +8,11 @@ import numpy as np
 import pytest
 
 import s2s
+from golden import optimizations as opt
 from gradcheck import check_gradient
 
 
-def accumulate(x, w):
-    c = np.zeros(3)
-    for i in range(len(x)):
-        for j in range(3):
-            c[j] = c[j] + np.sin(x[i]) * w[j]
-    return np.sum(c ** 2)
-
-
-def accumulate_rebound(x, w):
+def accumulate_rebound(x, w):  # (golden/optimizations.py's `rereads`, `x` rebound)
     x = x * 2.0  # no longer the caller's array
     c = np.zeros(3)
     for i in range(len(x)):
@@ -50,7 +43,7 @@ def _adjoint_sweep(f):
 
 
 @pytest.mark.parametrize("f, read_again, kept", [
-    (accumulate, ["= x[i]", "= w[j]"], []),
+    (opt.rereads, ["= x[i]", "= w[j]"], []),
     (accumulate_rebound, ["= w[j]"], ["= x_1[i]"]),  # (x_1: `x * 2.0`, made here)
     (reads_what_it_writes, ["= w[i]"], ["= y[t2]", "= y[i]"]),
     (matmul, ["= a[i, k]", "= b[k, j]"], []),
